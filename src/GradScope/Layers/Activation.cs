@@ -1,0 +1,54 @@
+using System.Numerics;
+using GradScope.Tensors;
+
+namespace GradScope.Layers;
+
+/// <summary>Element-wise nonlinearity y = f(z); backward dz = dy ⊙ f′(z).</summary>
+public sealed class Activation<T, TOp> : Layer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOp : struct, IActivationOperator<T>
+{
+    public Activation(string name, int dim) : base(name, dim, dim) { }
+
+    public override bool IsNonlinearity => true;
+
+    public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache, ForwardMode mode)
+    {
+        y.Resize(x.Rows, x.Cols);
+        var src = x.Span;
+        var dst = y.Span;
+        for (int i = 0; i < src.Length; i++) dst[i] = TOp.Apply(src[i]);
+    }
+
+    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    {
+        if (dx is null) return;
+        int cotangents = CotangentCount(dy, x);
+        dx.Resize(dy.Rows, dy.Cols);
+        var z = x.Span;
+        var fz = y.Span;
+        int block = z.Length;
+        for (int c = 0; c < cotangents; c++)
+        {
+            var g = dy.Span.Slice(c * block, block);
+            var d = dx.Span.Slice(c * block, block);
+            for (int i = 0; i < block; i++) d[i] = g[i] * TOp.Derivative(z[i], fz[i]);
+        }
+    }
+
+    public override string Describe() => $"{TOp.Name}";
+}
+
+public static class ActivationFactory
+{
+    public static Layer<T> Create<T>(ActivationKind kind, string name, int dim) where T : unmanaged, IFloatingPointIeee754<T> =>
+        kind switch
+        {
+            ActivationKind.Relu => new Activation<T, ReluOperator<T>>(name, dim),
+            ActivationKind.Tanh => new Activation<T, TanhOperator<T>>(name, dim),
+            ActivationKind.Selu => new Activation<T, SeluOperator<T>>(name, dim),
+            ActivationKind.Linear => new Activation<T, IdentityOperator<T>>(name, dim),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+}

@@ -1,0 +1,64 @@
+using System.Numerics;
+using GradScope.Tensors;
+
+namespace GradScope.Layers;
+
+/// <summary>
+/// y = x·Wᵀ + b with W of shape out × in (PyTorch convention).
+/// Backward: dx = dy·W, dW += dyᵀ·x, db += Σ_rows dy.
+/// </summary>
+public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public Linear(string name, int inputDim, int outputDim, ParameterLayout layout, bool withBias = true)
+        : base(name, inputDim, outputDim)
+    {
+        WeightIndex = layout.Add(name + ".weight", outputDim, inputDim);
+        BiasIndex = withBias ? layout.Add(name + ".bias", 1, outputDim) : -1;
+    }
+
+    public int WeightIndex { get; }
+    /// <summary>−1 when the layer has no bias.</summary>
+    public int BiasIndex { get; }
+
+    public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache, ForwardMode mode)
+    {
+        var w = theta[WeightIndex];
+        y.Resize(x.Rows, OutputDim);
+        if (BiasIndex >= 0)
+        {
+            var b = theta[BiasIndex].Span;
+            for (int r = 0; r < x.Rows; r++) b.CopyTo(y.Row(r));
+            Gemm.Multiply(x, Op.None, w, Op.Transpose, y, T.One, T.One);
+        }
+        else
+        {
+            Gemm.Multiply(x, Op.None, w, Op.Transpose, y, T.One, T.Zero);
+        }
+    }
+
+    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    {
+        int cotangents = CotangentCount(dy, x);
+        RequireSingleCotangent(cotangents, grads);
+        var w = theta[WeightIndex];
+        if (dx is not null)
+        {
+            dx.Resize(dy.Rows, InputDim);
+            Gemm.Multiply(dy, Op.None, w, Op.None, dx, T.One, T.Zero);
+        }
+        if (grads is null) return;
+        Gemm.Multiply(dy, Op.Transpose, x, Op.None, grads[WeightIndex], T.One, T.One);
+        if (BiasIndex >= 0)
+        {
+            var db = grads[BiasIndex].Span;
+            for (int r = 0; r < dy.Rows; r++)
+            {
+                var row = dy.Row(r);
+                for (int j = 0; j < db.Length; j++) db[j] += row[j];
+            }
+        }
+    }
+
+    public override string Describe() => $"Linear({InputDim} → {OutputDim}{(BiasIndex >= 0 ? "" : ", no bias")})";
+}

@@ -1,0 +1,165 @@
+using System.Numerics;
+using GradScope.Layers;
+using GradScope.Tensors;
+
+namespace GradScope.Networks;
+
+/// <summary>
+/// One block of a network: the unit between two positions of SPEC §1.1. Like a layer, a block is a
+/// function of (parameters, input) whose activations live in a caller-owned <see cref="BlockCache{T}"/>,
+/// and whose backward accepts C stacked cotangents (C·B rows) for one cached forward.
+/// </summary>
+public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected Block(string name, IReadOnlyList<Layer<T>> layers)
+    {
+        if (layers.Count == 0) throw new ArgumentException("A block needs at least one layer.");
+        Name = name;
+        Layers = layers;
+        for (int i = 1; i < layers.Count; i++)
+            if (layers[i].InputDim != layers[i - 1].OutputDim)
+                throw new ArgumentException($"{name}: layer {i} expects {layers[i].InputDim} inputs, gets {layers[i - 1].OutputDim}.");
+    }
+
+    /// <summary>Parameter name prefix, e.g. <c>blocks.3</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>All layers in application order (for a residual unit: its branch).</summary>
+    public IReadOnlyList<Layer<T>> Layers { get; }
+
+    public abstract int InputDim { get; }
+    public int OutputDim => Layers[^1].OutputDim;
+    public int LinearCount => Layers.Count(l => l is Linear<T>);
+    public bool CouplesExamples => Layers.Any(l => l.CouplesExamples);
+
+    public BlockCache<T> CreateCache() => new(Layers);
+
+    public abstract void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, ForwardMode mode);
+
+    /// <summary>dx = J_blockᵀ dy (dx may be null); grads += ∂/∂θ for a single cotangent.</summary>
+    public abstract void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads);
+
+    /// <summary>The input matrix of every nonlinearity of the block after a forward: its pre-activations.</summary>
+    public IEnumerable<(Layer<T> Layer, Matrix<T> PreActivation)> PreActivations(Matrix<T> x, BlockCache<T> cache)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            if (Layers[i].IsNonlinearity)
+                yield return (Layers[i], i == 0 ? x : cache.Outputs[i - 1]);
+    }
+
+    public abstract string Describe();
+
+    public override string ToString() => Describe();
+
+    /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes <paramref name="last"/>.</summary>
+    protected void ForwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, ForwardMode mode)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var input = i == 0 ? x : cache.Outputs[i - 1];
+            var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
+            Layers[i].Forward(theta, input, output, cache.LayerCaches[i], mode);
+        }
+    }
+
+    /// <summary>Backward through <see cref="Layers"/> in reverse, ping-ponging between two scratch buffers.</summary>
+    protected void BackwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    {
+        var current = dy;
+        for (int i = Layers.Count - 1; i >= 0; i--)
+        {
+            var input = i == 0 ? x : cache.Outputs[i - 1];
+            var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
+            Matrix<T>? target = i == 0 ? dx : (ReferenceEquals(current, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
+            if (target is null && grads is null) return;
+            Layers[i].Backward(theta, input, output, cache.LayerCaches[i], current, target, grads);
+            if (target is null) return;
+            current = target;
+        }
+    }
+}
+
+/// <summary>Activations and scratch space of one block for one forward pass.</summary>
+public sealed class BlockCache<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public BlockCache(IReadOnlyList<Layer<T>> layers)
+    {
+        Outputs = layers.Select(_ => new Matrix<T>(0, 0)).ToArray();
+        LayerCaches = layers.Select(l => l.CreateCache()).ToArray();
+    }
+
+    /// <summary>Output of layer i (B × d_i); for plain blocks the last entry is unused (the block output is the caller's).</summary>
+    public Matrix<T>[] Outputs { get; }
+    public LayerCache<T>[] LayerCaches { get; }
+    public Matrix<T> ScratchA { get; } = new(0, 0);
+    public Matrix<T> ScratchB { get; } = new(0, 0);
+    /// <summary>w_r · dy for a residual unit's branch.</summary>
+    public Matrix<T> WeightedCotangent { get; } = new(0, 0);
+}
+
+/// <summary>linear → [norm] → act: the block of vanilla and looks-linear networks.</summary>
+public sealed class PlainBlock<T> : Block<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public PlainBlock(string name, IReadOnlyList<Layer<T>> layers) : base(name, layers) { }
+
+    public override int InputDim => Layers[0].InputDim;
+
+    public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, ForwardMode mode)
+        => ForwardLayers(theta, x, y, cache, mode);
+
+    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+        => BackwardLayers(theta, x, y, cache, dy, dx, grads);
+
+    public override string Describe() => string.Join(" → ", Layers.Select(l => l.Describe()));
+}
+
+/// <summary>
+/// Residual unit f(h) = h + w_r · branch(h), branch = (linear → [norm] → act) × m (SPEC §1.2).
+/// Backward: dh = dy + branchᵀ(w_r · dy).
+/// </summary>
+public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public ResidualUnit(string name, IReadOnlyList<Layer<T>> branch, double residualWeight) : base(name, branch)
+    {
+        if (branch[0].InputDim != branch[^1].OutputDim)
+            throw new ArgumentException($"{name}: a residual branch must preserve the width ({branch[0].InputDim} → {branch[^1].OutputDim}).");
+        ResidualWeight = residualWeight;
+    }
+
+    /// <summary>w_r, the weight of the branch (dilution).</summary>
+    public double ResidualWeight { get; }
+
+    public override int InputDim => Layers[0].InputDim;
+
+    /// <summary>The branch output before weighting, branch(h), after a forward.</summary>
+    public Matrix<T> BranchOutput(BlockCache<T> cache) => cache.Outputs[^1];
+
+    public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, ForwardMode mode)
+    {
+        var branch = cache.Outputs[^1];
+        ForwardLayers(theta, x, branch, cache, mode);
+        y.Resize(x.Rows, x.Cols);
+        T w = T.CreateChecked(ResidualWeight);
+        var h = x.Span; var b = branch.Span; var o = y.Span;
+        for (int i = 0; i < o.Length; i++) o[i] = h[i] + w * b[i];
+    }
+
+    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    {
+        var weighted = cache.WeightedCotangent.Resize(dy.Rows, dy.Cols);
+        T w = T.CreateChecked(ResidualWeight);
+        var g = dy.Span; var wg = weighted.Span;
+        for (int i = 0; i < g.Length; i++) wg[i] = w * g[i];
+        BackwardLayers(theta, x, cache.Outputs[^1], cache, weighted, dx, grads);
+        if (dx is null) return;
+        var d = dx.Span;
+        for (int i = 0; i < g.Length; i++) d[i] += g[i];
+    }
+
+    public override string Describe() =>
+        $"x + {ResidualWeight:0.###}·[{string.Join(" → ", Layers.Select(l => l.Describe()))}]";
+}
