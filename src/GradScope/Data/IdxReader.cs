@@ -107,9 +107,15 @@ public static class IdxReader
     private static void ReadHeader(DataFileReader file, Span<byte> header, uint expectedMagic, string kind)
     {
         int got = file.ReadUpTo(header);
+        // Magic first: a wrong file that also happens to be short is better described as the wrong file.
+        if (got >= 4)
+            CheckMagic(file.Path, BinaryPrimitives.ReadUInt32BigEndian(header), expectedMagic, kind);
         if (got < header.Length)
             throw DataFormatException.InFile(file.Path, $"truncated: {got} bytes, shorter than the {header.Length}-byte {kind} header");
-        uint magic = BinaryPrimitives.ReadUInt32BigEndian(header);
+    }
+
+    private static void CheckMagic(string path, uint magic, uint expectedMagic, string kind)
+    {
         if (magic == expectedMagic) return;
         string hint = magic switch
         {
@@ -117,7 +123,7 @@ public static class IdxReader
             LabelsMagic => " (this is a label file)",
             _ => "",
         };
-        throw DataFormatException.InFile(file.Path,
+        throw DataFormatException.InFile(path,
             $"bad magic number 0x{magic:X8}, expected 0x{expectedMagic:X8} for an {kind} file{hint}");
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace GradScope.IO;
 
@@ -12,6 +13,9 @@ internal static class SafeTensorsHeader
     public static (Dictionary<string, SafeTensorInfo> Tensors, Dictionary<string, string> Metadata) Parse(
         ReadOnlySpan<byte> json, long dataLength, string path)
     {
+        // System.Text.Json defers UTF-8 validation of strings until they are read, so check up front.
+        if (!Utf8.IsValid(json))
+            throw CheckpointFormatException.InFile(path, "header is not valid UTF-8");
         JsonDocument document;
         try
         {
