@@ -1,0 +1,62 @@
+using System.Text;
+
+namespace GradScope.IO;
+
+/// <summary>
+/// Replaces a file all at once: the content is written to a temporary file in the same directory,
+/// flushed to disk, then renamed over the target. A crash mid-write leaves either the old file or
+/// the new one, never a torn checkpoint (rename within one file system is atomic on POSIX, and
+/// File.Move with overwrite maps to it).
+/// </summary>
+public static class AtomicFile
+{
+    /// <summary>Marks temporary files so a crash's leftovers are recognisable.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>Writes whatever <paramref name="write"/> puts into the stream, then atomically replaces <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        Directory.CreateDirectory(directory);
+        // Same directory as the target: a rename across file systems would be a copy, not atomic.
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>Writes UTF-8 without a byte-order mark (what JSON tools expect).</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => stream.Write(Utf8NoBom.GetBytes(text)));
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The original failure matters more than a leftover temp file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
