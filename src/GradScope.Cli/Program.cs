@@ -1,1 +1,3 @@
-return 0;
+using GradScope.Cli;
+
+return GradScopeCli.Run(args, CliContext.ForTerminal());

@@ -19,7 +19,7 @@ public sealed record TrainingState
 /// <summary>
 /// A network on disk (SPEC §5, docs/checkpoint-format.md): one safetensors file holding θ under the
 /// layout's PyTorch-style names, θ⁰ under <c>init.</c>, optimizer slots under <c>optimizer.</c>, the input
-/// standardisation under <c>data.standardizer.</c>, and JSON metadata (<c>architecture</c>,
+/// standardisation under <c>standardizer.</c>, and JSON metadata (<c>architecture</c>,
 /// <c>training_state</c>, <c>config</c>). Written atomically.
 /// </summary>
 public sealed class Checkpoint
@@ -49,11 +49,7 @@ public sealed class Checkpoint
         }
         if (optimizer is not null)
             foreach (var (name, tensor) in optimizer.State) tensors.Add(NamedTensor.FromMatrix(name, tensor));
-        if (standardizer is not null)
-        {
-            tensors.Add(NamedTensor.FromVector("data.standardizer.mean", standardizer.Mean));
-            tensors.Add(NamedTensor.FromVector("data.standardizer.scale", standardizer.Scale));
-        }
+        if (standardizer is not null) tensors.AddRange(standardizer.ToNamedTensors());
         var metadata = new Dictionary<string, string>
         {
             ["format"] = Format,
@@ -93,9 +89,7 @@ public sealed class Checkpoint
         var network = Network<float>.Build(architecture);
         var theta = ReadSet(file, network.Layout, "", path);
         var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name) ? ReadSet(file, network.Layout, InitPrefix, path) : theta.Clone();
-        Standardizer? standardizer = file.Contains("data.standardizer.mean")
-            ? new Standardizer(file.GetArray<float>("data.standardizer.mean"), file.GetArray<float>("data.standardizer.scale"))
-            : null;
+        Standardizer? standardizer = file.Contains(StandardizerTensors.DefaultPrefix + ".mean") ? file.ReadStandardizer() : null;
         var optimizerState = file.Names.Where(n => n.StartsWith("optimizer.", StringComparison.Ordinal))
             .ToDictionary(n => n, n => file.GetArray<float>(n));
         return new Checkpoint

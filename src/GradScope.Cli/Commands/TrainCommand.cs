@@ -1,0 +1,92 @@
+using System.CommandLine;
+using GradScope.Data;
+using GradScope.Training;
+using Spectre.Console;
+
+namespace GradScope.Cli.Commands;
+
+/// <summary><c>gradscope train</c>: train one network and write a run directory; <c>--resume</c> continues one.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var architecture = new ArchitectureOptions();
+        var data = new DataOptions();
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum, adam or rmsprop", DefaultValueFactory = _ => "adam" };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };
+        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => 10 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, subset and batch order", DefaultValueFactory = _ => 1UL };
+        var trainSubset = new Option<int?>("--train-subset") { Description = "Train on a seeded random subset of N examples" };
+        var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test examples" };
+        var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
+        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint" };
+
+        var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
+        architecture.AddTo(command);
+        data.AddTo(command);
+        foreach (var option in new Option[] { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume })
+            command.Options.Add(option);
+
+        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
+        {
+            TrainingConfig config;
+            string runDirectory;
+            string? resumeDirectory = parse.GetValue(resume);
+            if (resumeDirectory is not null)
+            {
+                config = RunDirectory.ReadConfig(resumeDirectory);
+                runDirectory = resumeDirectory;
+            }
+            else
+            {
+                var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
+                double learningRate = parse.GetValue(lr);
+                if (!(learningRate > 0) || !double.IsFinite(learningRate)) throw new ArgumentException($"--lr must be a positive number (got {learningRate}).");
+                // Input size and classes are placeholders until the data is loaded; validating now makes a typo fail fast.
+                config = new TrainingConfig
+                {
+                    Architecture = architecture.Read(parse, 1, 2),
+                    Optimizer = kind,
+                    LearningRate = learningRate,
+                    BatchSize = parse.GetValue(batch),
+                    Epochs = parse.GetValue(epochs),
+                    Seed = parse.GetValue(seed),
+                    Dataset = parse.GetValue(data.Dataset)!,
+                    DataDirectory = parse.GetValue(data.Data),
+                    TrainSubset = parse.GetValue(trainSubset),
+                    TestSubset = parse.GetValue(testSubset),
+                    DiagnoseEvery = parse.GetValue(diagnoseEvery),
+                }.Validate();
+                runDirectory = parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
+            }
+
+            var (splits, standardizer) = DataLoading.Load(config.Dataset, config.DataDirectory, context);
+            config = config with { Architecture = config.Architecture with { InputDim = splits.Train.Features, Classes = splits.Train.Classes } };
+            bool resuming = resumeDirectory is not null;
+            int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
+            context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");
+            context.Console.MarkupLineInterpolated($"training on {trainCount:N0} examples of {config.Dataset}, run directory [blue]{runDirectory}[/]");
+
+            TrainingResult Train(ITrainingObserver observer)
+            {
+                var trainer = new Trainer(config, splits, standardizer, runDirectory)
+                {
+                    Observer = observer,
+                };
+                return resuming ? trainer.Resume(token) : trainer.Run(token);
+            }
+
+            var result = context.Interactive ? ProgressDisplay.Run(context, config.Epochs, Train) : Train(new PlainProgress(context));
+
+            EpochSummary.Print(context, result.History);
+            if (result.State.Status == "diverged")
+                context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
+            else
+                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {Path.Combine(runDirectory, Trainer.CheckpointFile)}");
+            return ExitCodes.Success;
+        }, cancel)));
+        return command;
+    }
+}
