@@ -36,7 +36,11 @@ public sealed class MarkdownReportWriterTests
     [Fact]
     public void Write_puts_figures_in_svg_files_linked_by_relative_path()
     {
-        string dir = Directory.CreateTempSubdirectory("gradscope-md-").FullName;
+        // GRADSCOPE_REPORT_ARTIFACTS keeps the output for inspection (see HtmlReportBrowserTests).
+        string? keep = Environment.GetEnvironmentVariable("GRADSCOPE_REPORT_ARTIFACTS");
+        string dir = keep is { Length: > 0 }
+            ? Directory.CreateDirectory(Path.Combine(keep, "markdown")).FullName
+            : Directory.CreateTempSubdirectory("gradscope-md-").FullName;
         try
         {
             var doc = SampleReport.Create();
@@ -56,11 +60,11 @@ public sealed class MarkdownReportWriterTests
             Assert.Contains("<a id=\"gsc\"></a>", md);
             Assert.Contains("> [!WARNING]", md);
             Assert.Contains("**Figure 1.**", md);
-            Assert.Contains("*SELU: omitted 1 point NaN/∞.*", md);
+            Assert.Contains("*SELU: omitted 1 NaN/∞ point.*", md);
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (keep is not { Length: > 0 }) Directory.Delete(dir, recursive: true);
         }
     }
 }

@@ -101,7 +101,7 @@ public sealed partial class PlotRendererTests
     {
         var plot = PlotRenderer.Render(Spec(AxisScale.Linear, (1, 1), (2, double.NaN), (double.PositiveInfinity, 3), (4, 2)));
 
-        Assert.Contains("2 points NaN/∞", Assert.Single(plot.Notes));
+        Assert.Contains("2 NaN/∞ points", Assert.Single(plot.Notes));
         var line = FirstPaletteColourPolyline().Match(plot.Svg);
         Assert.Equal(2, line.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
     }

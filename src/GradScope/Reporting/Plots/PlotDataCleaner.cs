@@ -28,7 +28,7 @@ internal static class PlotDataCleaner
 
             var reasons = new List<string>(2);
             if (nonPositive > 0) reasons.Add($"{Points(nonPositive)} ≤ 0 (log axis)");
-            if (nonFinite > 0) reasons.Add($"{Points(nonFinite)} NaN/∞");
+            if (nonFinite > 0) reasons.Add($"{nonFinite} NaN/∞ {(nonFinite == 1 ? "point" : "points")}");
             if (reasons.Count > 0) notes.Add($"{source.Name}: omitted {string.Join(" and ", reasons)}.");
 
             series.Add(new CleanedSeries(source, kept, source.ColorIndex ?? i));
