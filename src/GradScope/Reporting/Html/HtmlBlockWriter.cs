@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text;
+
+namespace GradScope.Reporting;
+
+/// <summary>Writes the HTML for each block kind and numbers figures and captioned tables in document order.</summary>
+internal sealed class HtmlBlockWriter(StringBuilder html)
+{
+    private int _figureCount;
+    private int _tableCount;
+
+    public void Append(ReportBlock block)
+    {
+        switch (block)
+        {
+            case ParagraphBlock paragraph:
+                html.Append("<p>").Append(InlineMarkup.ToHtml(paragraph.Text)).Append("</p>\n");
+                break;
+            case FigureBlock figure:
+                AppendFigure(figure);
+                break;
+            case TableBlock table:
+                AppendTable(table);
+                break;
+            case NoteBlock note:
+                AppendNote(note);
+                break;
+            case ClaimsTableBlock claims:
+                AppendClaims(claims);
+                break;
+            default:
+                throw new NotSupportedException($"No HTML rendering for block type {block.GetType().Name}.");
+        }
+    }
+
+    private void AppendFigure(FigureBlock figure)
+    {
+        var plot = PlotRenderer.Render(figure.Plot);
+        html.Append("<figure class=\"plot\" id=\"fig-").Append(figure.Plot.Id)
+            .Append("\" data-plot=\"").Append(figure.Plot.Id).Append("\">\n")
+            .Append(plot.Svg).Append('\n')
+            .Append("<figcaption><span class=\"label\">Figure ").Append(++_figureCount).Append(".</span> ")
+            .Append(InlineMarkup.ToHtml(figure.Caption));
+        foreach (var note in plot.Notes)
+            html.Append("<span class=\"plot-note\">").Append(Encode(note)).Append("</span>");
+        html.Append("</figcaption>\n</figure>\n");
+    }
+
+    private void AppendTable(TableBlock table)
+    {
+        html.Append("<div class=\"table-wrap\">\n<table>\n");
+        AppendCaption(table.Caption);
+        html.Append("<thead><tr>");
+        foreach (var column in table.Columns)
+            html.Append(column.IsNumeric ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
+                .Append(Encode(column.Header)).Append("</th>");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in table.Rows)
+        {
+            html.Append("<tr>");
+            for (int i = 0; i < row.Count; i++)
+                AppendCell(row[i], table.Columns[i].IsNumeric);
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n");
+    }
+
+    private void AppendCell(TableCell cell, bool numeric)
+    {
+        var classes = new List<string>(2);
+        if (numeric) classes.Add("num");
+        if (cell.Status != CellStatus.None) classes.Add("s-" + cell.Status.ToString().ToLowerInvariant());
+        html.Append("<td");
+        if (classes.Count > 0) html.Append(" class=\"").Append(string.Join(' ', classes)).Append('"');
+        // The title names the status for screen readers and hover, since colour alone is not enough.
+        if (cell.Status != CellStatus.None) html.Append(" title=\"").Append(cell.Status.ToString().ToLowerInvariant()).Append('"');
+        html.Append('>').Append(Encode(cell.Text)).Append("</td>");
+    }
+
+    private void AppendNote(NoteBlock note)
+    {
+        string kind = note.Kind == NoteKind.Warning ? "warning" : "info";
+        string icon = note.Kind == NoteKind.Warning ? "⚠" : "ℹ";
+        html.Append("<aside class=\"callout callout-").Append(kind).Append("\" role=\"note\"><p>")
+            .Append("<span class=\"callout-title\">").Append(icon).Append(' ').Append(Encode(note.DisplayTitle)).Append("</span> ")
+            .Append(InlineMarkup.ToHtml(note.Text)).Append("</p></aside>\n");
+    }
+
+    private void AppendClaims(ClaimsTableBlock claims)
+    {
+        html.Append("<div class=\"table-wrap\">\n<table class=\"claims\">\n");
+        AppendCaption(claims.Caption);
+        html.Append("<thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Evidence</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n");
+        foreach (var claim in claims.Claims)
+        {
+            html.Append("<tr><td>").Append(InlineMarkup.ToHtml(claim.Statement))
+                .Append("</td><td>").Append(InlineMarkup.ToHtml(claim.Evidence))
+                .Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
+                .Append(VerdictLabels.Symbol(claim.Verdict)).Append(' ').Append(VerdictLabels.Text(claim.Verdict))
+                .Append("</span></td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n");
+    }
+
+    private void AppendCaption(string? caption)
+    {
+        if (string.IsNullOrWhiteSpace(caption)) return;
+        html.Append("<caption><span class=\"label\">Table ").Append(++_tableCount).Append(".</span> ")
+            .Append(InlineMarkup.ToHtml(caption)).Append("</caption>\n");
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

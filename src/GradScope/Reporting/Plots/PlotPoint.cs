@@ -1,0 +1,3 @@
+namespace GradScope.Reporting;
+
+public readonly record struct PlotPoint(double X, double Y);
