@@ -1,0 +1,2 @@
+// Replaced by the benchmark switcher when the kernel benchmarks land.
+return 0;
