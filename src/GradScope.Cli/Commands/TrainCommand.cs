@@ -76,6 +76,7 @@ internal static class TrainCommand
                 var trainer = new Trainer(config, splits, standardizer, runDirectory)
                 {
                     Observer = observer,
+                    Diagnostics = TrainingDiagnostics.Create(config),
                 };
                 return resuming ? trainer.Resume(token) : trainer.Run(token);
             }
