@@ -15,9 +15,7 @@ public sealed class Activation<T, TOp> : Layer<T>
     public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache, ForwardMode mode)
     {
         y.Resize(x.Rows, x.Cols);
-        var src = x.Span;
-        var dst = y.Span;
-        for (int i = 0; i < src.Length; i++) dst[i] = TOp.Apply(src[i]);
+        ElementWise.Map(x.Span, y.Span, default(ActivationForward<T, TOp>));
     }
 
     public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache,
@@ -33,7 +31,7 @@ public sealed class Activation<T, TOp> : Layer<T>
         {
             var g = dy.Span.Slice(c * block, block);
             var d = dx.Span.Slice(c * block, block);
-            for (int i = 0; i < block; i++) d[i] = g[i] * TOp.Derivative(z[i], fz[i]);
+            ElementWise.Map<T, ActivationBackward<T, TOp>>(g, z, fz, d, default);
         }
     }
 

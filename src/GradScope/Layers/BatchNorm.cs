@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using GradScope.Tensors;
 
 namespace GradScope.Layers;
@@ -59,15 +60,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             var runMean = theta[RunningMeanIndex].Span;
             var runVar = theta[RunningVarIndex].Span;
             for (int j = 0; j < dim; j++) invStd[j] = T.One / T.Sqrt(runVar[j] + eps);
-            for (int r = 0; r < batch; r++)
-            {
-                var xr = x.Row(r); var hr = xhat.Row(r); var yr = y.Row(r);
-                for (int j = 0; j < dim; j++)
-                {
-                    hr[j] = (xr[j] - runMean[j]) * invStd[j];
-                    yr[j] = gamma[j] * hr[j] + beta[j];
-                }
-            }
+            NormalizeRows(x, xhat, y, runMean, invStd, gamma, beta);
             return;
         }
 
@@ -75,35 +68,17 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         Span<double> mean = dim <= 1024 ? stackalloc double[dim] : new double[dim];
         Span<double> variance = dim <= 1024 ? stackalloc double[dim] : new double[dim];
         mean.Clear(); variance.Clear();
-        for (int r = 0; r < batch; r++)
-        {
-            var xr = x.Row(r);
-            for (int j = 0; j < dim; j++) mean[j] += double.CreateTruncating(xr[j]);
-        }
+        for (int r = 0; r < batch; r++) ElementWise.AccumulateWidened<T>(x.Row(r), mean);
         for (int j = 0; j < dim; j++) mean[j] /= batch;
-        for (int r = 0; r < batch; r++)
-        {
-            var xr = x.Row(r);
-            for (int j = 0; j < dim; j++)
-            {
-                double d = double.CreateTruncating(xr[j]) - mean[j];
-                variance[j] += d * d;
-            }
-        }
+        for (int r = 0; r < batch; r++) ElementWise.AccumulateSquaredDeviation<T>(x.Row(r), mean, variance);
+        Span<T> meanT = dim <= 1024 ? stackalloc T[dim] : new T[dim];
         for (int j = 0; j < dim; j++)
         {
             variance[j] /= batch;
             invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance[j] + Epsilon));
+            meanT[j] = T.CreateTruncating(mean[j]);
         }
-        for (int r = 0; r < batch; r++)
-        {
-            var xr = x.Row(r); var hr = xhat.Row(r); var yr = y.Row(r);
-            for (int j = 0; j < dim; j++)
-            {
-                hr[j] = (xr[j] - T.CreateTruncating(mean[j])) * invStd[j];
-                yr[j] = gamma[j] * hr[j] + beta[j];
-            }
-        }
+        NormalizeRows(x, xhat, y, meanT, invStd, gamma, beta);
 
         if (mode == ForwardMode.Train)
         {
@@ -134,14 +109,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             var dGamma = grads[GainIndex].Span;
             var dBeta = grads[BiasIndex].Span;
             for (int r = 0; r < batch; r++)
-            {
-                var gr = dy.Row(r); var hr = xhat.Row(r);
-                for (int j = 0; j < dim; j++)
-                {
-                    dGamma[j] += gr[j] * hr[j];
-                    dBeta[j] += gr[j];
-                }
-            }
+                ElementWise.Map<T, MultiplyAddOperator<T>>(dy.Row(r), xhat.Row(r), dGamma, dGamma, default);
+            ElementWise.AddColumnSums<T>(dy.Span[..(batch * dim)], batch, dim, dBeta);
         }
         if (dx is null) return;
         dx.Resize(dy.Rows, dim);
@@ -149,37 +118,53 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         if (cache.Mode == ForwardMode.Eval)
         {
             for (int r = 0; r < dy.Rows; r++)
-            {
-                var gr = dy.Row(r); var dr = dx.Row(r);
-                for (int j = 0; j < dim; j++) dr[j] = gr[j] * gamma[j] * invStd[j];
-            }
+                ElementWise.Map<T, MultiplyOperator3<T>>(dy.Row(r), gamma, invStd, dx.Row(r), default);
             return;
         }
 
         Span<T> sumG = dim <= 1024 ? stackalloc T[dim] : new T[dim];
         Span<T> sumGH = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        Span<T> scale = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        for (int j = 0; j < dim; j++) scale[j] = gamma[j] * invStd[j];
         T invBatch = T.One / T.CreateChecked(batch);
         for (int c = 0; c < cotangents; c++)
         {
             int offset = c * batch;
             sumG.Clear(); sumGH.Clear();
+            ElementWise.AddColumnSums<T>(dy.Span.Slice(offset * dim, batch * dim), batch, dim, sumG);
+            for (int r = 0; r < batch; r++)
+                ElementWise.Map<T, MultiplyAddOperator<T>>(dy.Row(offset + r), xhat.Row(r), sumGH, sumGH, default);
+            var op = new BatchNormInputGradient<T>(invBatch);
             for (int r = 0; r < batch; r++)
             {
-                var gr = dy.Row(offset + r); var hr = xhat.Row(r);
-                for (int j = 0; j < dim; j++)
-                {
-                    sumG[j] += gr[j];
-                    sumGH[j] += gr[j] * hr[j];
-                }
-            }
-            for (int r = 0; r < batch; r++)
-            {
-                var gr = dy.Row(offset + r); var hr = xhat.Row(r); var dr = dx.Row(offset + r);
-                for (int j = 0; j < dim; j++)
-                    dr[j] = gamma[j] * invStd[j] * (gr[j] - invBatch * (sumG[j] + hr[j] * sumGH[j]));
+                // dx = (γ·s) ⊙ (dy − (Σdy + x̂ ⊙ Σdy⊙x̂)/B): first t = Σdy + x̂ ⊙ Σdy⊙x̂, then the rest.
+                var dr = dx.Row(offset + r);
+                ElementWise.Map<T, MultiplyAddOperator<T>>(xhat.Row(r), sumGH, sumG, dr, default);
+                ElementWise.Map<T, BatchNormInputGradient<T>>(dy.Row(offset + r), dr, scale, dr, op);
             }
         }
     }
 
+    /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β row by row.</summary>
+    private static void NormalizeRows(Matrix<T> x, Matrix<T> xhat, Matrix<T> y, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta)
+    {
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var hr = xhat.Row(r);
+            ElementWise.Map<T, NormalizeOperator<T>>(x.Row(r), mean, invStd, hr, default);
+            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Row(r), default);
+        }
+    }
+
     public override string Describe() => $"BatchNorm({InputDim})";
+}
+
+/// <summary>(γ·s) ⊙ (dy − t/B) with t = Σdy + x̂ ⊙ Σdy⊙x̂ (the batch-norm input gradient, second half).</summary>
+internal readonly struct BatchNormInputGradient<T>(T invBatch) : ITernaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public bool Vectorizable => true;
+    public T Invoke(T g, T t, T scale) => scale * (g - invBatch * t);
+    public Vector256<T> Invoke(Vector256<T> g, Vector256<T> t, Vector256<T> scale) => scale * (g - Vector256.Create(invBatch) * t);
+    public Vector512<T> Invoke(Vector512<T> g, Vector512<T> t, Vector512<T> scale) => scale * (g - Vector512.Create(invBatch) * t);
 }

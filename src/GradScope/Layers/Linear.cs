@@ -51,12 +51,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         Gemm.Multiply(dy, Op.Transpose, x, Op.None, grads[WeightIndex], T.One, T.One);
         if (BiasIndex >= 0)
         {
-            var db = grads[BiasIndex].Span;
-            for (int r = 0; r < dy.Rows; r++)
-            {
-                var row = dy.Row(r);
-                for (int j = 0; j < db.Length; j++) db[j] += row[j];
-            }
+            ElementWise.AddColumnSums<T>(dy.Span, dy.Rows, dy.Cols, grads[BiasIndex].Span);
         }
     }
 

@@ -143,8 +143,7 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         ForwardLayers(theta, x, branch, cache, mode);
         y.Resize(x.Rows, x.Cols);
         T w = T.CreateChecked(ResidualWeight);
-        var h = x.Span; var b = branch.Span; var o = y.Span;
-        for (int i = 0; i < o.Length; i++) o[i] = h[i] + w * b[i];
+        ElementWise.Map(x.Span, branch.Span, y.Span, new AddScaledOperator<T>(w));
     }
 
     public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
@@ -152,12 +151,10 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
     {
         var weighted = cache.WeightedCotangent.Resize(dy.Rows, dy.Cols);
         T w = T.CreateChecked(ResidualWeight);
-        var g = dy.Span; var wg = weighted.Span;
-        for (int i = 0; i < g.Length; i++) wg[i] = w * g[i];
+        ElementWise.Map(dy.Span, weighted.Span, new ScaleOperator<T>(w));
         BackwardLayers(theta, x, cache.Outputs[^1], cache, weighted, dx, grads);
         if (dx is null) return;
-        var d = dx.Span;
-        for (int i = 0; i < g.Length; i++) d[i] += g[i];
+        ElementWise.Map(dx.Span, dy.Span, dx.Span, default(AddOperator<T>));
     }
 
     public override string Describe() =>

@@ -31,14 +31,52 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Named state tensors (<c>optimizer.{parameter}.{slot}</c>), empty for plain SGD.</summary>
     public abstract IEnumerable<(string Name, Matrix<T> Tensor)> State { get; }
 
+    /// <summary>Below this many trainable values a step runs on the calling thread only.</summary>
+    internal static int ParallelThreshold = 1 << 16;
+    /// <summary>Elements per parallel task (a multiple of every vector width).</summary>
+    private const int ChunkLength = 1 << 14;
+    private (int Index, int Offset, int Length)[]? _chunks;
+
     public void Step(ParameterSet<T> theta, ParameterSet<T> grads)
     {
         StepCount++;
+        VectorTier tier = ElementWise.TierFor<T>();
+        var pool = WorkerPool.Shared;
+        if (Layout.TrainableCount >= ParallelThreshold && pool.CanRunParallel)
+        {
+            // Every update is element-wise: cut all tensors into equal chunks and spread them over the pool.
+            var chunks = _chunks ??= BuildChunks();
+            pool.For(chunks.Length, new StepWork(this, theta, grads, chunks, tier));
+            return;
+        }
         for (int i = 0; i < Layout.Count; i++)
-            if (Layout.Entries[i].Trainable) Update(i, theta[i].Span, grads[i].Span);
+            if (Layout.Entries[i].Trainable) Update(i, 0, theta[i].Span, grads[i].Span, tier);
     }
 
-    protected abstract void Update(int index, Span<T> theta, ReadOnlySpan<T> grad);
+    private (int, int, int)[] BuildChunks()
+    {
+        var list = new List<(int, int, int)>();
+        for (int i = 0; i < Layout.Count; i++)
+        {
+            var e = Layout.Entries[i];
+            if (!e.Trainable) continue;
+            for (int o = 0; o < e.Length; o += ChunkLength) list.Add((i, o, Math.Min(ChunkLength, e.Length - o)));
+        }
+        return list.ToArray();
+    }
+
+    private readonly struct StepWork(Optimizer<T> optimizer, ParameterSet<T> theta, ParameterSet<T> grads,
+        (int Index, int Offset, int Length)[] chunks, VectorTier tier) : IWorkItem
+    {
+        public void Invoke(int task)
+        {
+            var (i, o, n) = chunks[task];
+            optimizer.Update(i, o, theta[i].Span.Slice(o, n), grads[i].Span.Slice(o, n), tier);
+        }
+    }
+
+    /// <summary>Updates elements [offset, offset + theta.Length) of parameter <paramref name="index"/>.</summary>
+    private protected abstract void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier);
 
     public static Optimizer<T> Create(OptimizerKind kind, ParameterLayout layout, double learningRate) => kind switch
     {
@@ -85,11 +123,8 @@ public sealed class Sgd<T>(ParameterLayout layout, double learningRate) : Optimi
     public override OptimizerKind Kind => OptimizerKind.Sgd;
     public override IEnumerable<(string Name, Matrix<T> Tensor)> State => [];
 
-    protected override void Update(int index, Span<T> theta, ReadOnlySpan<T> grad)
-    {
-        T lr = T.CreateChecked(LearningRate);
-        for (int i = 0; i < theta.Length; i++) theta[i] -= lr * grad[i];
-    }
+    private protected override void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier) =>
+        OptimizerKernels.Sgd(theta, grad, T.CreateChecked(LearningRate), tier);
 }
 
 /// <summary>v ← μv + g; θ ← θ − lr·v (PyTorch's form of heavy-ball momentum).</summary>
@@ -103,16 +138,9 @@ public sealed class Momentum<T> : Optimizer<T> where T : unmanaged, IFloatingPoi
     public override OptimizerKind Kind => OptimizerKind.Momentum;
     public override IEnumerable<(string Name, Matrix<T> Tensor)> State => NamedSlots(_velocity, "velocity");
 
-    protected override void Update(int index, Span<T> theta, ReadOnlySpan<T> grad)
-    {
-        var v = _velocity[index]!.Span;
-        T lr = T.CreateChecked(LearningRate), mu = T.CreateChecked(Mu);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            v[i] = mu * v[i] + grad[i];
-            theta[i] -= lr * v[i];
-        }
-    }
+    private protected override void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier) =>
+        OptimizerKernels.Momentum(theta, grad, _velocity[index]!.Span.Slice(offset, theta.Length),
+            T.CreateChecked(LearningRate), T.CreateChecked(Mu), tier);
 }
 
 /// <summary>
@@ -133,21 +161,14 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     public override OptimizerKind Kind => OptimizerKind.Adam;
     public override IEnumerable<(string Name, Matrix<T> Tensor)> State => NamedSlots(_first, "exp_avg").Concat(NamedSlots(_second, "exp_avg_sq"));
 
-    protected override void Update(int index, Span<T> theta, ReadOnlySpan<T> grad)
+    private protected override void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier)
     {
-        var m = _first[index]!.Span;
-        var v = _second[index]!.Span;
         T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
         T correction1 = T.CreateChecked(1 - Math.Pow(Beta1, StepCount));
         T correction2Sqrt = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, StepCount)));
         T stepSize = T.CreateChecked(LearningRate) / correction1;
-        for (int i = 0; i < theta.Length; i++)
-        {
-            T g = grad[i];
-            m[i] = b1 * m[i] + (T.One - b1) * g;
-            v[i] = b2 * v[i] + (T.One - b2) * g * g;
-            theta[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / correction2Sqrt + eps);
-        }
+        OptimizerKernels.Adam(theta, grad, _first[index]!.Span.Slice(offset, theta.Length), _second[index]!.Span.Slice(offset, theta.Length),
+            b1, b2, stepSize, correction2Sqrt, eps, tier);
     }
 }
 
@@ -162,15 +183,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     public override OptimizerKind Kind => OptimizerKind.RmsProp;
     public override IEnumerable<(string Name, Matrix<T> Tensor)> State => NamedSlots(_square, "square_avg");
 
-    protected override void Update(int index, Span<T> theta, ReadOnlySpan<T> grad)
-    {
-        var v = _square[index]!.Span;
-        T lr = T.CreateChecked(LearningRate), a = T.CreateChecked(Alpha), eps = T.CreateChecked(Epsilon);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            T g = grad[i];
-            v[i] = a * v[i] + (T.One - a) * g * g;
-            theta[i] -= lr * g / (T.Sqrt(v[i]) + eps);
-        }
-    }
+    private protected override void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier) =>
+        OptimizerKernels.RmsProp(theta, grad, _square[index]!.Span.Slice(offset, theta.Length),
+            T.CreateChecked(LearningRate), T.CreateChecked(Alpha), T.CreateChecked(Epsilon), tier);
 }

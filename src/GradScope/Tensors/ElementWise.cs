@@ -1,0 +1,319 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GradScope.Tensors;
+
+/// <summary>The vector widths of the element-wise drivers, best last.</summary>
+internal enum VectorTier { Scalar, Vector256, Vector512 }
+
+/// <summary>
+/// An element-wise function of one stream (the TensorPrimitives operator pattern). The scalar
+/// <see cref="Invoke(T)"/> is the reference; the vector overloads must compute the same function lane by lane.
+/// Operators are structs so that the driver is specialised per operator and their fields (scalars such as a
+/// residual weight) live in registers. <see cref="Vectorizable"/> false sends every element to the scalar twin
+/// (e.g. an accurate transcendental for double).
+/// </summary>
+internal interface IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    bool Vectorizable { get; }
+    T Invoke(T x);
+    Vector256<T> Invoke(Vector256<T> x);
+    Vector512<T> Invoke(Vector512<T> x);
+}
+
+/// <summary>An element-wise function of two streams.</summary>
+internal interface IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    bool Vectorizable { get; }
+    T Invoke(T x, T y);
+    Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
+    Vector512<T> Invoke(Vector512<T> x, Vector512<T> y);
+}
+
+/// <summary>An element-wise function of three streams.</summary>
+internal interface ITernaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    bool Vectorizable { get; }
+    T Invoke(T x, T y, T z);
+    Vector256<T> Invoke(Vector256<T> x, Vector256<T> y, Vector256<T> z);
+    Vector512<T> Invoke(Vector512<T> x, Vector512<T> y, Vector512<T> z);
+}
+
+/// <summary>
+/// The SIMD loop drivers of every element-wise pass of a training step. Each driver is one loop in an explicit
+/// cascade: Vector512 while a whole 512-bit vector remains (when the tier allows it), then Vector256, then the
+/// <b>scalar remainder</b> — the single tail mechanism: the last n mod width elements go through the
+/// operator's scalar twin. It is safe when the destination aliases an input (in-place updates), because every
+/// element is read before it is written at the same index and no element is processed twice.
+/// <para>
+/// <see cref="ForceScalar"/> (per thread) sends every driver down the scalar path, which is the plain reference
+/// loop; tests use it to train with and without the fast paths, and <see cref="ForceTier"/> to exercise the
+/// Vector512 path on hardware without AVX-512 (the JIT then emulates it, correctly and slowly).
+/// </para>
+/// </summary>
+internal static class ElementWise
+{
+    [ThreadStatic] private static bool t_forceScalar;
+    [ThreadStatic] private static VectorTier? t_forceTier;
+
+    public static readonly VectorTier Detected =
+        Vector512.IsHardwareAccelerated ? VectorTier.Vector512 :
+        Vector256.IsHardwareAccelerated ? VectorTier.Vector256 :
+        VectorTier.Scalar;
+
+    /// <summary>All element-wise kernels started on this thread run their scalar reference loops.</summary>
+    public static bool ForceScalar { get => t_forceScalar; set => t_forceScalar = value; }
+
+    /// <summary>Overrides the detected tier for kernels started on this thread (null = detected). For tests.</summary>
+    public static VectorTier? ForceTier { get => t_forceTier; set => t_forceTier = value; }
+
+    /// <summary>The tier kernels for element type <typeparamref name="T"/> use on this thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorTier TierFor<T>()
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return VectorTier.Scalar;
+        if (t_forceScalar) return VectorTier.Scalar;
+        return t_forceTier ?? Detected;
+    }
+
+    /// <summary>d[i] = op(x[i]).</summary>
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
+    {
+        if (x.Length != d.Length) throw new ArgumentException("Element-wise operands differ in length.");
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ds = ref MemoryMarshal.GetReference(d);
+        int n = d.Length, i = 0;
+        VectorTier tier = op.Vectorizable ? TierFor<T>() : VectorTier.Scalar;
+        if (tier == VectorTier.Vector512)
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                op.Invoke(Vector512.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        if (tier >= VectorTier.Vector256)
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                op.Invoke(Vector256.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref ds, i) = op.Invoke(Unsafe.Add(ref xs, i)); // scalar remainder
+    }
+
+    /// <summary>d[i] = op(x[i], y[i]).</summary>
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T>
+    {
+        if (x.Length != d.Length || y.Length != d.Length) throw new ArgumentException("Element-wise operands differ in length.");
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T ds = ref MemoryMarshal.GetReference(d);
+        int n = d.Length, i = 0;
+        VectorTier tier = op.Vectorizable ? TierFor<T>() : VectorTier.Scalar;
+        if (tier == VectorTier.Vector512)
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                op.Invoke(Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512.LoadUnsafe(ref ys, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        if (tier >= VectorTier.Vector256)
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                op.Invoke(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref ys, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref ds, i) = op.Invoke(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i)); // scalar remainder
+    }
+
+    /// <summary>d[i] = op(x[i], y[i], z[i]).</summary>
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOperator<T>
+    {
+        if (x.Length != d.Length || y.Length != d.Length || z.Length != d.Length)
+            throw new ArgumentException("Element-wise operands differ in length.");
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T zs = ref MemoryMarshal.GetReference(z);
+        ref T ds = ref MemoryMarshal.GetReference(d);
+        int n = d.Length, i = 0;
+        VectorTier tier = op.Vectorizable ? TierFor<T>() : VectorTier.Scalar;
+        if (tier == VectorTier.Vector512)
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                op.Invoke(Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512.LoadUnsafe(ref ys, (nuint)i),
+                    Vector512.LoadUnsafe(ref zs, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        if (tier >= VectorTier.Vector256)
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                op.Invoke(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref ys, (nuint)i),
+                    Vector256.LoadUnsafe(ref zs, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
+        for (; i < n; i++) // scalar remainder
+            Unsafe.Add(ref ds, i) = op.Invoke(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i), Unsafe.Add(ref zs, i));
+    }
+
+    /// <summary>
+    /// acc[j] += Σ_r m[r·cols + j] (bias gradients, batch-norm sums), rows added in order 0, 1, … so the result
+    /// is bit-identical to <see cref="ElementWiseReference.AddColumnSums{T}"/>: a column strip of one vector
+    /// starts from acc and takes every row in turn in a register. Column tail: scalar remainder.
+    /// </summary>
+    public static void AddColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (acc.Length != cols || m.Length < rows * cols) throw new ArgumentException("Column-sum operands do not match.");
+        VectorTier tier = TierFor<T>();
+        if (tier == VectorTier.Scalar) { ElementWiseReference.AddColumnSums(m, rows, cols, acc); return; }
+        ref T ms = ref MemoryMarshal.GetReference(m);
+        ref T a = ref MemoryMarshal.GetReference(acc);
+        int j = 0;
+        if (tier == VectorTier.Vector512)
+            for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
+            {
+                var s = Vector512.LoadUnsafe(ref a, (nuint)j);
+                for (int r = 0; r < rows; r++) s += Vector512.LoadUnsafe(ref ms, (nuint)(r * cols + j));
+                s.StoreUnsafe(ref a, (nuint)j);
+            }
+        for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+        {
+            var s = Vector256.LoadUnsafe(ref a, (nuint)j);
+            for (int r = 0; r < rows; r++) s += Vector256.LoadUnsafe(ref ms, (nuint)(r * cols + j));
+            s.StoreUnsafe(ref a, (nuint)j);
+        }
+        for (; j < cols; j++) // scalar remainder
+        {
+            T s = Unsafe.Add(ref a, j);
+            for (int r = 0; r < rows; r++) s += Unsafe.Add(ref ms, r * cols + j);
+            Unsafe.Add(ref a, j) = s;
+        }
+    }
+
+    /// <summary>
+    /// acc[j] += (double)x[j]: statistics of float data accumulated in double without a scalar conversion per
+    /// element (float lanes are widened two vectors at a time). Bit-identical to the scalar twin.
+    /// </summary>
+    public static void AccumulateWidened<T>(ReadOnlySpan<T> x, Span<double> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != acc.Length) throw new ArgumentException("Operands differ in length.");
+        VectorTier tier = TierFor<T>();
+        int n = x.Length, i = 0;
+        ref double a = ref MemoryMarshal.GetReference(acc);
+        if (typeof(T) == typeof(float))
+        {
+            ref float xs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+                for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                    (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.WidenLower(v)).StoreUnsafe(ref a, (nuint)i);
+                    (Vector512.LoadUnsafe(ref a, (nuint)(i + 8)) + Vector512.WidenUpper(v)).StoreUnsafe(ref a, (nuint)(i + 8));
+                }
+            if (tier >= VectorTier.Vector256)
+                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                    (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.WidenLower(v)).StoreUnsafe(ref a, (nuint)i);
+                    (Vector256.LoadUnsafe(ref a, (nuint)(i + 4)) + Vector256.WidenUpper(v)).StoreUnsafe(ref a, (nuint)(i + 4));
+                }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            ref double xs = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+                for (; i <= n - Vector512<double>.Count; i += Vector512<double>.Count)
+                    (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
+            if (tier >= VectorTier.Vector256)
+                for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+                    (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref a, i) += double.CreateTruncating(x[i]); // scalar remainder
+    }
+
+    /// <summary>acc[j] += ((double)x[j] − mean[j])² (two-pass variance in double). Bit-identical to the scalar twin.</summary>
+    public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != acc.Length || mean.Length != acc.Length) throw new ArgumentException("Operands differ in length.");
+        VectorTier tier = TierFor<T>();
+        int n = x.Length, i = 0;
+        ref double a = ref MemoryMarshal.GetReference(acc);
+        ref double mu = ref MemoryMarshal.GetReference(mean);
+        if (typeof(T) == typeof(float))
+        {
+            ref float xs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+                for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                    var d0 = Vector512.WidenLower(v) - Vector512.LoadUnsafe(ref mu, (nuint)i);
+                    var d1 = Vector512.WidenUpper(v) - Vector512.LoadUnsafe(ref mu, (nuint)(i + 8));
+                    (Vector512.LoadUnsafe(ref a, (nuint)i) + d0 * d0).StoreUnsafe(ref a, (nuint)i);
+                    (Vector512.LoadUnsafe(ref a, (nuint)(i + 8)) + d1 * d1).StoreUnsafe(ref a, (nuint)(i + 8));
+                }
+            if (tier >= VectorTier.Vector256)
+                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                    var d0 = Vector256.WidenLower(v) - Vector256.LoadUnsafe(ref mu, (nuint)i);
+                    var d1 = Vector256.WidenUpper(v) - Vector256.LoadUnsafe(ref mu, (nuint)(i + 4));
+                    (Vector256.LoadUnsafe(ref a, (nuint)i) + d0 * d0).StoreUnsafe(ref a, (nuint)i);
+                    (Vector256.LoadUnsafe(ref a, (nuint)(i + 4)) + d1 * d1).StoreUnsafe(ref a, (nuint)(i + 4));
+                }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            ref double xs = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+                for (; i <= n - Vector512<double>.Count; i += Vector512<double>.Count)
+                {
+                    var d = Vector512.LoadUnsafe(ref xs, (nuint)i) - Vector512.LoadUnsafe(ref mu, (nuint)i);
+                    (Vector512.LoadUnsafe(ref a, (nuint)i) + d * d).StoreUnsafe(ref a, (nuint)i);
+                }
+            if (tier >= VectorTier.Vector256)
+                for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+                {
+                    var d = Vector256.LoadUnsafe(ref xs, (nuint)i) - Vector256.LoadUnsafe(ref mu, (nuint)i);
+                    (Vector256.LoadUnsafe(ref a, (nuint)i) + d * d).StoreUnsafe(ref a, (nuint)i);
+                }
+        }
+        for (; i < n; i++) // scalar remainder
+        {
+            double d = double.CreateTruncating(x[i]) - mean[i];
+            acc[i] += d * d;
+        }
+    }
+}
+
+/// <summary>The plain loops the drivers of <see cref="ElementWise"/> are tested against.</summary>
+internal static class ElementWiseReference
+{
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = op.Invoke(x[i]);
+    }
+
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = op.Invoke(x[i], y[i]);
+    }
+
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOperator<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = op.Invoke(x[i], y[i], z[i]);
+    }
+
+    public static void AddColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var row = m.Slice(r * cols, cols);
+            for (int j = 0; j < cols; j++) acc[j] += row[j];
+        }
+    }
+
+    public static void AccumulateWidened<T>(ReadOnlySpan<T> x, Span<double> acc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) acc[i] += double.CreateTruncating(x[i]);
+    }
+
+    public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double d = double.CreateTruncating(x[i]) - mean[i];
+            acc[i] += d * d;
+        }
+    }
+}

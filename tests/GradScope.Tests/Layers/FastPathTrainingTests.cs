@@ -1,0 +1,61 @@
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+using GradScope.Training;
+
+namespace GradScope.Tests.Layers;
+
+/// <summary>A few float training steps with the SIMD element-wise paths and with <see cref="ElementWise.ForceScalar"/>
+/// must end at the same parameters up to float rounding.</summary>
+public class FastPathTrainingTests
+{
+    // Normed networks use SGD/momentum: a linear bias in front of batch norm has an exactly-zero gradient
+    // mathematically, so its computed gradient is pure rounding noise, which Adam/RMSprop blow up to ±lr steps.
+    [Theory]
+    [InlineData("relu", OptimizerKind.Adam)]
+    [InlineData("tanh", OptimizerKind.Adam)]
+    [InlineData("selu", OptimizerKind.RmsProp)]
+    [InlineData("batch-relu", OptimizerKind.Momentum)]
+    [InlineData("layer-tanh", OptimizerKind.Sgd)]
+    [InlineData("resnet-relu", OptimizerKind.Adam)]
+    [InlineData("resnet-batch-tanh", OptimizerKind.Sgd)]
+    public void Fast_and_scalar_paths_train_to_the_same_parameters(string arch, OptimizerKind kind)
+    {
+        // Width 100 and 784 inputs: > 65k parameters, so the optimizer also takes its parallel path.
+        var spec = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 100, InputDim = 784, Classes = 10, UnitSize = 2 };
+        ParameterSet<float> Train(bool scalar)
+        {
+            ElementWise.ForceScalar = scalar;
+            try
+            {
+                var net = Network<float>.Build(spec);
+                var theta = Initializer.Initialize(net, 3);
+                var rng = new Rng(8);
+                var x = new Matrix<float>(33, 784);
+                foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+                var labels = Enumerable.Range(0, 33).Select(i => i % 10).ToArray();
+                var tape = net.CreateTape();
+                var grads = net.CreateParameters();
+                var opt = Optimizer<float>.Create(kind, net.Layout, 1e-3);
+                for (int step = 0; step < 4; step++)
+                {
+                    net.Forward(theta, x, labels, tape, ForwardMode.Train);
+                    grads.Clear();
+                    net.Backward(theta, tape, grads);
+                    opt.Step(theta, grads);
+                }
+                return theta;
+            }
+            finally { ElementWise.ForceScalar = false; }
+        }
+        var reference = Train(scalar: true);
+        var fast = Train(scalar: false);
+        for (int i = 0; i < reference.Count; i++)
+        {
+            var e = reference[i].Span; var a = fast[i].Span;
+            for (int j = 0; j < e.Length; j++)
+                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])),
+                    $"{arch} {reference.Layout.Entries[i].Name}[{j}]: scalar {e[j]:R}, fast {a[j]:R}");
+        }
+    }
+}
