@@ -15,6 +15,7 @@ public static class QuickGemm
         Console.WriteLine($"GEMM tier: {GemmTiers.Describe()}");
         Console.WriteLine($"{"variant",-8}{"m",7}{"n",6}{"k",7}{"1 thr GF/s",12}{"pool GF/s",12}{"pool µs",10}");
         WarmUp();
+        Console.WriteLine($"WorkerPool.For(2, no-op) round trip: {MeasureHandoff():F2} µs (best of 5 × 20 000)");
         foreach (var s in GemmShapes.All)
         {
             if (filter != null && !s.ToString().Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
@@ -23,6 +24,23 @@ public static class QuickGemm
             double gp = Measure(op, singleThread: false, out double usPool);
             Console.WriteLine($"{s.Variant,-8}{s.M,7}{s.N,6}{s.K,7}{g1,12:F1}{gp,12:F1}{usPool,10:F1}");
         }
+    }
+
+    private readonly struct NoOp : IWorkItem
+    {
+        public void Invoke(int index) { }
+    }
+
+    private static double MeasureHandoff()
+    {
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 20_000; i++) WorkerPool.Shared.For(2, new NoOp());
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / 20_000);
+        }
+        return best;
     }
 
     /// <summary>Runs every variant on both paths for ~0.5 s so that the JIT has promoted the driver to tier 1

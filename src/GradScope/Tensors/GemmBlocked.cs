@@ -142,7 +142,8 @@ internal static unsafe class GemmBlocked<T, TKernel>
             // Column tasks need no duplicated packing; use them when each thread gets ≥ 2 panels to
             // balance. Two tasks per thread let a thread that starts late (CPU shared) take fewer.
             if (colPanels >= 4 * p) colTasks = Math.Min(colPanels, 2 * p);
-            else rowTasks = Math.Min(rowTiles, p);
+            // Row tasks each pack all of B, so give each at least 8 row tiles; still up to two per thread.
+            else rowTasks = Math.Min(rowTiles, Math.Clamp(rowTiles / 8, p, 2 * p));
         }
         int rowsPerTask = (rowTiles + rowTasks - 1) / rowTasks * mr;
         int colsPerTask = (colPanels + colTasks - 1) / colTasks * nr;
