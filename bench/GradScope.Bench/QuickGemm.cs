@@ -11,6 +11,11 @@ public static class QuickGemm
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "threshold")
+        {
+            Threshold();
+            return;
+        }
         string? filter = args.Length > 0 ? args[0] : null;
         Console.WriteLine($"GEMM tier: {GemmTiers.Describe()}");
         WarmUp();
@@ -24,6 +29,28 @@ public static class QuickGemm
             double gp = Measure(op, singleThread: false, out double usPool);
             Console.WriteLine($"{s.Variant,-8}{s.M,7}{s.N,6}{s.K,7}{g1,12:F1}{gp,12:F1}{usPool,10:F1}");
         }
+    }
+
+    /// <summary>`quick threshold`: small products on 1 thread vs forced onto the pool, to place
+    /// GemmBlocked.ParallelThresholdFlops where the pool starts to win.</summary>
+    private static void Threshold()
+    {
+        WarmUp();
+        long saved = GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops;
+        GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = 0;
+        try
+        {
+            Console.WriteLine($"{"shape",-22}{"MFLOP",8}{"1 thr µs",10}{"pool µs",10}");
+            foreach (var v in new[] { GemmVariant.NT, GemmVariant.NN, GemmVariant.TN })
+                foreach (int batch in new[] { 8, 16, 32, 48, 64, 96 })
+                {
+                    var op = new GemmOperands(new(v, batch, 100, 100));
+                    Measure(op, singleThread: true, out double us1);
+                    Measure(op, singleThread: false, out double usP);
+                    Console.WriteLine($"{op.Shape,-22}{op.Shape.Flops / 1e6,8:F2}{us1,10:F1}{usP,10:F1}");
+                }
+        }
+        finally { GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = saved; }
     }
 
     /// <summary>Busy-waits 10 µs: two of them on two threads show the cost of the handoff.</summary>
