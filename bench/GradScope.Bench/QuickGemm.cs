@@ -11,10 +11,16 @@ public static class QuickGemm
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "threshold")
+        {
+            Threshold();
+            return;
+        }
         string? filter = args.Length > 0 ? args[0] : null;
         Console.WriteLine($"GEMM tier: {GemmTiers.Describe()}");
-        Console.WriteLine($"{"variant",-8}{"m",7}{"n",6}{"k",7}{"1 thr GF/s",12}{"pool GF/s",12}{"pool µs",10}");
         WarmUp();
+        Console.WriteLine($"WorkerPool.For(2, 2 × 10 µs of work): {MeasureHandoff():F1} µs per call (10 = perfect split, 20 = serial)");
+        Console.WriteLine($"{"variant",-8}{"m",7}{"n",6}{"k",7}{"1 thr GF/s",12}{"pool GF/s",12}{"pool µs",10}");
         foreach (var s in GemmShapes.All)
         {
             if (filter != null && !s.ToString().Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
@@ -23,6 +29,50 @@ public static class QuickGemm
             double gp = Measure(op, singleThread: false, out double usPool);
             Console.WriteLine($"{s.Variant,-8}{s.M,7}{s.N,6}{s.K,7}{g1,12:F1}{gp,12:F1}{usPool,10:F1}");
         }
+    }
+
+    /// <summary>`quick threshold`: small products on 1 thread vs forced onto the pool, to place
+    /// GemmBlocked.ParallelThresholdFlops where the pool starts to win.</summary>
+    private static void Threshold()
+    {
+        WarmUp();
+        long saved = GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops;
+        GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = 0;
+        try
+        {
+            Console.WriteLine($"{"shape",-22}{"MFLOP",8}{"1 thr µs",10}{"pool µs",10}");
+            foreach (var v in new[] { GemmVariant.NT, GemmVariant.NN, GemmVariant.TN })
+                foreach (int batch in new[] { 8, 16, 32, 48, 64, 96 })
+                {
+                    var op = new GemmOperands(new(v, batch, 100, 100));
+                    Measure(op, singleThread: true, out double us1);
+                    Measure(op, singleThread: false, out double usP);
+                    Console.WriteLine($"{op.Shape,-22}{op.Shape.Flops / 1e6,8:F2}{us1,10:F1}{usP,10:F1}");
+                }
+        }
+        finally { GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = saved; }
+    }
+
+    /// <summary>Busy-waits 10 µs: two of them on two threads show the cost of the handoff.</summary>
+    private readonly struct Spin10 : IWorkItem
+    {
+        public void Invoke(int index)
+        {
+            long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100_000;
+            while (Stopwatch.GetTimestamp() < end) { }
+        }
+    }
+
+    private static double MeasureHandoff()
+    {
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 2_000; i++) WorkerPool.Shared.For(2, new Spin10());
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / 2_000);
+        }
+        return best;
     }
 
     /// <summary>Runs every variant on both paths for ~0.5 s so that the JIT has promoted the driver to tier 1

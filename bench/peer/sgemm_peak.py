@@ -1,9 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Single-precision matmul peak of this machine through numpy and/or torch, as a yardstick for GradScope's GEMM.
 
 Usage: OPENBLAS_CORETYPE=SkylakeX python3 bench/peer/sgemm_peak.py [--size 4096] [--repeats 5] [--threads N]
 Prints one JSON object: {"sgemm_gflops": best over libraries, "numpy_gflops": ..., "torch_gflops": ..., ...}.
-A library that is not installed is reported as null.
+A library that is not installed is reported as null. numpy/torch come from Debian (python3-numpy,
+python3-torch), hence /usr/bin/python3 rather than whatever `python3` is first on PATH.
 """
 import argparse
 import json
@@ -47,12 +48,30 @@ def torch_gflops(n, repeats, threads):
     return 2.0 * n**3 / best_seconds(lambda: torch.matmul(a, b, out=c), repeats) / 1e9
 
 
+def guard_coretype():
+    """OPENBLAS_CORETYPE=SkylakeX (or Cooperlake/SapphireRapids) makes OpenBLAS run AVX-512 code, which dies
+    with SIGILL on a CPU without AVX-512F (e.g. a Zen 3 EPYC). It is read when numpy/torch load OpenBLAS, so
+    replace it here, before the imports, with Haswell (the AVX2 + FMA kernels), and report what was done."""
+    requested = os.environ.get("OPENBLAS_CORETYPE")
+    if requested and requested.lower() in ("skylakex", "cooperlake", "sapphirerapids"):
+        try:
+            with open("/proc/cpuinfo") as f:
+                has_avx512 = "avx512f" in f.read()
+        except OSError:
+            has_avx512 = True
+        if not has_avx512:
+            os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+            return requested, "Haswell"
+    return requested, requested
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=4096)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0 = library default)")
     args = p.parse_args()
+    requested, used = guard_coretype()
     results = {
         "numpy_gflops": numpy_gflops(args.size, args.repeats),
         "torch_gflops": torch_gflops(args.size, args.repeats, args.threads),
@@ -61,7 +80,7 @@ def main():
     out = {"sgemm_gflops": round(max(found), 1) if found else None}
     out.update({k: (round(v, 1) if v is not None else None) for k, v in results.items()})
     out.update({"size": args.size, "cpus": os.cpu_count(),
-                "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")})
+                "openblas_coretype_requested": requested, "openblas_coretype": used})
     print(json.dumps(out))
 
 

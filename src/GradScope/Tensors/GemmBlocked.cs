@@ -98,9 +98,10 @@ internal static unsafe class GemmBlocked<T, TKernel>
     /// <summary>Largest column block: kc×nc×sizeof(T) ≤ 256 KiB, half of a Zen 3 L2.</summary>
     private static int NcMax => 256 * 4 / sizeof(T) / TKernel.NR * TKernel.NR;
 
-    /// <summary>Products below this many flops (2·m·n·k) run single-threaded. Measured on the 2-core EPYC:
-    /// a parallel handoff to a spinning worker costs ~1–3 µs and each row task re-packs B, so below ~1 MFLOP
-    /// (≈ 15 µs of single-core work) splitting stops paying off (see bench "quick" mode).</summary>
+    /// <summary>Products below this many flops (2·m·n·k) run single-threaded. On the idle 2-core EPYC the pool
+    /// gives 1.9× at 128×100×100 (2.6 MFLOP: 33 → 17.6 µs); below ~1 MFLOP (≈ 12 µs of single-core work) the
+    /// fixed costs — each row task re-packs B (~1.5 µs for 100×100), the handoff, the partial last tile — eat
+    /// most of the gain, and on a loaded machine (`quick threshold` under load) the pool loses outright.</summary>
     internal static long ParallelThresholdFlops = 1_000_000;
 
     private readonly struct Problem : IWorkItem
@@ -142,7 +143,8 @@ internal static unsafe class GemmBlocked<T, TKernel>
             // Column tasks need no duplicated packing; use them when each thread gets ≥ 2 panels to
             // balance. Two tasks per thread let a thread that starts late (CPU shared) take fewer.
             if (colPanels >= 4 * p) colTasks = Math.Min(colPanels, 2 * p);
-            else rowTasks = Math.Min(rowTiles, p);
+            // Row tasks each pack all of B, so give each at least 8 row tiles; still up to two per thread.
+            else rowTasks = Math.Min(rowTiles, Math.Clamp(rowTiles / 8, p, 2 * p));
         }
         int rowsPerTask = (rowTiles + rowTasks - 1) / rowTasks * mr;
         int colsPerTask = (colPanels + colTasks - 1) / colTasks * nr;
