@@ -97,28 +97,42 @@ public static class ResidualTrick
             block.Forward(theta0, x, initOutput, initCache, mode);
             int newCount = Math.Min(count + 1, blocks + 1);
             next.Resize(newCount * batch, dimIn);
-            next.Clear();
             int chunk = Math.Clamp(options.MaxRows / batch, 1, count);
-            for (int start = 0; start < count; start += chunk)
+            if (chunk >= count)
             {
-                int c = Math.Min(chunk, count - start);
-                Matrix<T> input = g;
-                if (c != count)
-                {
-                    input = chunkIn.Resize(c * batch, dimOut);
-                    g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
-                }
-                block.Backward(theta, x, y, cache, input, withTheta, null);
-                block.Backward(theta0, x, initOutput, initCache, input, withInit, null);
+                // One batched call per parameter set; every g'_λ is written once (no clearing pass):
+                // g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1}.
+                block.Backward(theta, x, y, cache, g, withTheta, null);
+                block.Backward(theta0, x, initOutput, initCache, g, withInit, null);
                 var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
-                for (int j = 0; j < c; j++)
+                for (int lambda = 0; lambda < newCount; lambda++)
                 {
-                    int lambda = start + j;
-                    var init = a.Slice(j * segIn, segIn);
-                    // g'_λ += J_iᵀ g_λ
-                    Add(dst.Slice(lambda * segIn, segIn), init);
-                    // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
-                    if (lambda + 1 < newCount) AddDifference(dst.Slice((lambda + 1) * segIn, segIn), full.Slice(j * segIn, segIn), init);
+                    var target = dst.Slice(lambda * segIn, segIn);
+                    if (lambda == 0) a.Slice(0, segIn).CopyTo(target);
+                    else if (lambda < count) Combine(target, a.Slice(lambda * segIn, segIn), full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
+                    else Difference(target, full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
+                }
+            }
+            else
+            {
+                next.Clear();
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int c = Math.Min(chunk, count - start);
+                    chunkIn.Resize(c * batch, dimOut);
+                    g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
+                    block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
+                    block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
+                    var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
+                    for (int j = 0; j < c; j++)
+                    {
+                        int lambda = start + j;
+                        var init = a.Slice(j * segIn, segIn);
+                        // g'_λ += J_iᵀ g_λ
+                        Add(dst.Slice(lambda * segIn, segIn), init);
+                        // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
+                        if (lambda + 1 < newCount) AddDifference(dst.Slice((lambda + 1) * segIn, segIn), full.Slice(j * segIn, segIn), init);
+                    }
                 }
             }
             // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
@@ -148,6 +162,23 @@ public static class ResidualTrick
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w) (new Vector<T>(target.Slice(i, w)) + new Vector<T>(source.Slice(i, w))).CopyTo(target.Slice(i, w));
         for (; i < target.Length; i++) target[i] += source[i];
+    }
+
+    /// <summary>target = a + (b − c).</summary>
+    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w)
+            (new Vector<T>(a.Slice(i, w)) + (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w)))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] = a[i] + (b[i] - c[i]);
+    }
+
+    /// <summary>target = b − c.</summary>
+    private static void Difference<T>(Span<T> target, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w) (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] = b[i] - c[i];
     }
 
     private static void AddDifference<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>

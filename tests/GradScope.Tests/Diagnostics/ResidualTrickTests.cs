@@ -108,6 +108,9 @@ public class ResidualTrickTests
         double total = norms.Sum();
         for (int l = 0; l <= blocks; l++) Near(norms[l] / total, result.Profile.Weights[l], 1e-9, $"{name} C_{l}");
         Near(Math.Log(total), result.Profile.LogTotal, 1e-12, "log Σ C_λ");
+        // Chunked λ batches (two cotangents per call) give the same profile.
+        var chunked = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = 2 * batch });
+        for (int l = 0; l <= blocks; l++) Near(result.Profile.Weights[l], chunked.Profile.Weights[l], 1e-12, $"chunked C_{l}");
         // Σ_λ g_λ is the ordinary input gradient of the summed losses (t = 1 recovers Π J_b).
         var gradient = p.Tools.Vjp(0, blocks + 1, ones);
         var sumAll = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
