@@ -54,7 +54,10 @@ public sealed record DiagnosticsReport
         return options;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson(bool indented = true) =>
+        JsonSerializer.Serialize(this, indented ? JsonOptions : CompactJsonOptions);
+
+    private static JsonSerializerOptions CompactJsonOptions { get; } = new(JsonOptions) { WriteIndented = false };
 
     public static DiagnosticsReport FromJson(string json) =>
         JsonSerializer.Deserialize<DiagnosticsReport>(json, JsonOptions) ?? throw new JsonException("Empty diagnostics report.");

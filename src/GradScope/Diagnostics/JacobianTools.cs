@@ -29,7 +29,7 @@ public sealed record JacobianOptions
     /// <summary>Seed of the probe stream (a fixed default keeps reports reproducible).</summary>
     public ulong ProbeSeed { get; init; } = 0x5EED0F9CUL;
     /// <summary>Upper bound on the rows (C·B) of one chunk of stacked cotangents; at least one cotangent per chunk.</summary>
-    public int MaxRows { get; init; } = 8192;
+    public int MaxRows { get; init; } = 4096;
 }
 
 /// <summary>

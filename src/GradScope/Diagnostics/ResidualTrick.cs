@@ -81,36 +81,57 @@ public static class ResidualTrick
             var x = tape.Activations[b];
             var y = tape.Activations[b + 1];
             var cache = tape.BlockCaches[b];
+            int dimIn = x.Cols, dimOut = y.Cols;
+            int segIn = batch * dimIn, segOut = batch * dimOut;
+            if (SameParameters(block, theta, theta0))
+            {
+                // θ_b = θ⁰_b: J_r = 0 exactly, every g_λ just goes through J_i = J_θ.
+                block.Backward(theta, x, y, cache, g, next, null);
+                (g, next) = (next, g);
+                while (count > 1 && IsZero(g.Span.Slice((count - 1) * segIn, segIn))) count--;
+                g.Resize(count * batch, dimIn);
+                if (options.PerBlock || position == blocks) perBlock.Add(Profile(g, position + 1, batch, blocks));
+                continue;
+            }
             var initCache = block.CreateCache();
             block.Forward(theta0, x, initOutput, initCache, mode);
-
-            int dimIn = x.Cols, dimOut = y.Cols;
             int newCount = Math.Min(count + 1, blocks + 1);
             next.Resize(newCount * batch, dimIn);
-            next.Clear();
-            int segIn = batch * dimIn, segOut = batch * dimOut;
             int chunk = Math.Clamp(options.MaxRows / batch, 1, count);
-            for (int start = 0; start < count; start += chunk)
+            if (chunk >= count)
             {
-                int c = Math.Min(chunk, count - start);
-                chunkIn.Resize(c * batch, dimOut);
-                g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
-                block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
-                block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
+                // One batched call per parameter set; every g'_λ is written once (no clearing pass):
+                // g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1}.
+                block.Backward(theta, x, y, cache, g, withTheta, null);
+                block.Backward(theta0, x, initOutput, initCache, g, withInit, null);
                 var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
-                for (int j = 0; j < c; j++)
+                for (int lambda = 0; lambda < newCount; lambda++)
                 {
-                    int lambda = start + j;
-                    // g'_λ += J_iᵀ g_λ
                     var target = dst.Slice(lambda * segIn, segIn);
-                    var init = a.Slice(j * segIn, segIn);
-                    for (int i = 0; i < segIn; i++) target[i] += init[i];
-                    // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
-                    if (lambda + 1 < newCount)
+                    if (lambda == 0) a.Slice(0, segIn).CopyTo(target);
+                    else if (lambda < count) Combine(target, a.Slice(lambda * segIn, segIn), full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
+                    else Difference(target, full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
+                }
+            }
+            else
+            {
+                next.Clear();
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int c = Math.Min(chunk, count - start);
+                    chunkIn.Resize(c * batch, dimOut);
+                    g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
+                    block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
+                    block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
+                    var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
+                    for (int j = 0; j < c; j++)
                     {
-                        var up = dst.Slice((lambda + 1) * segIn, segIn);
-                        var th = full.Slice(j * segIn, segIn);
-                        for (int i = 0; i < segIn; i++) up[i] += th[i] - init[i];
+                        int lambda = start + j;
+                        var init = a.Slice(j * segIn, segIn);
+                        // g'_λ += J_iᵀ g_λ
+                        Add(dst.Slice(lambda * segIn, segIn), init);
+                        // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
+                        if (lambda + 1 < newCount) AddDifference(dst.Slice((lambda + 1) * segIn, segIn), full.Slice(j * segIn, segIn), init);
                     }
                 }
             }
@@ -124,6 +145,48 @@ public static class ResidualTrick
         var final = perBlock[^1];
         if (!options.PerBlock) perBlock.Clear();
         return new ResidualTrickResult(final, ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau), options.Tau, perBlock);
+    }
+
+    /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
+    private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string prefix = block.Name + ".";
+        for (int i = 0; i < theta.Count; i++)
+            if (theta.Layout.Entries[i].Name.StartsWith(prefix, StringComparison.Ordinal) && !theta[i].Span.SequenceEqual(theta0[i].Span))
+                return false;
+        return true;
+    }
+
+    private static void Add<T>(Span<T> target, ReadOnlySpan<T> source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w) (new Vector<T>(target.Slice(i, w)) + new Vector<T>(source.Slice(i, w))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] += source[i];
+    }
+
+    /// <summary>target = a + (b − c).</summary>
+    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w)
+            (new Vector<T>(a.Slice(i, w)) + (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w)))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] = a[i] + (b[i] - c[i]);
+    }
+
+    /// <summary>target = b − c.</summary>
+    private static void Difference<T>(Span<T> target, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w) (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] = b[i] - c[i];
+    }
+
+    private static void AddDifference<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w)
+            (new Vector<T>(target.Slice(i, w)) + (new Vector<T>(a.Slice(i, w)) - new Vector<T>(b.Slice(i, w)))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] += a[i] - b[i];
     }
 
     private static bool IsZero<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+
+namespace GradScope.Diagnostics;
+
+/// <summary>
+/// Timings of the diagnostics on the reference problem: a depth-50, width-100 network on 256 Gaussian-noise
+/// inputs (784 features, 10 classes). θ is θ⁰ plus a small perturbation so that the λ dynamic program carries
+/// every λ (as after training); the full GSC matrix is timed in double and float.
+/// </summary>
+public static class DiagnosticsBenchmark
+{
+    public sealed record Timing(string Architecture, string Part, double Milliseconds);
+
+    /// <summary>Runs the benchmark and returns a plain-text table (also available as records through <see cref="Measure"/>).</summary>
+    public static string Run(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null)
+    {
+        var timings = Measure(matrix, architectures, progress);
+        var sb = new StringBuilder();
+        sb.AppendLine($"diagnostics benchmark: depth 50, width 100, batch 256, {Environment.ProcessorCount} cores");
+        foreach (var group in timings.GroupBy(t => t.Architecture))
+        {
+            sb.AppendLine($"  {group.Key}");
+            foreach (var t in group) sb.AppendLine($"    {t.Part,-44} {t.Milliseconds.ToString("0", CultureInfo.InvariantCulture),8} ms");
+        }
+        return sb.ToString();
+    }
+
+    public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null)
+    {
+        architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
+        // Warm-up: JIT every path on a small network first.
+        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null);
+        var timings = new List<Timing>();
+        foreach (var name in architectures) Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
+        return timings;
+    }
+
+    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    {
+        var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width };
+        var network = Network<double>.Build(spec);
+        var theta0 = Initializer.Initialize(network, 1);
+        var theta = theta0.Clone();
+        var rng = new Rng(2);
+        for (int i = 0; i < theta.Count; i++)
+            if (theta.Layout.Entries[i].Trainable)
+                foreach (ref var v in theta[i].Span) v += 0.01 * rng.NextGaussian();
+        var x = new Matrix<double>(batch, spec.InputDim);
+        DiagMath.FillGaussian(x.Span, rng);
+        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(spec.Classes)).ToArray();
+
+        void Record(string part, double ms)
+        {
+            if (timings is null) return;
+            timings.Add(new Timing(name, part, ms));
+            progress?.Invoke($"{name}: {part} {ms:0} ms");
+        }
+
+        var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels);
+        foreach (var (part, ms) in report.TimingsMs) Record($"analyze/{part}", ms);
+        Record("analyze/profile+collapse+effective depth",
+            report.TimingsMs["gsc_profile"] + report.TimingsMs.GetValueOrDefault("collapse") + report.TimingsMs.GetValueOrDefault("effective_depth"));
+
+        if (!matrix) return;
+        var tape = network.CreateTape();
+        network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
+        var tools = new JacobianTools<double>(network, theta, tape);
+        var watch = Stopwatch.StartNew();
+        GradientScale.Matrix(tools);
+        Record($"gsc matrix, double ({tools.ResolveMode(JacobianMode.Auto).ToString().ToLowerInvariant()})", watch.Elapsed.TotalMilliseconds);
+
+        var floatNetwork = Network<float>.Build(spec);
+        var floatTheta = theta.Convert<float>();
+        var floatTape = floatNetwork.CreateTape();
+        floatNetwork.Forward(floatTheta, x.Convert<float>(), labels, floatTape, ForwardMode.Analyze);
+        var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape);
+        watch.Restart();
+        GradientScale.Matrix(floatTools);
+        Record("gsc matrix, float", watch.Elapsed.TotalMilliseconds);
+    }
+}

@@ -1,0 +1,129 @@
+using GradScope.Diagnostics;
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+using static GradScope.Tests.Diagnostics.DiagTestUtil;
+
+namespace GradScope.Tests.Diagnostics;
+
+public class ResidualTrickTests
+{
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-relu")]
+    [InlineData("resnet-layer-tanh")]
+    public void Effective_depth_is_zero_at_initialisation(string name)
+    {
+        var p = Make(Small(name), batch: 6);
+        var result = ResidualTrick.Compute(p.Network, p.Theta, p.Theta.Clone(), p.Tape, new ResidualTrickOptions { PerBlock = true });
+        Assert.Equal(0, result.EffectiveDepth);
+        Assert.Equal(1.0, result.Profile.Weights[0]);
+        Assert.All(result.Profile.Weights.Skip(1), w => Assert.Equal(0.0, w));
+        Assert.Equal(p.Network.BlockCount, result.PerBlock.Count);
+    }
+
+    /// <summary>e_λ(ε): elementary symmetric polynomials.</summary>
+    private static double[] ElementarySymmetric(double[] eps)
+    {
+        var e = new double[eps.Length + 1];
+        e[0] = 1;
+        foreach (var x in eps)
+            for (int l = eps.Length; l >= 1; l--) e[l] += x * e[l - 1];
+        return e;
+    }
+
+    [Fact]
+    public void Scaled_identity_blocks_give_the_elementary_symmetric_closed_form()
+    {
+        // Linear blocks with W⁰_b = I and W_b = (1 + ε_b)·I: J_i = I, J_r = ε_b I, so g_λ = e_λ(ε)·g and C_λ ∝ e_λ(ε).
+        // ε_b = 0 for two blocks exercises the shortcut for unchanged blocks.
+        double[] eps = [0.5, 0.0, 1.5, 0.25, 0.0, 2.0];
+        var spec = Small("linear", depth: eps.Length, width: 4, input: 4, classes: 3);
+        var network = Network<double>.Build(spec);
+        var theta0 = Initializer.Initialize(network, 2);
+        for (int b = 0; b < eps.Length; b++)
+        {
+            var w = theta0[$"blocks.{b}.linear.weight"];
+            w.Clear();
+            for (int i = 0; i < 4; i++) w[i, i] = 1;
+        }
+        var theta = theta0.Clone();
+        for (int b = 0; b < eps.Length; b++)
+            foreach (ref var v in theta[$"blocks.{b}.linear.weight"].Span) v *= 1 + eps[b];
+        var p = Make(spec, batch: 5, theta: theta);
+        var result = ResidualTrick.Compute(p.Network, theta, theta0, p.Tape);
+        var e = ElementarySymmetric(eps);
+        double sum = e.Sum();
+        for (int l = 0; l <= eps.Length; l++) Near(e[l] / sum, result.Profile.Weights[l], 1e-12, $"C_{l}");
+        // Only four blocks changed: e_5 = e_6 = 0, so the profile ends at λ = 4.
+        Assert.Equal(0, result.Profile.Weights[5]);
+        Assert.Equal(ResidualTrickResult.EffectiveDepthOf(e.Select(x => x / sum).ToList(), 0.01), result.EffectiveDepth);
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-tanh")]
+    [InlineData("resnet-layer-relu")]
+    [InlineData("resnet-batch-selu")]
+    public void Dynamic_program_equals_explicit_path_enumeration(string name)
+    {
+        var spec = Small(name, depth: 5, width: 5, input: 4, classes: 3);
+        var network = Network<double>.Build(spec);
+        var theta0 = Initializer.Initialize(network, 5);
+        var theta = theta0.Clone();
+        Perturb(theta, 0.3, new Rng(6));
+        var p = Make(spec, batch: 4, theta: theta);
+        var result = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { PerBlock = true });
+
+        int blocks = network.BlockCount, batch = 4;
+        var ones = new Matrix<double>(batch, 1);
+        ones.Span.Fill(1);
+        var start = new Matrix<double>(0, 0);
+        network.BackwardStep(theta, p.Tape, 0, ones, start, null);
+        var sums = new Matrix<double>[blocks + 1];
+        for (int subset = 0; subset < 1 << blocks; subset++)
+        {
+            var g = start.Clone();
+            for (int position = 1; position <= blocks; position++)
+            {
+                int b = network.BlockIndexOfPosition(position);
+                var block = network.Blocks[b];
+                var x = p.Tape.Activations[b];
+                var withTheta = new Matrix<double>(0, 0);
+                block.Backward(theta, x, p.Tape.Activations[b + 1], p.Tape.BlockCaches[b], g, withTheta, null);
+                var initCache = block.CreateCache();
+                var initOut = new Matrix<double>(0, 0);
+                block.Forward(theta0, x, initOut, initCache, ForwardMode.Analyze);
+                var withInit = new Matrix<double>(0, 0);
+                block.Backward(theta0, x, initOut, initCache, g, withInit, null);
+                bool residual = (subset >> (position - 1) & 1) == 1;
+                if (residual) for (int i = 0; i < withTheta.Span.Length; i++) withTheta.Span[i] -= withInit.Span[i];
+                g = residual ? withTheta : withInit;
+            }
+            int lambda = System.Numerics.BitOperations.PopCount((uint)subset);
+            if (sums[lambda] is null) sums[lambda] = g;
+            else for (int i = 0; i < g.Span.Length; i++) sums[lambda].Span[i] += g.Span[i];
+        }
+        var norms = sums.Select(s => Math.Sqrt(GradientCheck.Dot(s, s))).ToArray();
+        double total = norms.Sum();
+        for (int l = 0; l <= blocks; l++) Near(norms[l] / total, result.Profile.Weights[l], 1e-9, $"{name} C_{l}");
+        Near(Math.Log(total), result.Profile.LogTotal, 1e-12, "log Σ C_λ");
+        // Chunked λ batches (two cotangents per call) give the same profile.
+        var chunked = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = 2 * batch });
+        for (int l = 0; l <= blocks; l++) Near(result.Profile.Weights[l], chunked.Profile.Weights[l], 1e-12, $"chunked C_{l}");
+        // Σ_λ g_λ is the ordinary input gradient of the summed losses (t = 1 recovers Π J_b).
+        var gradient = p.Tools.Vjp(0, blocks + 1, ones);
+        var sumAll = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
+        GradientCheck.AssertClose(sumAll.Span, gradient.Span, 1e-10, "Σ_λ g_λ");
+    }
+
+    [Fact]
+    public void Effective_depth_follows_the_tail_threshold()
+    {
+        double[] w = [0.5, 0.3, 0.15, 0.04, 0.01];
+        Assert.Equal(3, ResidualTrickResult.EffectiveDepthOf(w, 0.01));
+        Assert.Equal(2, ResidualTrickResult.EffectiveDepthOf(w, 0.05));
+        Assert.Equal(0, ResidualTrickResult.EffectiveDepthOf(w, 0.5));
+        Assert.Equal(4, ResidualTrickResult.EffectiveDepthOf(w, 0.0));
+    }
+}
