@@ -13,6 +13,8 @@ public static class GradScopeCli
         TrainCommand.Create(context),
         InitCommand.Create(context),
         EvaluateCommand.Create(context),
+        ReproduceCommand.Create(context),
+        ReportCommand.Create(context),
     };
 
     public static int Run(string[] args, CliContext context)
