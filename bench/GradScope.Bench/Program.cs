@@ -1,2 +1,11 @@
-// Replaced by the benchmark switcher when the kernel benchmarks land.
-return 0;
+using BenchmarkDotNet.Running;
+using GradScope.Bench;
+
+// `-- quick [filter]`: a few-second GFLOP/s table for tuning; anything else goes to BenchmarkDotNet,
+// e.g. `-- --filter *Gemm*` or `-- --list flat`.
+if (args.Length > 0 && args[0] == "quick")
+{
+    QuickGemm.Run(args[1..]);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

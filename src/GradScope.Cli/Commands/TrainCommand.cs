@@ -21,7 +21,7 @@ internal static class TrainCommand
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test examples" };
         var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)" };
 
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
         architecture.AddTo(command);
@@ -37,6 +37,8 @@ internal static class TrainCommand
             if (resumeDirectory is not null)
             {
                 config = RunDirectory.ReadConfig(resumeDirectory);
+                // An explicit --epochs extends (or shortens) the plan of the resumed run; everything else is the stored config.
+                if (parse.GetResult(epochs) is { Implicit: false }) config = (config with { Epochs = parse.GetValue(epochs) }).Validate();
                 runDirectory = resumeDirectory;
             }
             else

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GradScope.Tensors;
 
@@ -18,7 +20,34 @@ public static class Gemm
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => GemmReference.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    {
+        if (m <= 0 || n <= 0) return;
+        GemmTier tier = GemmTiers.Active;
+        if (k <= 0 || tier == GemmTier.Scalar || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            GemmReference.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        // The fast paths use raw pointers: check every operand's extent up front (the reference relies on
+        // span bounds checks instead).
+        CheckOperand(nameof(a), a.Length, opA == Op.None ? m : k, opA == Op.None ? k : m, lda);
+        CheckOperand(nameof(b), b.Length, opB == Op.None ? k : n, opB == Op.None ? n : k, ldb);
+        CheckOperand(nameof(c), c.Length, m, n, ldc);
+        if (typeof(T) == typeof(float))
+            GemmDispatch.Float(tier, opA, opB, m, n, k, Unsafe.As<T, float>(ref alpha),
+                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                Unsafe.As<T, float>(ref beta), MemoryMarshal.Cast<T, float>(c), ldc);
+        else
+            GemmDispatch.Double(tier, opA, opB, m, n, k, Unsafe.As<T, double>(ref alpha),
+                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
+                Unsafe.As<T, double>(ref beta), MemoryMarshal.Cast<T, double>(c), ldc);
+    }
+
+    private static void CheckOperand(string name, int length, int rows, int cols, int ld)
+    {
+        if (ld < cols || (long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException($"Operand {name}: {rows}×{cols} with row stride {ld} does not fit in {length} elements.", name);
+    }
 
     /// <summary>C = α·op(A)·op(B) + β·C on whole matrices; shapes are checked.</summary>
     public static void Multiply<T>(Matrix<T> a, Op opA, Matrix<T> b, Op opB, Matrix<T> c, T alpha, T beta)

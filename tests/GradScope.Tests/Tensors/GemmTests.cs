@@ -1,0 +1,183 @@
+using System.Numerics;
+using GradScope.Tensors;
+
+namespace GradScope.Tests.Tensors;
+
+/// <summary>
+/// The fast GEMM paths against <see cref="GemmReference"/> evaluated in double precision. Every test runs on
+/// every tier (forced per thread with <see cref="GemmTiers.ForceTier"/>; tiers the CPU lacks are emulated by the
+/// JIT, so they are slow and get only the smaller cases).
+/// </summary>
+public class GemmTests
+{
+    // Tiers are passed by name because GemmTier is internal (xunit theories must be public).
+    public static TheoryData<string> Tiers => new() { nameof(GemmTier.Scalar), nameof(GemmTier.Avx2), nameof(GemmTier.Avx512) };
+
+    private static readonly int[] EdgeSizes = [0, 1, 5, 6, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 129];
+
+    private static bool Native(GemmTier tier) =>
+        tier == GemmTier.Scalar || (tier == GemmTier.Avx2 && GemmTiers.HasAvx2) || (tier == GemmTier.Avx512 && GemmTiers.HasAvx512);
+
+    /// <summary>One product, checked. ldX = stored columns + pad, so pad &gt; 0 tests strided operands.</summary>
+    private static void Check<T>(GemmTier tier, Op opA, Op opB, int m, int n, int k, T alpha, T beta, int pad = 0, int seed = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng((ulong)seed);
+        int aRows = opA == Op.None ? m : k, aCols = opA == Op.None ? k : m;
+        int bRows = opB == Op.None ? k : n, bCols = opB == Op.None ? n : k;
+        int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
+        T[] a = Random<T>(Math.Max(0, (aRows - 1) * lda + aCols), rng);
+        T[] b = Random<T>(Math.Max(0, (bRows - 1) * ldb + bCols), rng);
+        T[] c = Random<T>(Math.Max(0, (m - 1) * ldc + n), rng);
+        if (beta == T.Zero) c.AsSpan().Fill(T.NaN); // β = 0 must overwrite, never read
+        T[] c0 = (T[])c.Clone();
+
+        var prev = GemmTiers.ForceTier;
+        GemmTiers.ForceTier = tier;
+        try { Gemm.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
+        finally { GemmTiers.ForceTier = prev; }
+
+        // Reference in double, with an error bound from the sum of |terms| (float accumulation over k terms).
+        double eps = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;
+        double al = double.CreateChecked(alpha), be = double.CreateChecked(beta);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, abs = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double av = double.CreateChecked(opA == Op.None ? a[i * lda + p] : a[p * lda + i]);
+                    double bv = double.CreateChecked(opB == Op.None ? b[p * ldb + j] : b[j * ldb + p]);
+                    sum += av * bv;
+                    abs += Math.Abs(av * bv);
+                }
+                double cOld = beta == T.Zero ? 0 : double.CreateChecked(c0[i * ldc + j]);
+                double expected = al * sum + be * cOld;
+                double bound = 4 * (k + 2) * eps * (Math.Abs(al) * abs + Math.Abs(be * cOld)) + 1e-30;
+                double got = double.CreateChecked(c[i * ldc + j]);
+                Assert.True(Math.Abs(got - expected) <= bound,
+                    $"{tier} {opA}{opB} m={m} n={n} k={k} α={al} β={be} pad={pad}: C[{i},{j}] = {got}, expected {expected} ± {bound}");
+            }
+            // Padding between rows of C is never written.
+            for (int j = n; j < ldc && i < m - 1; j++)
+                Assert.Equal(c0[i * ldc + j], c[i * ldc + j]);
+        }
+    }
+
+    private static T[] Random<T>(int length, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = new T[length];
+        for (int i = 0; i < x.Length; i++) x[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static IEnumerable<(Op, Op)> AllOps()
+    {
+        foreach (var opA in new[] { Op.None, Op.Transpose })
+            foreach (var opB in new[] { Op.None, Op.Transpose })
+                yield return (opA, opB);
+    }
+
+    [Theory, MemberData(nameof(Tiers))]
+    public void EdgeSizes_EachDimension_Float(string tierName)
+    {
+        var tier = Enum.Parse<GemmTier>(tierName);
+        int[] sizes = Native(tier) ? EdgeSizes : [0, 1, 7, 17, 33];
+        foreach (var (opA, opB) in AllOps())
+            foreach (int s in sizes)
+            {
+                Check(tier, opA, opB, s, 37, 29, 1f, 0f, seed: s);
+                Check(tier, opA, opB, 41, s, 29, 1f, 0f, seed: s);
+                Check(tier, opA, opB, 41, 37, s, 1f, 0f, seed: s);
+            }
+    }
+
+    [Theory, MemberData(nameof(Tiers))]
+    public void EdgeSizes_EachDimension_Double(string tierName)
+    {
+        var tier = Enum.Parse<GemmTier>(tierName);
+        int[] sizes = Native(tier) ? EdgeSizes : [0, 1, 9, 17];
+        foreach (var (opA, opB) in AllOps())
+            foreach (int s in sizes)
+            {
+                Check(tier, opA, opB, s, 37, 29, 1.0, 0.0, seed: s);
+                Check(tier, opA, opB, 41, s, 29, 1.0, 0.0, seed: s);
+                Check(tier, opA, opB, 41, 37, s, 1.0, 0.0, seed: s);
+            }
+    }
+
+    [Theory, MemberData(nameof(Tiers))]
+    public void AlphaBeta_AndStridedOperands(string tierName)
+    {
+        var tier = Enum.Parse<GemmTier>(tierName);
+        foreach (var (opA, opB) in AllOps())
+            foreach (var (alpha, beta) in new[] { (1.0, 0.0), (1.0, 1.0), (-0.5, 0.0), (-0.5, 1.0), (2.0, -0.75) })
+                foreach (int pad in new[] { 0, 3 })
+                {
+                    Check(tier, opA, opB, 23, 35, 19, (float)alpha, (float)beta, pad);
+                    Check(tier, opA, opB, 19, 13, 21, alpha, beta, pad);
+                }
+    }
+
+    /// <summary>K larger than one K block (β applied once, then accumulation), and n wider than one column block.</summary>
+    [Fact]
+    public void MultipleKAndColumnBlocks()
+    {
+        var tier = GemmTiers.Detected;
+        foreach (var (opA, opB) in AllOps())
+        {
+            Check(tier, opA, opB, 13, 21, 700, 1f, 1f);
+            Check(tier, opA, opB, 7, 530, 33, -0.5f, 1f, pad: 5);
+            Check(tier, opA, opB, 13, 150, 300, 1.0, 1.0);
+        }
+    }
+
+    /// <summary>Shapes above the parallel threshold, in every variant, including row and column splits.</summary>
+    [Fact]
+    public void LargeShapes_ParallelPath()
+    {
+        var tier = GemmTiers.Detected;
+        Check(tier, Op.None, Op.Transpose, 300, 100, 100, 1f, 0f);     // forward, row split
+        Check(tier, Op.None, Op.None, 130, 400, 100, 1f, 1f);         // input gradient, column split
+        Check(tier, Op.Transpose, Op.None, 100, 100, 1000, 1f, 0f);   // weight gradient, long k
+        Check(tier, Op.Transpose, Op.Transpose, 131, 97, 203, -0.5f, 1f, pad: 2);
+        Check(tier, Op.None, Op.Transpose, 257, 129, 100, 1.0, 0.0);  // double, row split
+    }
+
+    [Fact]
+    public void SteadyState_DoesNotAllocate()
+    {
+        var a = new float[1000 * 100];
+        var b = new float[100 * 100];
+        var c = new float[1000 * 100];
+        void Run()
+        {
+            Gemm.Multiply(Op.None, Op.Transpose, 1000, 100, 100, 1f, a, 100, b, 100, 0f, c, 100);
+            Gemm.Multiply(Op.Transpose, Op.None, 100, 100, 1000, 1f, c, 100, a, 100, 0f, b, 100);
+        }
+        for (int i = 0; i < 5; i++) Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void MatrixOverload_ChecksShapes()
+    {
+        var a = new Matrix<float>(3, 4);
+        var b = new Matrix<float>(5, 4);
+        var c = new Matrix<float>(3, 5);
+        Gemm.Multiply(a, Op.None, b, Op.Transpose, c, 1f, 0f);
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(a, Op.None, b, Op.None, c, 1f, 0f));
+    }
+
+    [Fact]
+    public void TooShortOperand_Throws()
+    {
+        var a = new float[10];
+        var b = new float[100];
+        var c = new float[100];
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(Op.None, Op.None, 10, 10, 10, 1f, a, 10, b, 10, 0f, c, 10));
+    }
+}
