@@ -14,6 +14,7 @@ public static class QuickGemm
         string? filter = args.Length > 0 ? args[0] : null;
         Console.WriteLine($"GEMM tier: {GemmTiers.Describe()}");
         Console.WriteLine($"{"variant",-8}{"m",7}{"n",6}{"k",7}{"1 thr GF/s",12}{"pool GF/s",12}{"pool µs",10}");
+        WarmUp();
         foreach (var s in GemmShapes.All)
         {
             if (filter != null && !s.ToString().Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
@@ -22,6 +23,20 @@ public static class QuickGemm
             double gp = Measure(op, singleThread: false, out double usPool);
             Console.WriteLine($"{s.Variant,-8}{s.M,7}{s.N,6}{s.K,7}{g1,12:F1}{gp,12:F1}{usPool,10:F1}");
         }
+    }
+
+    /// <summary>Runs every variant on both paths for ~0.5 s so that the JIT has promoted the driver to tier 1
+    /// (tier-up waits for 30 calls and a 100 ms quiet period) before anything is timed.</summary>
+    private static void WarmUp()
+    {
+        var ops = new[] { GemmVariant.NT, GemmVariant.NN, GemmVariant.TN }.Select(v => new GemmOperands(new(v, 256, 100, 100))).ToArray();
+        var sw = Stopwatch.StartNew();
+        while (sw.ElapsedMilliseconds < 500)
+            foreach (var op in ops)
+            {
+                GemmDispatch.SingleThreaded = true; op.Run();
+                GemmDispatch.SingleThreaded = false; op.Run();
+            }
     }
 
     /// <summary>Best of 5 rounds of ≥ 40 ms each; returns GFLOP/s and the time per call in µs.</summary>

@@ -13,6 +13,7 @@ public static class GradScopeCli
         TrainCommand.Create(context),
         InitCommand.Create(context),
         EvaluateCommand.Create(context),
+        BenchCommand.Create(context),
         ReproduceCommand.Create(context),
         ReportCommand.Create(context),
     };

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradScope.Tensors;
 
@@ -67,15 +69,18 @@ internal static unsafe class GemmScratch<T> where T : unmanaged
 /// The cache-blocked GEMM driver, generic over the element type and the micro-kernel (a struct, so the JIT
 /// compiles one specialised copy per kernel with MR/NR as constants).
 /// <para>
-/// Loop nest (BLIS-like, without packing A): column blocks of <see cref="NcMax"/> → K blocks of at most
+/// Loop nest (BLIS-like, but A is read in place): column blocks of <see cref="NcMax"/> → K blocks of at most
 /// <see cref="KcMax"/> (B block kc×nc ≈ 256 KiB stays in L2) → row tiles of MR (the A micro-panel, MR×kc,
 /// stays in L1 while it sweeps the B block) → column panels of NR → micro-kernel.
 /// </para>
 /// <para>
-/// Edges — the one mechanism: any micro-panel with fewer than MR rows of op(A) or NR columns of op(B) is
-/// copied into a zero-padded scratch panel, and any partial C tile is written through <see cref="GemmEdge"/>.
-/// Full panels are read in place except B in the NT case (op(B) = Wᵀ is not contiguous along j), which is
-/// packed into NR-wide panels per K block.
+/// Edges — the one mechanism: operand panels that the kernel cannot read in place are copied into
+/// zero-padded scratch panels, so the kernel always computes a full MR×NR tile, and a partial C tile is
+/// written back through <see cref="GemmEdge"/>. op(B) is always packed (NR-wide panels per K block: cheap, as
+/// each is reused by every row tile; reading it in place ran at half speed when ldb·4 was a multiple of
+/// 4 KiB, e.g. 3072 columns, because the k rows of a panel then fall in one L1 set). op(A) is read in place
+/// (row-major: MR row pointers; transposed: MR contiguous values per k) except its last, partial row tile;
+/// packing all of A measured slower, since each A element is used only ⌈n/NR⌉ times.
 /// </para>
 /// <para>
 /// Parallelism: the product is cut into tasks (column ranges when there are enough column panels, else row
@@ -158,7 +163,6 @@ internal static unsafe class GemmBlocked<T, TKernel>
         T* scratch = GemmScratch<T>.Get(MR * kcStep + (ncMax + NR) * kcStep);
         T* packA = scratch;
         T* packB = scratch + MR * kcStep;
-        bool bInPlace = g.OpB == Op.None;
         nint lda = g.Lda, ldb = g.Ldb, ldc = g.Ldc;
 
         for (int jc = j0; jc < j1; jc += ncMax)
@@ -170,12 +174,12 @@ internal static unsafe class GemmBlocked<T, TKernel>
                 int kc = Math.Min(kcStep, g.K - pc);
                 T beta = pc == 0 ? g.Beta : T.One;
 
-                // B block: pack what cannot be read in place (all of it for op(B) = Bᵀ, else the edge panel).
-                for (int q = bInPlace ? panels - 1 : 0; q < panels; q++)
+                // B block: always packed into NR-wide panels (read in place, a large power-of-two ldb thrashed L1).
+                for (int q = 0; q < panels; q++)
                 {
                     int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                    if (!bInPlace) PackBTransposed(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
-                    else if (nr < NR) PackB(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
+                    if (g.OpB == Op.Transpose) PackBTransposed(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
+                    else PackB(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
                 }
 
                 for (int ir = i0; ir < i1; ir += MR)
@@ -191,25 +195,35 @@ internal static unsafe class GemmBlocked<T, TKernel>
                     for (int q = 0; q < panels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                        T* bp;
-                        nint bRow;
-                        if (bInPlace && nr == NR) { bp = g.B + pc * ldb + jq; bRow = ldb; }
-                        else { bp = packB + q * kc * NR; bRow = NR; }
-                        TKernel.Run(kc, ap, aRow, aCol, bp, bRow, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        TKernel.Run(kc, ap, aRow, aCol, packB + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
                     }
                 }
             }
         }
     }
 
-    /// <summary>Edge rows of op(A): dst[p·MR + i] = op(A)(ir+i, pc+p), zero for i ≥ mr.</summary>
+    /// <summary>Rows [ir, ir+mr) of op(A) as a zero-padded micro-panel: dst[p·MR + i] = op(A)(ir+i, pc+p).</summary>
     private static void PackA(T* dst, Op opA, T* a, nint lda, int ir, int mr, int pc, int kc)
     {
         int MR = TKernel.MR;
-        new Span<T>(dst, MR * kc).Clear();
-        for (int i = 0; i < mr; i++)
+        if (mr < MR) new Span<T>(dst, MR * kc).Clear();
+        if (opA == Op.None)
+        {
+            for (int i = 0; i < mr; i++)
+            {
+                T* src = a + (ir + i) * lda + pc;
+                for (int p = 0; p < kc; p++) dst[p * MR + i] = src[p];
+            }
+        }
+        else
+        {
             for (int p = 0; p < kc; p++)
-                dst[p * MR + i] = opA == Op.None ? a[(ir + i) * lda + pc + p] : a[(pc + p) * lda + ir + i];
+            {
+                T* src = a + (pc + p) * lda + ir;
+                T* d = dst + p * MR;
+                for (int i = 0; i < mr; i++) d[i] = src[i];
+            }
+        }
     }
 
     /// <summary>Edge panel of a row-major op(B) = B: dst[p·NR + j] = B(pc+p, jq+j), zero for j ≥ nr.</summary>
@@ -221,6 +235,8 @@ internal static unsafe class GemmBlocked<T, TKernel>
             T* src = b + (pc + p) * ldb + jq;
             T* d = dst + p * NR;
             int j = 0;
+            if (nr == NR)
+                for (; j < NR; j += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + j), d + j);
             for (; j < nr; j++) d[j] = src[j];
             for (; j < NR; j++) d[j] = T.Zero;
         }
@@ -231,12 +247,62 @@ internal static unsafe class GemmBlocked<T, TKernel>
     private static void PackBTransposed(T* dst, T* b, nint ldb, int pc, int kc, int jq, int nr)
     {
         int NR = TKernel.NR;
-        if (nr < NR) new Span<T>(dst, NR * kc).Clear();
+        int p0 = 0;
+        if (typeof(T) == typeof(float) && Avx.IsSupported && nr == NR && NR % 8 == 0)
+            p0 = GemmPack.TransposeFloat8x8((float*)dst, NR, (float*)b, ldb, pc, kc, jq);
+        else if (nr < NR) new Span<T>(dst, NR * kc).Clear();
         for (int j = 0; j < nr; j++)
         {
             T* src = b + (jq + j) * ldb + pc;
             T* d = dst + j;
-            for (int p = 0; p < kc; p++) d[p * NR] = src[p];
+            for (int p = p0; p < kc; p++) d[p * NR] = src[p];
         }
+    }
+}
+
+/// <summary>Element-type-specific packing routines.</summary>
+internal static unsafe class GemmPack
+{
+    /// <summary>
+    /// Full NR-wide panel of op(B) = Bᵀ for float: dst[p·NR + j] = B[jq+j, pc+p] for p below the largest multiple of
+    /// 8 ≤ kc (returned; the caller packs the rest). Works on 8×8 blocks: 8 row loads, an in-register transpose
+    /// (unpack → shuffle → permute across lanes), 8 row stores — about 8× faster than the scalar scatter, which
+    /// matters because the forward pass re-packs W on every call.
+    /// </summary>
+    public static int TransposeFloat8x8(float* dst, int nrPanel, float* b, nint ldb, int pc, int kc, int jq)
+    {
+        int kc8 = kc & ~7;
+        for (int jj = 0; jj < nrPanel; jj += 8)
+        {
+            float* src = b + (jq + jj) * ldb + pc;
+            for (int p = 0; p < kc8; p += 8)
+            {
+                float* s = src + p;
+                Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb),
+                    r2 = Avx.LoadVector256(s + 2 * ldb), r3 = Avx.LoadVector256(s + 3 * ldb),
+                    r4 = Avx.LoadVector256(s + 4 * ldb), r5 = Avx.LoadVector256(s + 5 * ldb),
+                    r6 = Avx.LoadVector256(s + 6 * ldb), r7 = Avx.LoadVector256(s + 7 * ldb);
+                // Interleave row pairs, then gather 4-row columns within each 128-bit lane...
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                // ...and join the low (columns 0–3) and high (columns 4–7) lanes of rows 0–3 and 4–7.
+                float* d = dst + p * nrPanel + jj;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + nrPanel, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + 2 * nrPanel, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + 3 * nrPanel, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + 4 * nrPanel, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + 5 * nrPanel, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + 6 * nrPanel, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + 7 * nrPanel, Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+        return kc8;
     }
 }

@@ -1,7 +1,7 @@
 namespace GradScope.Tensors;
 
 /// <summary>
-/// Picks the micro-kernel for a tier and a shape, pins the operands and runs <see cref="GemmBlocked{T, TKernel}"/>.
+/// Picks the micro-kernel for a tier, pins the operands and runs <see cref="GemmBlocked{T, TKernel}"/>.
 /// Arguments have been validated by <see cref="Gemm.Multiply{T}(Op, Op, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>.
 /// </summary>
 internal static unsafe class GemmDispatch
@@ -17,16 +17,9 @@ internal static unsafe class GemmDispatch
         fixed (float* pa = a, pb = b, pc = c)
         {
             if (tier == GemmTier.Avx512)
-            {
-                if (PreferWide(n, 16, 32))
-                    GemmBlocked<float, Avx512Float6x32>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
-                else
-                    GemmBlocked<float, Avx512Float12x16>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
-            }
-            else if (PreferWide(n, 8, 16))
-                GemmBlocked<float, Avx2Float6x16>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
+                GemmBlocked<float, Avx512Float6x32>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
             else
-                GemmBlocked<float, Avx2Float12x8>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
+                GemmBlocked<float, Avx2Float6x16>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
         }
     }
 
@@ -36,17 +29,9 @@ internal static unsafe class GemmDispatch
         fixed (double* pa = a, pb = b, pc = c)
         {
             if (tier == GemmTier.Avx512)
-                GemmBlocked<double, Avx512Double12x8>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
+                GemmBlocked<double, Avx512Double6x16>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
             else
                 GemmBlocked<double, Avx2Double6x8>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, !t_singleThreaded);
         }
-    }
-
-    /// <summary>Whether the wide kernel (NR = <paramref name="wide"/>) should be used over the narrow one:
-    /// only when it pads n by no more than ~3 % over the narrow kernel's padding.</summary>
-    private static bool PreferWide(int n, int narrow, int wide)
-    {
-        int padNarrow = (n + narrow - 1) / narrow * narrow, padWide = (n + wide - 1) / wide * wide;
-        return padWide <= padNarrow * 1.03;
     }
 }

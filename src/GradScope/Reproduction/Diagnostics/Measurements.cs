@@ -6,8 +6,11 @@ public sealed record GscPoint(int Position, int LinearLayers, double Gsc);
 /// <summary>Collapsing-domain metrics of one nonlinearity (SPEC §2.3), indexed by its block position.</summary>
 public sealed record LayerCollapse(int Position, double PreActivationStd, double PreActivationStdMin, double SignDiversity, double? PseudoLinearity);
 
-/// <summary>Dilution of one residual unit (SPEC §2.4): k, and the GSC of the branch alone and of the whole unit.</summary>
-public sealed record UnitDilution(int Unit, double K, double BranchGsc, double UnitGsc);
+/// <summary>
+/// Dilution of one residual unit (SPEC §2.4): k, the GSC of the branch alone and of the whole unit, and the
+/// unit GSC the k² + 1 law predicts from the branch (null: the report derives it as exp(log GSC_branch / (k² + 1))).
+/// </summary>
+public sealed record UnitDilution(int Unit, double K, double BranchGsc, double UnitGsc, double? PredictedUnitGsc = null);
 
 /// <summary>Training error after replacing the m blocks nearest the input by their first-order expansion (SPEC §2.6).</summary>
 public sealed record TaylorPoint(int Replaced, double TrainError);

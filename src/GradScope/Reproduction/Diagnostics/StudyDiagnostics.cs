@@ -3,6 +3,6 @@ namespace GradScope.Reproduction;
 /// <summary>The diagnostics implementation the reproduce command uses.</summary>
 public static class StudyDiagnostics
 {
-    /// <summary>The library-backed implementation when available; otherwise measurements are recorded as missing.</summary>
-    public static IStudyDiagnostics Default => UnavailableDiagnostics.Instance;
+    /// <summary>The diagnostics library (src/GradScope/Diagnostics).</summary>
+    public static IStudyDiagnostics Default => LibraryDiagnostics.Instance;
 }

@@ -11,14 +11,15 @@ internal static class DilutionStudy
 
     /// <summary>
     /// Per linear layer of the residual units: measured rate exp(Σ log GSC_unit / layers) and the prediction
-    /// exp(Σ log GSC_branch / (k² + 1) / layers), i.e. each unit's log-growth is its branch's divided by k² + 1.
+    /// exp(Σ log GSC_unit,predicted / layers), with the diagnostics library's k² + 1 prediction of each unit from its
+    /// branch (fallback: the unit's log-growth is the branch's divided by k² + 1).
     /// </summary>
     public static (double? Measured, double? Predicted) Rates(IReadOnlyList<UnitDilution>? units, int unitSize)
     {
         if (units is not { Count: > 0 }) return (null, null);
         double layers = units.Count * (double)unitSize;
         double measured = units.Sum(u => Math.Log(u.UnitGsc)) / layers;
-        double predicted = units.Sum(u => Math.Log(u.BranchGsc) / (u.K * u.K + 1)) / layers;
+        double predicted = units.Sum(u => u.PredictedUnitGsc is double g ? Math.Log(g) : Math.Log(u.BranchGsc) / (u.K * u.K + 1)) / layers;
         return (Math.Exp(measured), Math.Exp(predicted));
     }
 

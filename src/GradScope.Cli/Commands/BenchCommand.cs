@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GradScope.Benchmarks;
+using GradScope.IO;
+using GradScope.Tensors;
+using Spectre.Console;
+
+namespace GradScope.Cli.Commands;
+
+/// <summary><c>gradscope bench</c>: end-to-end speed figures, in the JSON form bench/compare.sh compares with PyTorch.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file" };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum timing per configuration", DefaultValueFactory = _ => 2.0 };
+        var archs = new Option<string>("--archs") { Description = "Comma-separated architectures", DefaultValueFactory = _ => "relu,batch-relu,resnet-relu" };
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", DefaultValueFactory = _ => "32,128,1000" };
+        var inputs = new Option<string>("--inputs") { Description = "Comma-separated input sizes", DefaultValueFactory = _ => "784,3072" };
+        var command = new Command("bench", "Measure training throughput of the 50×100 MLP zoo and the cost of the diagnostics.");
+        foreach (var option in new Option[] { json, seconds, archs, batches, inputs }) command.Options.Add(option);
+        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
+        {
+            double minimum = parse.GetValue(seconds);
+            if (!(minimum > 0)) throw new ArgumentException($"--seconds must be positive (got {minimum}).");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("arch", "batch", "inputs", "steps/s", "examples/s", "GFLOP/s");
+            var results = new List<TrainingThroughputResult>();
+            foreach (string arch in List(parse.GetValue(archs)!))
+                foreach (int inputDim in Ints(parse.GetValue(inputs)!, "--inputs"))
+                    foreach (int batch in Ints(parse.GetValue(batches)!, "--batches"))
+                    {
+                        token.ThrowIfCancellationRequested();
+                        var r = TrainingThroughput.Measure(arch, batch, inputDim, minimum);
+                        results.Add(r);
+                        context.Console.WriteLine($"gradscope {arch,-12} batch {batch,5} inputs {inputDim,5}: {r.ExamplesPerSecond,10:N0} ex/s {r.Gflops,7:N1} GFLOP/s");
+                        table.AddRow(arch, $"{batch}", $"{inputDim}", $"{r.StepsPerSecond:N1}", $"{r.ExamplesPerSecond:N0}", $"{r.Gflops:N1}");
+                    }
+            context.Console.Write(table);
+
+            var document = new JsonObject
+            {
+                ["tool"] = "gradscope",
+                ["version"] = typeof(TrainingThroughput).Assembly.GetName().Version?.ToString(),
+                ["threads"] = Environment.ProcessorCount,
+                ["gemm_tier"] = GemmTiers.Describe(),
+                ["training"] = JsonSerializer.SerializeToNode(results, JsonDefaults.Options),
+                ["peak_memory_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
+            };
+            context.Console.WriteLine($"peak memory {document["peak_memory_mb"]!.GetValue<double>():N0} MB");
+            if (parse.GetValue(json) is string path) AtomicFile.WriteAllText(path, document.ToJsonString(JsonDefaults.Options));
+            return ExitCodes.Success;
+        }, cancel)));
+        return command;
+    }
+
+    private static IEnumerable<string> List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IEnumerable<int> Ints(string text, string option) => List(text).Select(s =>
+        int.TryParse(s, out int v) && v > 0 ? v : throw new ArgumentException($"{option} expects positive integers (got '{s}')."));
+}

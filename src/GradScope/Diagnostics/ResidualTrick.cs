@@ -1,0 +1,145 @@
+using System.Numerics;
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+
+namespace GradScope.Diagnostics;
+
+/// <summary>Settings of the λ dynamic program (SPEC §2.5).</summary>
+public sealed record ResidualTrickOptions
+{
+    /// <summary>τ: effective depth is the smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ_λ C_λ.</summary>
+    public double Tau { get; init; } = 0.01;
+    /// <summary>Also record the (normalised) λ-profile at the input side of every block.</summary>
+    public bool PerBlock { get; init; }
+    /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values).</summary>
+    public int MaxRows { get; init; } = 16384;
+}
+
+/// <summary>λ-profile of one position: C_λ for λ = 0 … Λ, normalised to sum 1.</summary>
+/// <param name="Position">The position where the cotangents are read (input side of the block at position − 1).</param>
+/// <param name="LogTotal">log Σ_λ ‖g_λ‖ before normalisation.</param>
+public sealed record LambdaProfile(int Position, IReadOnlyList<double> Weights, double LogTotal);
+
+/// <param name="Profile">C_λ at the network input (the input side of the first block), λ = 0 … L, normalised.</param>
+/// <param name="EffectiveDepth">Smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ C_λ.</param>
+/// <param name="PerBlock">Profiles at the input side of every block, position order L+1 … 2 (filled when asked).</param>
+public sealed record ResidualTrickResult(LambdaProfile Profile, int EffectiveDepth, double Tau, IReadOnlyList<LambdaProfile> PerBlock)
+{
+    /// <summary>Effective depth of a normalised profile.</summary>
+    public static int EffectiveDepthOf(IReadOnlyList<double> weights, double tau)
+    {
+        double total = weights.Sum();
+        if (!(total > 0)) return 0;
+        double tail = total;
+        for (int d = 0; d < weights.Count; d++)
+        {
+            tail -= weights[d];
+            if (tail <= tau * total + 1e-15 * total) return d;
+        }
+        return weights.Count - 1;
+    }
+}
+
+/// <summary>
+/// The residual trick (SPEC §2.5): every block splits at the current activations into its initial function
+/// i_b = block_b(θ⁰, ·) and residual function r_b = block_b(θ, ·) − i_b, and J_b = J_{i_b} + J_{r_b}. The error
+/// gradient is carried through Π_b (J_{i_b} + t J_{r_b}) by a dynamic program with one cotangent per power λ of t:
+/// g'_λ = J_{i_b}ᵀ g_λ + J_{r_b}ᵀ g_{λ−1}, where J_{r_b}ᵀ g = (VJP with θ) − (VJP with θ⁰), both at the block's input on
+/// the θ forward. All λ cotangents are stacked so that each block costs two batched backward calls.
+/// <para>
+/// Starting cotangent (project choice): the gradient of the summed per-example losses, i.e. a ones cotangent at position 0
+/// mapped through the error layer and the output layer with θ (those are not blocks, so they are not split). The
+/// normalisation makes the profile independent of the sum-vs-mean choice.
+/// </para>
+/// <para>Batch norm uses batch statistics for both θ and θ⁰ (the mode the tape was recorded in, normally Analyze).</para>
+/// At initialisation θ = θ⁰ the two VJPs are bitwise equal, so every g_λ with λ ≥ 1 is exactly zero and the effective depth is 0.
+/// </summary>
+public static class ResidualTrick
+{
+    public static ResidualTrickResult Compute<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Tape<T> tape,
+        ResidualTrickOptions? options = null, ForwardMode mode = ForwardMode.Analyze) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        options ??= new ResidualTrickOptions();
+        int batch = tape.BatchSize;
+        int blocks = network.BlockCount;
+        var ones = new Matrix<T>(batch, 1);
+        ones.Span.Fill(T.One);
+        var g = new Matrix<T>(0, 0);
+        network.BackwardStep(theta, tape, 0, ones, g, null);
+        int count = 1; // number of λ values carried (λ = 0 … count − 1)
+        var perBlock = new List<LambdaProfile>();
+        var next = new Matrix<T>(0, 0);
+        var withTheta = new Matrix<T>(0, 0);
+        var withInit = new Matrix<T>(0, 0);
+        var initOutput = new Matrix<T>(0, 0);
+        var chunkIn = new Matrix<T>(0, 0);
+        for (int position = 1; position <= blocks; position++)
+        {
+            int b = network.BlockIndexOfPosition(position);
+            var block = network.Blocks[b];
+            var x = tape.Activations[b];
+            var y = tape.Activations[b + 1];
+            var cache = tape.BlockCaches[b];
+            var initCache = block.CreateCache();
+            block.Forward(theta0, x, initOutput, initCache, mode);
+
+            int dimIn = x.Cols, dimOut = y.Cols;
+            int newCount = Math.Min(count + 1, blocks + 1);
+            next.Resize(newCount * batch, dimIn);
+            next.Clear();
+            int segIn = batch * dimIn, segOut = batch * dimOut;
+            int chunk = Math.Clamp(options.MaxRows / batch, 1, count);
+            for (int start = 0; start < count; start += chunk)
+            {
+                int c = Math.Min(chunk, count - start);
+                chunkIn.Resize(c * batch, dimOut);
+                g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
+                block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
+                block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
+                var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
+                for (int j = 0; j < c; j++)
+                {
+                    int lambda = start + j;
+                    // g'_λ += J_iᵀ g_λ
+                    var target = dst.Slice(lambda * segIn, segIn);
+                    var init = a.Slice(j * segIn, segIn);
+                    for (int i = 0; i < segIn; i++) target[i] += init[i];
+                    // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
+                    if (lambda + 1 < newCount)
+                    {
+                        var up = dst.Slice((lambda + 1) * segIn, segIn);
+                        var th = full.Slice(j * segIn, segIn);
+                        for (int i = 0; i < segIn; i++) up[i] += th[i] - init[i];
+                    }
+                }
+            }
+            // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
+            while (newCount > 1 && IsZero(next.Span.Slice((newCount - 1) * segIn, segIn))) newCount--;
+            next.Resize(newCount * batch, dimIn);
+            (g, next) = (next, g);
+            count = newCount;
+            if (options.PerBlock || position == blocks) perBlock.Add(Profile(g, position + 1, batch, blocks));
+        }
+        var final = perBlock[^1];
+        if (!options.PerBlock) perBlock.Clear();
+        return new ResidualTrickResult(final, ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau), options.Tau, perBlock);
+    }
+
+    private static bool IsZero<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var v in values) if (v != T.Zero) return false;
+        return true;
+    }
+
+    private static LambdaProfile Profile<T>(Matrix<T> g, int position, int batch, int blocks) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = g.Rows / batch;
+        int segment = batch * g.Cols;
+        var norms = new double[blocks + 1];
+        for (int l = 0; l < count; l++) norms[l] = Math.Sqrt(DiagMath.SumSquares<T>(g.Span.Slice(l * segment, segment)));
+        double total = norms.Sum();
+        var weights = total > 0 ? norms.Select(n => n / total).ToArray() : norms;
+        return new LambdaProfile(position, weights, Math.Log(total));
+    }
+}
