@@ -35,7 +35,7 @@ public sealed class LibraryDiagnostics : IStudyDiagnostics
             // A residual unit has m nonlinearities at one position: the report shows their mean.
             Collapse = report.Collapse.Count == 0 ? null : [.. report.Collapse.GroupBy(c => c.Position).OrderBy(g => g.Key).Select(g => new LayerCollapse(
                 g.Key, g.Average(c => c.PreActivationStdMean), g.Min(c => c.PreActivationStdMin), g.Average(c => c.SignDiversityMean), g.Average(c => c.PseudoLinearityMean)))],
-            Dilution = report.Dilution is { Count: > 0 } d ? [.. d.Select(e => new UnitDilution(e.Position, e.Dilution, e.GscBranch, e.GscUnit, e.PredictedGscUnit))] : null,
+            Dilution = report.Dilution is { Count: > 0 } d ? [.. d.Select(e => new UnitDilution(e.Position, e.Dilution, e.GscBranch, e.GscUnit, e.PredictedGscUnit, e.GrowthReduction))] : null,
             EffectiveDepth = report.EffectiveDepth,
             LambdaProfile = report.LambdaProfile,
         };

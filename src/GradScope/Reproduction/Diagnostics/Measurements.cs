@@ -9,8 +9,9 @@ public sealed record LayerCollapse(int Position, double PreActivationStd, double
 /// <summary>
 /// Dilution of one residual unit (SPEC §2.4): k, the GSC of the branch alone and of the whole unit, and the
 /// unit GSC the k² + 1 law predicts from the branch (null: the report derives it as exp(log GSC_branch / (k² + 1))).
+/// <paramref name="GrowthReduction"/> is the measured reduction (GSC_branch² − 1) / (GSC_unit² − 1), to compare with k² + 1.
 /// </summary>
-public sealed record UnitDilution(int Unit, double K, double BranchGsc, double UnitGsc, double? PredictedUnitGsc = null);
+public sealed record UnitDilution(int Unit, double K, double BranchGsc, double UnitGsc, double? PredictedUnitGsc = null, double? GrowthReduction = null);
 
 /// <summary>Training error after replacing the m blocks nearest the input by their first-order expansion (SPEC §2.6).</summary>
 public sealed record TaylorPoint(int Replaced, double TrainError);
