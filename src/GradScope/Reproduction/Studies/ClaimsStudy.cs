@@ -24,7 +24,7 @@ internal static class ClaimsStudy
 
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.Claims, "7. Claims of the paper");
+        var section = new ReportSection(StudyIds.Claims, "Claims of the paper");
         section.AddIntro("Each claim of the paper's summary checked against the numbers measured above. A verdict is **inconclusive** when the " +
             "cells it needs are missing or the evidence is mixed; no claim is marked as holding without the figures that support it.");
         var output = new StudyOutput(StudyIds.Claims, section);

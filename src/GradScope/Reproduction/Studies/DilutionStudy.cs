@@ -40,7 +40,7 @@ internal static class DilutionStudy
 
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.Dilution, "4. Dilution in ResNets");
+        var section = new ReportSection(StudyIds.Dilution, "Dilution in ResNets");
         section.AddIntro("ResNets with branch weight w_r over a range of values. A residual unit f(v) = v + ρ(v) is diluted by **k** = Q‖v‖ / Q‖ρ(v)‖; " +
             "by the Pythagorean relation its gradient growth is about that of the branch alone reduced by k² + 1 in log space. " +
             "k is measured per unit at initialisation on the diagnostics batch; the networks are then trained with " +

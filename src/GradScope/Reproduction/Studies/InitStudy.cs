@@ -7,7 +7,7 @@ internal static class InitStudy
 {
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.Init, "1. Initial state: gradient scale and collapsing domain");
+        var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
         section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Depth + ", width " + results.Preset.Width +
             "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
             "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding gradient. " +

@@ -21,7 +21,7 @@ internal static class OrthogonalStudy
 
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.Orthogonal, "5. Orthogonal initial state");
+        var section = new ReportSection(StudyIds.Orthogonal, "Orthogonal initial state");
         section.AddIntro("Gaussian (`-gauss`), Haar-orthogonal (`-orth`) and looks-linear (`-ll`) initialisations and a ResNet, measured at " +
             "initialisation and trained with Adam (best learning rate of the grid). A looks-linear ReLU network is exactly an orthogonal linear map at " +
             "initialisation, so its GSC profile is flat (r = 1).");
@@ -79,7 +79,7 @@ internal static class WidthDepthStudy
 
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.WidthDepth, "6. Width versus depth");
+        var section = new ReportSection(StudyIds.WidthDepth, "Width versus depth");
         var rows = Rows(results);
         section.AddIntro("A fixed parameter budget" + (rows.Count > 0 ? $" (≈ {rows.Max(r => r.Parameters):N0} trainable parameters)" : "") +
             " spent on networks of different depth, each with the largest width that keeps within the budget, trained with " +

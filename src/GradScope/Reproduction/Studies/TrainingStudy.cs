@@ -17,7 +17,7 @@ internal static class TrainingStudy
     public static StudyOutput Build(SweepResults results)
     {
         var p = results.Preset;
-        var section = new ReportSection(StudyIds.Training, "2. Training: error, GSC and effective depth");
+        var section = new ReportSection(StudyIds.Training, "Training: error, GSC and effective depth");
         section.AddIntro($"Every architecture trained for {p.Epochs} epochs (batch {p.BatchSize}, " +
             $"{(p.TrainSubset is int n ? $"{n:N0} training examples" : "full training set")}) with each optimiser over a learning-rate grid " +
             $"({string.Join("; ", p.LearningRates.Select(g => $"{Optimizer<float>.KindName(g.Optimizer)}: {string.Join(", ", g.Rates.Select(r => StudyText.F(r)))}"))}); " +
@@ -109,7 +109,7 @@ internal static class TaylorStudy
 
     public static StudyOutput Build(SweepResults results)
     {
-        var section = new ReportSection(StudyIds.Taylor, "3. Compositional-depth reduction (Taylor experiment)");
+        var section = new ReportSection(StudyIds.Taylor, "Compositional-depth reduction (Taylor experiment)");
         section.AddIntro("The trained networks of study 2 (best learning rate) with their m blocks nearest the input replaced by the first-order " +
             "expansion in the residual functions around the initial functions, without retraining. A network whose effective depth is small " +
             "keeps its accuracy for many replaced blocks; m = 0 is the unmodified network.");
