@@ -15,6 +15,8 @@ public static class GradScopeCli
         EvaluateCommand.Create(context),
         AnalyzeCommand.Create(context),
         BenchCommand.Create(context),
+        ReproduceCommand.Create(context),
+        ReportCommand.Create(context),
     };
 
     public static int Run(string[] args, CliContext context)

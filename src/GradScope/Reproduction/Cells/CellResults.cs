@@ -1,0 +1,62 @@
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary><c>result.json</c> of an initial-state cell (schema in docs/study-schemas.md).</summary>
+public sealed record InitCellResult
+{
+    public required string Id { get; init; }
+    public required string Architecture { get; init; }
+    public int Depth { get; init; }
+    public int Width { get; init; }
+    public int LinearLayers { get; init; }
+    public required string Input { get; init; }
+    public ulong Seed { get; init; }
+    public int Examples { get; init; }
+    public required Measurements Measurements { get; init; }
+}
+
+/// <summary>One epoch of a training cell, as shown in the curves.</summary>
+public sealed record EpochRecord
+{
+    public int Epoch { get; init; }
+    public double? TrainLoss { get; init; }
+    public double? TrainError { get; init; }
+    public double? TrainErrorRunning { get; init; }
+    public double? TestError { get; init; }
+    public double? GscRate { get; init; }
+    public double? EffectiveDepth { get; init; }
+}
+
+/// <summary><c>result.json</c> of a training cell: written last, so its presence marks the cell finished.</summary>
+public sealed record TrainCellResult
+{
+    public required string Id { get; init; }
+    /// <summary>"completed" or "diverged".</summary>
+    public required string Status { get; init; }
+    public string? Message { get; init; }
+    public required string Architecture { get; init; }
+    public int Depth { get; init; }
+    public int Width { get; init; }
+    public int LinearLayers { get; init; }
+    public int Blocks { get; init; }
+    public long Parameters { get; init; }
+    public double? ResidualWeight { get; init; }
+    public required OptimizerKind Optimizer { get; init; }
+    public double LearningRate { get; init; }
+    public ulong Seed { get; init; }
+    public int EpochsCompleted { get; init; }
+    public int EpochsPlanned { get; init; }
+    public double? TrainError { get; init; }
+    public double? TrainErrorRunning { get; init; }
+    public double? TestError { get; init; }
+    public double? TrainLoss { get; init; }
+    public IReadOnlyList<EpochRecord> History { get; init; } = [];
+    /// <summary>Diagnostics of the initial state (epoch 0) on the diagnostics batch.</summary>
+    public Measurements? Initial { get; init; }
+    /// <summary>Diagnostics after the last epoch (null for diverged runs).</summary>
+    public Measurements? Final { get; init; }
+    public IReadOnlyList<TaylorPoint> Taylor { get; init; } = [];
+
+    public bool Diverged => Status == "diverged";
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using GradScope.Networks;
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>
+/// One independent unit of work of a sweep, stored as <c>cell.json</c> in its own directory. The id is
+/// derived from the content (architecture, sizes, optimiser, learning rate, seed), so two studies that
+/// need the same run share one cell, and a re-run finds the cells it already finished.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(InitCellSpec), "init")]
+[JsonDerivedType(typeof(TrainCellSpec), "train")]
+public abstract record CellSpec
+{
+    public required string Id { get; init; }
+    public ulong Seed { get; init; }
+    public abstract ArchitectureSpec Architecture { get; }
+
+    /// <summary>Estimated work in parameter × example passes, for the plan's ETA and progress bars.</summary>
+    public abstract double Cost { get; }
+
+    internal static string SizeTag(ArchitectureSpec a) =>
+        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.Depth}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
+
+    internal static long Parameters(ArchitectureSpec a) => Network<float>.Build(a).Layout.TrainableCount;
+}
+
+/// <summary>A network at initialisation measured on Gaussian noise or on training data (study 1, 5).</summary>
+public sealed record InitCellSpec : CellSpec
+{
+    public const string Noise = "noise";
+    public const string Data = "data";
+
+    public required ArchitectureSpec Network { get; init; }
+    /// <summary><see cref="Noise"/> or <see cref="Data"/> (the first standardised training examples).</summary>
+    public required string Input { get; init; }
+    public int Examples { get; init; } = 256;
+
+    public override ArchitectureSpec Architecture => Network;
+
+    public override double Cost => 6.0 * Examples * Parameters(Network);
+
+    public static InitCellSpec Create(ArchitectureSpec network, string input, int examples, ulong seed) => new()
+    {
+        Id = $"init-{SizeTag(network)}-{input}-s{seed}",
+        Network = network,
+        Input = input,
+        Examples = examples,
+        Seed = seed,
+    };
+}
+
+/// <summary>A training run with diagnostics every few epochs and a final analysis (effective depth, Taylor experiment).</summary>
+public sealed record TrainCellSpec : CellSpec
+{
+    public required TrainingConfig Training { get; init; }
+    /// <summary>Numbers of replaced blocks for the Taylor experiment; null means 0..L.</summary>
+    public IReadOnlyList<int>? TaylorReplaced { get; init; }
+    public int TaylorExamples { get; init; } = 1000;
+    public double Tau { get; init; } = 0.01;
+    /// <summary>Examples the training runs on (the subset size), for the cost estimate.</summary>
+    public int TrainCount { get; init; }
+    public int TestCount { get; init; }
+
+    public override ArchitectureSpec Architecture => Training.Architecture;
+
+    public IReadOnlyList<int> TaylorSteps
+    {
+        get
+        {
+            int blocks = Training.Architecture.BlockCount;
+            return TaylorReplaced is null ? [.. Enumerable.Range(0, blocks + 1)] : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
+        }
+    }
+
+    public override double Cost
+    {
+        get
+        {
+            var a = Training.Architecture;
+            double p = Parameters(a);
+            int diagnosed = Training.DiagnoseEvery > 0 ? Training.Epochs / Training.DiagnoseEvery + 1 : 0;
+            double training = Training.Epochs * (3.0 * TrainCount + TrainCount + TestCount);
+            double diagnostics = diagnosed * (a.BlockCount + 6.0) * 2 * Training.DiagnosticsBatch;
+            double taylor = TaylorSteps.Count * (double)Math.Min(TaylorExamples, TrainCount) * 2;
+            return p * (training + diagnostics + taylor);
+        }
+    }
+
+    public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced, int taylorExamples, double tau) => new()
+    {
+        Id = string.Create(CultureInfo.InvariantCulture,
+            $"train-{SizeTag(training.Architecture)}-{Optimizer<float>.KindName(training.Optimizer)}-lr{training.LearningRate:G4}-s{training.Seed}"),
+        Training = training,
+        Seed = training.Seed,
+        TaylorReplaced = taylorReplaced,
+        TaylorExamples = taylorExamples,
+        Tau = tau,
+        TrainCount = trainCount,
+        TestCount = testCount,
+    };
+}

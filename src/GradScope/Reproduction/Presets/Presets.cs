@@ -1,0 +1,106 @@
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>The built-in sweeps: <c>tiny</c> (tests, seconds), <c>quick</c> (≈ 20 min on 2 cores) and <c>paper</c> (full protocol).</summary>
+public static class Presets
+{
+    public static readonly IReadOnlyList<string> Names = ["tiny", "quick", "paper"];
+
+    /// <summary>Every zoo family with Gaussian initialisation plus the looks-linear ReLU networks.</summary>
+    public static IReadOnlyList<string> FullZoo { get; } = BuildZoo();
+
+    private static List<string> BuildZoo()
+    {
+        var zoo = new List<string>();
+        foreach (string res in new[] { "", "resnet-" })
+            foreach (string norm in new[] { "", "batch-", "layer-" })
+                foreach (string act in new[] { "relu", "tanh", "selu", "linear" })
+                    zoo.Add(res + norm + act);
+        zoo.AddRange(["relu-ll", "batch-relu-ll", "layer-relu-ll"]);
+        return zoo;
+    }
+
+    public static ReproductionPreset Get(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "quick" => Quick,
+        "paper" => Paper,
+        _ => throw new ArgumentException($"Unknown preset '{name}'. Valid: {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>Seconds-long sweep on generated data, for tests and smoke checks: every study, tiny networks.</summary>
+    public static ReproductionPreset Tiny { get; } = new()
+    {
+        Name = "tiny",
+        Description = "test-size sweep on synthetic clusters (depth 6, width 16)",
+        Data = new DataSpec { Dataset = SyntheticData.Name },
+        Depth = 6,
+        Width = 16,
+        Epochs = 2,
+        BatchSize = 32,
+        LearningRates = [new(OptimizerKind.Sgd, [1e-2, 1e-1]), new(OptimizerKind.Adam, [1e-3, 1e-2])],
+        DiagnosticsBatch = 64,
+        InitArchitectures = ["relu", "tanh", "batch-relu", "relu-ll", "resnet-relu"],
+        TrainArchitectures = ["relu", "batch-relu", "resnet-relu"],
+        TaylorExamples = 128,
+        Dilution = new DilutionSpec { ResidualWeights = [1.0, 0.3, 0.1], LearningRates = [1e-2] },
+        OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "resnet-relu"],
+        WidthDepth = new WidthDepthSpec { Depths = [2, 4, 6], LearningRates = [1e-2] },
+    };
+
+    /// <summary>Every study on a reduced budget: a representative subset of the zoo, a training subset, 3 epochs, 2-point grids.</summary>
+    public static ReproductionPreset Quick { get; } = new()
+    {
+        Name = "quick",
+        Description = "reduced budget: 4,000 training examples, 3 epochs, 2-point learning-rate grids, representative zoo",
+        Depth = 50,
+        Width = 100,
+        TrainSubset = 4000,
+        TestSubset = 2000,
+        Epochs = 3,
+        BatchSize = 128,
+        LearningRates = [new(OptimizerKind.Sgd, [1e-2, 1e-1]), new(OptimizerKind.Adam, [1e-4, 1e-3])],
+        DiagnosticsBatch = 256,
+        InitArchitectures =
+        [
+            "relu", "tanh", "selu", "linear", "batch-relu", "batch-tanh", "batch-selu", "layer-relu", "layer-tanh",
+            "relu-ll", "relu-orth", "tanh-orth", "linear-orth", "resnet-relu", "resnet-tanh", "resnet-batch-relu",
+        ],
+        TrainArchitectures = ["relu", "tanh", "selu", "batch-relu", "batch-tanh", "layer-tanh", "relu-ll", "resnet-relu", "resnet-batch-relu"],
+        TaylorReplaced = [0, 1, 2, 3, 5, 8, 12, 20, 30, 40, 50],
+        TaylorExamples = 1000,
+        Dilution = new DilutionSpec { ResidualWeights = [1.0, 0.5, 0.2, 0.1, 0.05], LearningRates = [1e-3] },
+        OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "resnet-relu"],
+        WidthDepth = new WidthDepthSpec { Architectures = ["relu"], Depths = [5, 10, 20, 50], LearningRates = [1e-3] },
+    };
+
+    /// <summary>The full protocol: full training set, full zoo, 5-point grids, 10 epochs.</summary>
+    public static ReproductionPreset Paper { get; } = new()
+    {
+        Name = "paper",
+        Description = "full protocol: full training set, full zoo, 5-point learning-rate grids, 10 epochs",
+        Depth = 50,
+        Width = 100,
+        Epochs = 10,
+        BatchSize = 128,
+        DiagnosticsBatch = 500,
+        InitArchitectures = [.. FullZoo, "relu-orth", "tanh-orth", "selu-orth", "linear-orth", "batch-relu-orth", "layer-tanh-orth"],
+        TrainArchitectures = FullZoo,
+        TaylorReplaced = null,
+        TaylorExamples = 10000,
+        Dilution = new DilutionSpec
+        {
+            Architectures = ["resnet-relu", "resnet-batch-relu"],
+            ResidualWeights = [1.0, 0.5, 0.3, 0.2, 0.14, 0.1, 0.07, 0.05, 0.03],
+            LearningRates = [1e-4, 3e-4, 1e-3],
+        },
+        OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "selu", "selu-orth", "linear", "linear-orth", "batch-relu", "batch-relu-orth", "batch-relu-ll", "resnet-relu", "resnet-relu-orth"],
+        WidthDepth = new WidthDepthSpec
+        {
+            Architectures = ["relu", "batch-relu", "resnet-relu"],
+            Depths = [5, 10, 20, 50],
+            LearningRates = [1e-4, 3e-4, 1e-3],
+        },
+    };
+}

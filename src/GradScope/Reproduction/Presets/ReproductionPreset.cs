@@ -1,0 +1,89 @@
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>Where the sweep's data comes from: a named dataset (located as by <c>gradscope train</c>) or generated clusters.</summary>
+public sealed record DataSpec
+{
+    /// <summary>"fashion-mnist", "mnist", "cifar10" or <see cref="SyntheticData.Name"/>.</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+    /// <summary>Synthetic data only: sizes of the generated splits.</summary>
+    public int SyntheticTrain { get; init; } = 512;
+    public int SyntheticTest { get; init; } = 256;
+    public int SyntheticFeatures { get; init; } = 24;
+    public int SyntheticClasses { get; init; } = 4;
+    public ulong SyntheticSeed { get; init; } = 7;
+}
+
+/// <summary>A learning-rate search grid for one optimiser.</summary>
+public sealed record LearningRateGrid(OptimizerKind Optimizer, IReadOnlyList<double> Rates);
+
+/// <summary>Study 4: ResNets over a range of branch weights w_r (dilution).</summary>
+public sealed record DilutionSpec
+{
+    public IReadOnlyList<string> Architectures { get; init; } = ["resnet-relu"];
+    public IReadOnlyList<double> ResidualWeights { get; init; } = [1.0, 0.5, 0.2, 0.1, 0.05];
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    public IReadOnlyList<double> LearningRates { get; init; } = [1e-3];
+}
+
+/// <summary>Study 6: one parameter budget spent on several depths.</summary>
+public sealed record WidthDepthSpec
+{
+    public IReadOnlyList<string> Architectures { get; init; } = ["relu"];
+    public IReadOnlyList<int> Depths { get; init; } = [5, 10, 20, 50];
+    /// <summary>Trainable parameters per network; null: those of the preset's depth × width network of the first architecture.</summary>
+    public long? ParameterBudget { get; init; }
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    public IReadOnlyList<double> LearningRates { get; init; } = [1e-3];
+}
+
+/// <summary>
+/// Everything a <c>gradscope reproduce</c> sweep runs. Stored in the output directory's <c>sweep.json</c>, so
+/// re-runs, shards and <c>gradscope report</c> all see the same plan.
+/// </summary>
+public sealed record ReproductionPreset
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public DataSpec Data { get; init; } = new();
+    /// <summary>Linear layers (output layer excluded) and width of every network except in study 6.</summary>
+    public int Depth { get; init; } = 50;
+    public int Width { get; init; } = 100;
+    public IReadOnlyList<ulong> Seeds { get; init; } = [1];
+
+    // Training protocol (shared by studies 2–6).
+    public int? TrainSubset { get; init; }
+    public int? TestSubset { get; init; }
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Study 2: the optimisers and their learning-rate grids.</summary>
+    public IReadOnlyList<LearningRateGrid> LearningRates { get; init; } =
+    [
+        new(OptimizerKind.Sgd, [1e-3, 3e-3, 1e-2, 3e-2, 1e-1]),
+        new(OptimizerKind.Adam, [1e-5, 3e-5, 1e-4, 3e-4, 1e-3]),
+    ];
+    /// <summary>Diagnostics during training every N epochs (epoch 0 = initial state).</summary>
+    public int DiagnoseEvery { get; init; } = 1;
+    /// <summary>Examples per diagnostics batch (during training and at initialisation).</summary>
+    public int DiagnosticsBatch { get; init; } = 256;
+    public double Tau { get; init; } = 0.01;
+
+    // Studies.
+    /// <summary>Study 1: architectures measured at initialisation.</summary>
+    public IReadOnlyList<string> InitArchitectures { get; init; } = [];
+    /// <summary>Study 2 (and 3): architectures trained with every optimiser of <see cref="LearningRates"/>.</summary>
+    public IReadOnlyList<string> TrainArchitectures { get; init; } = [];
+    /// <summary>Study 3: numbers of replaced blocks; null means every m = 0..L.</summary>
+    public IReadOnlyList<int>? TaylorReplaced { get; init; }
+    /// <summary>Study 3: training examples on which the modified networks are evaluated.</summary>
+    public int TaylorExamples { get; init; } = 2000;
+    public DilutionSpec Dilution { get; init; } = new();
+    /// <summary>Study 5: initial states compared side by side (measured at init and trained with Adam).</summary>
+    public IReadOnlyList<string> OrthogonalArchitectures { get; init; } = [];
+    public WidthDepthSpec WidthDepth { get; init; } = new();
+
+    /// <summary>The grid of one optimiser (empty when the preset does not train with it).</summary>
+    public IReadOnlyList<double> LearningRatesFor(OptimizerKind kind) =>
+        LearningRates.FirstOrDefault(g => g.Optimizer == kind)?.Rates ?? [];
+}

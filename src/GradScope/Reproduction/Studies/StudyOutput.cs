@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GradScope.Reporting;
+
+namespace GradScope.Reproduction;
+
+/// <summary>A machine-readable table of a study, written as <c>studies/&lt;name&gt;.csv</c>.</summary>
+public sealed record CsvTable(string Name, IReadOnlyList<string> Header, IReadOnlyList<object?[]> Rows);
+
+/// <summary>One study's report section plus its JSON document and CSV tables (schemas in docs/study-schemas.md).</summary>
+public sealed class StudyOutput(string id, ReportSection section)
+{
+    public string Id { get; } = id;
+    public ReportSection Section { get; } = section;
+    public JsonObject Data { get; } = new();
+    public List<CsvTable> Tables { get; } = [];
+
+    public void Set(string key, object? value) => Data[key] = JsonSerializer.SerializeToNode(value, JsonDefaults.Options);
+
+    public void AddCsv(string name, IReadOnlyList<string> header, IEnumerable<object?[]> rows) => Tables.Add(new CsvTable(name, header, [.. rows]));
+}
+
+/// <summary>Helpers shared by the study builders.</summary>
+internal static class StudyText
+{
+    public const string MissingText = "missing";
+
+    public static TableCell Num(double? value, int digits = 3, CellStatus status = CellStatus.None) =>
+        value is double v && !double.IsNaN(v) ? TableCell.Number(v, digits, status) : TableCell.Missing(MissingText);
+
+    public static TableCell Pct(double? fraction, CellStatus status = CellStatus.None) =>
+        fraction is double v && !double.IsNaN(v) ? new TableCell(ReportNumber.Percent(v), status) : TableCell.Missing(MissingText);
+
+    public static string F(double? value, int digits = 3) => ReportNumber.Format(value, digits);
+
+    public static string P(double? fraction) => fraction is double v ? ReportNumber.Percent(v) : "—";
+
+    /// <summary>Adds the "not finished" note to a section and records the missing cells in the study JSON.</summary>
+    public static void NoteMissing(StudyOutput output, SweepResults results, string study)
+    {
+        var missing = results.MissingOf(study);
+        output.Set("cells_planned", results.PlannedOf(study));
+        output.Set("cells_missing", missing.Select(m => new { id = m.Id, state = m.State }).ToList());
+        if (missing.Count == 0) return;
+        int failed = missing.Count(m => m.State == "failed");
+        int interrupted = missing.Count(m => m.State == "interrupted");
+        string detail = string.Join(", ", new[] { failed > 0 ? $"{failed} failed" : null, interrupted > 0 ? $"{interrupted} interrupted" : null }.OfType<string>());
+        output.Section.AddNote(NoteKind.Warning,
+            $"**{missing.Count} of {results.PlannedOf(study)} cells** of this study are not finished{(detail.Length > 0 ? $" ({detail})" : "")}; " +
+            "their entries show as missing. Re-run the same `gradscope reproduce` command to finish them, then `gradscope report DIR`.");
+    }
+
+    /// <summary>The verdict cell of a growth r^L (SPEC §2.2 thresholds: &gt; 10 exploding, &lt; 0.1 vanishing).</summary>
+    public static TableCell Growth(double? growth) => growth switch
+    {
+        null => TableCell.Missing(MissingText),
+        > 10 => TableCell.Number(growth, 3, CellStatus.Bad),
+        < 0.1 => TableCell.Number(growth, 3, CellStatus.Warn),
+        _ => TableCell.Number(growth, 3, CellStatus.Ok),
+    };
+
+    public static string Verdict(double? growth) => growth switch { null => "—", > 10 => "exploding", < 0.1 => "vanishing", _ => "stable" };
+
+    /// <summary>Collapse metrics of the nonlinearity nearest the output and nearest the input.</summary>
+    public static (LayerCollapse? Output, LayerCollapse? Input) Ends(Measurements? m)
+    {
+        if (m?.Collapse is not { Count: > 0 } c) return (null, null);
+        return (c.MinBy(x => x.Position), c.MaxBy(x => x.Position));
+    }
+}

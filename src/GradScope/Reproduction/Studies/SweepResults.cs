@@ -1,0 +1,80 @@
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>The best run of one learning-rate search: the finished, non-diverged run with the lowest final training error.</summary>
+public sealed record SearchResult(string Architecture, OptimizerKind Optimizer, TrainCellResult? Best, IReadOnlyList<TrainCellResult> Runs, int Planned)
+{
+    public int Missing => Planned - Runs.Count;
+    public int Diverged => Runs.Count(r => r.Diverged);
+}
+
+/// <summary>The plan of a sweep directory with every finished cell's result, read once for the report.</summary>
+public sealed class SweepResults
+{
+    private readonly Dictionary<string, InitCellResult> _init = [];
+    private readonly Dictionary<string, TrainCellResult> _train = [];
+    private readonly HashSet<string> _failed = [];
+    private readonly HashSet<string> _started = [];
+
+    public SweepResults(SweepPlan plan, CellStore store)
+    {
+        Plan = plan;
+        Store = store;
+        foreach (var planned in plan.Cells)
+        {
+            string id = planned.Cell.Id;
+            switch (planned.Cell)
+            {
+                case InitCellSpec when store.ReadResult<InitCellResult>(id) is { } init: _init[id] = init; break;
+                case TrainCellSpec when store.ReadResult<TrainCellResult>(id) is { } train: _train[id] = train; break;
+                default:
+                    if (store.Failure(id) is not null) _failed.Add(id);
+                    else if (Directory.Exists(store.CellDirectory(id))) _started.Add(id);
+                    break;
+            }
+        }
+    }
+
+    public SweepPlan Plan { get; }
+    public CellStore Store { get; }
+    public ReproductionPreset Preset => Plan.Preset;
+    /// <summary>The seed tables and curves show (the first of the preset).</summary>
+    public ulong Seed => Preset.Seeds.Count > 0 ? Preset.Seeds[0] : 1;
+
+    public int FinishedCount => _init.Count + _train.Count;
+    public bool IsFinished(string id) => _init.ContainsKey(id) || _train.ContainsKey(id);
+
+    public InitCellResult? Init(CellSpec cell) => _init.GetValueOrDefault(cell.Id);
+    public TrainCellResult? Train(CellSpec cell) => _train.GetValueOrDefault(cell.Id);
+
+    /// <summary>"missing" cells of a study with their state: not started, running/interrupted, failed.</summary>
+    public IReadOnlyList<(string Id, string State)> MissingOf(string study) =>
+        [.. Plan.CellsOf(study).Where(c => !IsFinished(c.Cell.Id))
+            .Select(c => (c.Cell.Id, _failed.Contains(c.Cell.Id) ? "failed" : _started.Contains(c.Cell.Id) ? "interrupted" : "not run"))];
+
+    public int PlannedOf(string study) => Plan.CellsOf(study).Count();
+
+    /// <summary>The initial-state cell of an architecture of a study for the given input, at the first seed.</summary>
+    public (InitCellSpec? Cell, InitCellResult? Result) InitOf(string study, string architecture, string input)
+    {
+        var cell = Plan.CellsOf<InitCellSpec>(study).FirstOrDefault(c => c.Network.Name == architecture && c.Input == input && c.Seed == Seed);
+        return (cell, cell is null ? null : Init(cell));
+    }
+
+    /// <summary>The learning-rate search of (architecture, optimiser) among a study's training cells matching <paramref name="filter"/>.</summary>
+    public SearchResult Search(string study, string architecture, OptimizerKind optimizer, Func<TrainCellSpec, bool>? filter = null)
+    {
+        var cells = Plan.CellsOf<TrainCellSpec>(study)
+            .Where(c => c.Training.Architecture.Name == architecture && c.Training.Optimizer == optimizer && c.Seed == Seed && (filter?.Invoke(c) ?? true))
+            .ToList();
+        var runs = cells.Select(Train).OfType<TrainCellResult>().ToList();
+        var best = runs.Where(r => !r.Diverged && r.TrainError is double e && double.IsFinite(e))
+            .OrderBy(r => r.TrainError).ThenBy(r => r.LearningRate).FirstOrDefault();
+        return new SearchResult(architecture, optimizer, best, runs, cells.Count);
+    }
+
+    /// <summary>Architectures in plan order among a study's cells.</summary>
+    public IReadOnlyList<string> ArchitecturesOf(string study) =>
+        [.. Plan.CellsOf(study).Select(c => c.Cell.Architecture.Name).Distinct()];
+}

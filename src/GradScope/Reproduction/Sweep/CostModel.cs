@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>
+/// Turns cell costs (parameter × example passes) into seconds by timing a few training steps of the
+/// preset's reference network on this machine; used for the plan's ETA.
+/// </summary>
+public static class CostModel
+{
+    /// <summary>Seconds per cost unit, measured on a ReLU network of the preset's depth and width (about a second of work).</summary>
+    public static double Calibrate(ReproductionPreset preset, SweepData data)
+    {
+        var spec = (ArchitectureSpec.Parse("relu") with { Depth = preset.Depth, Width = preset.Width, InputDim = data.Features, Classes = data.Classes }).Validate();
+        var network = Network<float>.Build(spec);
+        var theta = Initializer.Initialize(network, 1);
+        var grads = network.CreateParameters();
+        var optimizer = Optimizer<float>.Create(OptimizerKind.Sgd, network.Layout, 1e-3);
+        var tape = network.CreateTape();
+        var batch = data.Splits.Train.Take(preset.BatchSize);
+        void Step()
+        {
+            network.Forward(theta, batch.Inputs, batch.Labels, tape, ForwardMode.Train);
+            grads.Clear();
+            network.Backward(theta, tape, grads);
+            optimizer.Step(theta, grads);
+        }
+        Step();
+        var clock = Stopwatch.StartNew();
+        int steps = 0;
+        while (steps < 2 || (clock.Elapsed.TotalSeconds < 0.5 && steps < 200)) { Step(); steps++; }
+        double units = 3.0 * steps * batch.Count * network.Layout.TrainableCount;
+        return clock.Elapsed.TotalSeconds / units;
+    }
+}

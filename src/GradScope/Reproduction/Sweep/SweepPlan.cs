@@ -1,0 +1,135 @@
+using GradScope.Networks;
+using GradScope.Training;
+
+namespace GradScope.Reproduction;
+
+/// <summary>A cell of the plan with the studies that use it; the first one owns its progress.</summary>
+public sealed record PlannedCell(CellSpec Cell, IReadOnlyList<string> Studies);
+
+/// <summary>
+/// The cells a preset needs, deduplicated by id. Stored as <c>sweep.json</c> (with the preset) so that
+/// <c>gradscope report</c> knows what is missing without re-deriving the plan from the data.
+/// </summary>
+public sealed record SweepPlan
+{
+    public const string FileName = "sweep.json";
+    public const string Format = "gradscope-sweep/1";
+
+    public string FormatVersion { get; init; } = Format;
+    public required ReproductionPreset Preset { get; init; }
+    public required int InputDim { get; init; }
+    public required int Classes { get; init; }
+    public required string Diagnostics { get; init; }
+    public required IReadOnlyList<PlannedCell> Cells { get; init; }
+
+    public IEnumerable<PlannedCell> CellsOf(string study) => Cells.Where(c => c.Studies.Contains(study));
+
+    public IEnumerable<TCell> CellsOf<TCell>(string study) where TCell : CellSpec => CellsOf(study).Select(c => c.Cell).OfType<TCell>();
+
+    /// <summary>Builds the plan of <paramref name="preset"/> for data of the given shape.</summary>
+    public static SweepPlan Create(ReproductionPreset preset, int inputDim, int classes, int trainCount, int testCount, string diagnostics)
+    {
+        var cells = new List<(CellSpec Cell, List<string> Studies)>();
+        var byId = new Dictionary<string, int>();
+        void Add(CellSpec cell, string study)
+        {
+            if (byId.TryGetValue(cell.Id, out int i))
+            {
+                if (!cells[i].Studies.Contains(study)) cells[i].Studies.Add(study);
+                return;
+            }
+            byId[cell.Id] = cells.Count;
+            cells.Add((cell, [study]));
+        }
+
+        ArchitectureSpec Arch(string name, int? depth = null, int? width = null, double? residualWeight = null) =>
+            (ArchitectureSpec.Parse(name) with
+            {
+                Depth = depth ?? preset.Depth,
+                Width = width ?? preset.Width,
+                InputDim = inputDim,
+                Classes = classes,
+                ResidualWeight = residualWeight,
+            }).Validate();
+
+        int train = Math.Min(preset.TrainSubset ?? int.MaxValue, trainCount);
+        int test = Math.Min(preset.TestSubset ?? int.MaxValue, testCount);
+        TrainCellSpec Train(ArchitectureSpec arch, OptimizerKind optimizer, double lr, ulong seed) => TrainCellSpec.Create(new TrainingConfig
+        {
+            Architecture = arch,
+            Optimizer = optimizer,
+            LearningRate = lr,
+            BatchSize = preset.BatchSize,
+            Epochs = preset.Epochs,
+            Seed = seed,
+            Dataset = preset.Data.Dataset,
+            TrainSubset = preset.TrainSubset,
+            TestSubset = preset.TestSubset,
+            DiagnoseEvery = preset.DiagnoseEvery,
+            DiagnosticsBatch = Math.Min(preset.DiagnosticsBatch, train),
+        }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
+
+        foreach (ulong seed in preset.Seeds)
+        {
+            foreach (string name in preset.InitArchitectures)
+                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Init);
+
+            foreach (string name in preset.TrainArchitectures)
+                foreach (var grid in preset.LearningRates)
+                    foreach (double lr in grid.Rates)
+                        Add(Train(Arch(name), grid.Optimizer, lr, seed), StudyIds.Training);
+
+            foreach (string name in preset.Dilution.Architectures)
+                foreach (double w in preset.Dilution.ResidualWeights)
+                    foreach (double lr in preset.Dilution.LearningRates)
+                        Add(Train(Arch(name, residualWeight: w), preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
+
+            foreach (string name in preset.OrthogonalArchitectures)
+            {
+                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Orthogonal);
+                foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
+                    Add(Train(Arch(name), OptimizerKind.Adam, lr, seed), StudyIds.Orthogonal);
+            }
+
+            var wd = preset.WidthDepth;
+            if (wd.Architectures.Count > 0)
+            {
+                long budget = wd.ParameterBudget ?? CellSpec.Parameters(Arch(wd.Architectures[0]));
+                foreach (string name in wd.Architectures)
+                    foreach (int depth in wd.Depths)
+                    {
+                        int width = WidthForBudget(Arch(name), depth, budget);
+                        foreach (double lr in wd.LearningRates)
+                            Add(Train(Arch(name, depth, width), wd.Optimizer, lr, seed), StudyIds.WidthDepth);
+                    }
+            }
+        }
+
+        return new SweepPlan
+        {
+            Preset = preset,
+            InputDim = inputDim,
+            Classes = classes,
+            Diagnostics = diagnostics,
+            Cells = [.. cells.Select(c => new PlannedCell(c.Cell, c.Studies))],
+        };
+    }
+
+    /// <summary>The largest width (even, so looks-linear works) whose network of <paramref name="depth"/> layers stays within the budget.</summary>
+    public static int WidthForBudget(ArchitectureSpec family, int depth, long budget)
+    {
+        long Count(int w) => CellSpec.Parameters(family with { Depth = depth, Width = w, ResidualWeight = family.ResidualWeight });
+        int minWidth = Math.Max(2, family.Init == InitKind.LooksLinear ? 2 * family.Classes : 2);
+        int lo = minWidth, hi = minWidth;
+        while (Count(hi) <= budget && hi < 1 << 16) hi *= 2;
+        while (hi - lo > 2)
+        {
+            int mid = (lo + hi) / 2 & ~1;
+            if (mid <= lo) break;
+            if (Count(mid) <= budget) lo = mid; else hi = mid;
+        }
+        return lo;
+    }
+}

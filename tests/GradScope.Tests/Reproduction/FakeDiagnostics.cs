@@ -1,0 +1,80 @@
+using GradScope.Data;
+using GradScope.Networks;
+using GradScope.Reproduction;
+using GradScope.Tensors;
+
+namespace GradScope.Tests.Reproduction;
+
+/// <summary>
+/// Deterministic stand-in for the diagnostics library in sweep tests: every number is a cheap function of
+/// the parameters, θ⁰ and the batch, so resumed, sharded and uninterrupted sweeps must agree exactly, and
+/// every plot of the report has data. The numbers mean nothing scientifically.
+/// </summary>
+internal sealed class FakeDiagnostics : IStudyDiagnostics
+{
+    public string Name => "fake-test-diagnostics";
+
+    public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, MeasureRequest request)
+    {
+        int blocks = network.BlockCount;
+        var scale = network.Blocks.Select(b => Norm(theta[((GradScope.Layers.Linear<float>)b.Layers[0]).WeightIndex])).ToArray();
+        var profile = new List<GscPoint>();
+        double log = 0;
+        int linear = 0;
+        for (int position = 1; position <= blocks; position++)
+        {
+            var block = network.Blocks[network.BlockIndexOfPosition(position)];
+            linear += block.LinearCount;
+            log += Math.Log(0.5 + scale[network.BlockIndexOfPosition(position)]) * block.LinearCount;
+            profile.Add(new GscPoint(position, linear, Math.Exp(log)));
+        }
+        double rate = Math.Exp(log / linear);
+        double mean = 0;
+        foreach (float v in sample.Inputs.Span) mean += Math.Abs(v);
+        mean /= sample.Inputs.Length;
+        var collapse = Enumerable.Range(1, blocks).Select(p => new LayerCollapse(p, mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1 + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
+        var dilution = network.Blocks.OfType<ResidualUnit<float>>().Select((u, i) =>
+        {
+            double k = 1 / Math.Max(u.ResidualWeight, 1e-3);
+            return new UnitDilution(i + 1, k, 2.0, Math.Pow(2.0, 1 / (k * k + 1)));
+        }).ToList();
+        double? effective = null;
+        if (request.EffectiveDepth && theta0 is not null) effective = Math.Min(blocks, blocks * 20 * Distance(theta, theta0));
+        return new Measurements
+        {
+            GscProfile = profile,
+            GscRate = rate,
+            GscIntercept = 1,
+            GscR2 = 0.99,
+            GscVerdict = Math.Pow(rate, linear) > 10 ? "exploding" : "stable",
+            Collapse = collapse,
+            Dilution = dilution.Count > 0 ? dilution : null,
+            EffectiveDepth = effective,
+            LambdaProfile = effective is null ? null : [.. Enumerable.Range(0, blocks + 1).Select(l => l == 0 ? 1.0 : 0.0)],
+        };
+    }
+
+    public IReadOnlyList<TaylorPoint> Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data, IReadOnlyList<int> replaced)
+    {
+        double d = Distance(theta, theta0);
+        return [.. replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d)))];
+    }
+
+    private static double Norm(Matrix<float> w)
+    {
+        double s = 0;
+        foreach (float v in w.Span) s += (double)v * v;
+        return Math.Sqrt(s / w.Cols);
+    }
+
+    private static double Distance(ParameterSet<float> a, ParameterSet<float> b)
+    {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            var x = a[i].Span; var y = b[i].Span;
+            for (int j = 0; j < x.Length; j++) { num += Math.Pow(x[j] - y[j], 2); den += (double)y[j] * y[j]; }
+        }
+        return Math.Sqrt(num / Math.Max(den, 1e-12));
+    }
+}

@@ -1,0 +1,62 @@
+using GradScope.Networks;
+using GradScope.Reproduction;
+
+namespace GradScope.Tests.Reproduction;
+
+public sealed class PlanTests
+{
+    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, 784, 10, 60000, 10000, "test");
+
+    [Fact]
+    public void Shards_partition_the_cells_deterministically()
+    {
+        var ids = Plan(Presets.Quick).Cells.Select(c => c.Cell.Id).ToList();
+        for (int n = 1; n <= 4; n++)
+        {
+            var counts = ids.Select(id => Enumerable.Range(1, n).Count(i => new Shard(i, n).Contains(id))).ToList();
+            Assert.All(counts, c => Assert.Equal(1, c));
+        }
+        Assert.Equal(Shard.StableHash("init-relu-d50-w100-noise-s1"), Shard.StableHash("init-relu-d50-w100-noise-s1"));
+        Assert.Equal(new Shard(2, 3), Shard.Parse("2/3"));
+        Assert.Throws<ArgumentException>(() => Shard.Parse("0/3"));
+        Assert.Throws<ArgumentException>(() => Shard.Parse("2"));
+    }
+
+    [Fact]
+    public void Cells_shared_by_studies_are_planned_once()
+    {
+        var plan = Plan(Presets.Quick);
+        Assert.Equal(plan.Cells.Count, plan.Cells.Select(c => c.Cell.Id).Distinct().Count());
+        var shared = plan.Cells.Single(c => c.Cell.Id == "train-relu-d50-w100-adam-lr0.001-s1");
+        Assert.Equal([StudyIds.Training, StudyIds.Orthogonal, StudyIds.WidthDepth], shared.Studies);
+    }
+
+    [Fact]
+    public void Width_for_budget_keeps_the_parameter_count()
+    {
+        var relu = ArchitectureSpec.Parse("relu") with { InputDim = 784, Classes = 10 };
+        long budget = CellSpec.Parameters(relu with { Depth = 50, Width = 100 });
+        foreach (int depth in new[] { 5, 10, 20, 50 })
+        {
+            int width = SweepPlan.WidthForBudget(relu, depth, budget);
+            Assert.True(CellSpec.Parameters(relu with { Depth = depth, Width = width }) <= budget);
+            Assert.True(CellSpec.Parameters(relu with { Depth = depth, Width = width + 2 }) > budget);
+        }
+        Assert.Equal(100, SweepPlan.WidthForBudget(relu, 50, budget));
+    }
+
+    [Fact]
+    public void Studies_parse_names_and_numbers()
+    {
+        Assert.Equal(StudyIds.All, StudyIds.Parse(null));
+        Assert.Equal([StudyIds.Init, StudyIds.Dilution], StudyIds.Parse("init, 4"));
+        Assert.Throws<ArgumentException>(() => StudyIds.Parse("bogus"));
+    }
+
+    [Fact]
+    public void Spearman_matches_hand_computed_values()
+    {
+        Assert.Equal(1.0, ClaimsStudy.Spearman([1, 2, 3], [10, 20, 30]), 12);
+        Assert.Equal(-1.0, ClaimsStudy.Spearman([1, 2, 3], [3, 2, 1]), 12);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using GradScope.Cli;
+using GradScope.Reproduction;
+using GradScope.Tests.Data;
+using GradScope.Tests.Reporting;
+using Spectre.Console;
+using Xunit.Abstractions;
+
+namespace GradScope.Tests.Reproduction;
+
+/// <summary>
+/// Runs the real command lines (<c>gradscope reproduce --preset tiny</c> with the diagnostics library, then
+/// <c>gradscope report</c>) and opens the report in headless Chromium: every plot present and non-empty.
+/// </summary>
+public sealed partial class ReproduceCommandTests(ITestOutputHelper output)
+{
+    [GeneratedRegex("""<figure[^>]*data-plot="(?<id>[^"]+)"[^>]*>\s*<svg.*?</svg>""", RegexOptions.Singleline)]
+    private static partial Regex FigureWithSvg();
+
+    [GeneratedRegex("data-plot=\"(?<id>[^\"]+)\"")]
+    private static partial Regex PlotId();
+
+    [GeneratedRegex("""<(?:polyline|polygon)[^>]*\spoints="[^"]*\d[^"]*"|<path[^>]*\sd="[^"]*\d[^"]*" """, RegexOptions.Singleline)]
+    private static partial Regex NonEmptyShape();
+
+    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    {
+        var outWriter = new StringWriter();
+        var errWriter = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(outWriter),
+        });
+        console.Profile.Width = 200;
+        int exit = GradScopeCli.Run(args, new CliContext(console, errWriter, interactive: false));
+        return (exit, outWriter.ToString(), errWriter.ToString());
+    }
+
+    [Fact]
+    public void Tiny_reproduce_writes_a_report_that_renders_in_headless_chromium()
+    {
+        using var dir = new TempDirectory();
+        string root = Path.Combine(dir.Path, "out");
+        var run = Cli("reproduce", "--preset", "tiny", "--out", root);
+        output.WriteLine(run.Out);
+        Assert.True(run.Exit == 0, run.Err);
+        string html = Path.Combine(root, ReproductionReport.HtmlFile);
+        Assert.Contains("estimated time", run.Out);
+        Assert.EndsWith($"report: {html}", run.Out.TrimEnd());
+        Assert.Contains("0 failed", run.Out);
+
+        // The real diagnostics produce every number: no study table shows "missing".
+        Assert.DoesNotContain("No data yet", File.ReadAllText(html));
+        foreach (string csv in Directory.GetFiles(Path.Combine(root, ReproductionReport.StudiesDirectory), "*.csv"))
+            Assert.DoesNotContain("missing", File.ReadAllText(csv));
+
+        var rerun = Cli("report", root);
+        Assert.True(rerun.Exit == 0, rerun.Err);
+        Assert.Contains("33 of 33 cells finished", rerun.Out);
+
+        if (!HeadlessChromium.IsInstalled)
+        {
+            Assert.True(Environment.GetEnvironmentVariable("GRADSCOPE_REQUIRE_BROWSER") != "1",
+                $"GRADSCOPE_REQUIRE_BROWSER=1 but {HeadlessChromium.ExecutablePath} is missing; run scripts/install-chromium.sh.");
+            output.WriteLine($"Browser check skipped: {HeadlessChromium.ExecutablePath} not installed.");
+            return;
+        }
+        var ids = PlotId().Matches(File.ReadAllText(html)).Select(m => m.Groups["id"].Value).ToList();
+        Assert.True(ids.Count >= 15, $"only {ids.Count} plots in the report");
+        string url = new Uri(html).AbsoluteUri;
+        var dom = HeadlessChromium.Run(url, "--dump-dom");
+        Assert.True(dom.ExitCode == 0, $"chromium --dump-dom exited {dom.ExitCode}: {dom.StdErr}");
+        Assert.False(dom.StdErr.Contains("Uncaught", StringComparison.Ordinal), "page error in Chromium log:\n" + dom.StdErr);
+        var figures = FigureWithSvg().Matches(dom.StdOut).ToDictionary(m => m.Groups["id"].Value, m => m.Value);
+        foreach (string id in ids)
+        {
+            Assert.True(figures.TryGetValue(id, out string? figure), $"figure '{id}' with inline <svg> missing from the DOM");
+            Assert.Matches(NonEmptyShape(), figure);
+        }
+
+        string png = Path.Combine(dir.Path, "report.png");
+        var shot = HeadlessChromium.Run(url, $"--screenshot={png}", "--window-size=1200,3000");
+        Assert.True(shot.ExitCode == 0, $"chromium --screenshot exited {shot.ExitCode}: {shot.StdErr}");
+        var image = PngProbe.Decode(png);
+        Assert.True(image.ForegroundFraction() > 0.02, "screenshot looks blank");
+    }
+
+    [Fact]
+    public void Report_of_a_directory_without_a_sweep_is_a_one_line_error()
+    {
+        using var dir = new TempDirectory();
+        var run = Cli("report", dir.Path);
+        Assert.Equal(ExitCodes.InvalidArguments, run.Exit);
+        Assert.Contains("sweep.json is missing", run.Err);
+    }
+
+    [Fact]
+    public void Bad_shard_and_unknown_study_are_one_line_errors()
+    {
+        Assert.Equal(ExitCodes.InvalidArguments, Cli("reproduce", "--preset", "tiny", "--shard", "3/2").Exit);
+        var bad = Cli("reproduce", "--preset", "tiny", "--studies", "init,nonsense");
+        Assert.Equal(ExitCodes.InvalidArguments, bad.Exit);
+        Assert.Contains("Unknown study 'nonsense'", bad.Err);
+    }
+}

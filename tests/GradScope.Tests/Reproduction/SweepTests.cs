@@ -1,0 +1,148 @@
+using System.Text.Json;
+using GradScope.Reproduction;
+using GradScope.Tests.Data;
+using GradScope.Training;
+
+namespace GradScope.Tests.Reproduction;
+
+/// <summary>
+/// The acceptance properties of <c>gradscope reproduce</c> on the tiny preset: every study is reported,
+/// an interrupted sweep resumes to exactly the numbers of an uninterrupted one, and shards run one after
+/// the other into one directory give the same report as one unsharded run.
+/// </summary>
+public sealed class SweepTests : IClassFixture<SweepTests.Reference>
+{
+    /// <summary>One uninterrupted tiny sweep shared by the tests of this class.</summary>
+    public sealed class Reference : IDisposable
+    {
+        public TempDirectory Directory { get; } = new();
+        public SweepSummary Summary { get; }
+
+        public Reference() => Summary = TinySweep.Run(Directory.Path);
+
+        public void Dispose() => Directory.Dispose();
+    }
+
+    private readonly Reference _reference;
+
+    public SweepTests(Reference reference) => _reference = reference;
+
+    [Fact]
+    public void Uninterrupted_sweep_finishes_every_cell_and_writes_every_study()
+    {
+        var summary = _reference.Summary;
+        Assert.Equal(summary.Planned, summary.Ran + summary.Diverged);
+        Assert.Equal(0, summary.Failed);
+        string root = _reference.Directory.Path;
+        Assert.True(File.Exists(Path.Combine(root, ReproductionReport.HtmlFile)));
+        Assert.True(File.Exists(Path.Combine(root, ReproductionReport.MarkdownFile)));
+        var studies = TinySweep.StudyJson(root);
+        foreach (string study in StudyIds.All) Assert.Contains(study + ".json", studies.Keys);
+
+        using var claims = JsonDocument.Parse(studies["claims.json"]);
+        var list = claims.RootElement.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(7, list.Count);
+        Assert.All(list, c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("evidence").GetString())));
+
+        using var training = JsonDocument.Parse(studies["training.json"]);
+        var searches = training.RootElement.GetProperty("searches").EnumerateArray().ToList();
+        Assert.Equal(Presets.Tiny.TrainArchitectures.Count * 2, searches.Count);
+        Assert.All(searches, s => Assert.Equal(JsonValueKind.Number, s.GetProperty("train_error").ValueKind));
+        Assert.Empty(training.RootElement.GetProperty("cells_missing").EnumerateArray());
+    }
+
+    [Fact]
+    public void Every_cell_records_its_seed_and_full_config()
+    {
+        string root = _reference.Directory.Path;
+        var plan = SweepRunner.ReadPlan(root);
+        foreach (var planned in plan.Cells)
+        {
+            string dir = new CellStore(root).CellDirectory(planned.Cell.Id);
+            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)), JsonDefaults.Options)!;
+            Assert.Equal(planned.Cell.Id, stored.Id);
+            Assert.Equal(planned.Cell.Seed, stored.Seed);
+            if (planned.Cell is TrainCellSpec train)
+                Assert.Equal(train.Training, RunDirectory.ReadConfig(dir));
+        }
+    }
+
+    [Fact]
+    public void Rerunning_a_finished_sweep_runs_nothing()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(_reference.Directory.Path, copy.Path);
+        var summary = TinySweep.Run(copy.Path);
+        Assert.Equal(0, summary.Ran);
+        Assert.Equal(summary.Planned, summary.AlreadyFinished);
+        TinySweep.AssertSameStudies(_reference.Directory.Path, copy.Path);
+    }
+
+    [Fact]
+    public void Interrupted_sweep_resumes_to_the_uninterrupted_numbers()
+    {
+        using var dir = new TempDirectory();
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelMidTraining(cancel, trainingCell: 3);
+        Assert.ThrowsAny<OperationCanceledException>(() => TinySweep.Run(dir.Path, observer: observer, cancel: cancel.Token, report: false));
+        Assert.NotNull(observer.CancelledCell);
+        var store = new CellStore(dir.Path);
+        string interrupted = observer.CancelledCell!;
+        Assert.False(store.IsFinished(interrupted));
+        Assert.Equal(1, store.TrainingState(interrupted)!.EpochsCompleted);
+
+        // A report of the partial sweep marks what is missing.
+        ReproductionReport.Write(dir.Path);
+        Assert.Contains("missing", File.ReadAllText(Path.Combine(dir.Path, ReproductionReport.HtmlFile)));
+
+        // Simulate a kill between a finished training and its result: the analysis is redone from the checkpoint.
+        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => store.IsFinished(c.Id)).Id;
+        File.Delete(store.ResultPath(finished));
+
+        var resumed = TinySweep.Run(dir.Path);
+        Assert.Equal(0, resumed.Failed);
+        Assert.True(resumed.AlreadyFinished > 0);
+        Assert.Equal(resumed.Planned, resumed.AlreadyFinished + resumed.Ran + resumed.Diverged);
+        var history = Trainer.ReadMetrics(Path.Combine(store.CellDirectory(interrupted), Trainer.MetricsFile));
+        Assert.Equal([0, 1, 2], history.Select(m => m.Epoch));
+        TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
+    }
+
+    [Fact]
+    public void Two_shards_one_after_the_other_equal_one_unsharded_run()
+    {
+        using var dir = new TempDirectory();
+        var first = TinySweep.Run(dir.Path, new SweepSelection { Shard = new Shard(1, 2) });
+        Assert.True(first.InShard > 0 && first.InShard < first.Planned);
+        var second = TinySweep.Run(dir.Path, new SweepSelection { Shard = new Shard(2, 2) });
+        Assert.Equal(first.Planned, first.InShard + second.InShard);
+        Assert.Equal(0, second.AlreadyFinished);
+        TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
+    }
+
+    [Fact]
+    public void Parallel_jobs_give_the_same_numbers()
+    {
+        using var dir = new TempDirectory();
+        TinySweep.Run(dir.Path, new SweepSelection { Jobs = 2 });
+        TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
+    }
+
+    [Fact]
+    public void Another_preset_in_the_same_directory_is_refused()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(_reference.Directory.Path, copy.Path);
+        var other = Presets.Tiny with { Epochs = 3 };
+        var e = Assert.Throws<ArgumentException>(() => TinySweep.Run(copy.Path, preset: other));
+        Assert.Contains("another --out", e.Message);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string dir in System.IO.Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            System.IO.Directory.CreateDirectory(dir.Replace(from, to));
+        foreach (string file in System.IO.Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to), overwrite: true);
+    }
+}
