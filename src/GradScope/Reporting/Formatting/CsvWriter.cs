@@ -49,7 +49,7 @@ public static class CsvWriter
         ToCsv(table.Columns.Select(c => c.Header), table.Rows.Select(r => r.Select(c => (object?)c.Text)));
 
     public static void Write(string path, IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows) =>
-        ReportFile.WriteAllText(path, ToCsv(header, rows));
+        GradScope.IO.AtomicFile.WriteAllText(path, ToCsv(header, rows));
 
-    public static void Write(string path, TableBlock table) => ReportFile.WriteAllText(path, ToCsv(table));
+    public static void Write(string path, TableBlock table) => GradScope.IO.AtomicFile.WriteAllText(path, ToCsv(table));
 }

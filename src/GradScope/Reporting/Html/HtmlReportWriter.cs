@@ -33,7 +33,7 @@ public static class HtmlReportWriter
         return html.ToString();
     }
 
-    public static void Write(ReportDocument document, string path) => ReportFile.WriteAllText(path, Render(document));
+    public static void Write(ReportDocument document, string path) => GradScope.IO.AtomicFile.WriteAllText(path, Render(document));
 
     private static void AppendHeader(StringBuilder html, ReportDocument document)
     {

@@ -17,9 +17,9 @@ public static class MarkdownReportWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var (markdown, plots) = Build(document);
         foreach (var (id, plot) in plots)
-            ReportFile.WriteAllText(Path.Combine(outputDirectory, FiguresDirectoryName, id + ".svg"), plot.ToSvgFile());
+            GradScope.IO.AtomicFile.WriteAllText(Path.Combine(outputDirectory, FiguresDirectoryName, id + ".svg"), plot.ToSvgFile());
         string path = Path.Combine(outputDirectory, fileName);
-        ReportFile.WriteAllText(path, markdown);
+        GradScope.IO.AtomicFile.WriteAllText(path, markdown);
         return path;
     }
 

@@ -70,7 +70,7 @@ public static class ReproductionReport
                 ["preset"] = plan.Preset.Name,
             };
             foreach (var (key, value) in study.Data) json[key] = value?.DeepClone();
-            ReportFile.WriteAllText(Path.Combine(studiesDir, study.Id + ".json"), json.ToJsonString(JsonDefaults.Options));
+            GradScope.IO.AtomicFile.WriteAllText(Path.Combine(studiesDir, study.Id + ".json"), json.ToJsonString(JsonDefaults.Options));
             foreach (var table in study.Tables)
                 CsvWriter.Write(Path.Combine(studiesDir, table.Name + ".csv"), table.Header, table.Rows);
         }
