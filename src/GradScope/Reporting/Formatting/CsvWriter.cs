@@ -1,3 +1,4 @@
+using GradScope.IO;
 using System.Globalization;
 using System.Text;
 
@@ -49,7 +50,7 @@ public static class CsvWriter
         ToCsv(table.Columns.Select(c => c.Header), table.Rows.Select(r => r.Select(c => (object?)c.Text)));
 
     public static void Write(string path, IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows) =>
-        GradScope.IO.AtomicFile.WriteAllText(path, ToCsv(header, rows));
+        AtomicFile.WriteAllText(path, ToCsv(header, rows));
 
-    public static void Write(string path, TableBlock table) => GradScope.IO.AtomicFile.WriteAllText(path, ToCsv(table));
+    public static void Write(string path, TableBlock table) => AtomicFile.WriteAllText(path, ToCsv(table));
 }

@@ -1,3 +1,4 @@
+using GradScope.IO;
 using System.Net;
 using System.Text;
 
@@ -33,7 +34,7 @@ public static class HtmlReportWriter
         return html.ToString();
     }
 
-    public static void Write(ReportDocument document, string path) => GradScope.IO.AtomicFile.WriteAllText(path, Render(document));
+    public static void Write(ReportDocument document, string path) => AtomicFile.WriteAllText(path, Render(document));
 
     private static void AppendHeader(StringBuilder html, ReportDocument document)
     {

@@ -1,3 +1,4 @@
+using GradScope.IO;
 using System.Text;
 
 namespace GradScope.Reporting;
@@ -17,9 +18,9 @@ public static class MarkdownReportWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var (markdown, plots) = Build(document);
         foreach (var (id, plot) in plots)
-            GradScope.IO.AtomicFile.WriteAllText(Path.Combine(outputDirectory, FiguresDirectoryName, id + ".svg"), plot.ToSvgFile());
+            AtomicFile.WriteAllText(Path.Combine(outputDirectory, FiguresDirectoryName, id + ".svg"), plot.ToSvgFile());
         string path = Path.Combine(outputDirectory, fileName);
-        GradScope.IO.AtomicFile.WriteAllText(path, markdown);
+        AtomicFile.WriteAllText(path, markdown);
         return path;
     }
 

@@ -1,3 +1,4 @@
+using GradScope.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GradScope.Reporting;
@@ -70,7 +71,7 @@ public static class ReproductionReport
                 ["preset"] = plan.Preset.Name,
             };
             foreach (var (key, value) in study.Data) json[key] = value?.DeepClone();
-            GradScope.IO.AtomicFile.WriteAllText(Path.Combine(studiesDir, study.Id + ".json"), json.ToJsonString(JsonDefaults.Options));
+            AtomicFile.WriteAllText(Path.Combine(studiesDir, study.Id + ".json"), json.ToJsonString(JsonDefaults.Options));
             foreach (var table in study.Tables)
                 CsvWriter.Write(Path.Combine(studiesDir, table.Name + ".csv"), table.Header, table.Rows);
         }
