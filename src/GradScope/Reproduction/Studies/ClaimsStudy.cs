@@ -147,9 +147,9 @@ internal static class ClaimsStudy
         double? rho = pairs.Count >= 3 ? Spearman(pairs.Select(p => p.d).ToList(), pairs.Select(p => p.loss).ToList()) : null;
         string evidence = $"Effective depth at init: {(init.Count == 0 ? "not measured" : zeroAtInit ? $"0 in all {init.Count} runs" : $"non-zero in {init.Count(d => d != 0)} of {init.Count} runs")}; " +
             $"after training > 0 in {grew} of {nets.Count}. Spearman correlation between effective depth and the error increase when all blocks are linearised: " +
-            $"{(rho is double r ? StudyText.F(r) : "needs ≥ 3 networks")} over {pairs.Count} networks.";
+            $"{(rho is double r ? StudyText.F(r) : "needs ≥ 3 networks")} over {pairs.Count} networks (holds from 0.3, does not hold at ≤ 0).";
         var verdict = !zeroAtInit ? ClaimVerdict.DoesNotHold
-            : rho is double rr ? (rr > 0 && grew > 0 ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold) : ClaimVerdict.Inconclusive;
+            : rho is double rr ? (rr >= 0.3 && grew > 0 ? ClaimVerdict.Holds : rr <= 0 || grew == 0 ? ClaimVerdict.DoesNotHold : ClaimVerdict.Inconclusive) : ClaimVerdict.Inconclusive;
         return new ClaimCheck("residual-trick", statement, evidence, verdict);
     }
 
