@@ -14,7 +14,9 @@ namespace GradScope.Diagnostics;
 /// </summary>
 public static class DiagnosticsBenchmark
 {
-    public sealed record Timing(string Architecture, string Part, double Milliseconds);
+    /// <param name="CpuMilliseconds">Processor time of the whole process over the part (all threads; NaN when not measured).
+    /// On a shared machine wall time is inflated by other load, processor time much less so.</param>
+    public sealed record Timing(string Architecture, string Part, double Milliseconds, double CpuMilliseconds = double.NaN);
 
     /// <summary>Runs the benchmark and returns a plain-text table (also available as records through <see cref="Measure"/>).</summary>
     public static string Run(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null)
@@ -25,7 +27,9 @@ public static class DiagnosticsBenchmark
         foreach (var group in timings.GroupBy(t => t.Architecture))
         {
             sb.AppendLine($"  {group.Key}");
-            foreach (var t in group) sb.AppendLine($"    {t.Part,-44} {t.Milliseconds.ToString("0", CultureInfo.InvariantCulture),8} ms");
+            foreach (var t in group)
+                sb.AppendLine($"    {t.Part,-44} {t.Milliseconds.ToString("0", CultureInfo.InvariantCulture),8} ms" +
+                              (double.IsNaN(t.CpuMilliseconds) ? "" : $"   (cpu {t.CpuMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)"));
         }
         return sb.ToString();
     }
@@ -54,33 +58,40 @@ public static class DiagnosticsBenchmark
         DiagMath.FillGaussian(x.Span, rng);
         var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(spec.Classes)).ToArray();
 
-        void Record(string part, double ms)
+        void Record(string part, double ms, double cpu = double.NaN)
         {
             if (timings is null) return;
-            timings.Add(new Timing(name, part, ms));
+            timings.Add(new Timing(name, part, ms, cpu));
             progress?.Invoke($"{name}: {part} {ms:0} ms");
         }
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        double Cpu() { process.Refresh(); return process.TotalProcessorTime.TotalMilliseconds; }
 
+        double cpu0 = Cpu();
         var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels);
+        double analyzeCpu = Cpu() - cpu0;
         foreach (var (part, ms) in report.TimingsMs) Record($"analyze/{part}", ms);
         Record("analyze/profile+collapse+effective depth",
             report.TimingsMs["gsc_profile"] + report.TimingsMs.GetValueOrDefault("collapse") + report.TimingsMs.GetValueOrDefault("effective_depth"));
+        Record("analyze (whole)", report.TimingsMs["total"], analyzeCpu);
 
         if (!matrix) return;
         var tape = network.CreateTape();
         network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
         var tools = new JacobianTools<double>(network, theta, tape);
+        cpu0 = Cpu();
         var watch = Stopwatch.StartNew();
         GradientScale.Matrix(tools);
-        Record($"gsc matrix, double ({tools.ResolveMode(JacobianMode.Auto).ToString().ToLowerInvariant()})", watch.Elapsed.TotalMilliseconds);
+        Record($"gsc matrix, double ({tools.ResolveMode(JacobianMode.Auto).ToString().ToLowerInvariant()})", watch.Elapsed.TotalMilliseconds, Cpu() - cpu0);
 
         var floatNetwork = Network<float>.Build(spec);
         var floatTheta = theta.Convert<float>();
         var floatTape = floatNetwork.CreateTape();
         floatNetwork.Forward(floatTheta, x.Convert<float>(), labels, floatTape, ForwardMode.Analyze);
         var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape);
+        cpu0 = Cpu();
         watch.Restart();
         GradientScale.Matrix(floatTools);
-        Record("gsc matrix, float", watch.Elapsed.TotalMilliseconds);
+        Record("gsc matrix, float", watch.Elapsed.TotalMilliseconds, Cpu() - cpu0);
     }
 }

@@ -208,6 +208,15 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
         };
     }
 
+    /// <summary>‖J‖_qm = ‖J‖_F/√(B·d_k) of J = ∂f_l/∂f_k (l &lt; k), with its standard error (0 when exact).</summary>
+    public (double Value, double StandardError) QuadraticMeanNorm(int k, int l, JacobianMode mode = JacobianMode.Auto)
+    {
+        if (!(0 <= l && l < k)) throw new ArgumentOutOfRangeException(nameof(l), $"Need l < k, got k = {k}, l = {l}.");
+        var frob = SquaredFrobenius(l, k, mode)[k];
+        double value = Math.Exp(0.5 * (frob.LogSquared - LogInputDimension(k)));
+        return (value, 0.5 * frob.RelativeStandardError * value);
+    }
+
     /// <summary>
     /// Exact ‖J‖_F² by back-propagating unit vectors of position l in chunks. Without batch coupling J is
     /// block-diagonal over examples, so one cotangent per unit i (e_i in every example's row) yields row i of every

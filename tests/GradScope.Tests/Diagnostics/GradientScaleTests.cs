@@ -81,6 +81,7 @@ public class GradientScaleTests
         var p = Make(spec, batch: 4, seed: 5, edit: t => Perturb(t, 0.1, new Rng(9)));
         var exact = p.Tools.Exact(l, k, perExample: true)[k];
         double qm2 = exact.Squared / (4.0 * p.Network.PositionWidth(k));
+        Near(Math.Sqrt(qm2), p.Tools.QuadraticMeanNorm(k, l).Value, 1e-12, "QuadraticMeanNorm");
         var rng = new Rng(123);
         int samples = 4000, dim = p.Network.PositionWidth(k);
         var u = new Matrix<double>(4 * samples, dim);
