@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GradScope.Benchmarks;
+using GradScope.Diagnostics;
 using GradScope.IO;
 using GradScope.Tensors;
 using Spectre.Console;
@@ -19,8 +20,9 @@ internal static class BenchCommand
         var archs = new Option<string>("--archs") { Description = "Comma-separated architectures", DefaultValueFactory = _ => "relu,batch-relu,resnet-relu" };
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", DefaultValueFactory = _ => "32,128,1000" };
         var inputs = new Option<string>("--inputs") { Description = "Comma-separated input sizes", DefaultValueFactory = _ => "784,3072" };
+        var skipDiagnostics = new Option<bool>("--no-diagnostics") { Description = "Skip timing the diagnostics (GSC profile, exact GSC matrix, effective depth)" };
         var command = new Command("bench", "Measure training throughput of the 50×100 MLP zoo and the cost of the diagnostics.");
-        foreach (var option in new Option[] { json, seconds, archs, batches, inputs }) command.Options.Add(option);
+        foreach (var option in new Option[] { json, seconds, archs, batches, inputs, skipDiagnostics }) command.Options.Add(option);
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             double minimum = parse.GetValue(seconds);
@@ -39,6 +41,16 @@ internal static class BenchCommand
                     }
             context.Console.Write(table);
 
+            IReadOnlyList<DiagnosticsBenchmark.Timing> diagnostics = [];
+            if (!parse.GetValue(skipDiagnostics))
+            {
+                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"));
+                var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms", "cpu ms");
+                foreach (var t in diagnostics)
+                    timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}", double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");
+                context.Console.Write(timings);
+            }
+
             var document = new JsonObject
             {
                 ["tool"] = "gradscope",
@@ -46,6 +58,7 @@ internal static class BenchCommand
                 ["threads"] = Environment.ProcessorCount,
                 ["gemm_tier"] = GemmTiers.Describe(),
                 ["training"] = JsonSerializer.SerializeToNode(results, JsonDefaults.Options),
+                ["diagnostics"] = JsonSerializer.SerializeToNode(diagnostics, JsonDefaults.Options),
                 ["peak_memory_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
             };
             context.Console.WriteLine($"peak memory {document["peak_memory_mb"]!.GetValue<double>():N0} MB");
