@@ -28,7 +28,9 @@ public static class CostModel
             network.Backward(theta, tape, grads);
             optimizer.Step(theta, grads);
         }
-        Step();
+        // Warm up past tiered JIT compilation: the first steps run unoptimised code and would inflate the ETA several-fold.
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 30 && warmUp.Elapsed.TotalSeconds < 1.0; i++) Step();
         var clock = Stopwatch.StartNew();
         int steps = 0;
         while (steps < 2 || (clock.Elapsed.TotalSeconds < 0.5 && steps < 200)) { Step(); steps++; }
