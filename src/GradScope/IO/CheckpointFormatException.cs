@@ -16,4 +16,21 @@ public sealed class CheckpointFormatException : Exception
         string message = $"{Path.GetFileName(path)}: {problem}";
         return inner is null ? new CheckpointFormatException(message) : new CheckpointFormatException(message, inner);
     }
+
+    /// <summary>Reads a whole file, turning a missing or unreadable file into this exception.</summary>
+    public static byte[] ReadAllBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw InFile(path, $"file not found ({path})", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw InFile(path, $"cannot read: {e.Message}", e);
+        }
+    }
 }

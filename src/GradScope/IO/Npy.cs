@@ -18,20 +18,7 @@ public static class Npy
 
     public static NpyArray Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw CheckpointFormatException.InFile(path, $"file not found ({path})", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CheckpointFormatException.InFile(path, $"cannot read: {e.Message}", e);
-        }
-        return Parse(bytes, path);
+        return Parse(CheckpointFormatException.ReadAllBytes(path), path);
     }
 
     /// <summary>Validates .npy bytes already in memory; <paramref name="path"/> only labels error messages.</summary>

@@ -127,20 +127,7 @@ public sealed class SafeTensorsFile
     /// <summary>Reads and validates a whole file; any defect raises <see cref="CheckpointFormatException"/>.</summary>
     public static SafeTensorsFile Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw CheckpointFormatException.InFile(path, $"file not found ({path})", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CheckpointFormatException.InFile(path, $"cannot read: {e.Message}", e);
-        }
-        return Parse(bytes, path);
+        return Parse(CheckpointFormatException.ReadAllBytes(path), path);
     }
 
     /// <summary>Validates bytes already in memory; <paramref name="path"/> only labels error messages.</summary>
