@@ -35,6 +35,17 @@ public sealed class Activation<T, TOp> : Layer<T>
         }
     }
 
+    internal override bool RowLocal => true;
+
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
+        ElementWise.Map(x, y, default(ActivationForward<T, TOp>));
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite)
+    {
+        if (!dx.IsEmpty) ElementWise.Map<T, ActivationBackward<T, TOp>>(dy, x, y, dx, default);
+    }
+
     public override string Describe() => $"{TOp.Name}";
 }
 
