@@ -69,6 +69,14 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal virtual void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
         throw new NotSupportedException($"{Describe()} has no row-sliced forward.");
 
+    /// <summary>True for an element-wise layer that implements <see cref="ForwardRowsWithBias"/>: a preceding
+    /// <see cref="Linear{T}"/> then leaves the bias to it and the two share one pass over the rows.</summary>
+    internal virtual bool FusesBias => false;
+
+    /// <summary>z += bias (skipped when empty), then y = f(z); z and y are rows × InputDim.</summary>
+    internal virtual void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows) =>
+        throw new NotSupportedException($"{Describe()} cannot take a bias.");
+
     /// <summary>
     /// Rows of the backward pass for a single cotangent: <paramref name="dx"/> = Jᵀ <paramref name="dy"/> (skipped when
     /// empty; it may alias <paramref name="dy"/> only for element-wise layers), and the parameter gradients of these rows

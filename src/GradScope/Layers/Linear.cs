@@ -69,6 +69,13 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
             BiasIndex >= 0 ? T.One : T.Zero, y, OutputDim);
     }
 
+    /// <summary>z = x·Wᵀ without the bias (β = 0), for <see cref="Layer{T}.ForwardRowsWithBias"/> to add it.</summary>
+    internal ReadOnlySpan<T> ForwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> z, int rows)
+    {
+        Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, theta[WeightIndex].Span, InputDim, T.Zero, z, OutputDim);
+        return BiasIndex >= 0 ? theta[BiasIndex].Span : default;
+    }
+
     internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite)
     {

@@ -85,6 +85,16 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var input = i == 0 ? x : cache.Outputs[i - 1];
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
+            if (Layers[i] is Linear<T> linear && i + 1 < Layers.Count && Layers[i + 1].FusesBias)
+            {
+                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
+                var z = RowsOf(output, r0, rows);
+                var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows);
+                i++;
+                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
+                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows);
+                continue;
+            }
             Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows);
         }
     }
