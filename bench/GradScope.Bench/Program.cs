@@ -3,6 +3,16 @@ using GradScope.Bench;
 
 // `-- quick [filter]`: a few-second GFLOP/s table for tuning; anything else goes to BenchmarkDotNet,
 // e.g. `-- --filter *Gemm*` or `-- --list flat`.
+if (args.Length > 0 && args[0] == "train")
+{
+    TrainProfile.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "shapes")
+{
+    ShapeProfile.Run(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickGemm.Run(args[1..]);

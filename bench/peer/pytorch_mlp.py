@@ -1,12 +1,18 @@
 #!/usr/bin/python3
 """PyTorch peer of `gradscope bench`: the same networks, batch sizes and optimizer, timed the same way.
 
-Run with Debian's python3-torch and OPENBLAS_CORETYPE=SkylakeX (bench/compare.sh does both).
-Prints JSON in the schema of `gradscope bench --json` (docs/bench.md).
+Run with Debian's python3-torch (/usr/bin/python3) and the OPENBLAS_CORETYPE that bench/compare.sh probes.
+Prints JSON in the schema of `gradscope bench --json` plus `sgemm_peak_gflops`, measured in this process by
+sgemm_peak.py, the one peak measurement of the benchmarks (docs/bench.md).
 """
 import argparse, json, math, os, platform, resource, sys, time
 
-import torch
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sgemm_peak  # noqa: E402  (must fix OPENBLAS_CORETYPE before torch loads OpenBLAS)
+
+CORETYPE_REQUESTED, CORETYPE_USED = sgemm_peak.guard_coretype()
+
+import torch  # noqa: E402
 import torch.nn as nn
 
 WIDTH, DEPTH, CLASSES = 100, 50, 10
@@ -91,17 +97,6 @@ def time_training(arch, batch, inputs, seconds):
     }
 
 
-def sgemm_peak(size=2048, repeats=5):
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    torch.mm(a, b)
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        torch.mm(a, b)
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * size ** 3 / best / 1e9
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2)
@@ -111,6 +106,7 @@ def main():
     parser.add_argument("--inputs", default="784,3072")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    peak = sgemm_peak.measure(threads=args.threads)  # before the training runs, with the same threads
     results = []
     for arch in args.archs.split(","):
         for inputs in map(int, args.inputs.split(",")):
@@ -120,9 +116,9 @@ def main():
                       f"{results[-1]['examples_per_second']:10.0f} ex/s", file=sys.stderr)
     print(json.dumps({
         "tool": "pytorch", "version": torch.__version__, "threads": args.threads,
-        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        "openblas_coretype": CORETYPE_USED, "openblas_coretype_requested": CORETYPE_REQUESTED,
         "machine": platform.processor() or platform.machine(),
-        "sgemm_peak_gflops": sgemm_peak(),
+        "sgemm_peak_gflops": peak["sgemm_gflops"], "sgemm_peak": peak,
         "training": results,
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }, indent=2))

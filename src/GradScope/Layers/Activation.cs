@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GradScope.Tensors;
 
 namespace GradScope.Layers;
@@ -32,6 +35,57 @@ public sealed class Activation<T, TOp> : Layer<T>
             var g = dy.Span.Slice(c * block, block);
             var d = dx.Span.Slice(c * block, block);
             ElementWise.Map<T, ActivationBackward<T, TOp>>(g, z, fz, d, default);
+        }
+    }
+
+    internal override bool RowLocal => true;
+
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
+        ElementWise.Map(x, y, default(ActivationForward<T, TOp>));
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite)
+    {
+        // The input x is the pre-activation in the tape; when f′ follows from y alone, leave it unread (y was or is
+        // about to be read for the previous layer's weight gradient, so it is the stream already in cache).
+        if (!dx.IsEmpty) ElementWise.Map<T, ActivationBackward<T, TOp>>(dy, TOp.DerivativeFromOutput ? y : x, y, dx, default);
+    }
+
+    internal override bool FusesBias => true;
+
+    /// <summary>The epilogue of a linear layer fused with this activation, row by row: z += bias (when given), y = f(z).
+    /// Same arithmetic as the bias-first product followed by <see cref="Forward"/> up to the order of the bias addition.</summary>
+    internal override void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows)
+    {
+        int cols = InputDim;
+        bool vector = TOp.VectorizedApply && ElementWise.TierFor<T>() != VectorTier.Scalar;
+        int width = Vector256<T>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T zr = ref MemoryMarshal.GetReference(z.Slice(r * cols, cols));
+            ref T yr = ref MemoryMarshal.GetReference(y.Slice(r * cols, cols));
+            int j = 0;
+            if (bias.IsEmpty)
+            {
+                if (vector)
+                    for (; j <= cols - width; j += width)
+                        TOp.Apply(Vector256.LoadUnsafe(ref zr, (nuint)j)).StoreUnsafe(ref yr, (nuint)j);
+                for (; j < cols; j++) Unsafe.Add(ref yr, j) = TOp.Apply(Unsafe.Add(ref zr, j));
+                continue;
+            }
+            ref T br = ref MemoryMarshal.GetReference(bias);
+            if (vector)
+                for (; j <= cols - width; j += width)
+                {
+                    var v = Vector256.LoadUnsafe(ref zr, (nuint)j) + Vector256.LoadUnsafe(ref br, (nuint)j);
+                    v.StoreUnsafe(ref zr, (nuint)j);
+                    TOp.Apply(v).StoreUnsafe(ref yr, (nuint)j);
+                }
+            for (; j < cols; j++)
+            {
+                T v = Unsafe.Add(ref zr, j) += Unsafe.Add(ref br, j);
+                Unsafe.Add(ref yr, j) = TOp.Apply(v);
+            }
         }
     }
 

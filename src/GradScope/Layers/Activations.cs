@@ -21,6 +21,11 @@ public interface IActivationOperator<T> where T : unmanaged, IFloatingPointIeee7
     // Vector twins of Apply and Derivative (lane by lane the same function), used by the SIMD driver when the
     // matching Vectorized* flag is true for T; otherwise the driver calls the scalar methods.
     static virtual bool VectorizedApply => false;
+
+    /// <summary>True when Derivative(z, y) = Derivative(y, y) for y = f(z): f′ can be read off the output alone (z and
+    /// f(z) have the same sign, and the derivative uses only that sign and y). Backward passes then read one stream
+    /// of the tape instead of two.</summary>
+    static virtual bool DerivativeFromOutput => false;
     static virtual bool VectorizedDerivative => false;
     static virtual Vector256<T> Apply(Vector256<T> z) => throw new NotSupportedException();
     static virtual Vector512<T> Apply(Vector512<T> z) => throw new NotSupportedException();
@@ -55,6 +60,7 @@ public readonly struct ReluOperator<T> : IActivationOperator<T> where T : unmana
     public static T Apply(T z) => z > T.Zero ? z : T.Zero;
     public static T Derivative(T z, T y) => z > T.Zero ? T.One : T.Zero;
 
+    public static bool DerivativeFromOutput => true;
     public static bool VectorizedApply => true;
     public static bool VectorizedDerivative => true;
     public static Vector256<T> Apply(Vector256<T> z) =>
@@ -77,6 +83,7 @@ public readonly struct TanhOperator<T> : IActivationOperator<T> where T : unmana
     public static T Apply(T z) => T.Tanh(z);
     public static T Derivative(T z, T y) => T.One - y * y;
 
+    public static bool DerivativeFromOutput => true;
     public static bool VectorizedApply => typeof(T) == typeof(float);
     public static bool VectorizedDerivative => true;
     public static Vector256<T> Apply(Vector256<T> z) => VectorMath.Tanh(z.As<T, float>()).As<float, T>();
@@ -130,6 +137,7 @@ public readonly struct IdentityOperator<T> : IActivationOperator<T> where T : un
     public static T Apply(T z) => z;
     public static T Derivative(T z, T y) => T.One;
 
+    public static bool DerivativeFromOutput => true;
     public static bool VectorizedApply => true;
     public static bool VectorizedDerivative => true;
     public static Vector256<T> Apply(Vector256<T> z) => z;

@@ -57,6 +57,35 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public override string ToString() => Describe();
 
+    /// <summary>
+    /// True when the layer maps each example (row) independently, keeps nothing in its cache, and implements
+    /// <see cref="ForwardRows"/>/<see cref="BackwardRows"/>. Networks made only of such layers train with the
+    /// row-parallel step (<see cref="Networks.Network{T}"/>): each thread runs the whole network on a slice of the batch.
+    /// </summary>
+    internal virtual bool RowLocal => false;
+
+    /// <summary>Rows of the forward pass: <paramref name="y"/> (rows × OutputDim) from <paramref name="x"/>
+    /// (rows × InputDim), both dense slices of the full-batch matrices.</summary>
+    internal virtual void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
+        throw new NotSupportedException($"{Describe()} has no row-sliced forward.");
+
+    /// <summary>True for an element-wise layer that implements <see cref="ForwardRowsWithBias"/>: a preceding
+    /// <see cref="Linear{T}"/> then leaves the bias to it and the two share one pass over the rows.</summary>
+    internal virtual bool FusesBias => false;
+
+    /// <summary>z += bias (skipped when empty), then y = f(z); z and y are rows × InputDim.</summary>
+    internal virtual void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows) =>
+        throw new NotSupportedException($"{Describe()} cannot take a bias.");
+
+    /// <summary>
+    /// Rows of the backward pass for a single cotangent: <paramref name="dx"/> = Jᵀ <paramref name="dy"/> (skipped when
+    /// empty; it may alias <paramref name="dy"/> only for element-wise layers), and the parameter gradients of these rows
+    /// added to <paramref name="grads"/> — or written over them when <paramref name="overwrite"/> (a thread-private buffer).
+    /// </summary>
+    internal virtual void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite) =>
+        throw new NotSupportedException($"{Describe()} has no row-sliced backward.");
+
     protected static int CotangentCount(Matrix<T> dy, Matrix<T> x)
     {
         if (x.Rows == 0 || dy.Rows % x.Rows != 0)

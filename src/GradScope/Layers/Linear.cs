@@ -55,5 +55,41 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
+    internal override bool RowLocal => true;
+
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows)
+    {
+        var w = theta[WeightIndex].Span;
+        if (BiasIndex >= 0)
+        {
+            var b = theta[BiasIndex].Span;
+            for (int r = 0; r < rows; r++) b.CopyTo(y.Slice(r * OutputDim, OutputDim));
+        }
+        Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, w, InputDim,
+            BiasIndex >= 0 ? T.One : T.Zero, y, OutputDim);
+    }
+
+    /// <summary>z = x·Wᵀ without the bias (β = 0), for <see cref="Layer{T}.ForwardRowsWithBias"/> to add it.</summary>
+    internal ReadOnlySpan<T> ForwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> z, int rows)
+    {
+        Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, theta[WeightIndex].Span, InputDim, T.Zero, z, OutputDim);
+        return BiasIndex >= 0 ? theta[BiasIndex].Span : default;
+    }
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite)
+    {
+        if (!dx.IsEmpty)
+            Gemm.Multiply(Op.None, Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, theta[WeightIndex].Span, InputDim, T.Zero, dx, InputDim);
+        Gemm.Multiply(Op.Transpose, Op.None, OutputDim, InputDim, rows, T.One, dy, OutputDim, x, InputDim,
+            overwrite ? T.Zero : T.One, grads[WeightIndex].Span, InputDim);
+        if (BiasIndex >= 0)
+        {
+            var db = grads[BiasIndex].Span;
+            if (overwrite) db.Clear();
+            ElementWise.AddColumnSums<T>(dy, rows, OutputDim, db);
+        }
+    }
+
     public override string Describe() => $"Linear({InputDim} → {OutputDim}{(BiasIndex >= 0 ? "" : ", no bias")})";
 }

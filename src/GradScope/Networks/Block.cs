@@ -52,6 +52,69 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public override string ToString() => Describe();
 
+    private bool? _rowLocal;
+
+    /// <summary>Every layer is <see cref="Layer{T}.RowLocal"/>: the block can run on a slice of the batch.</summary>
+    internal bool RowLocal => _rowLocal ??= Layers.All(l => l.RowLocal);
+
+    /// <summary>Shapes every matrix a row-sliced forward of <paramref name="batch"/> examples writes (before the threads start).</summary>
+    internal virtual void PrepareRows(BlockCache<T> cache, Matrix<T> y, int batch, ForwardMode mode)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            cache.LayerCaches[i].Mode = mode;
+            if (i < Layers.Count - 1) cache.Outputs[i].Resize(batch, Layers[i].OutputDim);
+        }
+        y.Resize(batch, OutputDim);
+    }
+
+    /// <summary>Rows [r0, r0 + rows) of <see cref="Forward"/>; <see cref="PrepareRows"/> has shaped the outputs.</summary>
+    internal abstract void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows);
+
+    /// <summary>Rows [r0, r0 + rows) of <see cref="Backward"/> for one cotangent; dx may be empty (not needed). Parameter
+    /// gradients are added to <paramref name="grads"/>, or written over them when <paramref name="overwrite"/>.</summary>
+    internal abstract void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite);
+
+    /// <summary>The dense rows [r0, r0 + rows) of a full-batch matrix.</summary>
+    internal static Span<T> RowsOf(Matrix<T> m, int r0, int rows) => m.Buffer.AsSpan(r0 * m.Cols, rows * m.Cols);
+
+    private protected void ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var input = i == 0 ? x : cache.Outputs[i - 1];
+            var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
+            if (Layers[i] is Linear<T> linear && i + 1 < Layers.Count && Layers[i + 1].FusesBias)
+            {
+                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
+                var z = RowsOf(output, r0, rows);
+                var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows);
+                i++;
+                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
+                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows);
+                continue;
+            }
+            Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows);
+        }
+    }
+
+    private protected void BackwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
+    {
+        ReadOnlySpan<T> current = dy;
+        bool useA = true;
+        for (int i = Layers.Count - 1; i >= 0; i--)
+        {
+            var input = i == 0 ? x : cache.Outputs[i - 1];
+            var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
+            Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
+            useA = !useA;
+            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite);
+            current = target;
+        }
+    }
+
     /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes <paramref name="last"/>.</summary>
     protected void ForwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, ForwardMode mode)
     {
@@ -113,6 +176,13 @@ public sealed class PlainBlock<T> : Block<T> where T : unmanaged, IFloatingPoint
         Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
         => BackwardLayers(theta, x, y, cache, dy, dx, grads);
 
+    internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
+        => ForwardLayersRows(theta, x, y, cache, r0, rows);
+
+    internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
+        => BackwardLayersRows(theta, x, y, cache, dy, dx, r0, rows, scratch, grads, overwrite);
+
     public override string Describe() => string.Join(" → ", Layers.Select(l => l.Describe()));
 }
 
@@ -157,6 +227,45 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         ElementWise.Map(dx.Span, dy.Span, dx.Span, default(AddOperator<T>));
     }
 
+    internal override void PrepareRows(BlockCache<T> cache, Matrix<T> y, int batch, ForwardMode mode)
+    {
+        base.PrepareRows(cache, y, batch, mode);
+        cache.Outputs[^1].Resize(batch, OutputDim);
+    }
+
+    internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
+    {
+        var branch = cache.Outputs[^1];
+        ForwardLayersRows(theta, x, branch, cache, r0, rows);
+        T w = T.CreateChecked(ResidualWeight);
+        ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
+    }
+
+    internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
+    {
+        var weighted = scratch.Weighted.AsSpan(0, dy.Length);
+        ElementWise.Map(dy, weighted, new ScaleOperator<T>(T.CreateChecked(ResidualWeight)));
+        BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite);
+        if (!dx.IsEmpty) ElementWise.Map(dx, dy, dx, default(AddOperator<T>));
+    }
+
     public override string Describe() =>
         $"x + {ResidualWeight:0.###}·[{string.Join(" → ", Layers.Select(l => l.Describe()))}]";
+}
+
+/// <summary>Thread-private cotangent buffers of one slice of a row-parallel backward pass (grown, never shrunk).</summary>
+internal sealed class RowScratch<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Cotangents between blocks (ping-pong).</summary>
+    public T[] NetA = [], NetB = [];
+    /// <summary>Cotangents between the layers of a block (ping-pong), and w_r · dy of a residual unit.</summary>
+    public T[] LayerA = [], LayerB = [], Weighted = [];
+
+    public void Ensure(int length)
+    {
+        if (NetA.Length >= length) return;
+        NetA = new T[length]; NetB = new T[length];
+        LayerA = new T[length]; LayerB = new T[length]; Weighted = new T[length];
+    }
 }

@@ -58,6 +58,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (input.Cols != InputDim) throw new ArgumentException($"The network expects {InputDim} input features, the batch has {input.Cols}.");
         tape.Activations[0] = input;
+        if (UsesRowPath)
+        {
+            RowParallel.Forward(this, theta, input, tape, mode);
+            return;
+        }
         for (int b = 0; b < Blocks.Count; b++)
             Blocks[b].Forward(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], mode);
         Output.Forward(theta, tape.Activations[^1], tape.Logits, tape.OutputCache, mode);
@@ -97,6 +102,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         int batch = tape.BatchSize;
         var current = tape.CotangentA.Resize(batch, 1);
         current.Span.Fill(T.One / T.CreateChecked(batch));
+        if (UsesRowPath)
+        {
+            Loss.Backward(tape.Probabilities, tape.Labels, current, tape.LogitsCotangent);
+            RowParallel.Backward(this, theta, tape, grads);
+            return;
+        }
         for (int position = 0; position <= BlockCount; position++)
         {
             var next = position == BlockCount ? null : (ReferenceEquals(current, tape.CotangentA) ? tape.CotangentB : tape.CotangentA);
@@ -104,6 +115,21 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (next is not null) current = next;
         }
     }
+
+    [ThreadStatic] private static bool t_disableRowParallel;
+
+    /// <summary>Sends <see cref="Forward"/>/<see cref="Backward"/> calls made on this thread through the layer-by-layer
+    /// path even when the row-parallel one applies (tests compare the two; benchmarks measure both).</summary>
+    internal static bool DisableRowParallel { get => t_disableRowParallel; set => t_disableRowParallel = value; }
+
+    private bool? _rowLocal;
+
+    /// <summary>True when training passes run <see cref="RowParallel{T}"/>: every layer maps examples independently
+    /// (no batch norm), so each thread can take a slice of the batch through the whole network.</summary>
+    internal bool UsesRowPath => !t_disableRowParallel && (_rowLocal ??= Blocks.All(b => b.RowLocal) && Output.RowLocal);
+
+    private RowParallel<T>? _rowParallel;
+    internal RowParallel<T> RowParallel => _rowParallel ??= new RowParallel<T>(this);
 
     /// <summary>The network printed as its blocks and sizes.</summary>
     public string Describe()
@@ -135,6 +161,11 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public Network<T> Network { get; }
 
+    /// <summary>Row-parallel backward state: per-slice scratch, and parameter gradients of slices 1.. (slice 0 adds
+    /// straight into the caller's gradients).</summary>
+    internal RowScratch<T>[] RowScratch = [];
+    internal ParameterSet<T>?[] RowGradients = [];
+
     /// <summary>[0] the input batch (the caller's matrix), [b + 1] the output of block b (input side first).</summary>
     public Matrix<T>[] Activations { get; }
     public BlockCache<T>[] BlockCaches { get; }
@@ -165,5 +196,193 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
         int blocks = Network.BlockCount;
         if (position < 0 || position > blocks + 1) throw new ArgumentOutOfRangeException(nameof(position), $"Positions are 0..{blocks + 1}.");
         return position == 0 ? Losses : Activations[blocks - position + 1];
+    }
+}
+
+/// <summary>
+/// The training passes of a network whose layers all map examples independently (plain and residual relu/tanh/selu/
+/// linear MLPs): the batch is cut into one slice per thread and each thread takes its slice through the whole
+/// network — forward, and backward with its own parameter-gradient buffer — so a step synchronises twice instead of
+/// once per product. Slice s always covers the same rows and its gradients are always summed in the same order
+/// (slice 0 into the caller's buffer, then slices 1.. added), so results do not depend on thread timing.
+/// The per-product path remains for batch norm and layer norm.
+/// </summary>
+internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A slice gets at least this many rows (smaller batches use fewer threads).</summary>
+    internal const int MinRowsPerSlice = 8;
+    private const int ReduceChunk = 1 << 14;
+
+    private readonly Network<T> _network;
+    private readonly int _maxWidth;
+    private readonly (int Index, int Offset, int Length)[] _reduceChunks;
+
+    public RowParallel(Network<T> network)
+    {
+        _network = network;
+        // Every cotangent of the backward pass is the output of some layer (the network input's is never formed).
+        _maxWidth = network.Blocks.SelectMany(b => b.Layers).Select(l => l.OutputDim).Append(network.Output.InputDim).Append(network.Output.OutputDim).Max();
+        var chunks = new List<(int, int, int)>();
+        foreach (var linear in network.Blocks.SelectMany(b => b.Layers).OfType<Linear<T>>().Append(network.Output))
+            foreach (int index in new[] { linear.WeightIndex, linear.BiasIndex })
+            {
+                if (index < 0) continue;
+                int length = network.Layout.Entries[index].Length;
+                for (int o = 0; o < length; o += ReduceChunk) chunks.Add((index, o, Math.Min(ReduceChunk, length - o)));
+            }
+        _reduceChunks = chunks.ToArray();
+    }
+
+    /// <summary>From this batch size on, each thread gets two slices to claim: a thread that another process holds
+    /// up for a while (a shared machine) then costs the step less than half its share, at the price of one more
+    /// gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be ≈ 10 %).</summary>
+    internal const int SplitFinerFromBatch = 512;
+
+    internal static int Slices(int batch)
+    {
+        var pool = WorkerPool.Shared;
+        if (!pool.CanRunParallel) return 1;
+        int perThread = batch >= SplitFinerFromBatch ? 2 : 1;
+        return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
+    }
+
+    private static (int R0, int Rows) SliceRows(int batch, int slices, int s)
+    {
+        int r0 = (int)((long)batch * s / slices), r1 = (int)((long)batch * (s + 1) / slices);
+        return (r0, r1 - r0);
+    }
+
+    public void Forward(Network<T> network, ParameterSet<T> theta, Matrix<T> input, Tape<T> tape, ForwardMode mode)
+    {
+        int batch = input.Rows;
+        for (int b = 0; b < network.Blocks.Count; b++)
+            network.Blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
+        tape.OutputCache.Mode = mode;
+        tape.Logits.Resize(batch, network.Classes);
+        int slices = Slices(batch);
+        var work = new ForwardWork(network, theta, tape, batch, slices, ThreadSettings.Capture());
+        if (slices == 1) work.Run(0);
+        else WorkerPool.Shared.For(slices, work);
+    }
+
+    public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    {
+        int batch = tape.BatchSize;
+        int slices = Slices(batch);
+        if (tape.RowScratch.Length < slices)
+        {
+            Array.Resize(ref tape.RowScratch, slices);
+            Array.Resize(ref tape.RowGradients, slices);
+        }
+        for (int s = 0; s < slices; s++)
+        {
+            (tape.RowScratch[s] ??= new RowScratch<T>()).Ensure(SliceRows(batch, slices, s).Rows * _maxWidth);
+            if (s > 0) tape.RowGradients[s] ??= new ParameterSet<T>(network.Layout);
+        }
+        var settings = ThreadSettings.Capture();
+        var work = new BackwardWork(network, theta, tape, grads, batch, slices, settings);
+        if (slices == 1)
+        {
+            work.Run(0);
+            return;
+        }
+        WorkerPool.Shared.For(slices, work);
+        WorkerPool.Shared.For(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices, settings));
+    }
+
+    /// <summary>The per-thread switches of the kernels (fast/scalar paths, tiers), carried from the caller to the workers.</summary>
+    private readonly struct ThreadSettings
+    {
+        private readonly bool _scalar, _gemmSingle;
+        private readonly VectorTier? _tier;
+        private readonly GemmTier? _gemmTier;
+
+        private ThreadSettings(bool scalar, VectorTier? tier, GemmTier? gemmTier, bool gemmSingle)
+        {
+            _scalar = scalar; _tier = tier; _gemmTier = gemmTier; _gemmSingle = gemmSingle;
+        }
+
+        public static ThreadSettings Capture() =>
+            new(ElementWise.ForceScalar, ElementWise.ForceTier, GemmTiers.ForceTier, GemmDispatch.SingleThreaded);
+
+        /// <summary>Applies these settings to the current thread and returns the ones it had.</summary>
+        public ThreadSettings Apply()
+        {
+            var previous = Capture();
+            ElementWise.ForceScalar = _scalar; ElementWise.ForceTier = _tier;
+            GemmTiers.ForceTier = _gemmTier; GemmDispatch.SingleThreaded = _gemmSingle;
+            return previous;
+        }
+    }
+
+    private readonly struct ForwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int batch, int slices,
+        ThreadSettings settings) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var previous = settings.Apply();
+            try { Run(s); }
+            finally { previous.Apply(); }
+        }
+
+        public void Run(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            if (rows == 0) return;
+            var blocks = network.Blocks;
+            for (int b = 0; b < blocks.Count; b++)
+                blocks[b].ForwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], r0, rows);
+            network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows), rows);
+        }
+    }
+
+    private readonly struct BackwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads,
+        int batch, int slices, ThreadSettings settings) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var previous = settings.Apply();
+            try { Run(s); }
+            finally { previous.Apply(); }
+        }
+
+        public void Run(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            var g = s == 0 ? grads : tape.RowGradients[s]!;
+            bool overwrite = s != 0;
+            var scratch = tape.RowScratch[s];
+            var blocks = network.Blocks;
+            var output = network.Output;
+            Span<T> current = scratch.NetA.AsSpan(0, rows * output.InputDim);
+            output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+                Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), current, rows, g, overwrite);
+            for (int b = blocks.Count - 1; b >= 0; b--)
+            {
+                Span<T> next = b == 0 ? default
+                    : (current.Overlaps(scratch.NetA) ? scratch.NetB : scratch.NetA).AsSpan(0, rows * blocks[b].InputDim);
+                blocks[b].BackwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], current, next,
+                    r0, rows, scratch, g, overwrite);
+                current = next;
+            }
+        }
+    }
+
+    /// <summary>grads += Σ_{s ≥ 1} (gradients of slice s), chunk by chunk, slices in order.</summary>
+    private readonly struct ReduceWork((int Index, int Offset, int Length)[] chunks, ParameterSet<T> grads,
+        ParameterSet<T>?[] parts, int slices, ThreadSettings settings) : IWorkItem
+    {
+        public void Invoke(int c)
+        {
+            var previous = settings.Apply();
+            try
+            {
+                var (i, o, n) = chunks[c];
+                var target = grads[i].Span.Slice(o, n);
+                for (int s = 1; s < slices; s++)
+                    ElementWise.Map(target, parts[s]![i].Span.Slice(o, n), target, default(AddOperator<T>));
+            }
+            finally { previous.Apply(); }
+        }
     }
 }

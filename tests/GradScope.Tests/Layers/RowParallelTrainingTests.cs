@@ -1,0 +1,109 @@
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+using GradScope.Training;
+
+namespace GradScope.Tests.Layers;
+
+/// <summary>The row-parallel training passes (each thread takes a slice of the batch through the whole network) must
+/// match the layer-by-layer passes: same activations, gradients equal up to float summation order, and the same
+/// parameters after a few Adam steps.</summary>
+public class RowParallelTrainingTests
+{
+    [Theory]
+    [InlineData("relu", 33, 784)]
+    [InlineData("relu", 128, 100)]
+    [InlineData("tanh", 7, 50)]
+    [InlineData("selu", 64, 30)]
+    [InlineData("resnet-relu", 33, 784)]
+    [InlineData("resnet-tanh", 100, 20)]
+    [InlineData("relu-ll", 40, 64)]
+    [InlineData("relu", 600, 30)] // two slices per thread
+    public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
+    {
+        var spec = ArchitectureSpec.Parse(arch) with { Depth = 5, Width = 100, InputDim = inputs, Classes = 10, UnitSize = 2 };
+        var net = Network<float>.Build(spec);
+        Assert.True(net.UsesRowPath);
+        var rng = new Rng(8);
+        var x = new Matrix<float>(batch, inputs);
+        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+        var labels = Enumerable.Range(0, batch).Select(i => (i * 7) % 10).ToArray();
+
+        (ParameterSet<float> Theta, ParameterSet<float> FirstGrads, float[] Logits, double Loss) Train(bool rowParallel)
+        {
+            Network<float>.DisableRowParallel = !rowParallel;
+            try
+            {
+                var theta = Initializer.Initialize(net, 3);
+                var tape = net.CreateTape();
+                var grads = net.CreateParameters();
+                var opt = Optimizer<float>.Create(OptimizerKind.Adam, net.Layout, 1e-3);
+                ParameterSet<float>? first = null;
+                float[]? logits = null;
+                double loss = 0;
+                for (int step = 0; step < 4; step++)
+                {
+                    loss = net.Forward(theta, x, labels, tape, ForwardMode.Train);
+                    logits ??= tape.Logits.Span.ToArray();
+                    grads.Clear();
+                    net.Backward(theta, tape, grads);
+                    first ??= grads.Clone();
+                    opt.Step(theta, grads);
+                }
+                return (theta, first!, logits!, loss);
+            }
+            finally { Network<float>.DisableRowParallel = false; }
+        }
+
+        var reference = Train(rowParallel: false);
+        var rows = Train(rowParallel: true);
+        for (int i = 0; i < reference.Logits.Length; i++)
+            Assert.True(Math.Abs(reference.Logits[i] - rows.Logits[i]) <= 1e-5 * Math.Max(1, Math.Abs(reference.Logits[i])), $"logit {i}");
+        Assert.Equal(reference.Loss, rows.Loss, 4);
+        for (int i = 0; i < reference.Theta.Count; i++)
+        {
+            var name = net.Layout.Entries[i].Name;
+            var ge = reference.FirstGrads[i].Span; var ga = rows.FirstGrads[i].Span;
+            float scale = 0;
+            foreach (var v in ge) scale = Math.Max(scale, Math.Abs(v));
+            for (int j = 0; j < ge.Length; j++)
+                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f), $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
+            var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
+            for (int j = 0; j < e.Length; j++)
+                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])), $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
+        }
+    }
+
+    [Fact]
+    public void Row_parallel_gradients_are_accumulated_and_deterministic()
+    {
+        var spec = ArchitectureSpec.Parse("relu") with { Depth = 3, Width = 100, InputDim = 40, Classes = 10 };
+        var net = Network<float>.Build(spec);
+        var theta = Initializer.Initialize(net, 1);
+        var rng = new Rng(2);
+        var x = new Matrix<float>(64, 40);
+        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+        var labels = Enumerable.Range(0, 64).Select(i => i % 10).ToArray();
+        var tape = net.CreateTape();
+        net.Forward(theta, x, labels, tape, ForwardMode.Train);
+        var once = net.CreateParameters();
+        net.Backward(theta, tape, once);
+        var again = net.CreateParameters();
+        net.Backward(theta, tape, again);
+        var twice = once.Clone();
+        net.Backward(theta, tape, twice);
+        for (int i = 0; i < once.Count; i++)
+        {
+            Assert.Equal(once[i].Span.ToArray(), again[i].Span.ToArray()); // bit-identical run to run
+            var a = once[i].Span; var b = twice[i].Span;
+            for (int j = 0; j < a.Length; j++) Assert.True(Math.Abs(2 * a[j] - b[j]) <= 1e-6f * Math.Max(1, Math.Abs(b[j])));
+        }
+    }
+
+    [Fact]
+    public void Batch_norm_networks_keep_the_layer_path()
+    {
+        var net = Network<float>.Build(ArchitectureSpec.Parse("batch-relu") with { Depth = 2, Width = 10, InputDim = 5 });
+        Assert.False(net.UsesRowPath);
+    }
+}
