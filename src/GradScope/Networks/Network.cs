@@ -238,10 +238,15 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     /// gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be ≈ 10 %).</summary>
     internal const int SplitFinerFromBatch = 512;
 
+    /// <summary>
+    /// The slicing depends only on the batch and the pool's size, never on whether the pool is free right now:
+    /// the slices fix the order in which gradients are summed, so a busy pool (another thread training at the
+    /// same time) must run the same slices inline rather than fewer, or results would depend on timing.
+    /// </summary>
     internal static int Slices(int batch)
     {
         var pool = WorkerPool.Shared;
-        if (!pool.CanRunParallel) return 1;
+        if (pool.Concurrency == 1) return 1;
         int perThread = batch >= SplitFinerFromBatch ? 2 : 1;
         return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
     }
