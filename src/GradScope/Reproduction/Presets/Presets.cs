@@ -71,7 +71,7 @@ public static class Presets
         TaylorReplaced = [0, 1, 2, 3, 5, 8, 12, 20, 30, 40, 50],
         TaylorExamples = 1000,
         // A batch-norm branch grows the gradient (r ≈ 1.2 per layer at init), so the k² + 1 law is measurable; a ReLU branch barely does.
-        Dilution = new DilutionSpec { Architectures = ["resnet-batch-relu"], ResidualWeights = [1.0, 0.5, 0.2, 0.1, 0.05], LearningRates = [1e-3] },
+        Dilution = new DilutionSpec { Architectures = ["resnet-batch-relu"], ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.2, 0.1, 0.05], LearningRates = [1e-3] },
         OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "resnet-relu"],
         WidthDepth = new WidthDepthSpec { Architectures = ["relu"], Depths = [5, 10, 20, 50], LearningRates = [1e-3] },
     };
@@ -93,7 +93,7 @@ public static class Presets
         Dilution = new DilutionSpec
         {
             Architectures = ["resnet-relu", "resnet-batch-relu"],
-            ResidualWeights = [1.0, 0.5, 0.3, 0.2, 0.14, 0.1, 0.07, 0.05, 0.03],
+            ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.3, 0.2, 0.14, 0.1, 0.07, 0.05, 0.03],
             LearningRates = [1e-4, 3e-4, 1e-3],
         },
         OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "selu", "selu-orth", "linear", "linear-orth", "batch-relu", "batch-relu-orth", "batch-relu-ll", "resnet-relu", "resnet-relu-orth"],

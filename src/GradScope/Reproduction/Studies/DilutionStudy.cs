@@ -51,7 +51,7 @@ internal static class DilutionStudy
 
         var rate = new PlotSpec("dilution-gsc", "GSC rate per residual layer against dilution k")
         {
-            XLabel = "mean dilution k per unit", YLabel = "GSC rate per linear layer", XScale = AxisScale.Log10, YScale = AxisScale.Log10,
+            XLabel = "mean dilution k per unit", YLabel = "GSC rate per linear layer", XScale = AxisScale.Log10, YScale = AxisScale.Linear,
         };
         var depth = new PlotSpec("dilution-effdepth", "Effective depth after training against k") { XLabel = "mean dilution k per unit", YLabel = "effective depth", XScale = AxisScale.Log10 };
         var error = new PlotSpec("dilution-error", "Training error after training against k") { XLabel = "mean dilution k per unit", YLabel = "training error", XScale = AxisScale.Log10 };
