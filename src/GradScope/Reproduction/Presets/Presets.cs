@@ -53,10 +53,10 @@ public static class Presets
     public static ReproductionPreset Quick { get; } = new()
     {
         Name = "quick",
-        Description = "reduced budget: 4,000 training examples, 3 epochs, 2-point learning-rate grids, representative zoo",
+        Description = "reduced budget: 8,000 training examples, 3 epochs, 2-point learning-rate grids, representative zoo",
         Depth = 50,
         Width = 100,
-        TrainSubset = 4000,
+        TrainSubset = 8000,
         TestSubset = 2000,
         Epochs = 3,
         BatchSize = 128,
@@ -70,8 +70,10 @@ public static class Presets
         TrainArchitectures = ["relu", "tanh", "selu", "batch-relu", "batch-tanh", "layer-tanh", "relu-ll", "resnet-relu", "resnet-batch-relu"],
         TaylorReplaced = [0, 1, 2, 3, 5, 8, 12, 20, 30, 40, 50],
         TaylorExamples = 1000,
-        // A batch-norm branch grows the gradient (r ≈ 1.2 per layer at init), so the k² + 1 law is measurable; a ReLU branch barely does.
-        Dilution = new DilutionSpec { Architectures = ["resnet-batch-relu"], ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.2, 0.1, 0.05], LearningRates = [1e-3] },
+        // A batch-norm branch grows the gradient (r ≈ 1.1–1.2 per layer at init), so the k² + 1 law is measurable; a ReLU branch
+        // barely does. Tanh, not ReLU: the Pythagorean relation behind k² + 1 needs branch outputs uncorrelated with the skip, and
+        // non-negative ReLU outputs add up coherently across units instead.
+        Dilution = new DilutionSpec { Architectures = ["resnet-batch-tanh"], ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.2, 0.1, 0.05], LearningRates = [1e-3] },
         OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "resnet-relu"],
         WidthDepth = new WidthDepthSpec { Architectures = ["relu"], Depths = [5, 10, 20, 50], LearningRates = [1e-3] },
     };
@@ -92,7 +94,7 @@ public static class Presets
         TaylorExamples = 10000,
         Dilution = new DilutionSpec
         {
-            Architectures = ["resnet-relu", "resnet-batch-relu"],
+            Architectures = ["resnet-batch-tanh", "resnet-relu", "resnet-batch-relu"],
             ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.3, 0.2, 0.14, 0.1, 0.07, 0.05, 0.03],
             LearningRates = [1e-4, 3e-4, 1e-3],
         },
