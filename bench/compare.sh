@@ -48,7 +48,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # (other sessions come and go within minutes); the peer measures the sgemm peak each time, the table uses the best.
 IFS=, read -r -a arch_list <<< "$archs"
 for arch in "${arch_list[@]}"; do
-  "$root/gradscope" bench --seconds "$seconds" --archs "$arch" --json "$out/gradscope.$arch.json" "${gs_args[@]}" >&2
+  "$root/gradscope" bench --no-diagnostics --seconds "$seconds" --archs "$arch" --json "$out/gradscope.$arch.json" "${gs_args[@]}" >&2
   /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --seconds "$seconds" --archs "$arch" "${peer_args[@]}" > "$out/pytorch.$arch.json"
 done
 /usr/bin/python3 - "$out" "${arch_list[@]}" <<'PY'
