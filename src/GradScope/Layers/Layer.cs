@@ -58,8 +58,8 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public override string ToString() => Describe();
 
     /// <summary>
-    /// True when the layer maps each example (row) independently, keeps nothing in its cache, and implements
-    /// <see cref="ForwardRows"/>/<see cref="BackwardRows"/>. Networks made only of such layers train with the
+    /// True when the layer maps each example (row) independently and implements the row-sliced forward/backward
+    /// (a layer with a cache shapes it in <see cref="PrepareRows"/> and fills its rows in the row forward). Networks made only of such layers train with the
     /// row-parallel step (<see cref="Networks.Network{T}"/>): each thread runs the whole network on a slice of the batch.
     /// </summary>
     internal virtual bool RowLocal => false;
@@ -85,6 +85,24 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal virtual void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite) =>
         throw new NotSupportedException($"{Describe()} has no row-sliced backward.");
+
+    /// <summary>Shapes whatever the layer's cache holds for a row-sliced forward of <paramref name="batch"/> examples
+    /// (called before the threads start; the row methods then fill disjoint rows of it).</summary>
+    internal virtual void PrepareRows(LayerCache<T> cache, int batch) { }
+
+    /// <summary><see cref="ForwardRows(ParameterSet{T}, ReadOnlySpan{T}, Span{T}, int)"/> for rows [r0, r0 + rows) of the
+    /// batch, also filling those rows of the layer's cache (layers with a cache override this).</summary>
+    internal virtual void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
+        ForwardRows(theta, x, y, rows);
+
+    /// <summary><see cref="BackwardRows(ParameterSet{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, ParameterSet{T}, bool)"/>
+    /// for rows [r0, r0 + rows) of the batch, with the cache the row forward filled.</summary>
+    internal virtual void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> cache, int r0) =>
+        BackwardRows(theta, x, y, dy, dx, rows, grads, overwrite);
+
+    /// <summary>Indices of the parameter tensors whose gradients the row-sliced backward writes (summed over slices).</summary>
+    internal virtual IEnumerable<int> RowGradientIndices => [];
 
     protected static int CotangentCount(Matrix<T> dy, Matrix<T> x)
     {

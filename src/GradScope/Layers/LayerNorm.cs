@@ -36,13 +36,69 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var cache = (Cache)layerCache;
         int batch = x.Rows, dim = x.Cols;
         y.Resize(batch, dim);
+        cache.Normalized.Resize(batch, dim);
+        cache.InverseStd.Resize(batch, 1);
+        ForwardRowsCore(theta, x.Span, y.Span, batch, cache, 0);
+    }
+
+    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> layerCache,
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    {
+        var cache = (Cache)layerCache;
+        int cotangents = CotangentCount(dy, x);
+        RequireSingleCotangent(cotangents, grads);
+        int batch = x.Rows, dim = x.Cols;
+        if (grads is not null) AddParameterGradients(dy.Span, cache.Normalized.Span, batch, grads, overwrite: false);
+        if (dx is null) return;
+        dx.Resize(dy.Rows, dim);
+        var gamma = theta[GainIndex].Span;
+        var invStd = cache.InverseStd.Span;
+        for (int row = 0; row < dy.Rows; row++)
+        {
+            int example = row % batch;
+            InputGradientRow(gamma, dy.Row(row), cache.Normalized.Row(example), invStd[example], dx.Row(row));
+        }
+    }
+
+    internal override bool RowLocal => true;
+
+    internal override IEnumerable<int> RowGradientIndices => [GainIndex, BiasIndex];
+
+    internal override void PrepareRows(LayerCache<T> layerCache, int batch)
+    {
+        var cache = (Cache)layerCache;
+        cache.Normalized.Resize(batch, InputDim);
+        cache.InverseStd.Resize(batch, 1);
+    }
+
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
+        ForwardRowsCore(theta, x, y, rows, (Cache)cache, r0);
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> layerCache, int r0)
+    {
+        var cache = (Cache)layerCache;
+        int dim = InputDim;
+        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        AddParameterGradients(dy, xhat, rows, grads, overwrite);
+        if (dx.IsEmpty) return;
+        var gamma = theta[GainIndex].Span;
+        var invStd = cache.InverseStd.Span.Slice(r0, rows);
+        for (int r = 0; r < rows; r++)
+            InputGradientRow(gamma, dy.Slice(r * dim, dim), xhat.Slice(r * dim, dim), invStd[r], dx.Slice(r * dim, dim));
+    }
+
+    /// <summary>Normalises rows [r0, r0 + rows) of the batch (x, y are those rows) and records x̂ and 1/σ in the cache.</summary>
+    private void ForwardRowsCore(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0)
+    {
+        int dim = InputDim;
         var gamma = theta[GainIndex].Span;
         var beta = theta[BiasIndex].Span;
-        var xhat = cache.Normalized.Resize(batch, dim);
-        var invStd = cache.InverseStd.Resize(batch, 1).Span;
-        for (int r = 0; r < batch; r++)
+        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        var invStd = cache.InverseStd.Span.Slice(r0, rows);
+        for (int r = 0; r < rows; r++)
         {
-            var xr = x.Row(r); var hr = xhat.Row(r); var yr = y.Row(r);
+            var xr = x.Slice(r * dim, dim); var hr = xhat.Slice(r * dim, dim); var yr = y.Slice(r * dim, dim);
             double mean = 0;
             for (int j = 0; j < dim; j++) mean += double.CreateTruncating(xr[j]);
             mean /= dim;
@@ -64,48 +120,38 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         }
     }
 
-    public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> layerCache,
-        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+    /// <summary>dγ += Σ_r dy ⊙ x̂, dβ += Σ_r dy over <paramref name="rows"/> rows (written over when <paramref name="overwrite"/>).</summary>
+    private void AddParameterGradients(ReadOnlySpan<T> dy, ReadOnlySpan<T> xhat, int rows, ParameterSet<T> grads, bool overwrite)
     {
-        var cache = (Cache)layerCache;
-        int cotangents = CotangentCount(dy, x);
-        RequireSingleCotangent(cotangents, grads);
-        int batch = x.Rows, dim = x.Cols;
-        var gamma = theta[GainIndex].Span;
-        var invStd = cache.InverseStd.Span;
-        var xhat = cache.Normalized;
-        if (grads is not null)
+        int dim = InputDim;
+        var dGamma = grads[GainIndex].Span;
+        var dBeta = grads[BiasIndex].Span;
+        if (overwrite) { dGamma.Clear(); dBeta.Clear(); }
+        for (int r = 0; r < rows; r++)
         {
-            var dGamma = grads[GainIndex].Span;
-            var dBeta = grads[BiasIndex].Span;
-            for (int r = 0; r < batch; r++)
+            var gr = dy.Slice(r * dim, dim); var hr = xhat.Slice(r * dim, dim);
+            for (int j = 0; j < dim; j++)
             {
-                var gr = dy.Row(r); var hr = xhat.Row(r);
-                for (int j = 0; j < dim; j++)
-                {
-                    dGamma[j] += gr[j] * hr[j];
-                    dBeta[j] += gr[j];
-                }
+                dGamma[j] += gr[j] * hr[j];
+                dBeta[j] += gr[j];
             }
         }
-        if (dx is null) return;
-        dx.Resize(dy.Rows, dim);
+    }
+
+    /// <summary>dx = s/d · (d·dx̂ − Σ dx̂ − x̂ ⊙ Σ dx̂ ⊙ x̂) for one row, dx̂ = γ ⊙ dy.</summary>
+    private static void InputGradientRow(ReadOnlySpan<T> gamma, ReadOnlySpan<T> gr, ReadOnlySpan<T> hr, T s, Span<T> dr)
+    {
+        int dim = gr.Length;
         T invDim = T.One / T.CreateChecked(dim);
-        for (int row = 0; row < dy.Rows; row++)
+        T sumG = T.Zero, sumGH = T.Zero;
+        for (int j = 0; j < dim; j++)
         {
-            int example = row % batch;
-            var gr = dy.Row(row); var hr = xhat.Row(example); var dr = dx.Row(row);
-            T sumG = T.Zero, sumGH = T.Zero;
-            for (int j = 0; j < dim; j++)
-            {
-                T g = gamma[j] * gr[j];
-                sumG += g;
-                sumGH += g * hr[j];
-            }
-            T s = invStd[example];
-            for (int j = 0; j < dim; j++)
-                dr[j] = s * (gamma[j] * gr[j] - invDim * (sumG + hr[j] * sumGH));
+            T g = gamma[j] * gr[j];
+            sumG += g;
+            sumGH += g * hr[j];
         }
+        for (int j = 0; j < dim; j++)
+            dr[j] = s * (gamma[j] * gr[j] - invDim * (sumG + hr[j] * sumGH));
     }
 
     public override string Describe() => $"LayerNorm({InputDim})";

@@ -63,6 +63,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int i = 0; i < Layers.Count; i++)
         {
             cache.LayerCaches[i].Mode = mode;
+            Layers[i].PrepareRows(cache.LayerCaches[i], batch);
             if (i < Layers.Count - 1) cache.Outputs[i].Resize(batch, Layers[i].OutputDim);
         }
         y.Resize(batch, OutputDim);
@@ -95,7 +96,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows);
                 continue;
             }
-            Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows);
+            Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows, cache.LayerCaches[i], r0);
         }
     }
 
@@ -110,7 +111,8 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
             useA = !useA;
-            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite);
+            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
+                cache.LayerCaches[i], r0);
             current = target;
         }
     }

@@ -125,7 +125,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool? _rowLocal;
 
     /// <summary>True when training passes run <see cref="RowParallel{T}"/>: every layer maps examples independently
-    /// (no batch norm), so each thread can take a slice of the batch through the whole network.</summary>
+    /// (no batch norm; layer norm is per example), so each thread can take a slice of the batch through the whole network.</summary>
     internal bool UsesRowPath => !t_disableRowParallel && (_rowLocal ??= Blocks.All(b => b.RowLocal) && Output.RowLocal);
 
     private RowParallel<T>? _rowParallel;
@@ -205,7 +205,7 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// network — forward, and backward with its own parameter-gradient buffer — so a step synchronises twice instead of
 /// once per product. Slice s always covers the same rows and its gradients are always summed in the same order
 /// (slice 0 into the caller's buffer, then slices 1.. added), so results do not depend on thread timing.
-/// The per-product path remains for batch norm and layer norm.
+/// Layer norm is per example and joins this path; the per-product path remains for batch norm.
 /// </summary>
 internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -223,10 +223,9 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         // Every cotangent of the backward pass is the output of some layer (the network input's is never formed).
         _maxWidth = network.Blocks.SelectMany(b => b.Layers).Select(l => l.OutputDim).Append(network.Output.InputDim).Append(network.Output.OutputDim).Max();
         var chunks = new List<(int, int, int)>();
-        foreach (var linear in network.Blocks.SelectMany(b => b.Layers).OfType<Linear<T>>().Append(network.Output))
-            foreach (int index in new[] { linear.WeightIndex, linear.BiasIndex })
+        foreach (var layer in network.Blocks.SelectMany(b => b.Layers).Append(network.Output))
+            foreach (int index in layer.RowGradientIndices)
             {
-                if (index < 0) continue;
                 int length = network.Layout.Entries[index].Length;
                 for (int o = 0; o < length; o += ReduceChunk) chunks.Add((index, o, Math.Min(ReduceChunk, length - o)));
             }

@@ -19,6 +19,9 @@ public class RowParallelTrainingTests
     [InlineData("resnet-tanh", 100, 20)]
     [InlineData("relu-ll", 40, 64)]
     [InlineData("relu", 600, 30)] // two slices per thread
+    [InlineData("layer-relu", 128, 784)]
+    [InlineData("layer-tanh", 600, 30)]
+    [InlineData("resnet-layer-tanh", 33, 50)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
         var spec = ArchitectureSpec.Parse(arch) with { Depth = 5, Width = 100, InputDim = inputs, Classes = 10, UnitSize = 2 };
