@@ -145,6 +145,100 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    // ---- Row-sliced training passes (RowParallel): each slice computes partial statistics over its rows, the caller
+    // combines them in slice order between two pool calls (no barrier), and each slice then finishes its rows.
+
+    /// <summary>Mean and Σ(x − mean)² (double, two passes) of the <paramref name="rows"/> rows of a slice.</summary>
+    internal void PartialStatistics(ReadOnlySpan<T> x, int rows, Span<double> mean, Span<double> m2)
+    {
+        int dim = InputDim;
+        mean.Clear(); m2.Clear();
+        for (int r = 0; r < rows; r++) ElementWise.AccumulateWidened<T>(x.Slice(r * dim, dim), mean);
+        for (int j = 0; j < dim; j++) mean[j] /= rows;
+        for (int r = 0; r < rows; r++) ElementWise.AccumulateSquaredDeviation<T>(x.Slice(r * dim, dim), mean, m2);
+    }
+
+    /// <summary>Combines the slices' statistics in slice order (Chan et al.) into the cache's 1/σ and
+    /// <paramref name="meanT"/>; updates the running statistics in training mode.</summary>
+    internal void CombineStatistics(ParameterSet<T> theta, Cache cache, int batch, ReadOnlySpan<int> counts,
+        double[][] means, double[][] m2s, T[] meanT)
+    {
+        int dim = InputDim;
+        var invStd = cache.InverseStd.Resize(1, dim).Span;
+        bool train = cache.Mode == ForwardMode.Train;
+        var runMean = theta[RunningMeanIndex].Span;
+        var runVar = theta[RunningVarIndex].Span;
+        double unbiased = batch > 1 ? (double)batch / (batch - 1) : 1.0;
+        for (int j = 0; j < dim; j++)
+        {
+            double mean = 0;
+            for (int s = 0; s < counts.Length; s++) mean += counts[s] * means[s][j];
+            mean /= batch;
+            double m2 = 0;
+            for (int s = 0; s < counts.Length; s++)
+            {
+                double d = means[s][j] - mean;
+                m2 += m2s[s][j] + counts[s] * d * d;
+            }
+            double variance = m2 / batch;
+            invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance + Epsilon));
+            meanT[j] = T.CreateTruncating(mean);
+            if (train)
+            {
+                runMean[j] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(runMean[j]) + Momentum * mean);
+                runVar[j] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(runVar[j]) + Momentum * variance * unbiased);
+            }
+        }
+    }
+
+    /// <summary>x̂ and y for rows [r0, r0 + rows) with the combined statistics.</summary>
+    internal void NormalizeSlice(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0, ReadOnlySpan<T> meanT)
+    {
+        int dim = InputDim;
+        var gamma = theta[GainIndex].Span;
+        var beta = theta[BiasIndex].Span;
+        var invStd = cache.InverseStd.Span;
+        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        for (int r = 0; r < rows; r++)
+        {
+            var hr = xhat.Slice(r * dim, dim);
+            ElementWise.Map<T, NormalizeOperator<T>>(x.Slice(r * dim, dim), meanT, invStd, hr, default);
+            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Slice(r * dim, dim), default);
+        }
+    }
+
+    /// <summary>Σ dy and Σ dy ⊙ x̂ over the rows of a slice (= its dβ and dγ).</summary>
+    internal void PartialCotangentSums(ReadOnlySpan<T> dy, int rows, Cache cache, int r0, Span<T> sumG, Span<T> sumGH)
+    {
+        int dim = InputDim;
+        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        sumG.Clear(); sumGH.Clear();
+        ElementWise.AddColumnSums<T>(dy, rows, dim, sumG);
+        for (int r = 0; r < rows; r++)
+            ElementWise.Map<T, MultiplyAddOperator<T>>(dy.Slice(r * dim, dim), xhat.Slice(r * dim, dim), sumGH, sumGH, default);
+    }
+
+    /// <summary>dx for rows [r0, r0 + rows) from the batch sums Σdy, Σdy⊙x̂.</summary>
+    internal void InputGradientSlice(ParameterSet<T> theta, ReadOnlySpan<T> dy, Span<T> dx, int rows, int batch, Cache cache, int r0,
+        ReadOnlySpan<T> sumG, ReadOnlySpan<T> sumGH)
+    {
+        int dim = InputDim;
+        var gamma = theta[GainIndex].Span;
+        var invStd = cache.InverseStd.Span;
+        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        Span<T> scale = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        for (int j = 0; j < dim; j++) scale[j] = gamma[j] * invStd[j];
+        var op = new BatchNormInputGradient<T>(T.One / T.CreateChecked(batch));
+        for (int r = 0; r < rows; r++)
+        {
+            var dr = dx.Slice(r * dim, dim);
+            ElementWise.Map<T, MultiplyAddOperator<T>>(xhat.Slice(r * dim, dim), sumGH, sumG, dr, default);
+            ElementWise.Map<T, BatchNormInputGradient<T>>(dy.Slice(r * dim, dim), dr, scale, dr, op);
+        }
+    }
+
+    internal override IEnumerable<int> RowGradientIndices => [GainIndex, BiasIndex];
+
     /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β row by row.</summary>
     private static void NormalizeRows(Matrix<T> x, Matrix<T> xhat, Matrix<T> y, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta)

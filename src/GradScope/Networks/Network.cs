@@ -63,6 +63,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             RowParallel.Forward(this, theta, input, tape, mode);
             return;
         }
+        if (UsesBatchNormRowPath && mode != ForwardMode.Eval)
+        {
+            RowParallel.ForwardBatchNorm(this, theta, input, tape, mode);
+            return;
+        }
         for (int b = 0; b < Blocks.Count; b++)
             Blocks[b].Forward(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], mode);
         Output.Forward(theta, tape.Activations[^1], tape.Logits, tape.OutputCache, mode);
@@ -108,6 +113,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             RowParallel.Backward(this, theta, tape, grads);
             return;
         }
+        if (UsesBatchNormRowPath && tape.BlockCaches[0].LayerCaches[1].Mode != ForwardMode.Eval)
+        {
+            Loss.Backward(tape.Probabilities, tape.Labels, current, tape.LogitsCotangent);
+            RowParallel.BackwardBatchNorm(this, theta, tape, grads);
+            return;
+        }
         for (int position = 0; position <= BlockCount; position++)
         {
             var next = position == BlockCount ? null : (ReferenceEquals(current, tape.CotangentA) ? tape.CotangentB : tape.CotangentA);
@@ -127,6 +138,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>True when training passes run <see cref="RowParallel{T}"/>: every layer maps examples independently
     /// (no batch norm; layer norm is per example), so each thread can take a slice of the batch through the whole network.</summary>
     internal bool UsesRowPath => !t_disableRowParallel && (_rowLocal ??= Blocks.All(b => b.RowLocal) && Output.RowLocal);
+
+    private bool? _batchNormRows;
+
+    /// <summary>True when batch-statistics training passes run <see cref="RowParallel{T}.ForwardBatchNorm"/>: plain blocks
+    /// linear → batch norm → row-local activation (batch-relu, batch-tanh, …), sliced by rows with one pool call per
+    /// batch-norm layer to combine the slices' statistics.</summary>
+    internal bool UsesBatchNormRowPath => !t_disableRowParallel && (_batchNormRows ??= Output.RowLocal && Blocks.All(b =>
+        b is PlainBlock<T> && b.Layers.Count == 3 && b.Layers[0] is Linear<T> && b.Layers[1] is BatchNorm<T> && b.Layers[2].RowLocal));
 
     private RowParallel<T>? _rowParallel;
     internal RowParallel<T> RowParallel => _rowParallel ??= new RowParallel<T>(this);
@@ -165,6 +184,8 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// straight into the caller's gradients).</summary>
     internal RowScratch<T>[] RowScratch = [];
     internal ParameterSet<T>?[] RowGradients = [];
+    /// <summary>Per-slice batch-norm statistics and cotangent sums of the batch-norm row path.</summary>
+    internal BatchNormPartials<T>? RowBatchNorm;
 
     /// <summary>[0] the input batch (the caller's matrix), [b + 1] the output of block b (input side first).</summary>
     public Matrix<T>[] Activations { get; }
@@ -250,7 +271,7 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
     }
 
-    private static (int R0, int Rows) SliceRows(int batch, int slices, int s)
+    internal static (int R0, int Rows) SliceRows(int batch, int slices, int s)
     {
         int r0 = (int)((long)batch * s / slices), r1 = (int)((long)batch * (s + 1) / slices);
         return (r0, r1 - r0);
@@ -292,6 +313,185 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         }
         WorkerPool.Shared.For(slices, work);
         WorkerPool.Shared.For(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices, settings));
+    }
+
+    private static void RunPhase<TWork>(int slices, TWork work) where TWork : struct, IWorkItem
+    {
+        if (slices == 1) work.Invoke(0);
+        else WorkerPool.Shared.For(slices, work);
+    }
+
+    /// <summary>
+    /// Forward of a linear → batch norm → activation network (batch statistics) by row slices. Phase p finishes block
+    /// p − 1 (normalise with the combined statistics, activation) and starts block p (linear, partial statistics);
+    /// between phases the caller combines the slices' statistics in slice order. No barrier inside a pool call, so a
+    /// busy pool running the items inline gives the same (bit-identical) result.
+    /// </summary>
+    public void ForwardBatchNorm(Network<T> network, ParameterSet<T> theta, Matrix<T> input, Tape<T> tape, ForwardMode mode)
+    {
+        int batch = input.Rows;
+        var blocks = network.Blocks;
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
+            ((BatchNorm<T>.Cache)tape.BlockCaches[b].LayerCaches[1]).Normalized.Resize(batch, blocks[b].OutputDim);
+            ((BatchNorm<T>.Cache)tape.BlockCaches[b].LayerCaches[1]).InverseStd.Resize(1, blocks[b].OutputDim);
+        }
+        tape.OutputCache.Mode = mode;
+        tape.Logits.Resize(batch, network.Classes);
+        int slices = Slices(batch);
+        var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
+        parts.Ensure(batch, slices, _maxWidth);
+        var settings = ThreadSettings.Capture();
+        for (int p = 0; p <= blocks.Count; p++)
+        {
+            RunPhase(slices, new BatchNormForwardWork(parts, network, theta, tape, batch, slices, p, settings));
+            if (p < blocks.Count)
+            {
+                var bn = (BatchNorm<T>)blocks[p].Layers[1];
+                bn.CombineStatistics(theta, (BatchNorm<T>.Cache)tape.BlockCaches[p].LayerCaches[1], batch, parts.Counts.AsSpan(0, slices),
+                    parts.Means, parts.M2s, parts.Mean);
+            }
+        }
+    }
+
+    /// <summary>Backward counterpart of <see cref="ForwardBatchNorm"/>: phase k finishes block L − k (batch-norm input
+    /// gradient from the combined sums, linear) and starts block L − k − 1 (activation, partial Σdy, Σdy⊙x̂).</summary>
+    public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    {
+        int batch = tape.BatchSize;
+        int slices = Slices(batch);
+        if (tape.RowScratch.Length < slices)
+        {
+            Array.Resize(ref tape.RowScratch, slices);
+            Array.Resize(ref tape.RowGradients, slices);
+        }
+        for (int s = 0; s < slices; s++)
+        {
+            (tape.RowScratch[s] ??= new RowScratch<T>()).Ensure(SliceRows(batch, slices, s).Rows * _maxWidth);
+            if (s > 0) tape.RowGradients[s] ??= new ParameterSet<T>(network.Layout);
+        }
+        var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
+        parts.Ensure(batch, slices, _maxWidth);
+        var settings = ThreadSettings.Capture();
+        int blocks = network.Blocks.Count;
+        for (int k = 0; k <= blocks; k++)
+        {
+            RunPhase(slices, new BatchNormBackwardWork(parts, network, theta, tape, grads, batch, slices, k, settings));
+            if (k < blocks)
+            {
+                int dim = network.Blocks[blocks - 1 - k].OutputDim;
+                var g = parts.TotalG.AsSpan(0, dim); var gh = parts.TotalGH.AsSpan(0, dim);
+                g.Clear(); gh.Clear();
+                for (int s = 0; s < slices; s++)
+                {
+                    ElementWise.Map(g, parts.SumG[s].AsSpan(0, dim), g, default(AddOperator<T>));
+                    ElementWise.Map(gh, parts.SumGH[s].AsSpan(0, dim), gh, default(AddOperator<T>));
+                }
+            }
+        }
+        if (slices > 1)
+            WorkerPool.Shared.For(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices, settings));
+    }
+
+    private readonly struct BatchNormForwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
+        int batch, int slices, int phase, ThreadSettings settings) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var previous = settings.Apply();
+            try { Run(s); }
+            finally { previous.Apply(); }
+        }
+
+        private void Run(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            if (rows == 0) return;
+            var blocks = network.Blocks;
+            if (phase > 0)
+            {
+                int b = phase - 1;
+                var cache = tape.BlockCaches[b];
+                var bn = (BatchNorm<T>)blocks[b].Layers[1];
+                bn.NormalizeSlice(theta, Block<T>.RowsOf(cache.Outputs[0], r0, rows), Block<T>.RowsOf(cache.Outputs[1], r0, rows), rows,
+                    (BatchNorm<T>.Cache)cache.LayerCaches[1], r0, parts.Mean.AsSpan(0, bn.InputDim));
+                blocks[b].Layers[2].ForwardRows(theta, Block<T>.RowsOf(cache.Outputs[1], r0, rows),
+                    Block<T>.RowsOf(tape.Activations[b + 1], r0, rows), rows);
+            }
+            if (phase < blocks.Count)
+            {
+                var cache = tape.BlockCaches[phase];
+                var z = Block<T>.RowsOf(cache.Outputs[0], r0, rows);
+                blocks[phase].Layers[0].ForwardRows(theta, Block<T>.RowsOf(tape.Activations[phase], r0, rows), z, rows);
+                var bn = (BatchNorm<T>)blocks[phase].Layers[1];
+                bn.PartialStatistics(z, rows, parts.Means[s].AsSpan(0, bn.InputDim), parts.M2s[s].AsSpan(0, bn.InputDim));
+            }
+            else
+                network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows), rows);
+        }
+    }
+
+    private readonly struct BatchNormBackwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
+        ParameterSet<T> grads, int batch, int slices, int phase, ThreadSettings settings) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var previous = settings.Apply();
+            try { Run(s); }
+            finally { previous.Apply(); }
+        }
+
+        // Buffers: NetA holds the cotangent at a block output, LayerA the batch-norm output cotangent, LayerB its input's.
+        private void Run(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            var g = s == 0 ? grads : tape.RowGradients[s]!;
+            bool overwrite = s != 0;
+            var scratch = tape.RowScratch[s];
+            var blocks = network.Blocks;
+            int b;
+            if (phase == 0)
+            {
+                var output = network.Output;
+                output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+                    Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), scratch.NetA.AsSpan(0, rows * output.InputDim), rows, g, overwrite);
+                b = blocks.Count - 1;
+            }
+            else
+            {
+                b = blocks.Count - phase;
+                var cache = tape.BlockCaches[b];
+                var bn = (BatchNorm<T>)blocks[b].Layers[1];
+                int dim = bn.InputDim;
+                var dz = scratch.LayerB.AsSpan(0, rows * dim);
+                bn.InputGradientSlice(theta, scratch.LayerA.AsSpan(0, rows * dim), dz, rows, batch, (BatchNorm<T>.Cache)cache.LayerCaches[1], r0,
+                    parts.TotalG.AsSpan(0, dim), parts.TotalGH.AsSpan(0, dim));
+                Span<T> dx = b == 0 ? default : scratch.NetA.AsSpan(0, rows * blocks[b].InputDim);
+                blocks[b].Layers[0].BackwardRows(theta, Block<T>.RowsOf(tape.Activations[b], r0, rows), Block<T>.RowsOf(cache.Outputs[0], r0, rows),
+                    dz, dx, rows, g, overwrite);
+                b--;
+            }
+            if (b < 0) return;
+            {
+                var cache = tape.BlockCaches[b];
+                var bn = (BatchNorm<T>)blocks[b].Layers[1];
+                int dim = bn.InputDim;
+                var dyBn = scratch.LayerA.AsSpan(0, rows * dim);
+                blocks[b].Layers[2].BackwardRows(theta, Block<T>.RowsOf(cache.Outputs[1], r0, rows), Block<T>.RowsOf(tape.Activations[b + 1], r0, rows),
+                    scratch.NetA.AsSpan(0, rows * dim), dyBn, rows, g, overwrite);
+                var sumG = parts.SumG[s].AsSpan(0, dim); var sumGH = parts.SumGH[s].AsSpan(0, dim);
+                bn.PartialCotangentSums(dyBn, rows, (BatchNorm<T>.Cache)cache.LayerCaches[1], r0, sumG, sumGH);
+                // dγ = Σ dy ⊙ x̂, dβ = Σ dy: the slice's partial sums are its parameter gradients.
+                var dGamma = g[bn.GainIndex].Span; var dBeta = g[bn.BiasIndex].Span;
+                if (overwrite) { sumGH.CopyTo(dGamma); sumG.CopyTo(dBeta); }
+                else
+                {
+                    ElementWise.Map(dGamma, sumGH, dGamma, default(AddOperator<T>));
+                    ElementWise.Map(dBeta, sumG, dBeta, default(AddOperator<T>));
+                }
+            }
+        }
     }
 
     /// <summary>The per-thread switches of the kernels (fast/scalar paths, tiers), carried from the caller to the workers.</summary>
@@ -388,5 +588,32 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
             }
             finally { previous.Apply(); }
         }
+    }
+}
+
+/// <summary>Per-slice partial statistics of the batch-norm row path: counts, double mean and M2 (forward), Σdy and
+/// Σdy⊙x̂ (backward), and the combined mean / sums the caller forms between two pool calls.</summary>
+internal sealed class BatchNormPartials<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public int[] Counts = [];
+    public double[][] Means = [], M2s = [];
+    public T[][] SumG = [], SumGH = [];
+    public T[] Mean = [], TotalG = [], TotalGH = [];
+
+    public void Ensure(int batch, int slices, int dim)
+    {
+        if (Counts.Length != slices || Mean.Length < dim)
+        {
+            Counts = new int[slices];
+            Means = new double[slices][]; M2s = new double[slices][];
+            SumG = new T[slices][]; SumGH = new T[slices][];
+            for (int s = 0; s < slices; s++)
+            {
+                Means[s] = new double[dim]; M2s[s] = new double[dim];
+                SumG[s] = new T[dim]; SumGH[s] = new T[dim];
+            }
+            Mean = new T[dim]; TotalG = new T[dim]; TotalGH = new T[dim];
+        }
+        for (int s = 0; s < slices; s++) Counts[s] = RowParallel<T>.SliceRows(batch, slices, s).Rows;
     }
 }

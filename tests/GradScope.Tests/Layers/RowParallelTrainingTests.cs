@@ -22,11 +22,14 @@ public class RowParallelTrainingTests
     [InlineData("layer-relu", 128, 784)]
     [InlineData("layer-tanh", 600, 30)]
     [InlineData("resnet-layer-tanh", 33, 50)]
+    [InlineData("batch-relu", 128, 784)]
+    [InlineData("batch-tanh", 600, 30)]
+    [InlineData("batch-selu", 7, 50)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
         var spec = ArchitectureSpec.Parse(arch) with { Depth = 5, Width = 100, InputDim = inputs, Classes = 10, UnitSize = 2 };
         var net = Network<float>.Build(spec);
-        Assert.True(net.UsesRowPath);
+        Assert.True(net.UsesRowPath || net.UsesBatchNormRowPath);
         var rng = new Rng(8);
         var x = new Matrix<float>(batch, inputs);
         foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
@@ -71,6 +74,11 @@ public class RowParallelTrainingTests
             foreach (var v in ge) scale = Math.Max(scale, Math.Abs(v));
             for (int j = 0; j < ge.Length; j++)
                 Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f), $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
+            // A linear bias feeding batch norm has zero gradient in exact arithmetic: Adam scales its round-off noise
+            // to full-size steps, so those parameters (and the running means that follow them) drift apart by design;
+            // their gradients were compared above.
+            if (spec.Norm == NormKind.Batch && name.StartsWith("blocks.") && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean")))
+                continue;
             var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
             for (int j = 0; j < e.Length; j++)
                 Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])), $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
@@ -104,9 +112,13 @@ public class RowParallelTrainingTests
     }
 
     [Fact]
-    public void Batch_norm_networks_keep_the_layer_path()
+    public void Batch_norm_networks_take_the_phased_row_path_only_when_plain()
     {
-        var net = Network<float>.Build(ArchitectureSpec.Parse("batch-relu") with { Depth = 2, Width = 10, InputDim = 5 });
-        Assert.False(net.UsesRowPath);
+        var plain = Network<float>.Build(ArchitectureSpec.Parse("batch-relu") with { Depth = 2, Width = 10, InputDim = 5 });
+        Assert.False(plain.UsesRowPath);
+        Assert.True(plain.UsesBatchNormRowPath);
+        var resnet = Network<float>.Build(ArchitectureSpec.Parse("resnet-batch-relu") with { Depth = 4, Width = 10, InputDim = 5 });
+        Assert.False(resnet.UsesRowPath);
+        Assert.False(resnet.UsesBatchNormRowPath);
     }
 }

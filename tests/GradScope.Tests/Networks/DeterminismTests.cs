@@ -33,6 +33,8 @@ public class DeterminismTests
     [InlineData("resnet-tanh", 1000)]
     [InlineData("layer-relu", 128)]
     [InlineData("resnet-layer-tanh", 1000)]
+    [InlineData("batch-relu", 128)]
+    [InlineData("batch-tanh", 1000)]
     public void Gradients_do_not_depend_on_whether_the_pool_is_busy(string arch, int batch)
     {
         var network = Network<float>.Build(ArchitectureSpec.Parse(arch) with { Depth = 6, Width = 32, InputDim = 20 });
