@@ -285,15 +285,21 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         tape.OutputCache.Mode = mode;
         tape.Logits.Resize(batch, network.Classes);
         int slices = Slices(batch);
-        var work = new ForwardWork(network, theta, tape, batch, slices, ThreadSettings.Capture());
-        if (slices == 1) work.Run(0);
-        else WorkerPool.Shared.For(slices, work);
+        Run(slices, new ForwardWork(network, theta, tape, batch, slices));
     }
 
     public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
+        PrepareSliceBuffers(network, tape, batch, slices);
+        Run(slices, new BackwardWork(network, theta, tape, grads, batch, slices));
+        ReduceSliceGradients(tape, grads, slices);
+    }
+
+    /// <summary>Per-slice scratch and (for slices after the first) gradient buffers, grown on demand.</summary>
+    private void PrepareSliceBuffers(Network<T> network, Tape<T> tape, int batch, int slices)
+    {
         if (tape.RowScratch.Length < slices)
         {
             Array.Resize(ref tape.RowScratch, slices);
@@ -304,21 +310,19 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
             (tape.RowScratch[s] ??= new RowScratch<T>()).Ensure(SliceRows(batch, slices, s).Rows * _maxWidth);
             if (s > 0) tape.RowGradients[s] ??= new ParameterSet<T>(network.Layout);
         }
-        var settings = ThreadSettings.Capture();
-        var work = new BackwardWork(network, theta, tape, grads, batch, slices, settings);
-        if (slices == 1)
-        {
-            work.Run(0);
-            return;
-        }
-        WorkerPool.Shared.For(slices, work);
-        WorkerPool.Shared.For(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices, settings));
     }
 
-    private static void RunPhase<TWork>(int slices, TWork work) where TWork : struct, IWorkItem
+    /// <summary>grads += the gradients of slices 1.., in slice order (slice 0 wrote into grads directly).</summary>
+    private void ReduceSliceGradients(Tape<T> tape, ParameterSet<T> grads, int slices)
     {
-        if (slices == 1) work.Invoke(0);
-        else WorkerPool.Shared.For(slices, work);
+        if (slices > 1) Run(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices));
+    }
+
+    /// <summary>Runs items 0..count−1: inline for one item, else on the pool with the caller's kernel switches.</summary>
+    private static void Run<TWork>(int count, TWork work) where TWork : struct, ISliceWork
+    {
+        if (count == 1) work.Run(0);
+        else WorkerPool.Shared.For(count, new WithSettings<TWork>(work, ThreadSettings.Capture()));
     }
 
     /// <summary>
@@ -342,10 +346,9 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         int slices = Slices(batch);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
-        var settings = ThreadSettings.Capture();
         for (int p = 0; p <= blocks.Count; p++)
         {
-            RunPhase(slices, new BatchNormForwardWork(parts, network, theta, tape, batch, slices, p, settings));
+            Run(slices, new BatchNormForwardWork(parts, network, theta, tape, batch, slices, p));
             if (p < blocks.Count)
             {
                 var bn = (BatchNorm<T>)blocks[p].Layers[1];
@@ -361,23 +364,13 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
-        if (tape.RowScratch.Length < slices)
-        {
-            Array.Resize(ref tape.RowScratch, slices);
-            Array.Resize(ref tape.RowGradients, slices);
-        }
-        for (int s = 0; s < slices; s++)
-        {
-            (tape.RowScratch[s] ??= new RowScratch<T>()).Ensure(SliceRows(batch, slices, s).Rows * _maxWidth);
-            if (s > 0) tape.RowGradients[s] ??= new ParameterSet<T>(network.Layout);
-        }
+        PrepareSliceBuffers(network, tape, batch, slices);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
-        var settings = ThreadSettings.Capture();
         int blocks = network.Blocks.Count;
         for (int k = 0; k <= blocks; k++)
         {
-            RunPhase(slices, new BatchNormBackwardWork(parts, network, theta, tape, grads, batch, slices, k, settings));
+            Run(slices, new BatchNormBackwardWork(parts, network, theta, tape, grads, batch, slices, k));
             if (k < blocks)
             {
                 int dim = network.Blocks[blocks - 1 - k].OutputDim;
@@ -390,21 +383,14 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
                 }
             }
         }
-        if (slices > 1)
-            WorkerPool.Shared.For(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices, settings));
+        ReduceSliceGradients(tape, grads, slices);
     }
 
     private readonly struct BatchNormForwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
-        int batch, int slices, int phase, ThreadSettings settings) : IWorkItem
+        int batch, int slices, int phase) : ISliceWork
     {
-        public void Invoke(int s)
-        {
-            var previous = settings.Apply();
-            try { Run(s); }
-            finally { previous.Apply(); }
-        }
 
-        private void Run(int s)
+        public void Run(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             if (rows == 0) return;
@@ -433,17 +419,11 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     private readonly struct BatchNormBackwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
-        ParameterSet<T> grads, int batch, int slices, int phase, ThreadSettings settings) : IWorkItem
+        ParameterSet<T> grads, int batch, int slices, int phase) : ISliceWork
     {
-        public void Invoke(int s)
-        {
-            var previous = settings.Apply();
-            try { Run(s); }
-            finally { previous.Apply(); }
-        }
 
         // Buffers: NetA holds the cotangent at a block output, LayerA the batch-norm output cotangent, LayerB its input's.
-        private void Run(int s)
+        public void Run(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             var g = s == 0 ? grads : tape.RowGradients[s]!;
@@ -519,16 +499,8 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
         }
     }
 
-    private readonly struct ForwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int batch, int slices,
-        ThreadSettings settings) : IWorkItem
+    private readonly struct ForwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int batch, int slices) : ISliceWork
     {
-        public void Invoke(int s)
-        {
-            var previous = settings.Apply();
-            try { Run(s); }
-            finally { previous.Apply(); }
-        }
-
         public void Run(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
@@ -541,14 +513,8 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     private readonly struct BackwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads,
-        int batch, int slices, ThreadSettings settings) : IWorkItem
+        int batch, int slices) : ISliceWork
     {
-        public void Invoke(int s)
-        {
-            var previous = settings.Apply();
-            try { Run(s); }
-            finally { previous.Apply(); }
-        }
 
         public void Run(int s)
         {
@@ -574,18 +540,30 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>grads += Σ_{s ≥ 1} (gradients of slice s), chunk by chunk, slices in order.</summary>
     private readonly struct ReduceWork((int Index, int Offset, int Length)[] chunks, ParameterSet<T> grads,
-        ParameterSet<T>?[] parts, int slices, ThreadSettings settings) : IWorkItem
+        ParameterSet<T>?[] parts, int slices) : ISliceWork
     {
-        public void Invoke(int c)
+        public void Run(int c)
+        {
+            var (i, o, n) = chunks[c];
+            var target = grads[i].Span.Slice(o, n);
+            for (int s = 1; s < slices; s++)
+                ElementWise.Map(target, parts[s]![i].Span.Slice(o, n), target, default(AddOperator<T>));
+        }
+    }
+
+    /// <summary>One slice's (or chunk's) share of a row-parallel pass.</summary>
+    private interface ISliceWork
+    {
+        void Run(int index);
+    }
+
+    /// <summary>Runs a slice's work with the caller's kernel switches (<see cref="ThreadSettings"/>) applied on the pool thread.</summary>
+    private readonly struct WithSettings<TWork>(TWork work, ThreadSettings settings) : IWorkItem where TWork : struct, ISliceWork
+    {
+        public void Invoke(int index)
         {
             var previous = settings.Apply();
-            try
-            {
-                var (i, o, n) = chunks[c];
-                var target = grads[i].Span.Slice(o, n);
-                for (int s = 1; s < slices; s++)
-                    ElementWise.Map(target, parts[s]![i].Span.Slice(o, n), target, default(AddOperator<T>));
-            }
+            try { work.Run(index); }
             finally { previous.Apply(); }
         }
     }
