@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using GradScope.Layers;
+using GradScope.Benchmarks;
 using GradScope.Networks;
-using GradScope.Tensors;
-using GradScope.Training;
 
 namespace GradScope.Bench;
 
@@ -20,29 +18,19 @@ public static class TrainProfile
         int inputs = args.Length > 2 ? int.Parse(args[2]) : 784;
         int steps = args.Length > 3 ? int.Parse(args[3]) : 300;
         Network<float>.DisableRowParallel = args.Contains("layer");
-        var spec = (ArchitectureSpec.Parse(arch) with { InputDim = inputs }).Validate();
-        var network = Network<float>.Build(spec);
-        var theta = Initializer.Initialize(network, seed: 1);
-        var optimizer = Optimizer<float>.Create(OptimizerKind.Adam, network.Layout, 1e-4);
-        var x = new Matrix<float>(batch, inputs);
-        var rng = new Rng(2);
-        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
-        var tape = network.CreateTape();
-        var grads = network.CreateParameters();
-        long weights = network.Blocks.SelectMany(b => b.Layers).OfType<Linear<float>>().Append(network.Output).Sum(l => (long)l.InputDim * l.OutputDim);
+        var step = new SyntheticTrainingStep((ArchitectureSpec.Parse(arch) with { InputDim = inputs }).Validate(), batch);
         var times = new double[5][];
         for (int p = 0; p < 5; p++) times[p] = new double[steps];
         for (int s = -20; s < steps; s++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            network.Forward(theta, x, labels, tape, ForwardMode.Train);
+            step.Forward();
             long t1 = Stopwatch.GetTimestamp();
-            grads.Clear();
+            step.ZeroGradients();
             long t2 = Stopwatch.GetTimestamp();
-            network.Backward(theta, tape, grads);
+            step.Backward();
             long t3 = Stopwatch.GetTimestamp();
-            optimizer.Step(theta, grads);
+            step.Update();
             long t4 = Stopwatch.GetTimestamp();
             if (s < 0) continue;
             times[0][s] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
@@ -59,6 +47,6 @@ public static class TrainProfile
             Console.WriteLine($"  {names[p],-9} best {sorted[0],9:F0} µs  p10 {sorted[steps / 10],9:F0} µs  median {sorted[steps / 2],9:F0} µs");
         }
         double best = times[4].Min(), median = times[4].Order().ElementAt(steps / 2);
-        Console.WriteLine($"  step: best {batch / best * 1e6:N0} ex/s ({6.0 * batch * weights / best / 1e3:F1} GFLOP/s), median {batch / median * 1e6:N0} ex/s");
+        Console.WriteLine($"  step: best {batch / best * 1e6:N0} ex/s ({step.FlopsPerStep / best / 1e3:F1} GFLOP/s), median {batch / median * 1e6:N0} ex/s");
     }
 }

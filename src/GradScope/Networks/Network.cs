@@ -389,7 +389,6 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly struct BatchNormForwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
         int batch, int slices, int phase) : ISliceWork
     {
-
         public void Run(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
@@ -421,7 +420,6 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly struct BatchNormBackwardWork(BatchNormPartials<T> parts, Network<T> network, ParameterSet<T> theta, Tape<T> tape,
         ParameterSet<T> grads, int batch, int slices, int phase) : ISliceWork
     {
-
         // Buffers: NetA holds the cotangent at a block output, LayerA the batch-norm output cotangent, LayerB its input's.
         public void Run(int s)
         {
@@ -515,7 +513,6 @@ internal sealed class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly struct BackwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads,
         int batch, int slices) : ISliceWork
     {
-
         public void Run(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
