@@ -4,13 +4,19 @@ using GradScope.Tensors;
 
 namespace GradScope.Diagnostics;
 
-/// <summary>Thresholds of the exploding-gradient verdict (SPEC §2.2).</summary>
+/// <summary>Thresholds of the exploding-gradient verdict (SPEC §2.2, §7); defaults from <see cref="PathologyThresholds"/>.</summary>
 public sealed record VerdictOptions
 {
     /// <summary>"exploding" when the fitted growth over the whole depth r^L exceeds this.</summary>
-    public double ExplodingThreshold { get; init; } = 10;
+    public double ExplodingThreshold { get; init; } = PathologyThresholds.ExplodingGrowth;
     /// <summary>"vanishing" when r^L is below this.</summary>
-    public double VanishingThreshold { get; init; } = 0.1;
+    public double VanishingThreshold { get; init; } = PathologyThresholds.VanishingGrowth;
+    /// <summary>"exploding" also when the per-layer rate reaches this and the fit is exponential (R² ≥ <see cref="MinimumR2"/>).</summary>
+    public double ExplodingRate { get; init; } = PathologyThresholds.ExplodingRatePerLayer;
+    /// <summary>"vanishing" also when the per-layer rate is at most this and the fit is exponential.</summary>
+    public double VanishingRate { get; init; } = PathologyThresholds.VanishingRatePerLayer;
+    /// <summary>R² from which the per-layer rate alone decides.</summary>
+    public double MinimumR2 { get; init; } = PathologyThresholds.ExponentialFitMinimumR2;
 }
 
 /// <summary>One GSC value with its standard error (0 when exact).</summary>
@@ -91,15 +97,14 @@ public static class GradientScale
         return new GscProfile(positions, linear, values, fit, resolved);
     }
 
-    /// <summary>Fit of log GSC against linear-layer counts and the verdict on r^depth.</summary>
+    /// <summary>Fit of log GSC against linear-layer counts and the verdict (<see cref="GrowthVerdict"/>).</summary>
     public static GscFit Fit(IReadOnlyList<double> linearLayers, IReadOnlyList<double> logGsc, int linearDepth, VerdictOptions verdict)
     {
         var finite = Enumerable.Range(0, logGsc.Count).Where(i => double.IsFinite(logGsc[i])).ToList();
         var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(), finite.Select(i => logGsc[i]).ToList());
         if (double.IsNaN(slope)) return new GscFit(double.NaN, Math.Exp(intercept), double.NaN, linearDepth, double.NaN, "undetermined");
         double logGrowth = slope * linearDepth;
-        string v = logGrowth > Math.Log(verdict.ExplodingThreshold) ? "exploding"
-            : logGrowth < Math.Log(verdict.VanishingThreshold) ? "vanishing" : "stable";
+        string v = GrowthVerdict.Classify(Math.Exp(slope), r2, linearDepth, verdict);
         return new GscFit(Math.Exp(slope), Math.Exp(intercept), r2, linearDepth, Math.Exp(logGrowth), v);
     }
 
