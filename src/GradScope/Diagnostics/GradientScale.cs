@@ -73,15 +73,16 @@ public static class GradientScale
     }
 
     /// <summary>
-    /// The profile GSC(k, 0), k = 1 … L, and its fit. Without batch coupling this is one backward pass of the
-    /// per-example-loss vector (ones cotangent: row b at position k is ∂ℓ_b/∂f_k(b)); with coupling, B unit vectors
-    /// (exact) or Gaussian probes (Hutchinson) per <paramref name="mode"/>.
+    /// The profile GSC(k, 0), k = 1 … L, and its fit: exact by default for every network (SPEC §2.2). Without batch
+    /// coupling this is one backward pass of the per-example-loss vector (ones cotangent: row b at position k is
+    /// ∂ℓ_b/∂f_k(b)); with coupling, the B unit vectors of the loss vector (d_0 = 1) as B stacked cotangents through
+    /// the one cached forward. Gaussian probes (Hutchinson) only when <paramref name="mode"/> asks for them.
     /// </summary>
     public static GscProfile Profile<T>(JacobianTools<T> tools, JacobianMode mode = JacobianMode.Auto, VerdictOptions? verdict = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int blocks = tools.BlockCount;
-        var resolved = tools.ResolveMode(mode);
+        var resolved = mode == JacobianMode.Auto ? JacobianMode.Exact : mode;
         var frob = tools.SquaredFrobenius(0, blocks, resolved);
         var positions = new List<int>();
         var linear = new List<int>();

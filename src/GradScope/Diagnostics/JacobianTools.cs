@@ -8,7 +8,8 @@ namespace GradScope.Diagnostics;
 public enum JacobianMode
 {
     /// <summary>Exact for networks without batch coupling; for batch-coupled networks exact when the batch is
-    /// at most <see cref="JacobianOptions.ExactCoupledMaxBatch"/>, Hutchinson otherwise.</summary>
+    /// at most <see cref="JacobianOptions.ExactCoupledMaxBatch"/>, Hutchinson otherwise. The GSC(k, 0) profile
+    /// resolves Auto to Exact for every network: with d_0 = 1 it needs only B cotangents.</summary>
     Auto,
     /// <summary>Always exact: block-diagonal unit vectors (d_l cotangents) without coupling, all B·d_l unit vectors with it.</summary>
     Exact,
