@@ -11,6 +11,11 @@ internal sealed class ArchitectureOptions
     public Option<int> Width { get; } = new("--width") { Description = "Units per hidden layer", DefaultValueFactory = _ => 100 };
     public Option<int> UnitSize { get; } = new("--unit-size") { Description = "ResNets: linear layers per residual unit (m)", DefaultValueFactory = _ => 2 };
     public Option<double?> Dilution { get; } = new("--residual-weight") { Description = "ResNets: branch weight w_r (default 1/sqrt(units))" };
+    public Option<string> Layout { get; } = new("--branch-layout")
+    {
+        Description = "ResNets: branch order, pre ([norm] → act → linear, He et al. 2016) or post (linear → [norm] → act)",
+        DefaultValueFactory = _ => ArchitectureSpec.DefaultBranchLayout == BranchLayout.PreActivation ? "pre" : "post",
+    };
 
     public void AddTo(Command command)
     {
@@ -19,6 +24,7 @@ internal sealed class ArchitectureOptions
         command.Options.Add(Width);
         command.Options.Add(UnitSize);
         command.Options.Add(Dilution);
+        command.Options.Add(Layout);
     }
 
     /// <summary>The spec named on the command line; input size and classes come from the data.</summary>
@@ -31,6 +37,12 @@ internal sealed class ArchitectureOptions
             Width = parse.GetValue(Width),
             UnitSize = parse.GetValue(UnitSize),
             ResidualWeight = parse.GetValue(Dilution),
+            BranchLayout = parse.GetValue(Layout) switch
+            {
+                "pre" => BranchLayout.PreActivation,
+                "post" => BranchLayout.PostActivation,
+                var other => throw new ArgumentException($"--branch-layout must be pre or post (got '{other}')."),
+            },
             InputDim = inputDim,
             Classes = classes,
         }).Validate();

@@ -36,6 +36,11 @@ public sealed record ArchitectureSpec
     public int UnitSize { get; init; } = 2;
     /// <summary>w_r, the branch weight; null means 1/√U for U residual units.</summary>
     public double? ResidualWeight { get; init; }
+    /// <summary>Layer order inside a residual branch (ignored by non-residual networks).</summary>
+    public BranchLayout BranchLayout { get; init; } = DefaultBranchLayout;
+
+    /// <summary>The branch layout chosen from the evidence in docs/faithfulness.md (SPEC §7).</summary>
+    public const BranchLayout DefaultBranchLayout = BranchLayout.PreActivation;
 
     /// <summary>The canonical name, e.g. <c>resnet-batch-relu-orth</c> (the default init suffix is omitted).</summary>
     public string Name =>
@@ -93,7 +98,9 @@ public sealed record ArchitectureSpec
     /// <summary>Weight-variance gain of hidden layers: 2 for relu (He), 1 otherwise (SPEC §1.2).</summary>
     public double HiddenGain => Activation == ActivationKind.Relu ? 2.0 : 1.0;
 
+    private string LayoutName => BranchLayout == BranchLayout.PreActivation ? "pre-activation" : "post-activation";
+
     public override string ToString() =>
         $"{Name} (depth {Depth}, width {Width}, input {InputDim}, classes {Classes}" +
-        (Residual ? $", {ResidualUnits} units of m={UnitSize}, w_r={EffectiveResidualWeight:0.####}" : "") + ")";
+        (Residual ? $", {ResidualUnits} {LayoutName} units of m={UnitSize}, w_r={EffectiveResidualWeight:0.####}" : "") + ")";
 }

@@ -34,13 +34,28 @@ internal static class NetworkBuilder
                 int layers = Math.Min(spec.UnitSize, remaining);
                 remaining -= layers;
                 var branch = new List<Layer<T>>();
-                for (int j = 0; j < layers; j++) branch.AddRange(Stage<T>($"blocks.{u}.branch.{j}", spec.Width, spec, layout));
+                for (int j = 0; j < layers; j++)
+                    branch.AddRange(spec.BranchLayout == BranchLayout.PreActivation
+                        ? PreActivationStage<T>($"blocks.{u}.branch.{j}", spec, layout)
+                        : Stage<T>($"blocks.{u}.branch.{j}", spec.Width, spec, layout));
                 blocks.Add(new ResidualUnit<T>($"blocks.{u}", branch, spec.EffectiveResidualWeight));
             }
         }
 
         var output = new Linear<T>("output", spec.Width, spec.Classes, layout);
         return new Network<T>(spec, layout, blocks, output);
+    }
+
+    /// <summary>[norm] → act → linear (He et al. 2016): a residual branch stage that ends in a linear map.</summary>
+    private static List<Layer<T>> PreActivationStage<T>(string prefix, ArchitectureSpec spec, ParameterLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layers = new List<Layer<T>>();
+        if (spec.Norm == NormKind.Batch) layers.Add(new BatchNorm<T>($"{prefix}.norm", spec.Width, layout));
+        if (spec.Norm == NormKind.Layer) layers.Add(new LayerNorm<T>($"{prefix}.norm", spec.Width, layout));
+        layers.Add(ActivationFactory.Create<T>(spec.Activation, $"{prefix}.act", spec.Width));
+        layers.Add(new Linear<T>($"{prefix}.linear", spec.Width, spec.Width, layout));
+        return layers;
     }
 
     /// <summary>linear → [norm] → act.</summary>

@@ -10,13 +10,13 @@ namespace GradScope.Tests.Diagnostics;
 /// <summary>The forward-mode products against the engine's VJPs (adjoint identity) and finite differences.</summary>
 public class JvpTests
 {
-    public static TheoryData<string> ZooNames() => NetworkGradientTests.ZooNames();
+    public static TheoryData<string, BranchLayout> ZooNames() => NetworkGradientTests.ZooNames();
 
     [Theory]
     [MemberData(nameof(ZooNames))]
-    public void Jvp_is_the_adjoint_of_the_engine_vjp(string name)
+    public void Jvp_is_the_adjoint_of_the_engine_vjp(string name, BranchLayout layout)
     {
-        var spec = Small(name, depth: 5, width: 6, input: 5, classes: 3);
+        var spec = Small(name, depth: 5, width: 6, input: 5, classes: 3) with { BranchLayout = layout };
         var p = Make(spec, batch: 4, seed: 6, edit: t => Perturb(t, 0.1, new Rng(2)));
         int top = p.Network.BlockCount + 1;
         var rng = new Rng(31);

@@ -7,26 +7,30 @@ namespace GradScope.Tests.Networks;
 /// <summary>Whole small networks of every zoo family against finite differences of the mean loss.</summary>
 public class NetworkGradientTests
 {
-    public static TheoryData<string> ZooNames()
+    /// <summary>Every family; ResNets in both branch layouts (pre-activation and post-activation).</summary>
+    public static TheoryData<string, BranchLayout> ZooNames()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, BranchLayout>();
         foreach (var res in new[] { "", "resnet-" })
             foreach (var norm in new[] { "", "batch-", "layer-" })
                 foreach (var act in new[] { "relu", "tanh", "selu", "linear" })
-                    data.Add(res + norm + act);
+                {
+                    data.Add(res + norm + act, BranchLayout.PreActivation);
+                    if (res != "") data.Add(res + norm + act, BranchLayout.PostActivation);
+                }
         foreach (var name in new[] { "relu-orth", "tanh-orth", "batch-relu-orth", "relu-ll", "batch-relu-ll", "resnet-relu-ll", "resnet-layer-tanh-orth" })
-            data.Add(name);
+            data.Add(name, ArchitectureSpec.DefaultBranchLayout);
         return data;
     }
 
-    private static ArchitectureSpec SmallSpec(string name) =>
-        ArchitectureSpec.Parse(name) with { Depth = 5, Width = 6, InputDim = 5, Classes = 3, UnitSize = 2 };
+    private static ArchitectureSpec SmallSpec(string name, BranchLayout layout = ArchitectureSpec.DefaultBranchLayout) =>
+        ArchitectureSpec.Parse(name) with { Depth = 5, Width = 6, InputDim = 5, Classes = 3, UnitSize = 2, BranchLayout = layout };
 
     [Theory]
     [MemberData(nameof(ZooNames))]
-    public void Parameter_and_input_gradients_match_finite_differences(string name)
+    public void Parameter_and_input_gradients_match_finite_differences(string name, BranchLayout layout)
     {
-        var spec = SmallSpec(name);
+        var spec = SmallSpec(name, layout);
         var network = Network<double>.Build(spec);
         var theta = Initializer.Initialize(network, seed: 11);
         var rng = new Rng(5);

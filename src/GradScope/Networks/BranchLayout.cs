@@ -1,0 +1,16 @@
+namespace GradScope.Networks;
+
+/// <summary>Order of the layers inside a residual unit's branch (SPEC §1.2, §7).</summary>
+public enum BranchLayout
+{
+    /// <summary>
+    /// (linear → [norm] → act) × m, the original layout: with ReLU the branch output is non-negative, so branch outputs
+    /// add coherently over the units and the residual stream drifts (measured in docs/faithfulness.md).
+    /// </summary>
+    PostActivation,
+    /// <summary>
+    /// ([norm] → act → linear) × m, the pre-activation layout of He et al. (2016, "Identity mappings in deep residual
+    /// networks"): the branch ends in a linear map, so its outputs have both signs whatever the nonlinearity.
+    /// </summary>
+    PreActivation,
+}
