@@ -22,9 +22,11 @@ public sealed record ResidualTrickOptions
 public sealed record LambdaProfile(int Position, IReadOnlyList<double> Weights, double LogTotal);
 
 /// <param name="Profile">C_λ at the network input (the input side of the first block), λ = 0 … L, normalised.</param>
-/// <param name="EffectiveDepth">Smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ C_λ.</param>
+/// <param name="EffectiveDepth">SPEC §2.5: smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ C_λ (norms of the groups, summed).</param>
 /// <param name="PerBlock">Profiles at the input side of every block, position order L+1 … 2 (filled when asked).</param>
-public sealed record ResidualTrickResult(LambdaProfile Profile, int EffectiveDepth, double Tau, IReadOnlyList<LambdaProfile> PerBlock)
+/// <param name="Truncation">The gradient-truncation view of the same groups (see <see cref="GradientTruncation"/>).</param>
+public sealed record ResidualTrickResult(LambdaProfile Profile, int EffectiveDepth, double Tau, IReadOnlyList<LambdaProfile> PerBlock,
+    GradientTruncation Truncation)
 {
     /// <summary>Effective depth of a normalised profile.</summary>
     public static int EffectiveDepthOf(IReadOnlyList<double> weights, double tau)
@@ -144,7 +146,8 @@ public static class ResidualTrick
         }
         var final = perBlock[^1];
         if (!options.PerBlock) perBlock.Clear();
-        return new ResidualTrickResult(final, ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau), options.Tau, perBlock);
+        var truncation = GradientTruncation.Of(g, batch, blocks, options.Tau);
+        return new ResidualTrickResult(final, ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau), options.Tau, perBlock, truncation);
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>

@@ -8,9 +8,28 @@ namespace GradScope.Diagnostics;
 /// <summary>Which blocks the Taylor experiment replaces first.</summary>
 public enum TaylorSide { NearestInput, NearestOutput }
 
+/// <summary>What is expanded to first order in the replaced blocks' residual functions.</summary>
+public enum TaylorExpansion
+{
+    /// <summary>
+    /// Only the replaced section (SPEC §2.6 as first written): its output is value + tangent and the blocks above run
+    /// unchanged. Replacing one block is exact (i_b(v) + r_b(v) = block_b(θ, v)), so m = 1 equals m = 0 by construction.
+    /// </summary>
+    Section,
+    /// <summary>
+    /// The whole network's logits: the blocks above the replaced section are linearised too, logits ≈ z(value) +
+    /// J_z(value)·tangent, so m = 1 asks whether the rest of the trained network responds linearly to the first block's
+    /// learned change. From the output side nothing but the (linear) output layer lies above the section, so there
+    /// both expansions coincide and m = 1 stays exact.
+    /// </summary>
+    Network,
+}
+
 public sealed record TaylorOptions
 {
     public TaylorSide Side { get; init; } = TaylorSide.NearestInput;
+    /// <summary>Section (project default, SPEC §2.6) or the first-order expansion of the whole network.</summary>
+    public TaylorExpansion Expansion { get; init; } = TaylorExpansion.Section;
     /// <summary>The numbers m of replaced blocks to evaluate; null means 1 … L.</summary>
     public IReadOnlyList<int>? Counts { get; init; }
     /// <summary>Examples per evaluation batch (evaluation mode: results do not depend on it).</summary>
@@ -67,10 +86,10 @@ public static class TaylorExperiment
             batchInput.Resize(size, inputs.Cols);
             inputs.Span.Slice(start * inputs.Cols, size * inputs.Cols).CopyTo(batchInput.Span);
             var batchLabels = labels.Slice(start, size);
-            var logits = evaluator.Logits(batchInput, [0], options.Side);
+            var logits = evaluator.Logits(batchInput, [0], options.Side, options.Expansion);
             (long e0, double l0) = Score(logits[0], batchLabels);
             baselineErrors += e0; baselineLoss += l0;
-            var modified = evaluator.Logits(batchInput, counts, options.Side);
+            var modified = evaluator.Logits(batchInput, counts, options.Side, options.Expansion);
             for (int i = 0; i < counts.Count; i++)
             {
                 (long e, double l) = Score(modified[i], batchLabels);
@@ -177,7 +196,26 @@ public static class TaylorExperiment
             return s;
         }
 
-        public Matrix<T>[] Logits(Matrix<T> inputs, IReadOnlyList<int> counts, TaylorSide side)
+        /// <summary>Blocks [from, L) with θ and the output layer, and the tangent carried by their exact forward-mode product.</summary>
+        private Matrix<T> LinearisedRest(Matrix<T> h, Matrix<T> tangent, int from)
+        {
+            var current = h;
+            var t = tangent;
+            for (int b = from; b < _network.BlockCount; b++)
+            {
+                var y = new Matrix<T>(0, 0);
+                _network.Blocks[b].Forward(_theta, current, y, _thetaCaches[b], ForwardMode.Eval);
+                var next = new Matrix<T>(0, 0);
+                _jvp.Block(_network.Blocks[b], _theta, current, y, _thetaCaches[b], t, next);
+                current = y; t = next;
+            }
+            var logits = Output(current);
+            var dz = new Matrix<T>(0, 0);
+            ForwardModeJvp<T>.Layer(_network.Output, _theta, current, logits, _outputCache, t, dz);
+            return Sum(logits, dz);
+        }
+
+        public Matrix<T>[] Logits(Matrix<T> inputs, IReadOnlyList<int> counts, TaylorSide side, TaylorExpansion expansion = TaylorExpansion.Section)
         {
             int blocks = _network.BlockCount;
             var result = new Matrix<T>[counts.Count];
@@ -192,6 +230,11 @@ public static class TaylorExperiment
                 {
                     if (m > 0) (value, tangent) = Expand(m - 1, value, tangent);
                     if (!counts.Contains(m)) continue;
+                    if (tangent is not null && expansion == TaylorExpansion.Network)
+                    {
+                        byCount[m] = LinearisedRest(value, tangent, m);
+                        continue;
+                    }
                     var h = tangent is null ? value : Sum(value, tangent);
                     byCount[m] = Output(RunTheta(h, m, blocks));
                 }

@@ -106,6 +106,17 @@ public class ResidualTrickTests
         }
         var norms = sums.Select(s => Math.Sqrt(GradientCheck.Dot(s, s))).ToArray();
         double total = norms.Sum();
+        // The truncation view: ‖Σ_{λ>d} g_λ‖ / ‖Σ_λ g_λ‖ from the enumerated groups.
+        var whole = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
+        double wholeNorm = Math.Sqrt(GradientCheck.Dot(whole, whole));
+        for (int d = 0; d <= blocks; d++)
+        {
+            var tail = new double[whole.Span.Length];
+            for (int l = d + 1; l <= blocks; l++) for (int i = 0; i < tail.Length; i++) tail[i] += sums[l].Span[i];
+            double expected = Math.Sqrt(tail.Sum(v => v * v)) / wholeNorm;
+            Assert.True(Math.Abs(expected - result.Truncation.RelativeError[d]) <= 1e-9 * Math.Max(1, expected), $"{name} truncation d = {d}");
+        }
+        Near(total / wholeNorm, result.Truncation.Cancellation, 1e-9, $"{name} cancellation");
         for (int l = 0; l <= blocks; l++) Near(norms[l] / total, result.Profile.Weights[l], 1e-9, $"{name} C_{l}");
         Near(Math.Log(total), result.Profile.LogTotal, 1e-12, "log Σ C_λ");
         // Chunked λ batches (two cotangents per call) give the same profile.
@@ -115,6 +126,45 @@ public class ResidualTrickTests
         var gradient = p.Tools.Vjp(0, blocks + 1, ones);
         var sumAll = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
         GradientCheck.AssertClose(sumAll.Span, gradient.Span, 1e-10, "Σ_λ g_λ");
+    }
+
+    [Fact]
+    public void Truncation_depth_sees_groups_that_cancel_where_the_norm_share_does_not()
+    {
+        // Linear blocks W⁰ = I, W = (1 + ε) I with ε = −0.9: each residual almost cancels its initial function, so
+        // g_λ = e_λ(ε) g = C(L, λ)(−0.9)^λ g, binomial groups of alternating sign whose sum is only 0.1^L g:
+        // Σ‖g_λ‖/‖Σ g_λ‖ = 1.9^L / 0.1^L.
+        const int depth = 6;
+        double[] eps = Enumerable.Repeat(-0.9, depth).ToArray();
+        var spec = Small("linear", depth: depth, width: 4, input: 4, classes: 3);
+        var network = Network<double>.Build(spec);
+        var theta0 = Initializer.Initialize(network, 2);
+        for (int b = 0; b < depth; b++)
+        {
+            var w = theta0[$"blocks.{b}.linear.weight"];
+            w.Clear();
+            for (int i = 0; i < 4; i++) w[i, i] = 1;
+        }
+        var theta = theta0.Clone();
+        for (int b = 0; b < depth; b++) foreach (ref var v in theta[$"blocks.{b}.linear.weight"].Span) v *= 1 + eps[b];
+        var p = Make(spec, batch: 5, theta: theta);
+        var result = ResidualTrick.Compute(p.Network, theta, theta0, p.Tape);
+        Near(Math.Pow(1.9 / 0.1, depth), result.Truncation.Cancellation, 1e-9, "cancellation");
+        // The norm share follows the binomial C(6, λ)·0.9^λ (peak at λ = 3, tail beyond 5 still 1.1 %)…
+        Assert.Equal(6, result.EffectiveDepth);
+        // …and the truncated gradient needs every order too: the error of stopping at d is |Σ_{λ>d} e_λ| / |Π(1+ε)|.
+        var e = ElementarySymmetric(eps);
+        for (int d = 0; d <= depth; d++)
+            Near(Math.Abs(e.Skip(d + 1).Sum()) / Math.Pow(0.1, depth) + 1e-300, result.Truncation.RelativeError[d] + 1e-300, 1e-8, $"error at d = {d}");
+        // Small residuals (ε = 0.05) neither cancel nor need many orders.
+        var small = theta0.Clone();
+        for (int b = 0; b < depth; b++) foreach (ref var v in small[$"blocks.{b}.linear.weight"].Span) v *= 1.05;
+        var q = Make(spec, batch: 5, theta: small);
+        var mild = ResidualTrick.Compute(q.Network, small, theta0, q.Tape);
+        Near(1.0, mild.Truncation.Cancellation, 1e-12, "no cancellation");
+        // Σ_{λ>1} e_λ / Π(1 + ε) = 0.0299 > τ, Σ_{λ>2} e_λ / Π(1 + ε) = 0.0019 ≤ τ.
+        Assert.Equal(2, mild.Truncation.EffectiveDepth);
+        Near(0.02991998437238405, mild.Truncation.RelativeError[1], 1e-9, "error at d = 1");
     }
 
     [Fact]
