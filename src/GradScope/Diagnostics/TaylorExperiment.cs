@@ -28,7 +28,7 @@ public enum TaylorExpansion
 public sealed record TaylorOptions
 {
     public TaylorSide Side { get; init; } = TaylorSide.NearestInput;
-    /// <summary>Section (project default, SPEC §2.6) or the first-order expansion of the whole network.</summary>
+    /// <summary>Section (SPEC §2.6 as first written, the default) or the first-order expansion of the whole network.</summary>
     public TaylorExpansion Expansion { get; init; } = TaylorExpansion.Section;
     /// <summary>The numbers m of replaced blocks to evaluate; null means 1 … L.</summary>
     public IReadOnlyList<int>? Counts { get; init; }
@@ -102,10 +102,11 @@ public static class TaylorExperiment
 
     /// <summary>Logits of the modified network for every m of <paramref name="counts"/> (m = 0: the unmodified network), in evaluation mode.</summary>
     public static Matrix<T>[] Logits<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> inputs,
-        IReadOnlyList<int> counts, TaylorSide side, bool initialUsesTrainedRunningStatistics = true) where T : unmanaged, IFloatingPointIeee754<T>
+        IReadOnlyList<int> counts, TaylorSide side, bool initialUsesTrainedRunningStatistics = true, TaylorExpansion expansion = TaylorExpansion.Section)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = InitialParameters(theta, theta0, new TaylorOptions { InitialUsesTrainedRunningStatistics = initialUsesTrainedRunningStatistics });
-        return new Evaluator<T>(network, theta, init).Logits(inputs, counts, side);
+        return new Evaluator<T>(network, theta, init).Logits(inputs, counts, side, expansion);
     }
 
     /// <summary>θ⁰ with θ's non-trainable tensors (running statistics) when so configured.</summary>

@@ -121,6 +121,72 @@ public class TaylorTests
         }
     }
 
+    /// <summary>
+    /// Brute force of the whole-network expansion: logits F(t) with each replaced block b swapped for the function
+    /// i_b + t·r_b (i_b = block with θ⁰, r_b = block with θ minus i_b), the other blocks with θ, all in Eval mode.
+    /// </summary>
+    private static Matrix<double> ScaledResidualLogits(Network<double> network, ParameterSet<double> theta, ParameterSet<double> init,
+        Matrix<double> x, int replaced, double t)
+    {
+        var h = x;
+        for (int b = 0; b < network.BlockCount; b++)
+        {
+            var block = network.Blocks[b];
+            var full = new Matrix<double>(0, 0);
+            block.Forward(theta, h, full, block.CreateCache(), ForwardMode.Eval);
+            if (b < replaced)
+            {
+                var initial = new Matrix<double>(0, 0);
+                block.Forward(init, h, initial, block.CreateCache(), ForwardMode.Eval);
+                for (int i = 0; i < full.Span.Length; i++) full.Span[i] = initial.Span[i] + t * (full.Span[i] - initial.Span[i]);
+            }
+            h = full;
+        }
+        var logits = new Matrix<double>(0, 0);
+        network.Output.Forward(theta, h, logits, network.Output.CreateCache(), ForwardMode.Eval);
+        return logits;
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-tanh")]
+    [InlineData("resnet-layer-tanh")]
+    [InlineData("resnet-batch-selu")]
+    public void Network_expansion_is_the_first_order_taylor_polynomial_of_the_logits_in_the_residual_functions(string name)
+    {
+        var (network, theta, theta0, x) = Setup(name);
+        // The initial functions use θ's running statistics (the experiment's default).
+        var init = theta0.Clone();
+        for (int i = 0; i < init.Count; i++) if (!init.Layout.Entries[i].Trainable) theta[i].Span.CopyTo(init[i].Span);
+        var counts = Enumerable.Range(0, network.BlockCount + 1).ToList();
+        var logits = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestInput, expansion: TaylorExpansion.Network);
+        const double h = 1e-4;
+        for (int m = 1; m <= network.BlockCount; m++)
+        {
+            var f0 = ScaledResidualLogits(network, theta, init, x, m, 0);
+            var fp = ScaledResidualLogits(network, theta, init, x, m, h);
+            var fm = ScaledResidualLogits(network, theta, init, x, m, -h);
+            var expected = f0.Clone();
+            for (int i = 0; i < expected.Span.Length; i++) expected.Span[i] += (fp.Span[i] - fm.Span[i]) / (2 * h);
+            AssertSame(expected, logits[m], 1e-6, $"{name} m = {m}");
+        }
+        // m = 1 now differs from m = 0 (the rest of the network is linearised in the first block's residual) …
+        Assert.True(Enumerable.Range(0, logits[0].Span.Length).Max(i => Math.Abs(logits[1].Span[i] - logits[0].Span[i])) > 1e-6);
+        // … and m = L is the section expansion (only the linear output layer lies above).
+        var section = TaylorExperiment.Logits(network, theta, theta0, x, [network.BlockCount], TaylorSide.NearestInput)[0];
+        AssertSame(section, logits[^1], 1e-12, $"{name} m = L");
+    }
+
+    [Fact]
+    public void Network_and_section_expansions_coincide_from_the_output_side()
+    {
+        var (network, theta, theta0, x) = Setup("batch-relu");
+        var counts = Enumerable.Range(0, network.BlockCount + 1).ToList();
+        var section = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestOutput);
+        var whole = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestOutput, expansion: TaylorExpansion.Network);
+        for (int m = 0; m < counts.Count; m++) AssertSame(section[m], whole[m], 1e-12, $"m = {m}");
+    }
+
     [Fact]
     public void Run_reports_errors_for_every_m_and_the_baseline()
     {
