@@ -14,7 +14,7 @@ public sealed record DiagnosticsOptions
 {
     public JacobianOptions Jacobian { get; init; } = new();
     public VerdictOptions Verdict { get; init; } = new();
-    /// <summary>Method of the GSC(k, 0) profile (Auto: exact unless batch-coupled with a large batch).</summary>
+    /// <summary>Method of the GSC(k, 0) profile (Auto: exact for every network; Hutchinson only when asked).</summary>
     public JacobianMode ProfileMode { get; init; } = JacobianMode.Auto;
     /// <summary>Compute the full matrix GSC(k, l).</summary>
     public bool Matrix { get; init; }
@@ -82,9 +82,11 @@ public static class DiagnosticsRunner
         }
 
         ResidualTrickResult? trick = null;
+        IReadOnlyList<BlockChangeEntry>? change = null;
         if (options.ResidualTrick && theta0 is not null)
         {
             trick = ResidualTrick.Compute(network, theta, theta0, tape, options.ResidualTrickOptions);
+            change = BlockChange.Compute(network, theta, theta0, tape);
             Lap("effective_depth");
         }
 
@@ -154,6 +156,9 @@ public static class DiagnosticsRunner
             Tau = trick?.Tau,
             LambdaProfile = trick?.Profile.Weights,
             LambdaProfilePerBlock = trick is { PerBlock.Count: > 0 } ? trick.PerBlock : null,
+            TruncationEffectiveDepth = trick?.Truncation.EffectiveDepth,
+            LambdaCancellation = trick?.Truncation.Cancellation,
+            BlockChange = change,
             TimingsMs = timings,
         };
     }

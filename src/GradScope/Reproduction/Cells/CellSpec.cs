@@ -78,7 +78,10 @@ public sealed record TrainCellSpec : CellSpec
         get
         {
             int blocks = Training.Architecture.BlockCount;
-            return TaylorReplaced is null ? [.. Enumerable.Range(0, blocks + 1)] : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
+            // m = L (every block replaced) is always evaluated: a preset list written for 50-block MLPs would otherwise stop
+            // a 26-block ResNet at m = 20 (issue 10).
+            return TaylorReplaced is null ? [.. Enumerable.Range(0, blocks + 1)]
+                : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Append(blocks).Distinct().Order()];
         }
     }
 
