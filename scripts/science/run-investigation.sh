@@ -21,10 +21,10 @@ case "$1" in
     done ;;
   depth)
     for seed in 1 2; do
-      for arch in relu tanh batch-relu layer-tanh selu relu-ll resnet-relu resnet-batch-relu resnet-tanh; do
-        for lr in 0.0001 0.001; do run $arch 50 adam $lr $epochs $subset $seed; done
+      for arch in relu batch-relu resnet-relu tanh layer-tanh selu relu-ll resnet-batch-relu resnet-tanh; do
+        run $arch 50 adam 0.001 $epochs $subset $seed
       done
+      run batch-relu 50 adam 0.0001 $epochs $subset $seed
       run batch-relu 50 sgd 0.1 $epochs $subset $seed
-      run relu 50 sgd 0.01 $epochs $subset $seed
     done ;;
 esac

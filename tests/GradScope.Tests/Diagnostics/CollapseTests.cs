@@ -1,3 +1,4 @@
+using GradScope.Networks;
 using GradScope.Diagnostics;
 using GradScope.Layers;
 using GradScope.Tensors;
@@ -60,7 +61,8 @@ public class CollapseTests
     [Fact]
     public void Network_collapse_lists_every_nonlinearity_with_positions()
     {
-        var spec = Small("resnet-batch-relu", depth: 5, width: 6, input: 5, classes: 3); // input map + 2 units of 2
+        // Input map + 2 post-activation units of 2 (batch norm right before every relu).
+        var spec = Small("resnet-batch-relu", depth: 5, width: 6, input: 5, classes: 3) with { BranchLayout = BranchLayout.PostActivation };
         var p = Make(spec, batch: 8);
         var entries = CollapseMetrics.ForNetwork(p.Network, p.Theta, p.Tape);
         Assert.Equal(5, entries.Count);

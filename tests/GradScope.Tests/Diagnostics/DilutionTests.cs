@@ -22,7 +22,11 @@ public class DilutionTests
     [InlineData(0.3)]
     public void Growth_reduction_is_close_to_k_squared_plus_one(double weight)
     {
-        var spec = Small("resnet-tanh", depth: 3, width: 64, input: 50, classes: 5) with { ResidualWeight = weight };
+        // Post-activation: the branch ends in tanh, whose scaled chaotic regime gives the large branch GSC needed here.
+        var spec = Small("resnet-tanh", depth: 3, width: 64, input: 50, classes: 5) with
+        {
+            ResidualWeight = weight, BranchLayout = BranchLayout.PostActivation,
+        };
         var p = Make(spec, batch: 32, seed: 3, edit: t =>
         {
             foreach (var e in t.Layout.Entries.Where(e => e.Name.StartsWith("blocks.1.branch", StringComparison.Ordinal) && e.Name.EndsWith(".weight", StringComparison.Ordinal)))
