@@ -27,7 +27,12 @@ internal static class NetworkBuilder
         }
         else
         {
-            blocks.Add(new PlainBlock<T>("blocks.0", Stage<T>("blocks.0", spec.InputDim, spec, layout)));
+            // Pre-activation units get a linear → [norm] input map without a nonlinearity, as in He et al. (2016), whose
+            // first convolution feeds the units directly: a relu there would hand the units a non-negative stream, on
+            // which the first units' relus act as the identity (sign diversity 0).
+            var inputMap = Stage<T>("blocks.0", spec.InputDim, spec, layout);
+            if (spec.BranchLayout == BranchLayout.PreActivation) inputMap.RemoveAt(inputMap.Count - 1);
+            blocks.Add(new PlainBlock<T>("blocks.0", inputMap));
             int remaining = spec.Depth - 1;
             for (int u = 1; remaining > 0; u++)
             {
