@@ -11,7 +11,8 @@ epochs=3; subset=10000
 case "$1" in
   layout)
     for seed in 1 2; do
-      for layout in post pre; do
+      for layout in pre post; do
+        [ "$layout" = post ] && [ "$seed" = 1 ] && [ -n "${SKIP_DONE:-}" ] && continue
         for wr in 0.2 0.1; do
           run resnet-relu 50 sgd 0.1 $epochs $subset $seed $layout $wr
           run resnet-relu 50 adam 0.001 $epochs $subset $seed $layout $wr
@@ -20,8 +21,16 @@ case "$1" in
       done
     done ;;
   depth)
+    # Adam 1e-4: the rate at which every 50-layer MLP trains in 3 epochs (at 1e-3 tanh, layer-tanh and batch-relu stay
+    # at 80-88 % training error); batch-relu under SGD 0.1 is the grid-edge blow-up of the quick preset.
     for seed in 1 2; do
-      for arch in relu batch-relu resnet-relu tanh layer-tanh selu relu-ll resnet-batch-relu resnet-tanh; do
+      for arch in relu tanh batch-relu layer-tanh selu relu-ll resnet-relu resnet-batch-relu resnet-tanh; do
+        [ -n "${SKIP_DONE:-}" ] && [ "$seed" = 1 ] && [ "$arch" = relu ] && continue
+        run $arch 50 adam 0.0001 $epochs $subset $seed
+      done
+      run batch-relu 50 sgd 0.1 $epochs $subset $seed
+    done ;;
+esac
         run $arch 50 adam 0.001 $epochs $subset $seed
       done
       run batch-relu 50 adam 0.0001 $epochs $subset $seed
