@@ -17,7 +17,7 @@ internal enum GemmTier
 /// <summary>
 /// Chooses the GEMM tier once, at start-up, from what the JIT reports. Setting the environment variables
 /// <c>DOTNET_EnableAVX512F=0</c> (and <c>DOTNET_EnableAVX2=0</c>) before the process starts forces the lower
-/// tiers. Tests can also force a tier for the current thread with <see cref="ForceTier"/>; forcing a tier the
+/// tiers. Tests can also force a tier for the current thread with <see cref="KernelSettings.GemmTier"/>; forcing a tier the
 /// hardware lacks is allowed and still correct (the JIT emulates the vector operations, slowly).
 /// </summary>
 internal static class GemmTiers
@@ -30,16 +30,8 @@ internal static class GemmTiers
         HasAvx2 ? GemmTier.Avx2 :
         GemmTier.Scalar;
 
-    [ThreadStatic] private static GemmTier? t_forced;
-
-    /// <summary>Overrides the tier for GEMMs started on this thread (null = <see cref="Detected"/>). For tests.</summary>
-    public static GemmTier? ForceTier
-    {
-        get => t_forced;
-        set => t_forced = value;
-    }
-
-    public static GemmTier Active => t_forced ?? Detected;
+    /// <summary>The tier of GEMMs started on this thread: <see cref="KernelSettings.GemmTier"/> or <see cref="Detected"/>.</summary>
+    public static GemmTier Active => KernelSettings.Current.GemmTier ?? Detected;
 
     /// <summary>Human-readable summary, e.g. for a run's provenance record.</summary>
     public static string Describe() =>

@@ -5,7 +5,7 @@ using GradScope.Training;
 
 namespace GradScope.Tests.Layers;
 
-/// <summary>A few float training steps with the SIMD element-wise paths and with <see cref="ElementWise.ForceScalar"/>
+/// <summary>A few float training steps with the SIMD element-wise paths and with <see cref="KernelSettings.ForceScalar"/>
 /// must end at the same parameters up to float rounding.</summary>
 public class FastPathTrainingTests
 {
@@ -27,8 +27,7 @@ public class FastPathTrainingTests
         var spec = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 100, InputDim = 784, Classes = 10, UnitSize = 2 };
         ParameterSet<float> Train(bool scalar)
         {
-            ElementWise.ForceScalar = scalar;
-            try
+            using (KernelSettings.Use(new KernelSettings(ForceScalar: scalar)))
             {
                 var net = Network<float>.Build(spec);
                 var theta = Initializer.Initialize(net, 3);
@@ -48,7 +47,6 @@ public class FastPathTrainingTests
                 }
                 return theta;
             }
-            finally { ElementWise.ForceScalar = false; }
         }
         var reference = Train(scalar: true);
         var fast = Train(scalar: false);

@@ -37,8 +37,7 @@ public class RowParallelTrainingTests
 
         (ParameterSet<float> Theta, ParameterSet<float> FirstGrads, float[] Logits, double Loss) Train(bool rowParallel)
         {
-            Network<float>.DisableRowParallel = !rowParallel;
-            try
+            using (KernelSettings.Use(new KernelSettings(DisableRowParallel: !rowParallel)))
             {
                 var theta = Initializer.Initialize(net, 3);
                 var tape = net.CreateTape();
@@ -58,7 +57,6 @@ public class RowParallelTrainingTests
                 }
                 return (theta, first!, logits!, loss);
             }
-            finally { Network<float>.DisableRowParallel = false; }
         }
 
         var reference = Train(rowParallel: false);
@@ -73,15 +71,18 @@ public class RowParallelTrainingTests
             float scale = 0;
             foreach (var v in ge) scale = Math.Max(scale, Math.Abs(v));
             for (int j = 0; j < ge.Length; j++)
-                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f), $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
+                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f),
+                    $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
             // A linear bias feeding batch norm has zero gradient in exact arithmetic: Adam scales its round-off noise
             // to full-size steps, so those parameters (and the running means that follow them) drift apart by design;
             // their gradients were compared above.
-            if (spec.Norm == NormKind.Batch && name.StartsWith("blocks.") && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean")))
+            bool biasBeforeBatchNorm = name.EndsWith(".linear.bias") || name.EndsWith(".running_mean");
+            if (spec.Norm == NormKind.Batch && name.StartsWith("blocks.") && biasBeforeBatchNorm)
                 continue;
             var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
             for (int j = 0; j < e.Length; j++)
-                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])), $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
+                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])),
+                    $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
         }
     }
 
