@@ -68,10 +68,11 @@ internal static class ElementWise
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return VectorTier.Scalar;
         var settings = KernelSettings.Current;
         if (settings.ForceScalar) return VectorTier.Scalar;
-        return settings.VectorTier ?? Detected;
+        return settings.VectorTier ?? TierSelection.Vector;
     }
 
     /// <summary>d[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
     {
@@ -90,6 +91,7 @@ internal static class ElementWise
     }
 
     /// <summary>d[i] = op(x[i], y[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -109,6 +111,7 @@ internal static class ElementWise
     }
 
     /// <summary>d[i] = op(x[i], y[i], z[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOperator<T>
     {
