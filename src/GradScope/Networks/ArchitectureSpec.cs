@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using GradScope.Layers;
 
@@ -23,10 +24,26 @@ public sealed record ArchitectureSpec
 {
     public const string Grammar = "[resnet-][batch-|layer-](relu|tanh|selu|linear)[-gauss|-orth|-ll]";
 
-    public bool Residual { get; init; }
-    public NormKind Norm { get; init; }
+    /// <summary>Residual units after a plain input map (prefix <c>resnet-</c>). Stored as <c>residual</c> (docs/checkpoint-format.md).</summary>
+    [JsonPropertyName("residual")]
+    public bool IsResidual { get; init; }
+    /// <summary>Normalisation after every linear layer (prefix <c>batch-</c> or <c>layer-</c>). Stored as <c>norm</c>.</summary>
+    [JsonPropertyName("norm")]
+    public NormKind Normalization { get; init; }
     public ActivationKind Activation { get; init; } = ActivationKind.Relu;
     public InitKind Init { get; init; }
+
+    /// <summary>Batch or layer normalisation.</summary>
+    [JsonIgnore]
+    public bool IsNormalized => Normalization != NormKind.None;
+
+    /// <summary>Looks-linear initialisation (suffix <c>-ll</c>).</summary>
+    [JsonIgnore]
+    public bool IsLooksLinear => Init == InitKind.LooksLinear;
+
+    /// <summary>The same network without residual units (what <c>resnet-X</c> is compared with: <c>X</c>).</summary>
+    [JsonIgnore]
+    public ArchitectureSpec PlainCounterpart => this with { IsResidual = false, ResidualWeight = null };
     /// <summary>Number of linear layers, the output layer excluded.</summary>
     public int Depth { get; init; } = 50;
     public int Width { get; init; } = 100;
@@ -39,16 +56,16 @@ public sealed record ArchitectureSpec
 
     /// <summary>The canonical name, e.g. <c>resnet-batch-relu-orth</c> (the default init suffix is omitted).</summary>
     public string Name =>
-        (Residual ? "resnet-" : "") +
-        Norm switch { NormKind.Batch => "batch-", NormKind.Layer => "layer-", _ => "" } +
+        (IsResidual ? "resnet-" : "") +
+        Normalization switch { NormKind.Batch => "batch-", NormKind.Layer => "layer-", _ => "" } +
         Activation.ToString().ToLowerInvariant() +
         Init switch { InitKind.Orthogonal => "-orth", InitKind.LooksLinear => "-ll", _ => "" };
 
     /// <summary>Number of residual units U: the linear layers after the input map, in groups of m (the last may be shorter).</summary>
-    public int ResidualUnits => Residual ? (Depth - 1 + UnitSize - 1) / UnitSize : 0;
+    public int ResidualUnits => IsResidual ? (Depth - 1 + UnitSize - 1) / UnitSize : 0;
 
     /// <summary>Number of blocks L (positions 1..L).</summary>
-    public int BlockCount => Residual ? 1 + ResidualUnits : Depth;
+    public int BlockCount => IsResidual ? 1 + ResidualUnits : Depth;
 
     public double EffectiveResidualWeight => ResidualWeight ?? (ResidualUnits > 0 ? 1.0 / Math.Sqrt(ResidualUnits) : 1.0);
 
@@ -65,8 +82,8 @@ public sealed record ArchitectureSpec
                 $"Unknown architecture '{name}'. Valid names follow {Grammar}, e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
         var spec = new ArchitectureSpec
         {
-            Residual = match.Groups["res"].Success,
-            Norm = match.Groups["norm"].Value switch { "batch-" => NormKind.Batch, "layer-" => NormKind.Layer, _ => NormKind.None },
+            IsResidual = match.Groups["res"].Success,
+            Normalization = match.Groups["norm"].Value switch { "batch-" => NormKind.Batch, "layer-" => NormKind.Layer, _ => NormKind.None },
             Activation = Enum.Parse<ActivationKind>(match.Groups["act"].Value, ignoreCase: true),
             Init = match.Groups["init"].Value switch { "-orth" => InitKind.Orthogonal, "-ll" => InitKind.LooksLinear, _ => InitKind.Gauss },
         };
@@ -79,7 +96,7 @@ public sealed record ArchitectureSpec
     public ArchitectureSpec Validate()
     {
         if (Depth < 1) throw new ArgumentException($"Depth must be at least 1 linear layer (got {Depth}).");
-        if (Residual && Depth < 2) throw new ArgumentException($"A ResNet needs depth ≥ 2: an input map plus at least one residual layer (got {Depth}).");
+        if (IsResidual && Depth < 2) throw new ArgumentException($"A ResNet needs depth ≥ 2: an input map plus at least one residual layer (got {Depth}).");
         if (Width < 1) throw new ArgumentException($"Width must be positive (got {Width}).");
         if (InputDim < 1) throw new ArgumentException($"Input dimension must be positive (got {InputDim}).");
         if (Classes < 2) throw new ArgumentException($"At least 2 classes are needed (got {Classes}).");
@@ -95,5 +112,5 @@ public sealed record ArchitectureSpec
 
     public override string ToString() =>
         $"{Name} (depth {Depth}, width {Width}, input {InputDim}, classes {Classes}" +
-        (Residual ? $", {ResidualUnits} units of m={UnitSize}, w_r={EffectiveResidualWeight:0.####}" : "") + ")";
+        (IsResidual ? $", {ResidualUnits} units of m={UnitSize}, w_r={EffectiveResidualWeight:0.####}" : "") + ")";
 }

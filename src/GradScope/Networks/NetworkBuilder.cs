@@ -17,7 +17,7 @@ internal static class NetworkBuilder
         var layout = new ParameterLayout();
         var blocks = new List<Block<T>>();
 
-        if (!spec.Residual)
+        if (!spec.IsResidual)
         {
             for (int b = 0; b < spec.Depth; b++)
             {
@@ -48,8 +48,8 @@ internal static class NetworkBuilder
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var layers = new List<Layer<T>> { new Linear<T>($"{prefix}.linear", inDim, spec.Width, layout) };
-        if (spec.Norm == NormKind.Batch) layers.Add(new BatchNorm<T>($"{prefix}.norm", spec.Width, layout));
-        if (spec.Norm == NormKind.Layer) layers.Add(new LayerNorm<T>($"{prefix}.norm", spec.Width, layout));
+        if (spec.Normalization == NormKind.Batch) layers.Add(new BatchNorm<T>($"{prefix}.norm", spec.Width, layout));
+        if (spec.Normalization == NormKind.Layer) layers.Add(new LayerNorm<T>($"{prefix}.norm", spec.Width, layout));
         layers.Add(ActivationFactory.Create<T>(spec.Activation, $"{prefix}.act", spec.Width));
         return layers;
     }

@@ -77,7 +77,7 @@ public class RowParallelTrainingTests
             // A linear bias feeding batch norm has zero gradient in exact arithmetic: Adam scales its round-off noise
             // to full-size steps, so those parameters (and the running means that follow them) drift apart by design;
             // their gradients were compared above.
-            if (spec.Norm == NormKind.Batch && name.StartsWith("blocks.") && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean")))
+            if (spec.Normalization == NormKind.Batch && name.StartsWith("blocks.") && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean")))
                 continue;
             var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
             for (int j = 0; j < e.Length; j++)

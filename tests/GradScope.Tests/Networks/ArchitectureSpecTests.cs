@@ -15,8 +15,31 @@ public class ArchitectureSpecTests
     public void Parses_zoo_names(string name, bool residual, NormKind norm, ActivationKind act, InitKind init)
     {
         var spec = ArchitectureSpec.Parse(name);
-        Assert.Equal((residual, norm, act, init), (spec.Residual, spec.Norm, spec.Activation, spec.Init));
+        Assert.Equal((residual, norm, act, init), (spec.IsResidual, spec.Normalization, spec.Activation, spec.Init));
         Assert.Equal(name.Replace("-gauss", ""), spec.Name);
+    }
+
+    [Fact]
+    public void Family_properties_name_what_studies_compare()
+    {
+        var resnet = ArchitectureSpec.Parse("resnet-batch-relu") with { ResidualWeight = 0.3 };
+        Assert.True(resnet.IsNormalized);
+        Assert.False(resnet.IsLooksLinear);
+        Assert.Equal("batch-relu", resnet.PlainCounterpart.Name);
+        Assert.Null(resnet.PlainCounterpart.ResidualWeight);
+        Assert.True(ArchitectureSpec.Parse("relu-ll").IsLooksLinear);
+        Assert.False(ArchitectureSpec.Parse("selu").IsNormalized);
+    }
+
+    [Fact]
+    public void Json_keeps_the_checkpoint_field_names()
+    {
+        string json = System.Text.Json.JsonSerializer.Serialize(ArchitectureSpec.Parse("resnet-layer-tanh"), JsonDefaults.Options);
+        Assert.Contains("\"residual\": true", json);
+        Assert.Contains("\"norm\": \"layer\"", json);
+        Assert.DoesNotContain("is_normalized", json);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ArchitectureSpec>(json, JsonDefaults.Options)!;
+        Assert.Equal(ArchitectureSpec.Parse("resnet-layer-tanh"), back);
     }
 
     [Theory]
