@@ -19,7 +19,7 @@ internal static class NetworkBuilder
 
         if (!spec.IsResidual)
         {
-            for (int b = 0; b < spec.Depth; b++)
+            for (int b = 0; b < spec.LinearLayers; b++)
             {
                 int inDim = b == 0 ? spec.InputDim : spec.Width;
                 blocks.Add(new PlainBlock<T>($"blocks.{b}", Stage<T>($"blocks.{b}", inDim, spec, layout)));
@@ -28,7 +28,7 @@ internal static class NetworkBuilder
         else
         {
             blocks.Add(new PlainBlock<T>("blocks.0", Stage<T>("blocks.0", spec.InputDim, spec, layout)));
-            int remaining = spec.Depth - 1;
+            int remaining = spec.LinearLayers - 1;
             for (int u = 1; remaining > 0; u++)
             {
                 int layers = Math.Min(spec.UnitSize, remaining);

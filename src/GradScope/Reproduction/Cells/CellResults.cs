@@ -9,7 +9,6 @@ public sealed record InitCellResult
     public required string Id { get; init; }
     /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
     public required ArchitectureSpec Architecture { get; init; }
-    public int Depth { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public required string Input { get; init; }
@@ -39,7 +38,6 @@ public sealed record TrainCellResult
     public string? Message { get; init; }
     /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
     public required ArchitectureSpec Architecture { get; init; }
-    public int Depth { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public int Blocks { get; init; }
