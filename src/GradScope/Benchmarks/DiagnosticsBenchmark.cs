@@ -42,16 +42,21 @@ public static class DiagnosticsBenchmark
     {
         architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
         // Warm-up: JIT every path on a small network first.
-        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null);
+        var warmUp = new NetworkSizes { LinearLayers = 4, Width = 8 };
+        foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null);
         var timings = new List<Timing>();
+<<<<<<< HEAD:src/GradScope/Benchmarks/DiagnosticsBenchmark.cs
         foreach (var name in architectures)
             Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
+=======
+        foreach (var name in architectures) Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
+>>>>>>> structure-arch:src/GradScope/Diagnostics/DiagnosticsBenchmark.cs
         return timings;
     }
 
-    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
     {
-        var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, sizes);
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 1);
         var theta = theta0.Clone();
