@@ -14,19 +14,21 @@ using GradScope.Training;
 // Usage: dotnet run -c Release -- arch depth optimizer lr epochs subset seed [pre|post] [w_r]
 var a = args;
 var culture = CultureInfo.InvariantCulture;
-var spec = ArchitectureSpec.Parse(a[0]) with
+var (splits, _) = Standardizer.FitTransform(DatasetLocator.Load("fashion-mnist"));
+var sizes = new NetworkSizes
 {
-    Depth = int.Parse(a[1], culture),
-    BranchLayout = a.Length > 7 && a[7] == "post" ? BranchLayout.PostActivation : BranchLayout.PreActivation,
+    LinearLayers = int.Parse(a[1], culture),
     ResidualWeight = a.Length > 8 ? double.Parse(a[8], culture) : null,
+};
+var spec = ArchitectureSpec.Create(a[0], new DataShape(splits.Train.Features, splits.Train.Classes), sizes) with
+{
+    BranchLayout = a.Length > 7 && a[7] == "post" ? BranchLayout.PostActivation : BranchLayout.PreActivation,
 };
 var optimizer = Enum.Parse<OptimizerKind>(a[2], ignoreCase: true);
 double lr = double.Parse(a[3], culture);
 int epochs = int.Parse(a[4], culture), subset = int.Parse(a[5], culture);
 ulong seed = ulong.Parse(a[6], culture);
 
-var (splits, _) = Standardizer.FitTransform(DatasetLocator.Load("fashion-mnist"));
-spec = spec with { InputDim = splits.Train.Features, Classes = splits.Train.Classes };
 var config = new TrainingConfig
 {
     Architecture = spec, Optimizer = optimizer, LearningRate = lr, Epochs = epochs, Seed = seed,
@@ -61,8 +63,8 @@ foreach (var side in new[] { TaylorSide.NearestInput, TaylorSide.NearestOutput }
 
 var record = new
 {
-    arch = spec.Name, layout = spec.Residual ? spec.BranchLayout.ToString() : null, w_r = spec.Residual ? spec.EffectiveResidualWeight : (double?)null,
-    depth = spec.Depth, blocks = net.BlockCount, optimizer = optimizer.ToString(), lr, epochs, subset, seed,
+    arch = spec.Name, layout = spec.IsResidual ? spec.BranchLayout.ToString() : null, w_r = spec.IsResidual ? spec.EffectiveResidualWeight : (double?)null,
+    depth = spec.LinearLayers, blocks = net.BlockCount, optimizer = optimizer.ToString(), lr, epochs, subset, seed,
     status = trained.State.Status, train_seconds = Math.Round(trainSeconds, 1),
     train_error = last?.TrainError, test_error = last?.TestError, train_loss = last?.TrainLoss,
     gsc_rate = profile.Fit.Rate, gsc_r2 = profile.Fit.R2, gsc_verdict = profile.Fit.Verdict,
