@@ -23,8 +23,8 @@ case "$1" in
   depth)
     # Adam 1e-4: the rate at which every 50-layer MLP trains in 3 epochs (at 1e-3 tanh, layer-tanh and batch-relu stay
     # at 80-88 % training error); batch-relu under SGD 0.1 is the grid-edge blow-up of the quick preset.
-    for seed in 1 2; do
-      for arch in relu tanh batch-relu layer-tanh selu relu-ll resnet-relu resnet-batch-relu resnet-tanh; do
+    for seed in ${SEEDS:-1 2}; do
+      for arch in ${ARCHS:-relu tanh batch-relu layer-tanh selu relu-ll resnet-relu resnet-batch-relu resnet-tanh}; do
         [ -n "${SKIP_DONE:-}" ] && [ "$seed" = 1 ] && [ "$arch" = relu ] && continue
         run $arch 50 adam 0.0001 $epochs $subset $seed
       done

@@ -40,11 +40,15 @@ public class ReportTests
         Assert.Equal(1.0, m[2][2].GetDouble());
         Assert.Equal(JsonValueKind.Null, m[1][2].ValueKind);
         Assert.Equal(gsc.GetProperty("profile")[1].GetDouble(), m[2][0].GetDouble(), 12);
-        Assert.Equal(5, root.GetProperty("collapse").GetArrayLength());
+        Assert.Equal(4, root.GetProperty("collapse").GetArrayLength()); // pre-activation: the input map has no relu
         Assert.True(root.GetProperty("collapse")[0].TryGetProperty("pseudo_linearity_mean", out _));
         Assert.Equal(2, root.GetProperty("dilution").GetArrayLength());
         Assert.Equal(JsonValueKind.Number, root.GetProperty("effective_depth").ValueKind);
         Assert.Equal(4, root.GetProperty("lambda_profile").GetArrayLength());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("truncation_effective_depth").ValueKind);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("lambda_cancellation").ValueKind);
+        Assert.Equal(3, root.GetProperty("block_change").GetArrayLength());
+        Assert.True(root.GetProperty("block_change")[0].TryGetProperty("residual_jacobian_ratio", out _));
         Assert.True(root.GetProperty("timings_ms").TryGetProperty("gsc_profile", out _));
         var back = DiagnosticsReport.FromJson(report.ToJson());
         Assert.Equal(report.Gsc.Profile, back.Gsc.Profile);
