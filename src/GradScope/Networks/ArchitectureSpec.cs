@@ -23,7 +23,7 @@ public enum InitKind
 /// studies read the family from the typed properties, never from the name. The JSON form is documented in
 /// docs/checkpoint-format.md (field names there are the file format's, kept stable).
 /// </summary>
-public sealed record ArchitectureSpec
+public sealed record ArchitectureSpec : IJsonOnDeserializing
 {
     public const string Grammar = "[resnet-][batch-|layer-](relu|tanh|selu|linear)[-gauss|-orth|-ll]";
 
@@ -49,8 +49,16 @@ public sealed record ArchitectureSpec
     public required int UnitSize { get; init; }
     /// <summary>w_r, the branch weight; null means 1/√U for U residual units.</summary>
     public double? ResidualWeight { get; init; }
+    private BranchLayout _branchLayout = DefaultBranchLayout;
+
     /// <summary>Layer order inside a residual branch (ignored by non-residual networks).</summary>
-    public BranchLayout BranchLayout { get; init; } = DefaultBranchLayout;
+    public BranchLayout BranchLayout { get => _branchLayout; init => _branchLayout = value; }
+
+    /// <summary>
+    /// JSON written before the layout existed (checkpoints, run and cell files) has no <c>branch_layout</c>; all of it used
+    /// the post-activation layout, so that is what a missing field means — not the current default.
+    /// </summary>
+    void IJsonOnDeserializing.OnDeserializing() => _branchLayout = BranchLayout.PostActivation;
 
     /// <summary>The branch layout chosen from the evidence in docs/faithfulness.md (SPEC §7).</summary>
     public const BranchLayout DefaultBranchLayout = BranchLayout.PreActivation;
