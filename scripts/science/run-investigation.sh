@@ -30,10 +30,16 @@ case "$1" in
       done
       run batch-relu 50 sgd 0.1 $epochs $subset $seed
     done ;;
+  long)
+    # Does effective depth grow with training? 10 epochs instead of 3, seed 1.
+    for arch in resnet-relu relu tanh; do run $arch 50 adam 0.0001 10 $subset 1; done ;;
 esac
         run $arch 50 adam 0.001 $epochs $subset $seed
       done
       run batch-relu 50 adam 0.0001 $epochs $subset $seed
       run batch-relu 50 sgd 0.1 $epochs $subset $seed
     done ;;
+  long)
+    # Does effective depth grow with training? 10 epochs instead of 3, seed 1.
+    for arch in resnet-relu relu tanh; do run $arch 50 adam 0.0001 10 $subset 1; done ;;
 esac
