@@ -55,7 +55,8 @@ var change = BlockChange.Compute(net, theta, theta0, tape);
 var taylorData = trainer.TrainingSet.Take(1000);
 var counts = Enumerable.Range(0, net.BlockCount + 1).ToList();
 TaylorResult Taylor(TaylorSide side, TaylorExpansion expansion) => TaylorExperiment.Run(trained.Network, trained.Parameters,
-    trained.InitialParameters, taylorData.Inputs, taylorData.Labels, new TaylorOptions { Side = side, Counts = counts, Expansion = expansion });
+    trained.InitialParameters, taylorData.Inputs, taylorData.Labels,
+    new TaylorOptions { Side = side, Counts = counts, Expansion = expansion });
 var taylor = new Dictionary<string, double[]>();
 foreach (var side in new[] { TaylorSide.NearestInput, TaylorSide.NearestOutput })
     foreach (var expansion in new[] { TaylorExpansion.Section, TaylorExpansion.Network })
@@ -63,7 +64,8 @@ foreach (var side in new[] { TaylorSide.NearestInput, TaylorSide.NearestOutput }
 
 var record = new
 {
-    arch = spec.Name, layout = spec.IsResidual ? spec.BranchLayout.ToString() : null, w_r = spec.IsResidual ? spec.EffectiveResidualWeight : (double?)null,
+    arch = spec.Name, layout = spec.IsResidual ? spec.BranchLayout.ToString() : null,
+    w_r = spec.IsResidual ? spec.EffectiveResidualWeight : (double?)null,
     depth = spec.LinearLayers, blocks = net.BlockCount, optimizer = optimizer.ToString(), lr, epochs, subset, seed,
     status = trained.State.Status, train_seconds = Math.Round(trainSeconds, 1),
     train_error = last?.TrainError, test_error = last?.TestError, train_loss = last?.TrainLoss,

@@ -31,8 +31,9 @@ public sealed record BlockChangeOptions
 public static class BlockChange
 {
     /// <summary>Every block, input side first, at the forward recorded in <paramref name="tape"/> (θ, usually Analyze mode).</summary>
-    public static IReadOnlyList<BlockChangeEntry> Compute<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Tape<T> tape,
-        BlockChangeOptions? options = null, ForwardMode mode = ForwardMode.Analyze) where T : unmanaged, IFloatingPointIeee754<T>
+    public static IReadOnlyList<BlockChangeEntry> Compute<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0,
+        Tape<T> tape, BlockChangeOptions? options = null, ForwardMode mode = ForwardMode.Analyze)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         options ??= new BlockChangeOptions();
         var rng = Rng.ForStream(options.Seed, 1);

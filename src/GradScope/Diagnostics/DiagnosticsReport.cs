@@ -34,7 +34,9 @@ public sealed record DiagnosticsReport
     /// <summary>C_λ at the network input, λ = 0 … L, normalised to sum 1.</summary>
     public IReadOnlyList<double>? LambdaProfile { get; init; }
     public IReadOnlyList<LambdaProfile>? LambdaProfilePerBlock { get; init; }
-    /// <summary>Smallest d with ‖Σ_{λ&gt;d} g_λ‖ ≤ τ‖Σ_λ g_λ‖ (<see cref="GradientTruncation"/>), beside SPEC's <see cref="EffectiveDepth"/>.</summary>
+    /// <summary>
+    /// Smallest d with ‖Σ_{λ&gt;d} g_λ‖ ≤ τ‖Σ_λ g_λ‖ (<see cref="GradientTruncation"/>), beside SPEC's <see cref="EffectiveDepth"/>.
+    /// </summary>
     public int? TruncationEffectiveDepth { get; init; }
     /// <summary>Σ_λ ‖g_λ‖ / ‖Σ_λ g_λ‖: how much the λ-groups cancel (1 when they do not).</summary>
     public double? LambdaCancellation { get; init; }
@@ -152,12 +154,14 @@ public static class DiagnosticsText
             var top = lambda.Select((w, l) => (w, l)).Where(t => t.w >= 0.01).Select(t => $"λ={t.l}:{F(t.w)}");
             sb.AppendLine($"effective depth: {depth} (τ = {F(report.Tau ?? double.NaN, "0.###")}); λ-profile ≥ 1%: {string.Join(" ", top)}");
             if (report.TruncationEffectiveDepth is int truncated)
-                sb.AppendLine($"effective depth by gradient truncation: {truncated}; groups cancel by Σ‖g_λ‖/‖Σg_λ‖ = {F(report.LambdaCancellation ?? double.NaN)}");
+                sb.AppendLine($"effective depth by gradient truncation: {truncated}; " +
+                              $"groups cancel by Σ‖g_λ‖/‖Σg_λ‖ = {F(report.LambdaCancellation ?? double.NaN)}");
         }
         if (report.BlockChange is { Count: > 0 } change)
         {
             sb.AppendLine("block change (input side first): drift ‖θ−θ⁰‖/‖θ⁰‖, weight angle°, ‖J_r‖/‖J_i‖");
-            sb.AppendLine("  " + string.Join(" ", change.Select(c => $"{c.Block}:{F(c.Drift)}/{F(c.WeightAngleDegrees, "0.#")}/{F(c.ResidualJacobianRatio)}")));
+            var cells = change.Select(c => $"{c.Block}:{F(c.Drift)}/{F(c.WeightAngleDegrees, "0.#")}/{F(c.ResidualJacobianRatio)}");
+            sb.AppendLine("  " + string.Join(" ", cells));
         }
         if (report.Taylor is { } taylor)
         {

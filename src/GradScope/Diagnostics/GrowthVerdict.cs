@@ -28,7 +28,8 @@ public static class GrowthVerdict
     public static string Criterion(VerdictOptions? options = null)
     {
         var o = options ?? new VerdictOptions();
-        return $"exploding when r^L > {o.ExplodingThreshold:0.##} or (r ≥ {o.ExplodingRate:0.####} per linear layer and R² ≥ {o.MinimumR2:0.##}); " +
+        return $"exploding when r^L > {o.ExplodingThreshold:0.##} " +
+            $"or (r ≥ {o.ExplodingRate:0.####} per linear layer and R² ≥ {o.MinimumR2:0.##}); " +
             $"vanishing when r^L < {o.VanishingThreshold:0.##} or (r ≤ {o.VanishingRate:0.####} and R² ≥ {o.MinimumR2:0.##})";
     }
 }

@@ -147,7 +147,8 @@ public static class ResidualTrick
         var final = perBlock[^1];
         if (!options.PerBlock) perBlock.Clear();
         var truncation = GradientTruncation.Of(g, batch, blocks, options.Tau);
-        return new ResidualTrickResult(final, ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau), options.Tau, perBlock, truncation);
+        int depth = ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau);
+        return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>

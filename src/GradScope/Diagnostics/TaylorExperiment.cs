@@ -102,7 +102,8 @@ public static class TaylorExperiment
 
     /// <summary>Logits of the modified network for every m of <paramref name="counts"/> (m = 0: the unmodified network), in evaluation mode.</summary>
     public static Matrix<T>[] Logits<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> inputs,
-        IReadOnlyList<int> counts, TaylorSide side, bool initialUsesTrainedRunningStatistics = true, TaylorExpansion expansion = TaylorExpansion.Section)
+        IReadOnlyList<int> counts, TaylorSide side, bool initialUsesTrainedRunningStatistics = true,
+        TaylorExpansion expansion = TaylorExpansion.Section)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = InitialParameters(theta, theta0, new TaylorOptions { InitialUsesTrainedRunningStatistics = initialUsesTrainedRunningStatistics });
@@ -216,7 +217,8 @@ public static class TaylorExperiment
             return Sum(logits, dz);
         }
 
-        public Matrix<T>[] Logits(Matrix<T> inputs, IReadOnlyList<int> counts, TaylorSide side, TaylorExpansion expansion = TaylorExpansion.Section)
+        public Matrix<T>[] Logits(Matrix<T> inputs, IReadOnlyList<int> counts, TaylorSide side,
+            TaylorExpansion expansion = TaylorExpansion.Section)
         {
             int blocks = _network.BlockCount;
             var result = new Matrix<T>[counts.Count];

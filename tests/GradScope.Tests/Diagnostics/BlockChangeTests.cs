@@ -16,7 +16,12 @@ public class BlockChangeTests
         var p = Make(Small(name), batch: 6);
         var entries = BlockChange.Compute(p.Network, p.Theta, p.Theta.Clone(), p.Tape);
         Assert.Equal(p.Network.BlockCount, entries.Count);
-        Assert.All(entries, e => { Assert.Equal(0, e.Drift); Assert.Equal(0, e.WeightAngleDegrees, 6); Assert.Equal(0, e.ResidualJacobianRatio); });
+        Assert.All(entries, e =>
+        {
+            Assert.Equal(0, e.Drift);
+            Assert.Equal(0, e.WeightAngleDegrees, 6);
+            Assert.Equal(0, e.ResidualJacobianRatio);
+        });
         Assert.Equal(p.Network.BlockCount, entries[0].Position);
     }
 

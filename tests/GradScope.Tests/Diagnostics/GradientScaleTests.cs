@@ -182,7 +182,8 @@ public class GradientScaleTests
         Assert.Equal("exploding", fit.Verdict);
         var vanishing = GradientScale.Fit(n, n.Select(x => x * Math.Log(0.8)).ToList(), 20, new VerdictOptions());
         Assert.Equal("vanishing", vanishing.Verdict);
-        var custom = GradientScale.Fit(n, n.Select(x => x * Math.Log(1.3)).ToList(), 20, new VerdictOptions { ExplodingThreshold = 1e3, ExplodingRate = 1.5 });
+        var strict = new VerdictOptions { ExplodingThreshold = 1e3, ExplodingRate = 1.5 };
+        var custom = GradientScale.Fit(n, n.Select(x => x * Math.Log(1.3)).ToList(), 20, strict);
         Assert.Equal("stable", custom.Verdict);
     }
 }

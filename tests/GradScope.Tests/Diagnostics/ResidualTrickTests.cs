@@ -107,14 +107,16 @@ public class ResidualTrickTests
         var norms = sums.Select(s => Math.Sqrt(GradientCheck.Dot(s, s))).ToArray();
         double total = norms.Sum();
         // The truncation view: ‖Σ_{λ>d} g_λ‖ / ‖Σ_λ g_λ‖ from the enumerated groups.
-        var whole = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
+        var whole = sums[0].Clone();
+        foreach (var group in sums.Skip(1)) for (int i = 0; i < whole.Span.Length; i++) whole.Span[i] += group.Span[i];
         double wholeNorm = Math.Sqrt(GradientCheck.Dot(whole, whole));
         for (int d = 0; d <= blocks; d++)
         {
             var tail = new double[whole.Span.Length];
             for (int l = d + 1; l <= blocks; l++) for (int i = 0; i < tail.Length; i++) tail[i] += sums[l].Span[i];
             double expected = Math.Sqrt(tail.Sum(v => v * v)) / wholeNorm;
-            Assert.True(Math.Abs(expected - result.Truncation.RelativeError[d]) <= 1e-9 * Math.Max(1, expected), $"{name} truncation d = {d}");
+            double actual = result.Truncation.RelativeError[d];
+            Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, expected), $"{name} truncation d = {d}: {expected} vs {actual}");
         }
         Near(total / wholeNorm, result.Truncation.Cancellation, 1e-9, $"{name} cancellation");
         for (int l = 0; l <= blocks; l++) Near(norms[l] / total, result.Profile.Weights[l], 1e-9, $"{name} C_{l}");
@@ -155,7 +157,10 @@ public class ResidualTrickTests
         // …and the truncated gradient needs every order too: the error of stopping at d is |Σ_{λ>d} e_λ| / |Π(1+ε)|.
         var e = ElementarySymmetric(eps);
         for (int d = 0; d <= depth; d++)
-            Near(Math.Abs(e.Skip(d + 1).Sum()) / Math.Pow(0.1, depth) + 1e-300, result.Truncation.RelativeError[d] + 1e-300, 1e-8, $"error at d = {d}");
+        {
+            double expected = Math.Abs(e.Skip(d + 1).Sum()) / Math.Pow(0.1, depth);
+            Near(expected + 1e-300, result.Truncation.RelativeError[d] + 1e-300, 1e-8, $"error at d = {d}");
+        }
         // Small residuals (ε = 0.05) neither cancel nor need many orders.
         var small = theta0.Clone();
         for (int b = 0; b < depth; b++) foreach (ref var v in small[$"blocks.{b}.linear.weight"].Span) v *= 1.05;

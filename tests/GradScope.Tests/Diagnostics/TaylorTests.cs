@@ -159,7 +159,8 @@ public class TaylorTests
         var init = theta0.Clone();
         for (int i = 0; i < init.Count; i++) if (!init.Layout.Entries[i].Trainable) theta[i].Span.CopyTo(init[i].Span);
         var counts = Enumerable.Range(0, network.BlockCount + 1).ToList();
-        var logits = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestInput, expansion: TaylorExpansion.Network);
+        var logits = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestInput,
+            expansion: TaylorExpansion.Network);
         const double h = 1e-4;
         for (int m = 1; m <= network.BlockCount; m++)
         {
@@ -183,7 +184,8 @@ public class TaylorTests
         var (network, theta, theta0, x) = Setup("batch-relu");
         var counts = Enumerable.Range(0, network.BlockCount + 1).ToList();
         var section = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestOutput);
-        var whole = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestOutput, expansion: TaylorExpansion.Network);
+        var whole = TaylorExperiment.Logits(network, theta, theta0, x, counts, TaylorSide.NearestOutput,
+            expansion: TaylorExpansion.Network);
         for (int m = 0; m < counts.Count; m++) AssertSame(section[m], whole[m], 1e-12, $"m = {m}");
     }
 

@@ -9,7 +9,8 @@ public class TaylorStepsTests
     [Fact]
     public void A_resnet_gets_m_equal_to_all_its_blocks_from_a_list_written_for_fifty_block_mlps()
     {
-        var arch = ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 51 }); // input map + 25 units of 2 = 26 blocks
+        // Input map + 25 units of 2 = 26 blocks.
+        var arch = ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 51 });
         var cell = new TrainCellSpec
         {
             Id = "x",
