@@ -20,7 +20,7 @@ internal static class TrainCommand
         var trainSubset = new Option<int?>("--train-subset") { Description = "Train on a seeded random subset of N examples" };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test examples" };
         var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
-        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
+        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-d<depth>-w<width>-<optimizer>-lr<lr>-b<batch>-e<epochs>-s<seed>)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)" };
 
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
@@ -36,7 +36,7 @@ internal static class TrainCommand
             string? resumeDirectory = parse.GetValue(resume);
             if (resumeDirectory is not null)
             {
-                config = RunDirectory.ReadConfig(resumeDirectory);
+                config = new RunDirectory(resumeDirectory).ReadConfig();
                 // An explicit --epochs extends (or shortens) the plan of the resumed run; everything else is the stored config.
                 if (parse.GetResult(epochs) is { Implicit: false }) config = (config with { Epochs = parse.GetValue(epochs) }).Validate();
                 runDirectory = resumeDirectory;
@@ -61,7 +61,7 @@ internal static class TrainCommand
                     TestSubset = parse.GetValue(testSubset),
                     DiagnoseEvery = parse.GetValue(diagnoseEvery),
                 }.Validate();
-                runDirectory = parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
+                runDirectory = parse.GetValue(output) ?? Path.Combine("runs", RunName.Of(config));
             }
 
             var (splits, standardizer) = DataLoading.Load(config.Dataset, config.DataDirectory, context);
@@ -84,10 +84,10 @@ internal static class TrainCommand
             var result = context.Interactive ? ProgressDisplay.Run(context, config.Epochs, Train) : Train(new PlainProgress(context));
 
             EpochSummary.Print(context, result.History);
-            if (result.State.Status == "diverged")
+            if (result.State.Status == RunStatus.Diverged)
                 context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
             else
-                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {Path.Combine(runDirectory, Trainer.CheckpointFile)}");
+                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
             return ExitCodes.Success;
         }, cancel)));
         return command;

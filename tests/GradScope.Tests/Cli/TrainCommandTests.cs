@@ -19,17 +19,17 @@ public class TrainCommandTests
 
         var first = CliHarness.Run(Train(data, run, epochs: 1));
         Assert.True(first.ExitCode == ExitCodes.Success, first.Error);
-        foreach (var file in new[] { Trainer.ConfigFile, Trainer.StateFile, Trainer.MetricsFile, Trainer.CheckpointFile })
+        foreach (var file in new[] { RunDirectory.ConfigFile, RunDirectory.StateFile, RunDirectory.MetricsFile, RunDirectory.CheckpointFile })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.Contains("epoch   1", first.Output);
 
         // --resume continues the stored configuration; --epochs raises the planned total.
         var resumed = CliHarness.Run("train", "--resume", run, "--epochs", "2");
         Assert.True(resumed.ExitCode == ExitCodes.Success, resumed.Error);
-        Assert.Equal(2, Trainer.ReadState(run)!.EpochsCompleted);
-        Assert.Equal([1, 2], Trainer.ReadMetrics(Path.Combine(run, Trainer.MetricsFile)).Select(m => m.Epoch));
+        Assert.Equal(2, new RunDirectory(run).ReadState()!.EpochsCompleted);
+        Assert.Equal([1, 2], new RunDirectory(run).ReadMetrics().Select(m => m.Epoch));
 
-        var evaluated = CliHarness.Run("evaluate", "--checkpoint", Path.Combine(run, Trainer.CheckpointFile), "--data", data);
+        var evaluated = CliHarness.Run("evaluate", "--checkpoint", new RunDirectory(run).CheckpointPath, "--data", data);
         Assert.True(evaluated.ExitCode == ExitCodes.Success, evaluated.Error);
         Assert.Contains("train", evaluated.Output);
         Assert.Contains("test", evaluated.Output);

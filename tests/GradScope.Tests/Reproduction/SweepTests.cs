@@ -63,7 +63,7 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
             Assert.Equal(planned.Cell.Id, stored.Id);
             Assert.Equal(planned.Cell.Seed, stored.Seed);
             if (planned.Cell is TrainCellSpec train)
-                Assert.Equal(train.Training, RunDirectory.ReadConfig(dir));
+                Assert.Equal(train.Training, new RunDirectory(dir).ReadConfig());
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         Assert.NotNull(observer.CancelledCell);
         var store = new CellStore(dir.Path);
         string interrupted = observer.CancelledCell!;
-        Assert.False(store.IsFinished(interrupted));
+        Assert.False(File.Exists(store.ResultPath(interrupted)));
         Assert.Equal(1, store.TrainingState(interrupted)!.EpochsCompleted);
 
         // A report of the partial sweep marks what is missing.
@@ -96,14 +96,14 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         Assert.Contains("missing", File.ReadAllText(Path.Combine(dir.Path, ReproductionReport.HtmlFile)));
 
         // Simulate a kill between a finished training and its result: the analysis is redone from the checkpoint.
-        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => store.IsFinished(c.Id)).Id;
+        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => store.IsFinished(c)).Id;
         File.Delete(store.ResultPath(finished));
 
         var resumed = TinySweep.Run(dir.Path);
         Assert.Equal(0, resumed.Failed);
         Assert.True(resumed.AlreadyFinished > 0);
         Assert.Equal(resumed.Planned, resumed.AlreadyFinished + resumed.Ran + resumed.Diverged);
-        var history = Trainer.ReadMetrics(Path.Combine(store.CellDirectory(interrupted), Trainer.MetricsFile));
+        var history = new RunDirectory(store.CellDirectory(interrupted)).ReadMetrics();
         Assert.Equal([0, 1, 2], history.Select(m => m.Epoch));
         TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
     }

@@ -33,8 +33,8 @@ internal static class OrthogonalStudy
         var err = new PlotSpec("orth-error", "Training error against epochs (Adam, best learning rate)") { XLabel = "epoch", YLabel = "training error" };
         foreach (string arch in results.ArchitecturesOf(StudyIds.Orthogonal))
         {
-            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.GscProfile is { Count: > 0 } profile)
-                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
+            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
+                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
                 err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value)));
         }
