@@ -9,4 +9,5 @@ public sealed record CollapseRecord(
 /// Collapse statistics of one block position (<see cref="DiagnosticsReport.CollapseByPosition"/>): the means over the
 /// position's nonlinearities, and the minimum of their minimum pre-activation standard deviations.
 /// </summary>
-public sealed record PositionCollapse(int Position, double PreActivationStd, double PreActivationStdMin, double SignDiversity, double PseudoLinearity);
+public sealed record PositionCollapse(
+    int Position, double PreActivationStd, double PreActivationStdMin, double SignDiversity, double PseudoLinearity);

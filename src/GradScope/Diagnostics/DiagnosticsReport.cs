@@ -53,7 +53,7 @@ public sealed record DiagnosticsReport
     [JsonIgnore]
     public double? GscRate => double.IsNaN(Gsc.Rate) ? null : Gsc.Rate;
 
-    /// <summary>r^<paramref name="linearLayers"/>: the fitted growth over that many linear layers (null when the fit is undefined).</summary>
+    /// <summary>r^<paramref name="linearLayers"/>: the fitted growth over that many linear layers (null: fit undefined).</summary>
     public double? Growth(int linearLayers) => GscRate is double r ? Math.Pow(r, linearLayers) : null;
 
     /// <summary>

@@ -69,7 +69,8 @@ public static class DiagnosticsRunner
         {
             collapse = CollapseMetrics.ForNetwork(network, theta, tape)
                 .Select(c => new CollapseRecord(c.Position, c.Block, c.Layer, c.Activation, c.LinearLayersFromOutput, c.Statistics.Units,
-                    c.Statistics.PreActivationStdMean, c.Statistics.PreActivationStdMin, c.Statistics.SignDiversityMean, c.Statistics.PseudoLinearityMean))
+                    c.Statistics.PreActivationStdMean, c.Statistics.PreActivationStdMin,
+                    c.Statistics.SignDiversityMean, c.Statistics.PseudoLinearityMean))
                 .ToList();
             Lap("collapse");
         }
@@ -130,7 +131,8 @@ public static class DiagnosticsRunner
             Loss = loss,
             Gsc = new GscSection
             {
-                Profile = [.. profile.Values.Select((v, i) => new GscProfilePoint(profile.Positions[i], profile.LinearLayers[i], v.Value, v.StandardError))],
+                Profile = [.. profile.Values.Select((v, i) =>
+                    new GscProfilePoint(profile.Positions[i], profile.LinearLayers[i], v.Value, v.StandardError))],
                 Rate = fit.Rate,
                 Intercept = fit.Intercept,
                 R2 = fit.R2,

@@ -16,7 +16,8 @@ public static class DiagnosticsText
         var sb = new StringBuilder();
         var g = report.Gsc;
         sb.AppendLine($"{report.Description}");
-        sb.AppendLine($"batch {report.BatchSize}{(report.Seed is ulong s ? $", seed {s}" : "")}{(report.Epoch is int e ? $", epoch {e}" : "")}, " +
+        string seed = report.Seed is ulong s ? $", seed {s}" : "", epoch = report.Epoch is int e ? $", epoch {e}" : "";
+        sb.AppendLine($"batch {report.BatchSize}{seed}{epoch}, " +
                       $"loss {F(report.Loss, "0.0000")}, GSC {g.Method}{(g.Probes is int p ? $" ({p} probes)" : "")}");
         var byPosition = report.CollapseByPosition().ToDictionary(c => c.Position);
         bool multi = report.Collapse.GroupBy(c => c.Position).Any(group => group.Count() > 1);
@@ -37,19 +38,22 @@ public static class DiagnosticsText
         }
         if (multi) sb.AppendLine("  (collapse columns: mean over the nonlinearities of the block)");
         sb.AppendLine();
-        sb.AppendLine($"GSC fit: log GSC(k,0) = log c + n·log r over linear layers n: r = {F(g.Rate, "0.0000")}, c = {F(g.Intercept)}, R² = {F(g.R2)}");
+        sb.AppendLine("GSC fit: log GSC(k,0) = log c + n·log r over linear layers n: " +
+                      $"r = {F(g.Rate, "0.0000")}, c = {F(g.Intercept)}, R² = {F(g.R2)}");
         sb.AppendLine($"verdict: {g.Verdict} (r^{g.LinearDepth} = {F(g.Growth)}; exploding above {F(g.ExplodingThreshold, "0.##")}, " +
                       $"vanishing below {F(g.VanishingThreshold, "0.##")})");
         if (report.Dilution is { Count: > 0 } dilution)
         {
-            sb.AppendLine($"dilution: k mean {F(dilution.Average(d => d.Dilution))}, GSC branch mean {F(dilution.Average(d => d.GscBranch))}, " +
+            sb.AppendLine($"dilution: k mean {F(dilution.Average(d => d.Dilution))}, " +
+                          $"GSC branch mean {F(dilution.Average(d => d.GscBranch))}, " +
                           $"GSC unit mean {F(dilution.Average(d => d.GscUnit))}, growth reduction (G_b²−1)/(G_u²−1) mean " +
                           $"{F(dilution.Average(d => d.GrowthReduction))} vs k²+1 mean {F(dilution.Average(d => d.PredictedReduction))}");
         }
         if (report.EffectiveDepth is int depth && report.LambdaProfile is { } lambda)
         {
             var top = lambda.Select((w, l) => (w, l)).Where(t => t.w >= 0.01).Select(t => $"λ={t.l}:{F(t.w)}");
-            sb.AppendLine($"effective depth: {depth} (τ = {F(report.Tau ?? double.NaN, "0.###")}); λ-profile ≥ 1%: {string.Join(" ", top)}");
+            sb.AppendLine($"effective depth: {depth} (τ = {F(report.Tau ?? double.NaN, "0.###")}); " +
+                          $"λ-profile ≥ 1%: {string.Join(" ", top)}");
         }
         if (report.Taylor is { } taylor)
         {

@@ -14,7 +14,8 @@ public sealed class OptimizerKindJsonConverter : JsonConverter<OptimizerKind>
 
     public override OptimizerKind Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.String) throw new JsonException($"An optimizer name must be a string (got {reader.TokenType}).");
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException($"An optimizer name must be a string (got {reader.TokenType}).");
         string name = reader.GetString()!;
         if (name == LegacyRmsProp) return OptimizerKind.RmsProp;
         try { return Optimizer<float>.ParseKind(name); }

@@ -51,7 +51,8 @@ public sealed class RunDirectory(string path)
         if (!File.Exists(StatePath)) return null;
         try
         {
-            return JsonSerializer.Deserialize<RunState>(File.ReadAllText(StatePath), JsonDefaults.Options) ?? throw new JsonException("empty");
+            return JsonSerializer.Deserialize<RunState>(File.ReadAllText(StatePath), JsonDefaults.Options)
+                ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {

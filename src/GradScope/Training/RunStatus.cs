@@ -1,6 +1,9 @@
 namespace GradScope.Training;
 
-/// <summary>Where a training run stands (<c>state.json</c>, cell results). JSON and CSV spell it <see cref="RunStatusNames.Name(RunStatus)"/>.</summary>
+/// <summary>
+/// Where a training run stands (<c>state.json</c>, cell results). JSON and CSV spell it
+/// <see cref="RunStatusNames.Name(RunStatus)"/>.
+/// </summary>
 public enum RunStatus
 {
     /// <summary>Started and not yet finished (or interrupted: <c>--resume</c> continues it).</summary>

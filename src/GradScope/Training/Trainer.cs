@@ -16,7 +16,8 @@ public interface ITrainingObserver
 }
 
 /// <summary>Measures diagnostics of the current network for <c>--diagnose-every</c>; the report goes into metrics.jsonl unchanged.</summary>
-public delegate DiagnosticsReport? EpochDiagnostics(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset sample, int epoch);
+public delegate DiagnosticsReport? EpochDiagnostics(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0,
+    Dataset sample, int epoch);
 
 /// <summary>How a run ended.</summary>
 public sealed record TrainingResult(RunState State, IReadOnlyList<EpochMetrics> History, Network<float> Network,
@@ -40,7 +41,8 @@ public sealed class Trainer
     {
         _config = config.Validate();
         if (data.Train.Features != config.Architecture.InputDim)
-            throw new ArgumentException($"The architecture expects {config.Architecture.InputDim} inputs, dataset '{data.Train.Name}' has {data.Train.Features}.");
+            throw new ArgumentException(
+                $"The architecture expects {config.Architecture.InputDim} inputs, dataset '{data.Train.Name}' has {data.Train.Features}.");
         _data = data;
         _standardizer = standardizer;
         _run = runDirectory is null ? null : new RunDirectory(runDirectory);
@@ -50,7 +52,8 @@ public sealed class Trainer
     public EpochDiagnostics? Diagnostics { get; init; }
 
     /// <summary>The training split after the configured subset.</summary>
-    public Dataset TrainingSet => _config.TrainSubset is int n && n < _data.Train.Count ? _data.Train.RandomSubset(n, _config.Seed) : _data.Train;
+    public Dataset TrainingSet =>
+        _config.TrainSubset is int n && n < _data.Train.Count ? _data.Train.RandomSubset(n, _config.Seed) : _data.Train;
     public Dataset TestSet => _config.TestSubset is int n && n < _data.Test.Count ? _data.Test.Take(n) : _data.Test;
 
     /// <summary>Starts a fresh run (overwriting the run directory's files).</summary>
@@ -72,7 +75,8 @@ public sealed class Trainer
         if (!File.Exists(checkpointPath)) return Run(cancel);
         var checkpoint = Checkpoint.Load(checkpointPath);
         if (checkpoint.Architecture != _config.Architecture)
-            throw new ArgumentException($"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
+            throw new ArgumentException(
+                $"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
         var network = Network<float>.Build(_config.Architecture);
         var optimizer = Optimizer<float>.Create(_config.Optimizer, network.Layout, _config.LearningRate);
         checkpoint.RestoreOptimizer(optimizer);
@@ -122,7 +126,8 @@ public sealed class Trainer
                 lossSum += loss * batch.Count;
                 errorCount += SoftmaxCrossEntropy<float>.CountErrors(tape.Logits, batch.Labels);
                 seen += batch.Count;
-                Observer?.OnBatch(epoch, batch.Index + 1, batcher.BatchesPerEpoch, seen / clock.Elapsed.TotalSeconds, lossSum / seen, (double)errorCount / seen);
+                Observer?.OnBatch(epoch, batch.Index + 1, batcher.BatchesPerEpoch, seen / clock.Elapsed.TotalSeconds,
+                    lossSum / seen, (double)errorCount / seen);
             }
             if (!diverged && !theta.AllFinite()) diverged = true;
 

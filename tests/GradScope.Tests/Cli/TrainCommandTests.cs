@@ -19,7 +19,8 @@ public class TrainCommandTests
 
         var first = CliHarness.Run(Train(data, run, epochs: 1));
         Assert.True(first.ExitCode == ExitCodes.Success, first.Error);
-        foreach (var file in new[] { RunDirectory.ConfigFile, RunDirectory.StateFile, RunDirectory.MetricsFile, RunDirectory.CheckpointFile })
+        string[] files = [RunDirectory.ConfigFile, RunDirectory.StateFile, RunDirectory.MetricsFile, RunDirectory.CheckpointFile];
+        foreach (var file in files)
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.Contains("epoch   1", first.Output);
 

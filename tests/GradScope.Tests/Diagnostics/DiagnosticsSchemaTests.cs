@@ -89,7 +89,7 @@ public class DiagnosticsSchemaTests
         Assert.Equal(unit.Min(c => c.PreActivationStdMin), byPosition[0].PreActivationStdMin, 15);
     }
 
-    /// <summary>"path: type" lines, sorted; array elements share the path <c>[]</c>, a leaf seen with several types lists them all.</summary>
+    /// <summary>"path: type" lines, sorted; array elements share the path <c>[]</c>; a leaf seen with several types lists them.</summary>
     private static List<string> Shape(JsonNode? root)
     {
         var types = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);

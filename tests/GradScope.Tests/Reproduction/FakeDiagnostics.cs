@@ -15,7 +15,8 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
 {
     public string Name => "fake-test-diagnostics";
 
-    public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, DiagnosticsOptions options)
+    public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        DiagnosticsOptions options)
     {
         int blocks = network.BlockCount;
         var scale = network.Blocks.Select(b => Norm(theta[((GradScope.Layers.Linear<float>)b.Layers[0]).WeightIndex])).ToArray();
@@ -33,17 +34,19 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
         double mean = 0;
         foreach (float v in sample.Inputs.Span) mean += Math.Abs(v);
         mean /= sample.Inputs.Length;
-        var collapse = Enumerable.Range(1, blocks).Select(p => new CollapseRecord(p, $"blocks.{blocks - p}", $"blocks.{blocks - p}.act", "relu", p, 1,
+        var collapse = Enumerable.Range(1, blocks).Select(p => new CollapseRecord(
+            p, $"blocks.{blocks - p}", $"blocks.{blocks - p}.act", "relu", p, 1,
             mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1 + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
         var dilution = network.Blocks.OfType<ResidualUnit<float>>().Select((u, i) =>
         {
             double k = 1 / Math.Max(u.ResidualWeight, 1e-3);
             double unit = Math.Pow(2.0, 1 / (k * k + 1));
-            return new DilutionEntry(i + 1, $"blocks.{i}", u.ResidualWeight, k, 2.0, unit, unit, 3 / (unit * unit - 1), Math.Log(2) / Math.Log(unit),
-                k * k + 1, 0, 0, true);
+            return new DilutionEntry(i + 1, $"blocks.{i}", u.ResidualWeight, k, 2.0, unit, unit, 3 / (unit * unit - 1),
+                Math.Log(2) / Math.Log(unit), k * k + 1, 0, 0, true);
         }).ToList();
         int? effective = null;
-        if (options.ResidualTrick && theta0 is not null) effective = (int)Math.Round(Math.Min(blocks, blocks * 20 * Distance(theta, theta0)));
+        if (options.ResidualTrick && theta0 is not null)
+            effective = (int)Math.Round(Math.Min(blocks, blocks * 20 * Distance(theta, theta0)));
         var spec = network.Spec;
         return new DiagnosticsReport
         {
@@ -74,10 +77,12 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
         };
     }
 
-    public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data, IReadOnlyList<int> replaced)
+    public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+        IReadOnlyList<int> replaced)
     {
         double d = Distance(theta, theta0);
-        return new TaylorResult(TaylorSide.NearestInput, data.Count, 0.2, 1, [.. replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d), 1 + m * d))]);
+        var points = replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d), 1 + m * d)).ToList();
+        return new TaylorResult(TaylorSide.NearestInput, data.Count, 0.2, 1, points);
     }
 
     private static double Norm(Matrix<float> w)

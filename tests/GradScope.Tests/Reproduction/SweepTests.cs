@@ -149,7 +149,8 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         Assert.Equal(2, summary.Ran);
         Assert.Equal(summary.Planned - 2, summary.AlreadyFinished);
         Assert.Equal(2, warnings.Count);
-        Assert.Contains(warnings, w => w.StartsWith("warning: ", StringComparison.Ordinal) && w.Contains(trainResult, StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("warning: ", StringComparison.Ordinal)
+                                       && w.Contains(trainResult, StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains(initResult, StringComparison.Ordinal));
         Assert.True(File.Exists(trainResult + CellStore.CorruptSuffix));
         Assert.NotNull(store.ReadResult<TrainCellResult>(train.Id));

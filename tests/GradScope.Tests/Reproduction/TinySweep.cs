@@ -18,7 +18,8 @@ internal static class TinySweep
         var data = SweepData.Load(preset.Data, dataDirectory);
         var plan = Plan(data, preset);
         SweepRunner.PrepareDirectory(root, plan);
-        var summary = SweepRunner.Run(plan, new CellStore(root, warn), data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
+        var store = new CellStore(root, warn);
+        var summary = SweepRunner.Run(plan, store, data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
         if (report) ReproductionReport.Write(root);
         return summary;
     }

@@ -36,10 +36,12 @@ public class RunDirectoryTests
         using var temp = new TempDirectory();
         var run = new RunDirectory(temp.Path);
         run.Start(Config(OptimizerKind.RmsProp));
-        File.WriteAllText(run.ConfigPath, File.ReadAllText(run.ConfigPath).Replace("\"rmsprop\"", "\"rms_prop\"", StringComparison.Ordinal));
+        void Respell(string from, string to) =>
+            File.WriteAllText(run.ConfigPath, File.ReadAllText(run.ConfigPath).Replace($"\"{from}\"", $"\"{to}\"", StringComparison.Ordinal));
+        Respell("rmsprop", "rms_prop");
         Assert.Equal(OptimizerKind.RmsProp, run.ReadConfig().Optimizer);
 
-        File.WriteAllText(run.ConfigPath, File.ReadAllText(run.ConfigPath).Replace("\"rms_prop\"", "\"adagrad\"", StringComparison.Ordinal));
+        Respell("rms_prop", "adagrad");
         var e = Assert.Throws<InvalidDataException>(() => run.ReadConfig());
         Assert.Contains(run.ConfigPath, e.Message);
         Assert.Contains("adagrad", e.Message);

@@ -27,7 +27,8 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
     private ArchitectureSpec Fit(ArchitectureSpec spec)
     {
         if (spec.InputDim != data.Features || spec.Classes != data.Classes)
-            throw new ArgumentException($"Cell network expects {spec.InputDim} inputs and {spec.Classes} classes; the data has {data.Features} and {data.Classes}.");
+            throw new ArgumentException($"Cell network expects {spec.InputDim} inputs and {spec.Classes} classes; " +
+                                        $"the data has {data.Features} and {data.Classes}.");
         return spec;
     }
 
@@ -59,7 +60,8 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
         Fit(config.Architecture);
         var run = new RunDirectory(store.CellDirectory(cell.Id));
         // Probes are seeded per epoch so that resumed and sharded sweeps measure exactly what an uninterrupted one does.
-        DiagnosticsReport Diagnose(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, int epoch) =>
+        DiagnosticsReport Diagnose(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+            int epoch) =>
             Measure(network, theta, theta0, sample, config.Seed * 1000 + (ulong)epoch, epoch, cell.Tau);
         var trainer = new Trainer(config, data.Splits, data.Standardizer, run.Path)
         {
@@ -91,11 +93,15 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             var last = history.LastOrDefault(m => m.Status == EpochStatus.Ok && m.Epoch > 0);
             final = last is not null && last.Epoch == config.Epochs && last.Diagnostics is not null
                 ? last.Diagnostics
-                : Diagnose(trained.Network, trained.Parameters, trained.InitialParameters, trainer.TrainingSet.Take(config.DiagnosticsBatch), config.Epochs);
+                : Diagnose(trained.Network, trained.Parameters, trained.InitialParameters,
+                    trainer.TrainingSet.Take(config.DiagnosticsBatch), config.Epochs);
             cancel.ThrowIfCancellationRequested();
             var taylorSet = trainer.TrainingSet.Take(cell.TaylorExamples);
             if (cell.TaylorSteps.Count > 0 && taylorSet.Count > 0)
-                final = final with { Taylor = diagnostics.Taylor(trained.Network, trained.Parameters, trained.InitialParameters, taylorSet, cell.TaylorSteps) };
+                final = final with
+                {
+                    Taylor = diagnostics.Taylor(trained.Network, trained.Parameters, trained.InitialParameters, taylorSet, cell.TaylorSteps),
+                };
         }
 
         var lastOk = history.LastOrDefault(m => m.Status == EpochStatus.Ok && m.Epoch > 0);

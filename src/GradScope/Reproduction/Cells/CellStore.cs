@@ -40,7 +40,8 @@ public sealed class CellStore(string root, Action<string>? warn = null)
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<TResult>(File.ReadAllText(path), JsonDefaults.Options) ?? throw new JsonException("the file holds null");
+            return JsonSerializer.Deserialize<TResult>(File.ReadAllText(path), JsonDefaults.Options)
+                ?? throw new JsonException("the file holds null");
         }
         catch (JsonException e)
         {
@@ -63,7 +64,8 @@ public sealed class CellStore(string root, Action<string>? warn = null)
     public void WriteCellSpec(CellSpec cell)
     {
         Directory.CreateDirectory(CellDirectory(cell.Id));
-        AtomicFile.WriteAllText(Path.Combine(CellDirectory(cell.Id), CellFile), JsonSerializer.Serialize<CellSpec>(cell, JsonDefaults.Options));
+        AtomicFile.WriteAllText(Path.Combine(CellDirectory(cell.Id), CellFile),
+            JsonSerializer.Serialize<CellSpec>(cell, JsonDefaults.Options));
     }
 
     /// <summary>The trainer's lifecycle state of a training cell, if it has started.</summary>

@@ -15,8 +15,13 @@ public interface IStudyDiagnostics
     string Name { get; }
 
     /// <summary>Measures one network state on one batch; the residual trick needs θ⁰ (null: skipped).</summary>
-    DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, DiagnosticsOptions options);
+    DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        DiagnosticsOptions options);
 
-    /// <summary>Taylor experiment (SPEC §2.6): training error with the m blocks nearest the input expanded, for each m in <paramref name="replaced"/>.</summary>
-    TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data, IReadOnlyList<int> replaced);
+    /// <summary>
+    /// Taylor experiment (SPEC §2.6): training error with the m blocks nearest the input expanded, for each m in
+    /// <paramref name="replaced"/>.
+    /// </summary>
+    TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+        IReadOnlyList<int> replaced);
 }

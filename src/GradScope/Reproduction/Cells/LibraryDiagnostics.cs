@@ -12,9 +12,11 @@ public sealed class LibraryDiagnostics : IStudyDiagnostics
 
     public string Name => "gradscope-diagnostics";
 
-    public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, DiagnosticsOptions options) =>
+    public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        DiagnosticsOptions options) =>
         DiagnosticsRunner.Analyze(network.Spec, theta, theta0, sample.Inputs, sample.Labels, options);
 
-    public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data, IReadOnlyList<int> replaced) =>
+    public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+        IReadOnlyList<int> replaced) =>
         TaylorExperiment.Run(network, theta, theta0, data.Inputs, data.Labels, new TaylorOptions { Counts = replaced });
 }
