@@ -1,3 +1,4 @@
+using GradScope.Data;
 using GradScope.Networks;
 using static System.FormattableString;
 
@@ -11,8 +12,6 @@ namespace GradScope.Training;
 /// </summary>
 public static class RunName
 {
-    private static readonly TrainingConfig Defaults = new() { Architecture = new() };
-
     /// <summary>
     /// e.g. <c>batch-relu-d50-w100-adam-lr0.001-b128-e10-s1</c> or <c>resnet-relu-d6-w16-m2-wr0.3-sgd-lr0.1-b32-e2-n500-synthetic-s1</c>:
     /// the architecture, optimiser, learning rate, batch, epochs, then only where set or not the default: training subset
@@ -23,8 +22,8 @@ public static class RunName
         Invariant($"-{Optimizer<float>.KindName(config.Optimizer)}-lr{config.LearningRate:R}-b{config.BatchSize}-e{config.Epochs}") +
         (config.TrainSubset is int n ? Invariant($"-n{n}") : "") +
         (config.TestSubset is int t ? Invariant($"-t{t}") : "") +
-        (config.Dataset != Defaults.Dataset ? $"-{config.Dataset}" : "") +
-        (config.DivergenceLoss != Defaults.DivergenceLoss ? Invariant($"-div{config.DivergenceLoss:R}") : "") +
+        (config.Dataset != DatasetLocator.DefaultDataset ? $"-{config.Dataset}" : "") +
+        (config.DivergenceLoss != TrainingConfig.DefaultDivergenceLoss ? Invariant($"-div{config.DivergenceLoss:R}") : "") +
         Invariant($"-s{config.Seed}");
 
     /// <summary>
@@ -33,6 +32,6 @@ public static class RunName
     /// follow from the dataset.
     /// </summary>
     public static string Architecture(ArchitectureSpec a) =>
-        Invariant($"{a.Name}-d{a.Depth}-w{a.Width}") +
-        (a.Residual ? Invariant($"-m{a.UnitSize}") + (a.ResidualWeight is double w ? Invariant($"-wr{w:R}") : "") : "");
+        Invariant($"{a.Name}-d{a.LinearLayers}-w{a.Width}") +
+        (a.IsResidual ? Invariant($"-m{a.UnitSize}") + (a.ResidualWeight is double w ? Invariant($"-wr{w:R}") : "") : "");
 }

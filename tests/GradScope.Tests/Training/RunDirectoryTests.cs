@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GradScope.Data;
 using GradScope.Networks;
 using GradScope.Tests.Data;
 using GradScope.Training;
@@ -10,7 +11,7 @@ public class RunDirectoryTests
 {
     private static TrainingConfig Config(OptimizerKind optimizer) => new()
     {
-        Architecture = ArchitectureSpec.Parse("relu") with { Depth = 3, Width = 8, InputDim = 8, Classes = 3 },
+        Architecture = ArchitectureSpec.Create("relu", new DataShape(8, 3), new NetworkSizes { LinearLayers = 3, Width = 8 }),
         Optimizer = optimizer,
         Epochs = 1,
     };

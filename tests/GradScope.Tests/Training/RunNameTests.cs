@@ -1,3 +1,4 @@
+using GradScope.Data;
 using GradScope.Networks;
 using GradScope.Reproduction;
 using GradScope.Training;
@@ -9,7 +10,7 @@ public class RunNameTests
 {
     private static readonly TrainingConfig Base = new()
     {
-        Architecture = ArchitectureSpec.Parse("resnet-batch-relu") with { Depth = 6, Width = 16, InputDim = 8, Classes = 3 },
+        Architecture = ArchitectureSpec.Create("resnet-batch-relu", new DataShape(8, 3), new NetworkSizes { LinearLayers = 6, Width = 16 }),
         Optimizer = OptimizerKind.Sgd,
         LearningRate = 0.1,
         BatchSize = 32,
@@ -20,11 +21,11 @@ public class RunNameTests
     /// <summary>Options that change the trained network or its errors.</summary>
     private static readonly Func<TrainingConfig, TrainingConfig>[] ResultChanging =
     [
-        c => c with { Architecture = c.Architecture with { Residual = false } },
-        c => c with { Architecture = c.Architecture with { Norm = NormKind.Layer } },
+        c => c with { Architecture = c.Architecture with { IsResidual = false } },
+        c => c with { Architecture = c.Architecture with { Normalization = NormKind.Layer } },
         c => c with { Architecture = c.Architecture with { Activation = GradScope.Layers.ActivationKind.Tanh } },
         c => c with { Architecture = c.Architecture with { Init = InitKind.Orthogonal } },
-        c => c with { Architecture = c.Architecture with { Depth = 8 } },
+        c => c with { Architecture = c.Architecture with { LinearLayers = 8 } },
         c => c with { Architecture = c.Architecture with { Width = 18 } },
         c => c with { Architecture = c.Architecture with { UnitSize = 3 } },
         c => c with { Architecture = c.Architecture with { ResidualWeight = 0.3 } },
@@ -43,7 +44,7 @@ public class RunNameTests
     [Fact]
     public void A_default_training_run_has_a_readable_name()
     {
-        var config = new TrainingConfig { Architecture = ArchitectureSpec.Parse("batch-relu") };
+        var config = new TrainingConfig { Architecture = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) };
         Assert.Equal("batch-relu-d50-w100-adam-lr0.001-b128-e10-s1", RunName.Of(config));
         Assert.Equal("resnet-batch-relu-d6-w16-m2-sgd-lr0.1-b32-e2-s1", RunName.Of(Base));
     }
@@ -71,7 +72,7 @@ public class RunNameTests
         Assert.Equal(name, RunName.Of(Base with { DiagnoseEvery = 1, DiagnosticsBatch = 64, DataDirectory = "/data" }));
         Assert.Equal(name, RunName.Of(Base with { Architecture = Base.Architecture with { InputDim = 784, Classes = 10 } }));
         // Residual-unit settings do not exist in a plain network.
-        var plain = Base with { Architecture = Base.Architecture with { Residual = false } };
+        var plain = Base with { Architecture = Base.Architecture with { IsResidual = false } };
         var unitSettings = plain with { Architecture = plain.Architecture with { UnitSize = 3, ResidualWeight = 0.5 } };
         Assert.Equal(RunName.Of(plain), RunName.Of(unitSettings));
     }
@@ -83,7 +84,7 @@ public class RunNameTests
         string[] configNamed =
             ["Architecture", "Optimizer", "LearningRate", "BatchSize", "Epochs", "Seed", "Dataset", "TrainSubset", "TestSubset", "DivergenceLoss"];
         string[] configIgnored = ["DataDirectory", "DiagnoseEvery", "DiagnosticsBatch"];
-        string[] archNamed = ["Residual", "Norm", "Activation", "Init", "Depth", "Width", "UnitSize", "ResidualWeight"];
+        string[] archNamed = ["IsResidual", "Normalization", "Activation", "Init", "LinearLayers", "Width", "UnitSize", "ResidualWeight"];
         string[] archIgnored = ["InputDim", "Classes"];
         Assert.Equal([.. configNamed.Concat(configIgnored).Order()], Settable<TrainingConfig>());
         Assert.Equal([.. archNamed.Concat(archIgnored).Order()], Settable<ArchitectureSpec>());

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GradScope.Diagnostics;
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -8,8 +9,8 @@ namespace GradScope.Reproduction;
 public sealed record InitCellResult
 {
     public required string Id { get; init; }
-    public required string Architecture { get; init; }
-    public int Depth { get; init; }
+    /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
+    public required ArchitectureSpec Architecture { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public required string Input { get; init; }
@@ -38,8 +39,8 @@ public sealed record TrainCellResult
     /// <summary><see cref="RunStatus.Completed"/> or <see cref="RunStatus.Diverged"/>.</summary>
     public required RunStatus Status { get; init; }
     public string? Message { get; init; }
-    public required string Architecture { get; init; }
-    public int Depth { get; init; }
+    /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
+    public required ArchitectureSpec Architecture { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public int Blocks { get; init; }
