@@ -14,7 +14,7 @@ namespace GradScope.Tests.Diagnostics;
 /// </summary>
 public class DiagnosticsSchemaTests
 {
-    private const string GoldenShapeFile = "tests/GradScope.Tests/Diagnostics/diagnostics-report.shape.txt";
+    private const string GoldenShapeFile = JsonShape.DiagnosticsReportGolden;
     private const string SchemaDoc = "docs/diagnostics-schema.md";
 
     /// <summary>A report with every optional section: matrix, dilution, residual trick per block, Taylor experiment.</summary>
@@ -55,21 +55,20 @@ public class DiagnosticsSchemaTests
     [Fact]
     public void Json_shape_matches_the_checked_in_golden_file()
     {
-        var shape = Shape(JsonNode.Parse(FullReport().ToJson()));
-        string path = Path.Combine(RepositoryRoot(), GoldenShapeFile);
+        var shape = JsonShape.Of(JsonNode.Parse(FullReport().ToJson()));
+        string path = Path.Combine(JsonShape.RepositoryRoot(), GoldenShapeFile);
         // On an intended schema change: bump DiagnosticsReport.CurrentSchemaVersion, update the doc and regenerate the golden
         // file by running this test once with GRADSCOPE_UPDATE_GOLDEN=1.
         if (Environment.GetEnvironmentVariable("GRADSCOPE_UPDATE_GOLDEN") == "1")
             File.WriteAllLines(path, [File.ReadLines(path).First(), .. shape]);
-        var golden = File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
-        Assert.Equal(golden, shape);
+        Assert.Equal(JsonShape.Golden(GoldenShapeFile), shape);
     }
 
     [Fact]
     public void Every_field_of_the_json_shape_is_documented()
     {
-        string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), SchemaDoc));
-        var names = Shape(JsonNode.Parse(FullReport().ToJson()))
+        string doc = File.ReadAllText(Path.Combine(JsonShape.RepositoryRoot(), SchemaDoc));
+        var names = JsonShape.Of(JsonNode.Parse(FullReport().ToJson()))
             .SelectMany(line => Regex.Matches(line.Split(':')[0], "[a-z0-9_]+").Select(m => m.Value))
             .Distinct();
         foreach (string name in names)
@@ -87,52 +86,5 @@ public class DiagnosticsSchemaTests
         Assert.Equal(2, unit.Count); // a residual unit of m = 2 holds two nonlinearities
         Assert.Equal(unit.Average(c => c.SignDiversityMean), byPosition[0].SignDiversity, 15);
         Assert.Equal(unit.Min(c => c.PreActivationStdMin), byPosition[0].PreActivationStdMin, 15);
-    }
-
-    /// <summary>"path: type" lines, sorted; array elements share the path <c>[]</c>; a leaf seen with several types lists them.</summary>
-    private static List<string> Shape(JsonNode? root)
-    {
-        var types = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        void Walk(JsonNode? node, string path)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (key, value) in o) Walk(value, $"{path}.{key}");
-                    break;
-                case JsonArray a:
-                    if (a.Count == 0) Add(path, "empty-array");
-                    foreach (var item in a) Walk(item, path + "[]");
-                    break;
-                case null:
-                    Add(path, "null");
-                    break;
-                default:
-                    var kind = node.GetValueKind();
-                    Add(path, kind switch
-                    {
-                        JsonValueKind.Number => "number",
-                        JsonValueKind.True or JsonValueKind.False => "bool",
-                        // Non-finite numbers are written as named literals.
-                        JsonValueKind.String when node.GetValue<string>() is "NaN" or "Infinity" or "-Infinity" => "number",
-                        _ => "string",
-                    });
-                    break;
-            }
-        }
-        void Add(string path, string type)
-        {
-            if (!types.TryGetValue(path, out var set)) types[path] = set = new SortedSet<string>(StringComparer.Ordinal);
-            set.Add(type);
-        }
-        Walk(root, "");
-        return [.. types.Select(t => $"{t.Key}: {string.Join("|", t.Value)}")];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GradScope.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("GradScope.slnx not found above the test binaries.");
     }
 }
