@@ -58,7 +58,7 @@ internal static class EpochSummary
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("epoch", "loss", "train err", "running err", "test err", "s", "ex/s");
         foreach (var m in rows)
-            table.AddRow(m.Epoch.ToString(), m.Status == EpochStatus.Diverged ? "diverged" : $"{m.TrainLoss:0.0000}", Percent(m.TrainError),
+            table.AddRow(m.Epoch.ToString(), m.Status == EpochStatus.Diverged ? EpochStatus.Diverged.Name() : $"{m.TrainLoss:0.0000}", Percent(m.TrainError),
                 Percent(m.TrainErrorRunning), Percent(m.TestError), $"{m.Seconds:0.0}", $"{m.ExamplesPerSecond:N0}");
         context.Console.Write(table);
     }

@@ -77,7 +77,7 @@ internal static class DilutionStudy
         foreach (var r in rows)
             table.AddRow(r.Architecture, TableCell.Number(r.ResidualWeight), StudyText.Num(r.MeanK), StudyText.Num(r.MeasuredRate, 4), StudyText.Num(r.PredictedRate, 4),
                 StudyText.Num(r.FittedRate, 4), StudyText.Num(r.EffectiveDepth), StudyText.Pct(r.TrainError),
-                new TableCell(r.Status, r.Status == "diverged" ? CellStatus.Bad : r.Status == StudyText.MissingText ? CellStatus.Missing : CellStatus.None));
+                new TableCell(r.Status, r.Status == RunStatus.Diverged.Name() ? CellStatus.Bad : r.Status == StudyText.MissingText ? CellStatus.Missing : CellStatus.None));
         output.Set("networks", rows);
         output.AddCsv("dilution", ["architecture", "residual_weight", "cell", "mean_k", "measured_rate", "predicted_rate", "fitted_rate", "effective_depth", "train_error", "test_error", "status"],
             rows.Select(r => new object?[] { r.Architecture, r.ResidualWeight, r.Cell, r.MeanK, r.MeasuredRate, r.PredictedRate, r.FittedRate, r.EffectiveDepth, r.TrainError, r.TestError, r.Status }));

@@ -70,7 +70,8 @@ internal static class WidthDepthStudy
         {
             var a = group.First().Training.Architecture;
             var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.LinearLayers == a.LinearLayers);
-            string status = s.Best is not null ? "completed" : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? "diverged" : StudyText.MissingText;
+            string status = s.Best is not null ? RunStatus.Completed.Name()
+                : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? RunStatus.Diverged.Name() : StudyText.MissingText;
             rows.Add(new Row(a.Name, a.LinearLayers, a.Width, a.TrainableParameters, s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
                 s.Best?.Final?.EffectiveDepth, s.Best?.Initial?.GscRate, status));
         }
