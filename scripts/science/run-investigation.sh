@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The runs behind docs/faithfulness.md (effective depth, Taylor, ResNet layout). JSON lines go to $OUT.
-# Usage: scripts/science/run-investigation.sh layout|depth [out.jsonl]
+# Usage: scripts/science/run-investigation.sh layout|depth|long [out.jsonl]  (SEEDS, ARCHS, SKIP_DONE narrow a rerun)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build -c Release "$here/GradScope.Science.csproj" > /dev/null
@@ -28,15 +28,6 @@ case "$1" in
         [ -n "${SKIP_DONE:-}" ] && [ "$seed" = 1 ] && [ "$arch" = relu ] && continue
         run $arch 50 adam 0.0001 $epochs $subset $seed
       done
-      run batch-relu 50 sgd 0.1 $epochs $subset $seed
-    done ;;
-  long)
-    # Does effective depth grow with training? 10 epochs instead of 3, seed 1.
-    for arch in resnet-relu relu tanh; do run $arch 50 adam 0.0001 10 $subset 1; done ;;
-esac
-        run $arch 50 adam 0.001 $epochs $subset $seed
-      done
-      run batch-relu 50 adam 0.0001 $epochs $subset $seed
       run batch-relu 50 sgd 0.1 $epochs $subset $seed
     done ;;
   long)
