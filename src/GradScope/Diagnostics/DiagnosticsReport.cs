@@ -12,7 +12,7 @@ namespace GradScope.Diagnostics;
 public sealed record DiagnosticsReport
 {
     /// <summary>2: GSC profile as one list of points (version 1 had parallel value and standard-error lists).</summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Architecture { get; init; }

@@ -33,5 +33,9 @@ public static class RunName
     /// </summary>
     public static string Architecture(ArchitectureSpec a) =>
         Invariant($"{a.Name}-d{a.LinearLayers}-w{a.Width}") +
-        (a.IsResidual ? Invariant($"-m{a.UnitSize}") + (a.ResidualWeight is double w ? Invariant($"-wr{w:R}") : "") : "");
+        (a.IsResidual ? Invariant($"-m{a.UnitSize}") + (a.ResidualWeight is double w ? Invariant($"-wr{w:R}") : "") + LayoutSuffix(a) : "");
+
+    /// <summary>Only a non-default branch layout is named, so that default names stay as they were.</summary>
+    private static string LayoutSuffix(ArchitectureSpec a) =>
+        a.BranchLayout == ArchitectureSpec.DefaultBranchLayout ? "" : a.BranchLayout == BranchLayout.PreActivation ? "-pre" : "-post";
 }

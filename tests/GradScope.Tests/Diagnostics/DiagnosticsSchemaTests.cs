@@ -20,7 +20,11 @@ public class DiagnosticsSchemaTests
     /// <summary>A report with every optional section: matrix, dilution, residual trick per block, Taylor experiment.</summary>
     private static DiagnosticsReport FullReport()
     {
-        var spec = Small("resnet-batch-relu", depth: 5, width: 6, input: 5, classes: 3);
+        // Post-activation, so that every position (the input map too) holds a nonlinearity.
+        var spec = Small("resnet-batch-relu", depth: 5, width: 6, input: 5, classes: 3) with
+        {
+            BranchLayout = BranchLayout.PostActivation,
+        };
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 2);
         var theta = theta0.Clone();

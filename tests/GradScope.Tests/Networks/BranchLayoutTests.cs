@@ -30,6 +30,15 @@ public class BranchLayoutTests
     }
 
     [Fact]
+    public void Run_names_tell_a_non_default_layout_apart()
+    {
+        string pre = GradScope.Training.RunName.Architecture(Spec(BranchLayout.PreActivation));
+        string post = GradScope.Training.RunName.Architecture(Spec(BranchLayout.PostActivation));
+        Assert.Equal(pre + "-post", post);
+        Assert.DoesNotContain("-pre", pre);
+    }
+
+    [Fact]
     public void Pre_activation_units_are_norm_act_linear_after_an_input_map_without_activation()
     {
         static string Kind(Layer<double> l) =>

@@ -84,7 +84,8 @@ public class RunNameTests
         string[] configNamed =
             ["Architecture", "Optimizer", "LearningRate", "BatchSize", "Epochs", "Seed", "Dataset", "TrainSubset", "TestSubset", "DivergenceLoss"];
         string[] configIgnored = ["DataDirectory", "DiagnoseEvery", "DiagnosticsBatch"];
-        string[] archNamed = ["IsResidual", "Normalization", "Activation", "Init", "LinearLayers", "Width", "UnitSize", "ResidualWeight"];
+        string[] archNamed =
+            ["IsResidual", "Normalization", "Activation", "Init", "LinearLayers", "Width", "UnitSize", "ResidualWeight", "BranchLayout"];
         string[] archIgnored = ["InputDim", "Classes"];
         Assert.Equal([.. configNamed.Concat(configIgnored).Order()], Settable<TrainingConfig>());
         Assert.Equal([.. archNamed.Concat(archIgnored).Order()], Settable<ArchitectureSpec>());
