@@ -41,7 +41,7 @@ public static class DiagnosticsText
         sb.AppendLine("GSC fit: log GSC(k,0) = log c + n·log r over linear layers n: " +
                       $"r = {F(g.Rate, "0.0000")}, c = {F(g.Intercept)}, R² = {F(g.R2)}");
         sb.AppendLine($"verdict: {g.Verdict} (r^{g.LinearDepth} = {F(g.Growth)}; exploding above {F(g.ExplodingThreshold, "0.##")}, " +
-                      $"vanishing below {F(g.VanishingThreshold, "0.##")})");
+                      $"vanishing below {F(g.VanishingThreshold, "0.##")}, or per layer: {GrowthVerdict.PerLayerCriterion()})");
         if (report.Dilution is { Count: > 0 } dilution)
         {
             sb.AppendLine($"dilution: k mean {F(dilution.Average(d => d.Dilution))}, " +

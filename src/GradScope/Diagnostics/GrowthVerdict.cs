@@ -24,6 +24,13 @@ public static class GrowthVerdict
         return Stable;
     }
 
+    /// <summary>The per-layer half of the rule in words (the r^L half is printed with the report's own thresholds).</summary>
+    public static string PerLayerCriterion(VerdictOptions? options = null)
+    {
+        var o = options ?? new VerdictOptions();
+        return $"r ≥ {o.ExplodingRate:0.####} or ≤ {o.VanishingRate:0.####} with R² ≥ {o.MinimumR2:0.##}";
+    }
+
     /// <summary>The rule in words, for report captions and claim criteria.</summary>
     public static string Criterion(VerdictOptions? options = null)
     {

@@ -50,4 +50,12 @@ public class GrowthVerdictTests
         var growthOnly = new VerdictOptions { ExplodingRate = double.PositiveInfinity, VanishingRate = 0 };
         Assert.Equal(GrowthVerdict.Stable, GradientScale.Fit(n, n.Select(x => x * Math.Log(1.039)).ToList(), 50, growthOnly).Verdict);
     }
+
+    [Fact]
+    public void Criterion_states_the_thresholds_in_use()
+    {
+        Assert.Equal("r ≥ 1.0233 or ≤ 0.9772 with R² ≥ 0.9", GrowthVerdict.PerLayerCriterion());
+        Assert.Contains("r^L > 10 or (r ≥ 1.0233 per linear layer and R² ≥ 0.9)", GrowthVerdict.Criterion());
+        Assert.Contains("r ≥ 1.05", GrowthVerdict.PerLayerCriterion(new VerdictOptions { ExplodingRate = 1.05 }));
+    }
 }
