@@ -103,7 +103,8 @@ public static class GradientScale
     {
         var finite = Enumerable.Range(0, logGsc.Count).Where(i => double.IsFinite(logGsc[i])).ToList();
         var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(), finite.Select(i => logGsc[i]).ToList());
-        if (double.IsNaN(slope)) return new GscFit(double.NaN, Math.Exp(intercept), double.NaN, linearDepth, double.NaN, "undetermined");
+        if (double.IsNaN(slope))
+            return new GscFit(double.NaN, Math.Exp(intercept), double.NaN, linearDepth, double.NaN, GrowthVerdict.Undetermined);
         double logGrowth = slope * linearDepth;
         string v = GrowthVerdict.Classify(Math.Exp(slope), r2, linearDepth, verdict);
         return new GscFit(Math.Exp(slope), Math.Exp(intercept), r2, linearDepth, Math.Exp(logGrowth), v);
