@@ -18,13 +18,8 @@ public static class TrainProfile
         int batch = args.Length > 1 ? int.Parse(args[1]) : 128;
         int inputs = args.Length > 2 ? int.Parse(args[2]) : DataShape.FashionMnist.InputDim;
         int steps = args.Length > 3 ? int.Parse(args[3]) : 300;
-<<<<<<< HEAD
         KernelSettings.Current = new KernelSettings(DisableRowParallel: args.Contains("layer"));
-        var step = new SyntheticTrainingStep((ArchitectureSpec.Parse(arch) with { InputDim = inputs }).Validate(), batch);
-=======
-        Network<float>.DisableRowParallel = args.Contains("layer");
         var step = new SyntheticTrainingStep(ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs }), batch);
->>>>>>> structure-arch
         var times = new double[5][];
         for (int p = 0; p < 5; p++) times[p] = new double[steps];
         for (int s = -20; s < steps; s++)

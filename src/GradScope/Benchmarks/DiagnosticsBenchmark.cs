@@ -45,12 +45,8 @@ public static class DiagnosticsBenchmark
         var warmUp = new NetworkSizes { LinearLayers = 4, Width = 8 };
         foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null);
         var timings = new List<Timing>();
-<<<<<<< HEAD:src/GradScope/Benchmarks/DiagnosticsBenchmark.cs
         foreach (var name in architectures)
-            Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
-=======
-        foreach (var name in architectures) Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
->>>>>>> structure-arch:src/GradScope/Diagnostics/DiagnosticsBenchmark.cs
+            Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
         return timings;
     }
 
