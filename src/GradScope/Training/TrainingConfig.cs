@@ -30,20 +30,24 @@ public sealed record TrainingConfig
     public int DiagnoseEvery { get; init; }
     /// <summary>Examples used for diagnostics.</summary>
     public int DiagnosticsBatch { get; init; } = 256;
-    /// <summary>A mini-batch loss above this marks the run diverged (project choice: 100 × the loss of a uniform guess over 10 classes ≈ 230).</summary>
+    /// <summary>
+    /// A mini-batch loss above this marks the run diverged (project choice: 100 × the loss of a uniform guess over 10 classes ≈ 230).
+    /// </summary>
     public double DivergenceLoss { get; init; } = 100 * Math.Log(10);
 
     /// <summary>Throws a one-line explanation for impossible values.</summary>
     public TrainingConfig Validate()
     {
         Architecture.Validate();
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number (got {LearningRate}).");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+            throw new ArgumentException($"--lr must be a positive number (got {LearningRate}).");
         if (BatchSize < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchSize}).");
         if (Epochs < 0) throw new ArgumentException($"--epochs must be ≥ 0 (got {Epochs}).");
         if (TrainSubset is < 1) throw new ArgumentException($"--train-subset must be at least 1 (got {TrainSubset}).");
         if (TestSubset is < 1) throw new ArgumentException($"--test-subset must be at least 1 (got {TestSubset}).");
         if (DiagnoseEvery < 0) throw new ArgumentException($"--diagnose-every must be ≥ 0 (got {DiagnoseEvery}).");
-        if (DiagnosticsBatch < 2) throw new ArgumentException($"The diagnostics batch must hold at least 2 examples (got {DiagnosticsBatch}).");
+        if (DiagnosticsBatch < 2)
+            throw new ArgumentException($"The diagnostics batch must hold at least 2 examples (got {DiagnosticsBatch}).");
         return this;
     }
 }

@@ -29,7 +29,8 @@ public abstract record CellSpec
     protected const double DoublePrecisionFactor = 1.5;
 
     internal static string SizeTag(ArchitectureSpec a) =>
-        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.LinearLayers}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
+        string.Create(CultureInfo.InvariantCulture,
+            $"{a.Name}-d{a.LinearLayers}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
 }
 
 /// <summary>A network at initialisation measured on Gaussian noise or on training data (study 1, 5).</summary>
@@ -76,7 +77,9 @@ public sealed record TrainCellSpec : CellSpec
         get
         {
             int blocks = Training.Architecture.BlockCount;
-            return TaylorReplaced is null ? [.. Enumerable.Range(0, blocks + 1)] : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
+            return TaylorReplaced is null
+                ? [.. Enumerable.Range(0, blocks + 1)]
+                : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
         }
     }
 
@@ -94,10 +97,12 @@ public sealed record TrainCellSpec : CellSpec
         }
     }
 
-    public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced, int taylorExamples, double tau) => new()
+    public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced,
+        int taylorExamples, double tau) => new()
     {
         Id = string.Create(CultureInfo.InvariantCulture,
-            $"train-{SizeTag(training.Architecture)}-{Optimizer<float>.KindName(training.Optimizer)}-lr{training.LearningRate:G4}-s{training.Seed}"),
+            $"train-{SizeTag(training.Architecture)}-{Optimizer<float>.KindName(training.Optimizer)}" +
+            $"-lr{training.LearningRate:G4}-s{training.Seed}"),
         Training = training,
         Seed = training.Seed,
         TaylorReplaced = taylorReplaced,
