@@ -12,6 +12,7 @@ public sealed record TrainingConfig
     public const int DefaultBatchSize = 128;
     public const int DefaultEpochs = 10;
     public const ulong DefaultSeed = 1;
+    public const int DefaultDiagnosticsBatch = 256;
 
     public required ArchitectureSpec Architecture { get; init; }
     public OptimizerKind Optimizer { get; init; } = DefaultOptimizer;
@@ -29,7 +30,7 @@ public sealed record TrainingConfig
     /// <summary>Run diagnostics every N epochs (0: never); epoch 0 is the initial state.</summary>
     public int DiagnoseEvery { get; init; }
     /// <summary>Examples used for diagnostics.</summary>
-    public int DiagnosticsBatch { get; init; } = 256;
+    public int DiagnosticsBatch { get; init; } = DefaultDiagnosticsBatch;
     /// <summary>
     /// A mini-batch loss above this marks the run diverged (project choice: 100 × the loss of a uniform guess over 10 classes ≈ 230).
     /// </summary>

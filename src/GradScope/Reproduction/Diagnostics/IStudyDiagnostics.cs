@@ -1,4 +1,5 @@
 using GradScope.Data;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Tensors;
 
@@ -13,7 +14,7 @@ public sealed record MeasureRequest
     /// <summary>Needs θ⁰; skipped when none is given.</summary>
     public bool EffectiveDepth { get; init; } = true;
     /// <summary>τ of the effective-depth definition (SPEC §2.5).</summary>
-    public double Tau { get; init; } = 0.01;
+    public double Tau { get; init; } = ResidualTrickOptions.DefaultTau;
     /// <summary>Seeds any random probes so that measurements are reproducible (resumed and sharded sweeps must agree).</summary>
     public ulong Seed { get; init; } = 1;
 }
