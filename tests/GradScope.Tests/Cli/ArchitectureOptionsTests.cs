@@ -17,7 +17,7 @@ public class ArchitectureOptionsTests
         string run = Path.Combine(temp.Path, "run");
         CliHarness.Run("train", "--arch", "tanh", "--depth", "2", "--width", "6", "--epochs", "1", "--data", data, "--out", run)
             .ExpectSuccess();
-        var spec = RunDirectory.ReadConfig(run).Architecture;
+        var spec = new RunDirectory(run).ReadConfig().Architecture;
         Assert.Equal(new DataShape(10, 10), spec.Shape);
         Assert.Equal((2, 6), (spec.LinearLayers, spec.Width));
     }
