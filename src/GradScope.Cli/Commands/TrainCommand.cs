@@ -64,7 +64,8 @@ internal static class TrainCommand
             var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
 
             string dataset = stored?.Dataset ?? parse.GetValue(data.Dataset)!;
-            var (splits, standardizer) = DataLoading.Load(dataset, stored is null ? parse.GetValue(data.Data) : stored.DataDirectory, context);
+            string? dataDirectory = stored is null ? parse.GetValue(data.Data) : stored.DataDirectory;
+            var (splits, standardizer) = DataLoading.Load(dataset, dataDirectory, context);
             var config = stored ?? new TrainingConfig
             {
                 Architecture = network!(splits.Train.Shape),
@@ -74,13 +75,14 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Dataset = dataset,
-                DataDirectory = parse.GetValue(data.Data),
+                DataDirectory = dataDirectory,
                 TrainSubset = parse.GetValue(trainSubset),
                 TestSubset = parse.GetValue(testSubset),
                 DiagnoseEvery = parse.GetValue(diagnoseEvery),
             }.Validate();
             if (config.Architecture.Shape != splits.Train.Shape)
-                throw new DataFormatException($"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
+                throw new DataFormatException(
+                    $"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
             string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunName.Of(config));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
