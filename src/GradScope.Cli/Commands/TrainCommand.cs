@@ -18,9 +18,21 @@ internal static class TrainCommand
             Description = "sgd, momentum, adam or rmsprop",
             DefaultValueFactory = _ => Optimizer<float>.KindName(TrainingConfig.DefaultOptimizer),
         };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate };
-        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => TrainingConfig.DefaultEpochs };
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Learning rate",
+            DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate,
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Mini-batch size",
+            DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize,
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs to train",
+            DefaultValueFactory = _ => TrainingConfig.DefaultEpochs,
+        };
         var seed = new Option<ulong>("--seed")
         {
             Description = "Seed of initialisation, subset and batch order",
