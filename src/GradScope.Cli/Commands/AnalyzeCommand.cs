@@ -34,10 +34,18 @@ internal static class AnalyzeCommand
         var labels = new Option<string?>("--labels") { Description = "Labels as a .npy vector (int64 or int32); default: seeded random labels" };
         var data = new DataOptions();
         var noise = new Option<int?>("--noise") { Description = "Analyse B Gaussian-noise inputs (the paper's probe)" };
-        var batch = new Option<int>("--batch") { Description = "With --data: number of training examples analysed", DefaultValueFactory = _ => 256 };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "With --data: number of training examples analysed",
+            DefaultValueFactory = _ => TrainingConfig.DefaultDiagnosticsBatch,
+        };
         var fullMatrix = new Option<bool>("--full-matrix") { Description = "Also compute the full GSC(k, l) matrix" };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON (docs/diagnostics-schema.md)" };
-        var tau = new Option<double>("--tau") { Description = "Effective-depth threshold τ", DefaultValueFactory = _ => 0.01 };
+        var tau = new Option<double>("--tau")
+        {
+            Description = "Effective-depth threshold τ",
+            DefaultValueFactory = _ => ResidualTrickOptions.DefaultTau,
+        };
 
         var command = new Command("analyze", "Measure exploding gradients, collapsing domains, dilution and effective depth.");
         command.Options.Add(checkpointPath);

@@ -18,9 +18,21 @@ internal static class TrainCommand
             Description = "sgd, momentum, adam or rmsprop",
             DefaultValueFactory = _ => Optimizer<float>.KindName(TrainingConfig.DefaultOptimizer),
         };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate };
-        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => TrainingConfig.DefaultEpochs };
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Learning rate",
+            DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate,
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Mini-batch size",
+            DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize,
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs to train",
+            DefaultValueFactory = _ => TrainingConfig.DefaultEpochs,
+        };
         var seed = new Option<ulong>("--seed")
         {
             Description = "Seed of initialisation, subset and batch order",
@@ -64,7 +76,8 @@ internal static class TrainCommand
             var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
 
             string dataset = stored?.Dataset ?? parse.GetValue(data.Dataset)!;
-            var (splits, standardizer) = DataLoading.Load(dataset, stored is null ? parse.GetValue(data.Data) : stored.DataDirectory, context);
+            string? dataDirectory = stored is null ? parse.GetValue(data.Data) : stored.DataDirectory;
+            var (splits, standardizer) = DataLoading.Load(dataset, dataDirectory, context);
             var config = stored ?? new TrainingConfig
             {
                 Architecture = network!(splits.Train.Shape),
@@ -74,13 +87,14 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Dataset = dataset,
-                DataDirectory = parse.GetValue(data.Data),
+                DataDirectory = dataDirectory,
                 TrainSubset = parse.GetValue(trainSubset),
                 TestSubset = parse.GetValue(testSubset),
                 DiagnoseEvery = parse.GetValue(diagnoseEvery),
             }.Validate();
             if (config.Architecture.Shape != splits.Train.Shape)
-                throw new DataFormatException($"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
+                throw new DataFormatException(
+                    $"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
             string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunName.Of(config));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);

@@ -4,7 +4,8 @@ using GradScope.Networks;
 namespace GradScope.Benchmarks;
 
 /// <summary>One measured configuration of <c>gradscope bench</c> (same fields as bench/peer/pytorch_mlp.py prints).</summary>
-public sealed record TrainingThroughputResult(string Arch, int Batch, int Inputs, double StepsPerSecond, double ExamplesPerSecond, double Gflops);
+public sealed record TrainingThroughputResult(
+    string Arch, int Batch, int Inputs, double StepsPerSecond, double ExamplesPerSecond, double Gflops);
 
 /// <summary>
 /// Training steps per second of a zoo network on random data: forward, backward and an Adam step, timed

@@ -8,8 +8,11 @@ namespace GradScope.Diagnostics;
 /// <summary>Settings of the λ dynamic program (SPEC §2.5).</summary>
 public sealed record ResidualTrickOptions
 {
+    /// <summary>Project choice τ = 0.01 (SPEC §2.5), the default of every command and sweep.</summary>
+    public const double DefaultTau = 0.01;
+
     /// <summary>τ: effective depth is the smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ_λ C_λ.</summary>
-    public double Tau { get; init; } = 0.01;
+    public double Tau { get; init; } = DefaultTau;
     /// <summary>Also record the (normalised) λ-profile at the input side of every block.</summary>
     public bool PerBlock { get; init; }
     /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values).</summary>

@@ -27,7 +27,8 @@ public class RowParallelTrainingTests
     [InlineData("batch-selu", 7, 50)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
-        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10), new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
+        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
+            new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
         var net = Network<float>.Build(spec);
         Assert.True(net.UsesRowPath || net.UsesBatchNormRowPath);
         var rng = new Rng(8);
@@ -115,7 +116,8 @@ public class RowParallelTrainingTests
     [Fact]
     public void Batch_norm_networks_take_the_phased_row_path_only_when_plain()
     {
-        var plain = Network<float>.Build(ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
+        var plain = Network<float>.Build(
+            ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
         Assert.False(plain.UsesRowPath);
         Assert.True(plain.UsesBatchNormRowPath);
         var resnet = Network<float>.Build(

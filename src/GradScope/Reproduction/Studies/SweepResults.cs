@@ -77,7 +77,8 @@ public sealed class SweepResults
 
     /// <summary>
     /// The networks of a study in plan order, one per family name (the first planned sizes): studies and claims read
-    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>, <see cref="ArchitectureSpec.Normalization"/>,
+    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>,
+    /// <see cref="ArchitectureSpec.Normalization"/>,
     /// <see cref="ArchitectureSpec.Activation"/>, <see cref="ArchitectureSpec.Init"/>) instead of parsing names.
     /// </summary>
     public IReadOnlyList<ArchitectureSpec> ArchitectureSpecsOf(string study) =>
