@@ -16,10 +16,10 @@ public static class TrainProfile
     {
         string arch = args.Length > 0 ? args[0] : "relu";
         int batch = args.Length > 1 ? int.Parse(args[1]) : 128;
-        int inputs = args.Length > 2 ? int.Parse(args[2]) : 784;
+        int inputs = args.Length > 2 ? int.Parse(args[2]) : DataShape.FashionMnist.InputDim;
         int steps = args.Length > 3 ? int.Parse(args[3]) : 300;
         KernelSettings.Current = new KernelSettings(DisableRowParallel: args.Contains("layer"));
-        var step = new SyntheticTrainingStep((ArchitectureSpec.Parse(arch) with { InputDim = inputs }).Validate(), batch);
+        var step = new SyntheticTrainingStep(ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs }), batch);
         var times = new double[5][];
         for (int p = 0; p < 5; p++) times[p] = new double[steps];
         for (int s = -20; s < steps; s++)

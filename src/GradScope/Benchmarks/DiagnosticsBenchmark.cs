@@ -42,16 +42,17 @@ public static class DiagnosticsBenchmark
     {
         architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
         // Warm-up: JIT every path on a small network first.
-        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null);
+        var warmUp = new NetworkSizes { LinearLayers = 4, Width = 8 };
+        foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null);
         var timings = new List<Timing>();
         foreach (var name in architectures)
-            Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
+            Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
         return timings;
     }
 
-    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
     {
-        var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, sizes);
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 1);
         var theta = theta0.Clone();
@@ -75,11 +76,11 @@ public static class DiagnosticsBenchmark
         double cpu0 = Cpu();
         var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels);
         double analyzeCpu = Cpu() - cpu0;
-        foreach (var (part, ms) in report.TimingsMs) Record($"analyze/{part}", ms);
+        var parts = report.TimingsMs!; // the runner always records them; only reproduce cells strip them
+        foreach (var (part, ms) in parts) Record($"analyze/{part}", ms);
         Record("analyze/profile+collapse+effective depth",
-            report.TimingsMs["gsc_profile"] + report.TimingsMs.GetValueOrDefault("collapse")
-            + report.TimingsMs.GetValueOrDefault("effective_depth"));
-        Record("analyze (whole)", report.TimingsMs["total"], analyzeCpu);
+            parts["gsc_profile"] + parts.GetValueOrDefault("collapse") + parts.GetValueOrDefault("effective_depth"));
+        Record("analyze (whole)", parts["total"], analyzeCpu);
 
         if (!matrix) return;
         var tape = network.CreateTape();

@@ -24,7 +24,7 @@ public class FastPathTrainingTests
     public void Fast_and_scalar_paths_train_to_the_same_parameters(string arch, OptimizerKind kind)
     {
         // Width 100 and 784 inputs: > 65k parameters, so the optimizer also takes its parallel path.
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 100, InputDim = 784, Classes = 10, UnitSize = 2 };
+        var spec = ArchitectureSpec.Create(arch, new DataShape(784, 10), new NetworkSizes { LinearLayers = 4, Width = 100, UnitSize = 2 });
         ParameterSet<float> Train(bool scalar)
         {
             using (KernelSettings.Use(new KernelSettings(ForceScalar: scalar)))

@@ -30,7 +30,7 @@ public class RowParallelTrainingTests
     [InlineData("resnet-batch-selu", 9, 20)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = 5, Width = 100, InputDim = inputs, Classes = 10, UnitSize = 2 };
+        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10), new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
         var net = Network<float>.Build(spec);
         Assert.True(net.UsesRowPath || net.UsesBatchNormRowPath);
         var rng = new Rng(8);
@@ -73,7 +73,7 @@ public class RowParallelTrainingTests
             // A linear bias feeding batch norm has zero gradient in exact arithmetic: what both paths compute is round-off
             // (~1e-8), compared on the scale of a real gradient. Adam scales that noise to full-size steps, so those
             // parameters (and the running means that follow them) drift apart by design and are not compared after training.
-            bool biasBeforeBatchNorm = spec.Norm == NormKind.Batch && name.StartsWith("blocks.")
+            bool biasBeforeBatchNorm = spec.Normalization == NormKind.Batch && name.StartsWith("blocks.")
                 && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean"));
             var ge = reference.FirstGrads[i].Span; var ga = rows.FirstGrads[i].Span;
             float scale = biasBeforeBatchNorm ? 1e-2f : 1e-3f;
@@ -92,7 +92,7 @@ public class RowParallelTrainingTests
     [Fact]
     public void Row_parallel_gradients_are_accumulated_and_deterministic()
     {
-        var spec = ArchitectureSpec.Parse("relu") with { Depth = 3, Width = 100, InputDim = 40, Classes = 10 };
+        var spec = ArchitectureSpec.Create("relu", new DataShape(40, 10), new NetworkSizes { LinearLayers = 3, Width = 100 });
         var net = Network<float>.Build(spec);
         var theta = Initializer.Initialize(net, 1);
         var rng = new Rng(2);
@@ -118,14 +118,16 @@ public class RowParallelTrainingTests
     [Fact]
     public void Batch_norm_networks_take_the_phased_row_path_plain_and_residual()
     {
-        var plain = Network<float>.Build(ArchitectureSpec.Parse("batch-relu") with { Depth = 2, Width = 10, InputDim = 5 });
+        var plain = Network<float>.Build(ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
         Assert.False(plain.UsesRowPath);
         Assert.True(plain.UsesBatchNormRowPath);
-        var resnet = Network<float>.Build(ArchitectureSpec.Parse("resnet-batch-relu") with { Depth = 4, Width = 10, InputDim = 5 });
+        var resnet = Network<float>.Build(
+            ArchitectureSpec.Create("resnet-batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 4, Width = 10 }));
         Assert.False(resnet.UsesRowPath);
         Assert.True(resnet.UsesBatchNormRowPath);
-        var eval = Network<float>.Build(ArchitectureSpec.Parse("resnet-relu") with { Depth = 4, Width = 10, InputDim = 5 });
-        Assert.True(eval.UsesRowPath);
-        Assert.False(eval.UsesBatchNormRowPath);
+        var noNorm = Network<float>.Build(
+            ArchitectureSpec.Create("resnet-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 4, Width = 10 }));
+        Assert.True(noNorm.UsesRowPath);
+        Assert.False(noNorm.UsesBatchNormRowPath);
     }
 }

@@ -8,16 +8,18 @@ internal static class TinySweep
     public static readonly FakeDiagnostics Diagnostics = new();
 
     public static SweepPlan Plan(SweepData data, ReproductionPreset? preset = null) =>
-        SweepPlan.Create(preset ?? Presets.Tiny, data.Features, data.Classes, data.Splits.Train.Count, data.Splits.Test.Count, Diagnostics.Name);
+        SweepPlan.Create(preset ?? Presets.Tiny, data.Shape, data.Splits.Train.Count, data.Splits.Test.Count, Diagnostics.Name);
 
     public static SweepSummary Run(string root, SweepSelection? selection = null, ISweepObserver? observer = null,
-        CancellationToken cancel = default, ReproductionPreset? preset = null, string? dataDirectory = null, bool report = true)
+        CancellationToken cancel = default, ReproductionPreset? preset = null, string? dataDirectory = null, bool report = true,
+        Action<string>? warn = null)
     {
         preset ??= Presets.Tiny;
         var data = SweepData.Load(preset.Data, dataDirectory);
         var plan = Plan(data, preset);
         SweepRunner.PrepareDirectory(root, plan);
-        var summary = SweepRunner.Run(plan, new CellStore(root), data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
+        var store = new CellStore(root, warn);
+        var summary = SweepRunner.Run(plan, store, data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
         if (report) ReproductionReport.Write(root);
         return summary;
     }

@@ -19,7 +19,7 @@ public class TierAgreementTests
     [InlineData("resnet-batch-relu", OptimizerKind.Momentum, 24)]
     public void Both_vector_tiers_train_to_identical_parameters(string arch, OptimizerKind kind, int batch)
     {
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 37, InputDim = 300, Classes = 10, UnitSize = 2 };
+        var spec = ArchitectureSpec.Create(arch, new DataShape(300, 10), new NetworkSizes { LinearLayers = 4, Width = 37, UnitSize = 2 });
         ParameterSet<float> Train(VectorTier vector, GemmTier gemm)
         {
             using var scope = KernelSettings.Use(new KernelSettings(VectorTier: vector, GemmTier: gemm));

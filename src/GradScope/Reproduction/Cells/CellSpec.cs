@@ -7,7 +7,7 @@ namespace GradScope.Reproduction;
 
 /// <summary>
 /// One independent unit of work of a sweep, stored as <c>cell.json</c> in its own directory. The id is
-/// derived from the content (architecture, sizes, optimiser, learning rate, seed), so two studies that
+/// derived from the content (<see cref="RunName"/>: every option that changes the result), so two studies that
 /// need the same run share one cell, and a re-run finds the cells it already finished.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -28,10 +28,6 @@ public abstract record CellSpec
     /// </summary>
     protected const double DoublePrecisionFactor = 1.5;
 
-    internal static string SizeTag(ArchitectureSpec a) =>
-        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.Depth}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
-
-    internal static long Parameters(ArchitectureSpec a) => Network<float>.Build(a).Layout.TrainableCount;
 }
 
 /// <summary>A network at initialisation measured on Gaussian noise or on training data (study 1, 5).</summary>
@@ -47,11 +43,11 @@ public sealed record InitCellSpec : CellSpec
 
     public override ArchitectureSpec Architecture => Network;
 
-    public override double Cost => DoublePrecisionFactor * 6.0 * Examples * Parameters(Network);
+    public override double Cost => DoublePrecisionFactor * 6.0 * Examples * Network.TrainableParameters;
 
     public static InitCellSpec Create(ArchitectureSpec network, string input, int examples, ulong seed) => new()
     {
-        Id = $"init-{SizeTag(network)}-{input}-s{seed}",
+        Id = string.Create(CultureInfo.InvariantCulture, $"init-{RunName.Architecture(network)}-{input}-b{examples}-s{seed}"),
         Network = network,
         Input = input,
         Examples = examples,
@@ -87,7 +83,7 @@ public sealed record TrainCellSpec : CellSpec
         get
         {
             var a = Training.Architecture;
-            double p = Parameters(a);
+            double p = a.TrainableParameters;
             int diagnosed = Training.DiagnoseEvery > 0 ? Training.Epochs / Training.DiagnoseEvery + 1 : 0;
             double training = Training.Epochs * (3.0 * TrainCount + TrainCount + TestCount);
             double diagnostics = DoublePrecisionFactor * diagnosed * (a.BlockCount + 6.0) * 2 * Training.DiagnosticsBatch;
@@ -98,8 +94,7 @@ public sealed record TrainCellSpec : CellSpec
 
     public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced, int taylorExamples, double tau) => new()
     {
-        Id = string.Create(CultureInfo.InvariantCulture,
-            $"train-{SizeTag(training.Architecture)}-{Optimizer<float>.KindName(training.Optimizer)}-lr{training.LearningRate:G4}-s{training.Seed}"),
+        Id = $"train-{RunName.Of(training)}",
         Training = training,
         Seed = training.Seed,
         TaylorReplaced = taylorReplaced,

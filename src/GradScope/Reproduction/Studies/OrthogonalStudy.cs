@@ -33,8 +33,8 @@ internal static class OrthogonalStudy
         var err = new PlotSpec("orth-error", "Training error against epochs (Adam, best learning rate)") { XLabel = "epoch", YLabel = "training error" };
         foreach (string arch in results.ArchitecturesOf(StudyIds.Orthogonal))
         {
-            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.GscProfile is { Count: > 0 } profile)
-                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
+            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
+                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
                 err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value)));
         }
@@ -66,12 +66,13 @@ internal static class WidthDepthStudy
         var spec = results.Preset.WidthDepth;
         var rows = new List<Row>();
         foreach (var group in results.Plan.CellsOf<TrainCellSpec>(StudyIds.WidthDepth).Where(c => c.Seed == results.Seed)
-                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.Depth)))
+                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.LinearLayers)))
         {
             var a = group.First().Training.Architecture;
-            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.Depth == a.Depth);
-            string status = s.Best is not null ? "completed" : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? "diverged" : StudyText.MissingText;
-            rows.Add(new Row(a.Name, a.Depth, a.Width, CellSpec.Parameters(a), s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
+            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.LinearLayers == a.LinearLayers);
+            string status = s.Best is not null ? RunStatus.Completed.Name()
+                : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? RunStatus.Diverged.Name() : StudyText.MissingText;
+            rows.Add(new Row(a.Name, a.LinearLayers, a.Width, a.TrainableParameters, s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
                 s.Best?.Final?.EffectiveDepth, s.Best?.Initial?.GscRate, status));
         }
         return rows;
