@@ -82,13 +82,18 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         int slices = Slices(batch);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
-        for (int p = 0; p <= _cuts.Length; p++)
+        bool packed = PackWeights(theta, tape, backward: false, slices);
+        try
         {
-            Run(slices, new PhasedForwardWork(this, parts, theta, tape, batch, slices, p));
-            if (p < _cuts.Length)
-                NormAt(_cuts[p]).CombineStatistics(theta, NormCache(tape, _steps![_cuts[p]]), batch, parts.Counts.AsSpan(0, slices),
-                    parts.Means, parts.M2s, parts.Mean);
+            for (int p = 0; p <= _cuts.Length; p++)
+            {
+                Run(slices, new PhasedForwardWork(this, parts, theta, tape, batch, slices, p));
+                if (p < _cuts.Length)
+                    NormAt(_cuts[p]).CombineStatistics(theta, NormCache(tape, _steps![_cuts[p]]), batch, parts.Counts.AsSpan(0, slices),
+                        parts.Means, parts.M2s, parts.Mean);
+            }
         }
+        finally { if (packed) ReleaseWeights(tape); }
     }
 
     /// <summary>Backward counterpart of <see cref="ForwardBatchNorm"/>, the program in reverse: phase k finishes the batch
@@ -101,6 +106,18 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         PrepareSliceBuffers(network, tape, batch, slices);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
+        bool packed = PackWeights(theta, tape, backward: true, slices);
+        try
+        {
+            RunBackwardPhases(theta, tape, grads, parts, batch, slices);
+        }
+        finally { if (packed) ReleaseWeights(tape); }
+        ReduceSliceGradients(tape, grads, slices);
+    }
+
+    private void RunBackwardPhases(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, BatchNormPartials<T> parts, int batch,
+        int slices)
+    {
         for (int k = 0; k <= _cuts.Length; k++)
         {
             Run(slices, new PhasedBackwardWork(this, parts, theta, tape, grads, batch, slices, k));
@@ -118,7 +135,6 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 }
             }
         }
-        ReduceSliceGradients(tape, grads, slices);
     }
 
     /// <summary>The input of a step (full-batch matrix): the block input for its first layer, else the previous layer's output.</summary>
@@ -163,7 +179,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 var step = steps[i];
                 var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
                 if (step.IsOutput)
-                    network.Output.ForwardRows(theta, x, Block<T>.RowsOf(tape.Logits, r0, rows), rows);
+                    network.Output.ForwardRows(theta, x, Block<T>.RowsOf(tape.Logits, r0, rows), rows, tape.OutputCache, r0);
                 else if (step.Layer == Step.Combine)
                 {
                     var unit = (ResidualUnit<T>)network.Blocks[step.Block];
@@ -226,7 +242,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                     var output = network.Output;
                     output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
                         Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), scratch.LayerA.AsSpan(0, rows * output.InputDim), rows, g,
-                        overwrite);
+                        overwrite, tape.OutputCache, r0);
                     scratch.Current = 0;
                     continue;
                 }
