@@ -81,7 +81,7 @@ if [ "$diagnostics" = 1 ]; then
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-/usr/bin/python3 - "$out" "$load_before" "$load_after" "$cpu_model" "$selected" "$(git -C "$root" rev-parse --short HEAD)" \
+/usr/bin/python3 - "$out" "$load_before" "$load_after" "$cpu_model" "$selected" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "${GRADSCOPE_COMMIT:-unknown}")" \
   "${#tiers[@]}" "${tiers[@]}" "${arch_list[@]}" <<'PY'
 import json, os, sys, datetime
 out, load_before, load_after, cpu, selected, commit, ntiers = sys.argv[1:8]
