@@ -94,8 +94,9 @@ public static class DatasetLocator
             "fashion-mnist" or "fashionmnist" or "fmnist" => "fashion-mnist",
             "mnist" => "mnist",
             "cifar10" or "cifar-10" => "cifar10",
-            _ => throw new DatasetNotFoundException(
-                $"unknown dataset '{name}'; known datasets: {string.Join(", ", KnownDatasets)}"),
+            // A name outside the list is a wrong option value (exit 2), not missing data.
+            _ => throw new ArgumentException(
+                $"--dataset: unknown dataset '{name}'; known datasets: {string.Join(", ", KnownDatasets)}."),
         };
     }
 

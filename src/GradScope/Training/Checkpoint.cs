@@ -72,6 +72,7 @@ public sealed class Checkpoint
     public static Checkpoint Load(string path)
     {
         var file = SafeTensorsFile.Read(path);
+        CheckpointValidation.CheckFormat(file);
         if (!file.Metadata.TryGetValue("architecture", out var archJson))
             throw CheckpointFormatException.InFile(path, "no 'architecture' entry in the metadata; not a GradScope checkpoint");
         ArchitectureSpec architecture;
@@ -86,12 +87,18 @@ public sealed class Checkpoint
             throw CheckpointFormatException.InFile(path, $"invalid architecture metadata: {e.Message}", e);
         }
 
+        // θ, θ⁰, and the copies Build and the caller make.
+        Limits.NetworkFootprint.Require(architecture, parameterCopies: 4, batch: 1);
         var network = Network<float>.Build(architecture);
+        CheckpointValidation.CheckNoStrayTensors(file, network.Layout, architecture.ToString());
         var theta = ReadSet(file, network.Layout, "", path);
         var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name) ? ReadSet(file, network.Layout, InitPrefix, path) : theta.Clone();
         Standardizer? standardizer = file.Contains(StandardizerTensors.DefaultPrefix + ".mean") ? file.ReadStandardizer() : null;
+        if (standardizer is not null && standardizer.Features != architecture.InputDim)
+            throw CheckpointFormatException.InFile(path,
+                $"the standardizer has {standardizer.Features} features, the architecture {architecture.InputDim} inputs");
         var optimizerState = file.Names.Where(n => n.StartsWith("optimizer.", StringComparison.Ordinal))
-            .ToDictionary(n => n, n => file.GetArray<float>(n));
+            .ToDictionary(n => n, n => ReadChecked(file, n, path));
         return new Checkpoint
         {
             Architecture = architecture,
@@ -126,12 +133,19 @@ public sealed class Checkpoint
             var info = layout.Entries[i];
             string name = prefix + info.Name;
             if (!file.Contains(name)) throw CheckpointFormatException.InFile(path, $"missing tensor '{name}'");
+            CheckpointValidation.CheckShape(file, name, CheckpointValidation.ExpectedShape(info, IsWeightMatrix(info.Name)));
             var values = file.GetArray<float>(name);
-            if (values.Length != info.Length)
-                throw CheckpointFormatException.InFile(path, $"tensor '{name}' has {values.Length} values, the architecture needs {info.Rows}×{info.Cols}");
+            CheckpointValidation.CheckValues(path, name, values, IsWeightMatrix(info.Name) ? info.Cols : 1);
             values.CopyTo(set[i].Span);
         }
         return set;
+    }
+
+    private static float[] ReadChecked(SafeTensorsFile file, string name, string path)
+    {
+        var values = file.GetArray<float>(name);
+        CheckpointValidation.CheckValues(path, name, values, 1);
+        return values;
     }
 
     private static TValue? ReadJson<TValue>(SafeTensorsFile file, string key, string path) where TValue : class
