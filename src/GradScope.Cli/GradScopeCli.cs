@@ -44,6 +44,7 @@ public static class GradScopeCli
         {
             var parse = Build(context).Parse(args);
             context.Verbose = parse.GetValue(Verbose);
+            if (parse.Errors.Count == 0) Validation.OptionRules.Check(parse);
             // Signals are InterruptSignals' job: the parser's own handler would end the process after a timeout
             // instead of letting the command save its work.
             return parse.Invoke(new InvocationConfiguration

@@ -38,7 +38,7 @@ internal static class AnalyzeCommand
         foreach (var option in new Option[] { seed, inputDim, classes, inputs, labels, noise, batch, fullMatrix, json, tau })
             command.Options.Add(option);
 
-        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
+        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             string? checkpointFile = parse.GetValue(checkpointPath);
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
@@ -56,6 +56,7 @@ internal static class AnalyzeCommand
             if (x.Cols != spec.InputDim)
                 throw new ArgumentException($"The network expects {spec.InputDim} input features, the batch has {x.Cols}.");
             if (x.Rows < 2) throw new ArgumentException($"Analysing needs a batch of at least 2 examples (got {x.Rows}).");
+            Limits.NetworkFootprint.Require(spec, parameterCopies: 4, batch: x.Rows);
             foreach (int label in y)
                 if ((uint)label >= (uint)spec.Classes) throw new ArgumentException($"Label {label} is outside [0, {spec.Classes}).");
 
@@ -76,7 +77,8 @@ internal static class AnalyzeCommand
                 Matrix = parse.GetValue(fullMatrix),
                 Seed = seedValue,
                 Epoch = checkpoint?.State?.EpochsCompleted,
-                ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue },
+                ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue, Cancellation = token },
+                Jacobian = new JacobianOptions { Cancellation = token },
             };
             var report = DiagnosticsRunner.Analyze(spec, theta, ReferenceEquals(theta, theta0) ? null : theta0, x, y, options);
             context.Console.Profile.Out.Writer.WriteLine(report.ToText());
@@ -97,6 +99,7 @@ internal static class AnalyzeCommand
     private static (Matrix<float> Inputs, int[] Labels) ReadBatch(ParseResult parse, BatchOptions o, Checkpoint? checkpoint, ulong seed)
     {
         int classes = checkpoint?.Architecture.Classes ?? parse.GetValue(o.Classes);
+        if (classes < 2) throw new ArgumentException($"--classes must be at least 2 (got {classes}).");
         if (parse.GetValue(o.Noise) is int count)
         {
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");

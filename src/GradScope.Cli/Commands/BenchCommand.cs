@@ -34,7 +34,7 @@ internal static class BenchCommand
                     foreach (int batch in Ints(parse.GetValue(batches)!, "--batches"))
                     {
                         token.ThrowIfCancellationRequested();
-                        var r = TrainingThroughput.Measure(arch, batch, inputDim, minimum);
+                        var r = TrainingThroughput.Measure(arch, batch, inputDim, minimum, cancel: token);
                         results.Add(r);
                         context.Console.WriteLine($"gradscope {arch,-12} batch {batch,5} inputs {inputDim,5}: {r.ExamplesPerSecond,10:N0} ex/s {r.Gflops,7:N1} GFLOP/s");
                         table.AddRow(arch, $"{batch}", $"{inputDim}", $"{r.StepsPerSecond:N1}", $"{r.ExamplesPerSecond:N0}", $"{r.Gflops:N1}");
@@ -44,7 +44,7 @@ internal static class BenchCommand
             IReadOnlyList<DiagnosticsBenchmark.Timing> diagnostics = [];
             if (!parse.GetValue(skipDiagnostics))
             {
-                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"));
+                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"), cancel: token);
                 var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms", "cpu ms");
                 foreach (var t in diagnostics)
                     timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}", double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");

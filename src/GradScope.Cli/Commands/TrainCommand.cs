@@ -22,11 +22,12 @@ internal static class TrainCommand
         var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in the --out directory" };
 
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
         architecture.AddTo(command);
         data.AddTo(command);
-        foreach (var option in new Option[] { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume })
+        foreach (var option in new Option[] { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume, overwrite })
             command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
@@ -62,10 +63,13 @@ internal static class TrainCommand
                     DiagnoseEvery = parse.GetValue(diagnoseEvery),
                 }.Validate();
                 runDirectory = parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
+                RunDirectoryClaim.Claim(runDirectory, parse.GetValue(overwrite));
             }
 
             var (splits, standardizer) = DataLoading.Load(config.Dataset, config.DataDirectory, context);
             config = config with { Architecture = config.Architecture with { InputDim = splits.Train.Features, Classes = splits.Train.Classes } };
+            // θ, θ⁰, gradients, two optimizer slots and the evaluation copy, plus a tape per batch.
+            Limits.NetworkFootprint.Require(config.Architecture, parameterCopies: 6, batch: Math.Max(config.BatchSize, 1000));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
             context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");
@@ -86,6 +90,8 @@ internal static class TrainCommand
             EpochSummary.Print(context, result.History);
             if (result.State.Status == "diverged")
                 context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
+            else if (result.State.EpochsCompleted == 0)
+                context.Console.MarkupLineInterpolated($"[green]done[/]: no epochs trained, so no checkpoint was written; config.json is in {runDirectory}");
             else
                 context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {Path.Combine(runDirectory, Trainer.CheckpointFile)}");
             return ExitCodes.Success;

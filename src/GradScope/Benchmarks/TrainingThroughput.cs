@@ -13,7 +13,8 @@ public sealed record TrainingThroughputResult(string Arch, int Batch, int Inputs
 /// </summary>
 public static class TrainingThroughput
 {
-    public static TrainingThroughputResult Measure(string arch, int batch, int inputs, double seconds, int depth = 50, int width = 100, int classes = 10)
+    public static TrainingThroughputResult Measure(string arch, int batch, int inputs, double seconds, int depth = 50, int width = 100, int classes = 10,
+        CancellationToken cancel = default)
     {
         var spec = ArchitectureSpec.Parse(arch) with { Depth = depth, Width = width, InputDim = inputs, Classes = classes };
         var step = new SyntheticTrainingStep(spec, batch);
@@ -22,6 +23,7 @@ public static class TrainingThroughput
         int steps = 0;
         do
         {
+            cancel.ThrowIfCancellationRequested();
             step.Step();
             steps++;
         } while (clock.Elapsed.TotalSeconds < seconds || steps < 5);

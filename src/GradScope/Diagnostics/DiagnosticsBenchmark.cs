@@ -34,18 +34,21 @@ public static class DiagnosticsBenchmark
         return sb.ToString();
     }
 
-    public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null)
+    public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null,
+        CancellationToken cancel = default)
     {
         architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
         // Warm-up: JIT every path on a small network first.
-        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null);
+        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null, cancel);
         var timings = new List<Timing>();
-        foreach (var name in architectures) Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
+        foreach (var name in architectures) Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress, cancel);
         return timings;
     }
 
-    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress,
+        CancellationToken cancel)
     {
+        var jacobian = new JacobianOptions { Cancellation = cancel };
         var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width };
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 1);
@@ -68,7 +71,11 @@ public static class DiagnosticsBenchmark
         double Cpu() { process.Refresh(); return process.TotalProcessorTime.TotalMilliseconds; }
 
         double cpu0 = Cpu();
-        var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels);
+        var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels, new DiagnosticsOptions
+        {
+            Jacobian = jacobian,
+            ResidualTrickOptions = new ResidualTrickOptions { Cancellation = cancel },
+        });
         double analyzeCpu = Cpu() - cpu0;
         foreach (var (part, ms) in report.TimingsMs) Record($"analyze/{part}", ms);
         Record("analyze/profile+collapse+effective depth",
@@ -78,7 +85,7 @@ public static class DiagnosticsBenchmark
         if (!matrix) return;
         var tape = network.CreateTape();
         network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
-        var tools = new JacobianTools<double>(network, theta, tape);
+        var tools = new JacobianTools<double>(network, theta, tape, jacobian);
         cpu0 = Cpu();
         var watch = Stopwatch.StartNew();
         GradientScale.Matrix(tools);
@@ -88,7 +95,7 @@ public static class DiagnosticsBenchmark
         var floatTheta = theta.Convert<float>();
         var floatTape = floatNetwork.CreateTape();
         floatNetwork.Forward(floatTheta, x.Convert<float>(), labels, floatTape, ForwardMode.Analyze);
-        var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape);
+        var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape, jacobian);
         cpu0 = Cpu();
         watch.Restart();
         GradientScale.Matrix(floatTools);

@@ -10,10 +10,10 @@ public sealed class CheckpointFormatException : Exception
 
     public CheckpointFormatException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>"file-name: problem".</summary>
+    /// <summary>"path: problem", with the path as the user gave it, so the line says where.</summary>
     public static CheckpointFormatException InFile(string path, string problem, Exception? inner = null)
     {
-        string message = $"{Path.GetFileName(path)}: {problem}";
+        string message = $"{path}: {problem}";
         return inner is null ? new CheckpointFormatException(message) : new CheckpointFormatException(message, inner);
     }
 
@@ -26,7 +26,7 @@ public sealed class CheckpointFormatException : Exception
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw InFile(path, $"file not found ({path})", e);
+            throw InFile(path, "file not found", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -8,7 +8,7 @@ internal static class DataFileOpener
 {
     public static FileStream Open(string path)
     {
-        if (Directory.Exists(path)) throw CheckpointFormatException.InFile(path, $"{path} is a directory, expected a file");
+        if (Directory.Exists(path)) throw CheckpointFormatException.InFile(path, "is a directory, expected a file");
         FileStream stream;
         try
         {
@@ -16,11 +16,11 @@ internal static class DataFileOpener
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw CheckpointFormatException.InFile(path, $"file not found ({path})", e);
+            throw CheckpointFormatException.InFile(path, "file not found", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw CheckpointFormatException.InFile(path, $"permission denied reading {path}", e);
+            throw CheckpointFormatException.InFile(path, "permission denied", e);
         }
         catch (IOException e)
         {
@@ -31,7 +31,7 @@ internal static class DataFileOpener
         if (!stream.CanSeek)
         {
             stream.Dispose();
-            throw CheckpointFormatException.InFile(path, $"{path} is not a regular file");
+            throw CheckpointFormatException.InFile(path, "not a regular file (a pipe or socket cannot be read)");
         }
         return stream;
     }

@@ -84,13 +84,14 @@ public sealed class Trainer
         string checkpointPath = Path.Combine(_runDirectory, CheckpointFile);
         if (!File.Exists(checkpointPath)) return Run(cancel);
         var checkpoint = Checkpoint.Load(checkpointPath);
-        if (checkpoint.Architecture != _config.Architecture)
-            throw new ArgumentException($"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
+        ResumeConsistency.Check(_config, checkpoint, checkpointPath);
         var network = Network<float>.Build(_config.Architecture);
         var optimizer = Optimizer<float>.Create(_config.Optimizer, network.Layout, _config.LearningRate);
         checkpoint.RestoreOptimizer(optimizer);
         int done = checkpoint.State?.EpochsCompleted ?? 0;
         var history = ReadMetrics(Path.Combine(_runDirectory, MetricsFile)).Where(m => m.Epoch <= done).ToList();
+        if (done > 0 && !history.Any(m => m.Epoch == done))
+            history.Add(RecomputeEpochLine(network, checkpoint, done));
         // Drop lines of an epoch that finished after the checkpoint was taken (a kill between the two writes).
         WriteMetrics(history);
         return Continue(network, checkpoint.Parameters, checkpoint.InitialParameters, optimizer, history, done, cancel);
@@ -101,6 +102,9 @@ public sealed class Trainer
     {
         var train = TrainingSet;
         var test = TestSet;
+        if (_config.Architecture.Norm == NormKind.Batch && train.Count > _config.BatchSize && train.Count % _config.BatchSize == 1)
+            throw new ArgumentException($"batch norm would train on a last mini-batch of 1 example ({train.Count} examples, --batch " +
+                $"{_config.BatchSize}); choose a batch size that leaves at least 2.");
         var diagnosticsSample = train.Take(Math.Min(_config.DiagnosticsBatch, train.Count));
         var batcher = new MiniBatcher(train, _config.BatchSize, _config.Seed);
         var tape = network.CreateTape();
@@ -166,8 +170,9 @@ public sealed class Trainer
                 TrainLoss = lossSum / seen,
                 TrainError = trainEval.Error,
                 TrainErrorRunning = (double)errorCount / seen,
-                TestLoss = testEval.Loss,
-                TestError = testEval.Error,
+                // An empty test split has no loss or error; null prints as "—" rather than NaN.
+                TestLoss = test.Count > 0 ? testEval.Loss : null,
+                TestError = test.Count > 0 ? testEval.Error : null,
                 Seconds = seconds,
                 ExamplesPerSecond = seen / seconds,
                 Steps = optimizer.StepCount,
@@ -183,6 +188,23 @@ public sealed class Trainer
         state = state with { Status = "completed" };
         WriteState(state);
         return new TrainingResult(state, history, network, theta, theta0);
+    }
+
+    /// <summary>
+    /// The metrics of the checkpoint's epoch when its line was lost (torn): the evaluation figures are recomputed
+    /// from the checkpoint; the running averages of the epoch's mini-batches cannot be and are stored as NaN.
+    /// </summary>
+    private EpochMetrics RecomputeEpochLine(Network<float> network, Checkpoint checkpoint, int epoch)
+    {
+        var trainEval = Evaluation.Evaluate(network, checkpoint.Parameters, TrainingSet);
+        var test = TestSet;
+        var testEval = Evaluation.Evaluate(network, checkpoint.Parameters, test);
+        return new EpochMetrics
+        {
+            Epoch = epoch, TrainLoss = double.NaN, TrainErrorRunning = double.NaN, TrainError = trainEval.Error,
+            TestLoss = test.Count > 0 ? testEval.Loss : null, TestError = test.Count > 0 ? testEval.Error : null,
+            Steps = checkpoint.State?.Steps ?? 0,
+        };
     }
 
     private void SaveCheckpoint(ParameterSet<float> theta, ParameterSet<float> theta0, Optimizer<float> optimizer, int epoch)
@@ -218,12 +240,28 @@ public sealed class Trainer
         AtomicFile.WriteAllText(Path.Combine(_runDirectory, MetricsFile), sb.ToString());
     }
 
+    /// <summary>
+    /// The metrics lines of a run. A torn last line (a write cut short outside GradScope's atomic writes) is dropped:
+    /// its epoch is then missing and <see cref="Resume"/> trains it again. A bad line before the last is corruption.
+    /// </summary>
     public static List<EpochMetrics> ReadMetrics(string path)
     {
         if (!File.Exists(path)) return [];
-        return File.ReadLines(path).Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, JsonDefaults.Options) ?? throw new InvalidDataException($"{path}: empty metrics line"))
-            .ToList();
+        var lines = File.ReadLines(path).Where(l => l.Length > 0).ToList();
+        var metrics = new List<EpochMetrics>(lines.Count);
+        for (int i = 0; i < lines.Count; i++)
+        {
+            try
+            {
+                metrics.Add(JsonSerializer.Deserialize<EpochMetrics>(lines[i], JsonDefaults.Options) ?? throw new JsonException("null line"));
+            }
+            catch (JsonException e)
+            {
+                if (i == lines.Count - 1) break;
+                throw new InvalidDataException($"{path}: line {i + 1} is not a metrics record ({e.Message})", e);
+            }
+        }
+        return metrics;
     }
 
     public static RunState? ReadState(string runDirectory)
