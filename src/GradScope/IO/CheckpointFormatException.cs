@@ -10,10 +10,10 @@ public sealed class CheckpointFormatException : Exception
 
     public CheckpointFormatException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>"path: problem", with the path as the user gave it, so the line says where.</summary>
+    /// <summary>"file-name: problem".</summary>
     public static CheckpointFormatException InFile(string path, string problem, Exception? inner = null)
     {
-        string message = $"{path}: {problem}";
+        string message = $"{Path.GetFileName(path)}: {problem}";
         return inner is null ? new CheckpointFormatException(message) : new CheckpointFormatException(message, inner);
     }
 
