@@ -104,6 +104,8 @@ internal static class AnalyzeCommand
         {
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");
             int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim) ?? 784;
+            if (dim < 1) throw new ArgumentException($"--input-dim must be positive (got {dim}).");
+            Limits.MemoryBudget.Require(Limits.MemoryBudget.Product(count, dim, sizeof(double) + sizeof(float)), $"--noise {count} × {dim} inputs");
             var noise = GaussianNoise.Create(count, dim, seed, classes);
             return (noise.Inputs, noise.Labels);
         }

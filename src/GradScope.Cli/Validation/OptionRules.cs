@@ -26,6 +26,11 @@ internal static class OptionRules
     /// <summary>Checks the rules of the command that was parsed.</summary>
     public static void Check(ParseResult parse)
     {
+        // An empty path or name is never meant: "--out ''" would otherwise fail deep inside with "The value cannot be an empty string".
+        foreach (var option in parse.CommandResult.Command.Options)
+            if (option.ValueType == typeof(string) && OptionRule.Given(parse, option.Name) && parse.GetResult(option) is { } result
+                && result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                throw new ArgumentException($"{option.Name} needs a non-empty value.");
         string command = parse.CommandResult.Command.Name;
         foreach (var rule in All)
             if (rule.Command == command) rule.Check(parse);
