@@ -10,17 +10,19 @@ namespace GradScope.Limits;
 public static class NetworkFootprint
 {
     /// <summary>
-    /// Parameters of the network (weights, biases, norm gains and running statistics): the input map, depth − 1
-    /// width × width layers and the output layer, plus at most four per-unit vectors per layer.
+    /// An upper bound on the parameters of the network (weights, biases, norm gains and running statistics): the
+    /// input map, depth − 1 width × width layers and the output layer, plus at most five per-unit vectors per layer (bias, gain, shift, running mean and variance).
+    /// Unlike <see cref="ArchitectureSpec.TrainableParameters"/> (the exact count) it saturates instead of wrapping,
+    /// because it is asked about absurd sizes precisely to refuse them.
     /// </summary>
     public static long ParameterCount(ArchitectureSpec spec)
     {
-        long d = spec.InputDim, w = spec.Width, c = spec.Classes, depth = spec.Depth;
+        long d = spec.InputDim, w = spec.Width, c = spec.Classes, depth = spec.LinearLayers;
         return MemoryBudget.Sum(
             MemoryBudget.Product(d, w),
             MemoryBudget.Product(depth - 1, w, w),
             MemoryBudget.Product(w, c),
-            MemoryBudget.Product(depth, w, 4),
+            MemoryBudget.Product(depth, w, 5),
             c);
     }
 
@@ -31,7 +33,7 @@ public static class NetworkFootprint
     public static long Bytes(ArchitectureSpec spec, int parameterCopies, long batch)
     {
         long parameters = MemoryBudget.Product(ParameterCount(spec), parameterCopies, sizeof(float));
-        long units = MemoryBudget.Sum(spec.InputDim, MemoryBudget.Product(spec.Depth, spec.Width, 4), MemoryBudget.Product(spec.Classes, 3));
+        long units = MemoryBudget.Sum(spec.InputDim, MemoryBudget.Product(spec.LinearLayers, spec.Width, 4), MemoryBudget.Product(spec.Classes, 3));
         long tape = MemoryBudget.Product(batch, units, sizeof(float));
         return MemoryBudget.Sum(parameters, tape);
     }
@@ -39,6 +41,6 @@ public static class NetworkFootprint
     /// <summary>Throws <see cref="ResourceLimitException"/> when the network would not fit in memory.</summary>
     public static void Require(ArchitectureSpec spec, int parameterCopies, long batch) =>
         MemoryBudget.Require(Bytes(spec, parameterCopies, batch),
-            $"{spec.Name} depth {spec.Depth} width {spec.Width} with {spec.InputDim} inputs and {spec.Classes} classes " +
+            $"{spec.Name} depth {spec.LinearLayers} width {spec.Width} with {spec.InputDim} inputs and {spec.Classes} classes " +
             $"({ParameterCount(spec):N0} parameters, batch {batch:N0})");
 }

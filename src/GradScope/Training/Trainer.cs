@@ -102,7 +102,7 @@ public sealed class Trainer
     {
         var train = TrainingSet;
         var test = TestSet;
-        if (_config.Architecture.Norm == NormKind.Batch && train.Count > _config.BatchSize && train.Count % _config.BatchSize == 1)
+        if (_config.Architecture.Normalization == NormKind.Batch && train.Count > _config.BatchSize && train.Count % _config.BatchSize == 1)
             throw new ArgumentException($"batch norm would train on a last mini-batch of 1 example ({train.Count} examples, --batch " +
                 $"{_config.BatchSize}); choose a batch size that leaves at least 2.");
         var diagnosticsSample = train.Take(Math.Min(_config.DiagnosticsBatch, train.Count));

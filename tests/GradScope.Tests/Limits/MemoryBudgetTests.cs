@@ -25,12 +25,13 @@ public class MemoryBudgetTests
     [Fact]
     public void Parameter_count_is_exact_for_a_plain_network_and_64_bit_for_a_huge_one()
     {
-        var spec = ArchitectureSpec.Parse("relu") with { Depth = 3, Width = 16, InputDim = 784, Classes = 10 };
+        var spec = ArchitectureSpec.Create("batch-relu", new DataShape(784, 10), new NetworkSizes { LinearLayers = 3, Width = 16 });
         long exact = Network<float>.Build(spec).Layout.Entries.Sum(e => (long)e.Length);
         long counted = NetworkFootprint.ParameterCount(spec);
         // An upper bound within the per-unit vectors (biases and norm statistics) it allows for.
-        Assert.InRange(counted, exact, exact + 4L * 3 * 16);
-        var huge = spec with { Width = 100_000, Depth = 50 };
-        Assert.Equal(784L * 100_000 + 49L * 100_000 * 100_000 + 100_000L * 10 + 50L * 100_000 * 4 + 10, NetworkFootprint.ParameterCount(huge));
+        Assert.InRange(counted, exact, exact + 5L * 3 * 16);
+        Assert.True(counted >= spec.TrainableParameters);
+        var huge = spec with { Width = 100_000, LinearLayers = 50 };
+        Assert.Equal(784L * 100_000 + 49L * 100_000 * 100_000 + 100_000L * 10 + 50L * 100_000 * 5 + 10, NetworkFootprint.ParameterCount(huge));
     }
 }
