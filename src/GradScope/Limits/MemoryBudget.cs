@@ -15,14 +15,30 @@ public static class MemoryBudget
     /// </summary>
     public const double UsableFraction = 0.8;
 
-    /// <summary>Bytes this process can use: the GC's limit (physical memory or the container's cap).</summary>
+    /// <summary>Caps the memory GradScope plans for, e.g. <c>GRADSCOPE_MEMORY_LIMIT=4GB</c> on a shared machine.</summary>
+    public const string EnvironmentVariable = "GRADSCOPE_MEMORY_LIMIT";
+
+    /// <summary>Bytes this process can use: the GC's limit (physical memory or the container's cap), or less when capped.</summary>
     public static long AvailableBytes
     {
         get
         {
             long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-            return total > 0 ? total : long.MaxValue;
+            if (total <= 0) total = long.MaxValue;
+            return ParseLimit(Environment.GetEnvironmentVariable(EnvironmentVariable)) is long cap ? Math.Min(cap, total) : total;
         }
+    }
+
+    /// <summary>"4GB", "512MB", "1073741824"; null when unset or unreadable (then the machine's limit applies).</summary>
+    public static long? ParseLimit(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        text = text.Trim().ToUpperInvariant();
+        long unit = text.EndsWith("GB", StringComparison.Ordinal) ? 1L << 30 : text.EndsWith("MB", StringComparison.Ordinal) ? 1L << 20 : 1;
+        string number = unit == 1 ? text : text[..^2];
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0
+            ? (long)Math.Min(value * unit, long.MaxValue)
+            : null;
     }
 
     /// <summary>Throws <see cref="ResourceLimitException"/> when <paramref name="bytes"/> exceed the usable memory.</summary>
@@ -35,7 +51,8 @@ public static class MemoryBudget
         if (bytes < 0) throw new ResourceLimitException($"{what} is too large to count in 64 bits.");
         long usable = (long)(availableBytes * UsableFraction);
         if (bytes > usable)
-            throw new ResourceLimitException($"{what} would need {Format(bytes)} of memory; this machine allows {Format(usable)}.");
+            throw new ResourceLimitException($"{what} would need {Format(bytes)} of memory; this machine allows {Format(usable)}" +
+                (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } cap ? $" ({EnvironmentVariable}={cap})." : "."));
     }
 
     /// <summary>a × b × … in 64 bits; long.MaxValue when even that overflows (any check then fails).</summary>
