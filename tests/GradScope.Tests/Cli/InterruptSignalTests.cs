@@ -27,7 +27,7 @@ public sealed class InterruptSignalTests : IDisposable
     public void Bench_stops_on_a_signal_with_exit_130(int signal)
     {
         using var child = Child.Start(_temp.Path, "bench", "--archs", "relu", "--batches", "32,32,32,32,32,32", "--inputs", "784",
-            "--seconds", "5", "--no-diagnostics");
+            "--seconds", "1.5", "--no-diagnostics");
         child.WaitForOutput("gradscope relu");
         var (code, error) = child.Signal(signal);
         Assert.Equal(ExitCodes.Cancelled, code);
@@ -54,9 +54,9 @@ public sealed class InterruptSignalTests : IDisposable
     public void Training_stops_on_SIGINT_keeps_finished_epochs_and_resumes()
     {
         string data = _temp.Subdirectory("data");
-        IdxTestFiles.WriteDirectory(data, trainCount: 2000, testCount: 20, gzip: false, height: 28, width: 28);
+        IdxTestFiles.WriteDirectory(data, trainCount: 600, testCount: 20, gzip: false, height: 28, width: 28);
         string run = Path.Combine(_temp.Path, "run");
-        using var child = Child.Start(_temp.Path, "train", "--arch", "relu", "--depth", "30", "--width", "100", "--epochs", "1000",
+        using var child = Child.Start(_temp.Path, "train", "--arch", "relu", "--depth", "10", "--width", "64", "--epochs", "100000",
             "--batch", "16", "--data", data, "--out", run);
         child.WaitForOutput("epoch   1:");
         var (code, error) = child.Signal(SigInt);
