@@ -99,6 +99,8 @@ public sealed class Checkpoint
                 $"the standardizer has {standardizer.Features} features, the architecture {architecture.InputDim} inputs");
         var optimizerState = file.Names.Where(n => n.StartsWith("optimizer.", StringComparison.Ordinal))
             .ToDictionary(n => n, n => ReadChecked(file, n, path));
+        var config = ReadJson<TrainingConfig>(file, "config", path);
+        CheckpointValidation.CheckConfigAgrees(path, architecture, config?.Architecture);
         return new Checkpoint
         {
             Architecture = architecture,
@@ -106,7 +108,7 @@ public sealed class Checkpoint
             InitialParameters = theta0,
             Standardizer = standardizer,
             State = ReadJson<TrainingState>(file, "training_state", path),
-            Config = ReadJson<TrainingConfig>(file, "config", path),
+            Config = config,
             OptimizerState = optimizerState,
         };
     }

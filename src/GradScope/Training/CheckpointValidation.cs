@@ -63,5 +63,13 @@ internal static class CheckpointValidation
         }
     }
 
+    /// <summary>The run configuration stored beside the architecture must describe the same network.</summary>
+    public static void CheckConfigAgrees(string path, Networks.ArchitectureSpec architecture, Networks.ArchitectureSpec? configured)
+    {
+        if (configured is not null && configured != architecture)
+            throw CheckpointFormatException.InFile(path,
+                $"the 'config' metadata describes {configured}, the 'architecture' metadata {architecture}; metadata disagree");
+    }
+
     private static string Index(int flat, int cols) => cols > 1 ? $"index [{flat / cols}, {flat % cols}]" : $"index {flat}";
 }

@@ -88,6 +88,17 @@ public sealed class HostileInputCorpusTests : IDisposable
     }
 
     [Fact]
+    public void Config_metadata_that_disagrees_with_the_architecture_is_an_error()
+    {
+        string data = IdxData();
+        string run = _temp.File("run");
+        CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
+        string path = Path.Combine(run, Trainer.CheckpointFile);
+        CheckpointSurgery.EditMetadata(path, "config", json => json.Replace("\"width\":4", "\"width\":5"));
+        CliAssert.Fails(ExitCodes.DataError, Analyze(path), "'config' metadata", "disagree");
+    }
+
+    [Fact]
     public void Unknown_format_version_is_an_error()
     {
         string path = Init();
