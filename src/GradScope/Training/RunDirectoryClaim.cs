@@ -7,7 +7,8 @@ namespace GradScope.Training;
 /// </summary>
 public static class RunDirectoryClaim
 {
-    private static readonly string[] RunFiles = [Trainer.ConfigFile, Trainer.StateFile, Trainer.MetricsFile, Trainer.CheckpointFile];
+    private static readonly string[] RunFiles =
+        [RunDirectory.ConfigFile, RunDirectory.StateFile, RunDirectory.MetricsFile, RunDirectory.CheckpointFile];
 
     public static void Claim(string runDirectory, bool overwrite)
     {
@@ -16,8 +17,8 @@ public static class RunDirectoryClaim
         if (existing.Count == 0) return;
         if (!overwrite)
         {
-            var state = Trainer.ReadState(runDirectory);
-            string what = state is null ? "a run" : $"a {state.Status} run ({state.EpochsCompleted} of {state.EpochsPlanned} epochs)";
+            var state = new RunDirectory(runDirectory).ReadState();
+            string what = state is null ? "a run" : $"a {RunStatusNames.Name(state.Status)} run ({state.EpochsCompleted} of {state.EpochsPlanned} epochs)";
             throw new ArgumentException($"{runDirectory} already holds {what}; continue it with --resume {runDirectory} " +
                 "or replace it with --overwrite.");
         }

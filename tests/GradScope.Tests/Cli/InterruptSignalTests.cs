@@ -62,13 +62,13 @@ public sealed class InterruptSignalTests : IDisposable
         var (code, error) = child.Signal(SigInt);
         Assert.Equal(ExitCodes.Cancelled, code);
         Assert.Contains("gradscope: interrupted", error);
-        int done = Trainer.ReadState(run)!.EpochsCompleted;
+        int done = new RunDirectory(run).ReadState()!.EpochsCompleted;
         Assert.True(done >= 1);
-        Assert.True(File.Exists(Path.Combine(run, Trainer.CheckpointFile)));
+        Assert.True(File.Exists(Path.Combine(run, RunDirectory.CheckpointFile)));
 
         var resumed = CliHarness.Run("train", "--resume", run, "--epochs", $"{done + 1}");
         Assert.True(resumed.ExitCode == ExitCodes.Success, resumed.Error);
-        Assert.Equal(done + 1, Trainer.ReadState(run)!.EpochsCompleted);
+        Assert.Equal(done + 1, new RunDirectory(run).ReadState()!.EpochsCompleted);
     }
 
     /// <summary>The built CLI in a child process, its output collected as it arrives.</summary>

@@ -93,7 +93,7 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
-        string path = Path.Combine(run, Trainer.CheckpointFile);
+        string path = Path.Combine(run, RunDirectory.CheckpointFile);
         CheckpointSurgery.EditMetadata(path, "config", json => json.Replace("\"width\":4", "\"width\":5"));
         CliAssert.Fails(ExitCodes.DataError, Analyze(path), "'config' metadata", "disagree");
     }
@@ -176,7 +176,7 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
-        string config = Path.Combine(run, Trainer.ConfigFile);
+        string config = Path.Combine(run, RunDirectory.ConfigFile);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
         json[key] = System.Text.Json.Nodes.JsonNode.Parse(value);
         File.WriteAllText(config, json.ToJsonString());
@@ -190,7 +190,7 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
-        string config = Path.Combine(run, Trainer.ConfigFile);
+        string config = Path.Combine(run, RunDirectory.ConfigFile);
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"width\": 4", "\"width\": 5"));
         CliAssert.Fails(ExitCodes.InvalidArguments, ["train", "--resume", run, "--epochs", "2"], "width 5", "width 4");
     }
@@ -216,13 +216,13 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 2));
-        string metrics = Path.Combine(run, Trainer.MetricsFile);
-        var whole = Trainer.ReadMetrics(metrics);
+        string metrics = Path.Combine(run, RunDirectory.MetricsFile);
+        var whole = new RunDirectory(run).ReadMetrics();
         string text = File.ReadAllText(metrics);
         File.WriteAllText(metrics, text[..(text.Length - 25)]);
 
         CliAssert.Succeeds("train", "--resume", run, "--epochs", "3");
-        var after = Trainer.ReadMetrics(metrics);
+        var after = new RunDirectory(run).ReadMetrics();
         Assert.Equal([1, 2, 3], after.Select(m => m.Epoch));
         // Epoch 2's evaluation is recomputed from its checkpoint; its running mini-batch averages are lost.
         Assert.Equal(whole[1].TrainError, after[1].TrainError);
@@ -237,7 +237,7 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 2));
-        string metrics = Path.Combine(run, Trainer.MetricsFile);
+        string metrics = Path.Combine(run, RunDirectory.MetricsFile);
         File.WriteAllText(metrics, "{\"epoch\": 1, \"train_lo\n" + File.ReadAllText(metrics));
         CliAssert.Fails(ExitCodes.DataError, ["train", "--resume", run, "--epochs", "3"], "metrics.jsonl", "line 1");
     }
@@ -266,13 +266,13 @@ public sealed class HostileInputCorpusTests : IDisposable
         string data = IdxData();
         string run = _temp.File("run");
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
-        byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, Trainer.CheckpointFile));
+        byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, RunDirectory.CheckpointFile));
 
         CliAssert.Fails(ExitCodes.InvalidArguments, TinyTrain(data, run, epochs: 2), "already holds a completed run", "--resume", "--overwrite");
-        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, Trainer.CheckpointFile)));
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, RunDirectory.CheckpointFile)));
 
         CliAssert.Succeeds([.. TinyTrain(data, run, epochs: 2), "--overwrite"]);
-        Assert.Equal(2, Trainer.ReadState(run)!.EpochsCompleted);
+        Assert.Equal(2, new RunDirectory(run).ReadState()!.EpochsCompleted);
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public sealed class HostileInputCorpusTests : IDisposable
     {
         string data = IdxData();
         var result = CliAssert.Succeeds(TinyTrain(data, _temp.File("run"), epochs: 0));
-        Assert.DoesNotContain(Trainer.CheckpointFile, result.Output);
+        Assert.DoesNotContain(RunDirectory.CheckpointFile, result.Output);
         Assert.Contains("no checkpoint was written", result.Output);
     }
 

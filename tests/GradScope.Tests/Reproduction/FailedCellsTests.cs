@@ -1,6 +1,7 @@
 using GradScope.Cli;
 using GradScope.Cli.Commands;
 using GradScope.Data;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Reproduction;
 using GradScope.Tensors;
@@ -16,10 +17,10 @@ public class FailedCellsTests
     {
         public string Name => "failing-test-diagnostics";
 
-        public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, MeasureRequest request) =>
-            throw new InvalidOperationException("diagnostics failed on purpose");
+        public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+            DiagnosticsOptions options) => throw new InvalidOperationException("diagnostics failed on purpose");
 
-        public IReadOnlyList<TaylorPoint> Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+        public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
             IReadOnlyList<int> replaced) => throw new InvalidOperationException("diagnostics failed on purpose");
     }
 
