@@ -62,7 +62,8 @@ internal static class AnalyzeCommand
             var (x, y) = ReadBatch(parse, new BatchOptions(noise, inputDim, classes, inputs, labels, data, batch), checkpoint, seedValue);
             ArchitectureSpec spec = checkpoint?.Architecture ?? architecture.Read(parse)(new DataShape(x.Cols, parse.GetValue(classes)));
             if (x.Cols != spec.InputDim)
-                throw new DataFormatException($"the analysed batch has {x.Cols} input features, the network in {checkpointFile} expects {spec.InputDim}.");
+                throw new DataFormatException(
+                    $"the analysed batch has {x.Cols} input features, the network in {checkpointFile} expects {spec.InputDim}.");
             // Data that disagrees with itself or with the network is a data error (3), whichever option supplied it.
             if (x.Rows < 2) throw new DataFormatException($"analysing needs a batch of at least 2 examples; the data has {x.Rows}.");
             Limits.NetworkFootprint.Require(spec, parameterCopies: 4, batch: x.Rows);
@@ -115,7 +116,8 @@ internal static class AnalyzeCommand
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");
             int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim);
             if (dim < 1) throw new ArgumentException($"--input-dim must be positive (got {dim}).");
-            Limits.MemoryBudget.Require(Limits.MemoryBudget.Product(count, dim, sizeof(double) + sizeof(float)), $"--noise {count} × {dim} inputs");
+            Limits.MemoryBudget.Require(Limits.MemoryBudget.Product(count, dim, sizeof(double) + sizeof(float)),
+                $"--noise {count} × {dim} inputs");
             var noise = GaussianNoise.Create(count, dim, seed, classes);
             return (noise.Inputs, noise.Labels);
         }

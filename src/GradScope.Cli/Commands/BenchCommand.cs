@@ -44,7 +44,8 @@ internal static class BenchCommand
             IReadOnlyList<DiagnosticsBenchmark.Timing> diagnostics = [];
             if (!parse.GetValue(skipDiagnostics))
             {
-                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"), cancel: token);
+                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"),
+                    cancel: token);
                 var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms", "cpu ms");
                 foreach (var t in diagnostics)
                     timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}", double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");

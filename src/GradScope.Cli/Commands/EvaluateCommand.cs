@@ -26,7 +26,8 @@ internal static class EvaluateCommand
             var standardizer = checkpoint.Standardizer ?? Standardizer.Fit(raw.Train);
             var splits = new DatasetSplits(standardizer.Transform(raw.Train), standardizer.Transform(raw.Test));
             if (splits.Train.Features != checkpoint.Architecture.InputDim)
-                throw new DataFormatException($"the checkpoint expects {checkpoint.Architecture.InputDim} input features, {dataset} has {splits.Train.Features}.");
+                throw new DataFormatException(
+                    $"the checkpoint expects {checkpoint.Architecture.InputDim} input features, {dataset} has {splits.Train.Features}.");
 
             var network = Network<float>.Build(checkpoint.Architecture);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("split", "examples", "loss", "error");

@@ -39,7 +39,8 @@ internal static class TrainCommand
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
         architecture.AddTo(command);
         data.AddTo(command);
-        foreach (var option in new Option[] { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume, overwrite })
+        foreach (var option in new Option[]
+                 { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume, overwrite })
             command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
@@ -107,7 +108,8 @@ internal static class TrainCommand
             if (result.State.Status == RunStatus.Diverged)
                 context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
             else if (result.State.EpochsCompleted == 0)
-                context.Console.MarkupLineInterpolated($"[green]done[/]: no epochs trained, so no checkpoint was written; config.json is in {runDirectory}");
+                context.Console.MarkupLineInterpolated(
+                    $"[green]done[/]: no epochs trained, so no checkpoint was written; config.json is in {runDirectory}");
             else
                 context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
             return ExitCodes.Success;

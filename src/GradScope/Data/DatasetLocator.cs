@@ -104,9 +104,12 @@ public static class DatasetLocator
     {
         string howTo = name switch
         {
-            "fashion-mnist" => $"install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR (or set {EnvironmentVariable}) with the four idx .gz files",
+            "fashion-mnist" => "install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR " +
+                $"(or set {EnvironmentVariable}) with the four idx .gz files",
             "mnist" => $"pass --data DIR (or set {EnvironmentVariable}) with the four MNIST idx files (train-images-idx3-ubyte.gz, …)",
-            _ => $"download the CIFAR-10 binary version elsewhere and pass --data DIR (or set {EnvironmentVariable}) with data_batch_1..5.bin and test_batch.bin",
+            _ =>
+                $"download the CIFAR-10 binary version elsewhere and pass --data DIR (or set {EnvironmentVariable}) with " +
+                $"data_batch_1..5.bin and test_batch.bin",
         };
         return new DatasetNotFoundException($"dataset '{name}' {what}; {howTo}");
     }

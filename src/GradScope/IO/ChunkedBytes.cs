@@ -52,7 +52,9 @@ internal sealed class ChunkedBytes
         }
     }
 
-    /// <summary>Copies bytes [offset, offset + count·size) into an array of <typeparamref name="T"/>, in pieces a span can address.</summary>
+    /// <summary>
+    /// Copies bytes [offset, offset + count·size) into an array of <typeparamref name="T"/>, in pieces a span can address.
+    /// </summary>
     public void CopyTo<T>(long offset, T[] destination) where T : unmanaged
     {
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();

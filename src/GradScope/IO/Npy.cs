@@ -54,7 +54,8 @@ public static class Npy
             ? BinaryPrimitives.ReadUInt16LittleEndian(preamble.AsSpan(8))
             : BinaryPrimitives.ReadUInt32LittleEndian(preamble.AsSpan(8));
         if (headerLength > length - prefix)
-            throw CheckpointFormatException.InFile(path, $"truncated: header length {headerLength} exceeds the {length - prefix} bytes that follow");
+            throw CheckpointFormatException.InFile(path,
+                $"truncated: header length {headerLength} exceeds the {length - prefix} bytes that follow");
         if (headerLength > MaxHeaderBytes)
             throw CheckpointFormatException.InFile(path, $"header length {headerLength} exceeds the limit of {MaxHeaderBytes} bytes");
         var headerBytes = new byte[headerLength];
@@ -67,13 +68,16 @@ public static class Npy
 
         string dtype = header.Descr;
         if (dtype.Length > 0 && dtype[0] == '>')
-            throw CheckpointFormatException.InFile(path, $"big-endian dtype '{dtype}' is not supported; save with a little-endian dtype (e.g. a.astype('<f4'))");
+            throw CheckpointFormatException.InFile(path,
+                $"big-endian dtype '{dtype}' is not supported; save with a little-endian dtype (e.g. a.astype('<f4'))");
         if (!SupportedDTypes.Contains(dtype))
             throw CheckpointFormatException.InFile(path, $"unsupported dtype '{dtype}' (supported: {string.Join(", ", SupportedDTypes)})");
         if (header.FortranOrder)
-            throw CheckpointFormatException.InFile(path, "fortran_order True is not supported; save a C-ordered array (np.ascontiguousarray)");
+            throw CheckpointFormatException.InFile(path,
+                "fortran_order True is not supported; save a C-ordered array (np.ascontiguousarray)");
         if (header.Shape.Length is not (1 or 2))
-            throw CheckpointFormatException.InFile(path, $"array has {header.Shape.Length} dimensions ({string.Join(", ", header.Shape)}); only 1-D and 2-D are supported");
+            throw CheckpointFormatException.InFile(path,
+                $"array has {header.Shape.Length} dimensions ({string.Join(", ", header.Shape)}); only 1-D and 2-D are supported");
 
         long count = 1;
         foreach (long dim in header.Shape)
@@ -87,9 +91,12 @@ public static class Npy
         long dataStart = prefix + headerLength;
         long available = length - dataStart;
         if (available < expected)
-            throw CheckpointFormatException.InFile(path, $"truncated: shape ({string.Join(", ", header.Shape)}) of {dtype} needs {expected} bytes of data but only {available} remain");
+            throw CheckpointFormatException.InFile(path,
+                $"truncated: shape ({string.Join(", ", header.Shape)}) of {dtype} needs {expected} bytes of data " +
+                $"but only {available} remain");
         if (available > expected)
-            throw CheckpointFormatException.InFile(path, $"{available - expected} bytes after the array data; the file is longer than its header describes");
+            throw CheckpointFormatException.InFile(path,
+                $"{available - expected} bytes after the array data; the file is longer than its header describes");
 
         // The bytes plus the float copy made from them.
         Limits.MemoryBudget.Require(expected + 4 * count, $"reading {System.IO.Path.GetFileName(path)} ({count:N0} elements)");

@@ -46,8 +46,11 @@ public sealed class NpyArray
         var values = ToFloatArray();
         int bad = FiniteCheck.FirstNonFinite(values);
         if (bad >= 0)
+        {
+            string narrowed = DType == "<f8" ? " in float32" : "";
             throw CheckpointFormatException.InFile(Path,
-                $"element ({bad / Shape[1]}, {bad % Shape[1]}) is {values[bad]}{(DType == "<f8" ? " in float32" : "")}; inputs must be finite");
+                $"element ({bad / Shape[1]}, {bad % Shape[1]}) is {values[bad]}{narrowed}; inputs must be finite");
+        }
         return new Matrix<float>(Shape[0], Shape[1], values);
     }
 
@@ -60,10 +63,18 @@ public sealed class NpyArray
             var target = result.AsSpan(start);
             switch (DType)
             {
-                case "<f4": for (int i = 0; 4 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]); break;
-                case "<f8": for (int i = 0; 8 * i < bytes.Length; i++) target[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]); break;
-                case "<i8": for (int i = 0; 8 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..]); break;
-                case "<i4": for (int i = 0; 4 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]); break;
+                case "<f4":
+                    for (int i = 0; 4 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);
+                    break;
+                case "<f8":
+                    for (int i = 0; 8 * i < bytes.Length; i++) target[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]);
+                    break;
+                case "<i8":
+                    for (int i = 0; 8 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..]);
+                    break;
+                case "<i4":
+                    for (int i = 0; 4 * i < bytes.Length; i++) target[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
+                    break;
                 case "|u1": for (int i = 0; i < bytes.Length; i++) target[i] = bytes[i]; break;
                 default: throw new InvalidOperationException($"Unhandled dtype {DType}.");
             }

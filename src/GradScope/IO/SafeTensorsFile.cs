@@ -72,7 +72,8 @@ public sealed class SafeTensorsFile
         foreach (var tensor in layout) stream.Write(tensor.Bytes);
     }
 
-    private static byte[] BuildHeader(List<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata, out List<NamedTensor> layout)
+    private static byte[] BuildHeader(List<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata,
+        out List<NamedTensor> layout)
     {
         EnsureLittleEndian();
         var duplicate = tensors.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -152,9 +153,11 @@ public sealed class SafeTensorsFile
         if (headerLength == 0)
             throw CheckpointFormatException.InFile(path, "header length is 0");
         if (headerLength > (ulong)(length - 8))
-            throw CheckpointFormatException.InFile(path, $"header length {headerLength} exceeds the {length - 8} bytes that follow it (truncated or not a safetensors file)");
+            throw CheckpointFormatException.InFile(path,
+                $"header length {headerLength} exceeds the {length - 8} bytes that follow it (truncated or not a safetensors file)");
         if (headerLength > MaxHeaderBytes)
-            throw CheckpointFormatException.InFile(path, $"header length {headerLength} exceeds the format's limit of {MaxHeaderBytes} bytes");
+            throw CheckpointFormatException.InFile(path,
+                $"header length {headerLength} exceeds the format's limit of {MaxHeaderBytes} bytes");
         var header = new byte[(int)headerLength];
         stream.ReadExactly(header);
         long dataLength = length - 8 - (long)headerLength;
@@ -165,7 +168,9 @@ public sealed class SafeTensorsFile
         return new SafeTensorsFile(path, data, tensors, metadata);
     }
 
-    /// <summary>An F32 tensor. F64 is refused rather than silently narrowed; use <see cref="GetDouble"/> or <see cref="GetMatrix{T}"/>.</summary>
+    /// <summary>
+    /// An F32 tensor. F64 is refused rather than silently narrowed; use <see cref="GetDouble"/> or <see cref="GetMatrix{T}"/>.
+    /// </summary>
     public TensorData<float> GetFloat(string name)
     {
         var info = Expect(name, SafeTensorDType.F32);

@@ -51,8 +51,11 @@ public static class MemoryBudget
         if (bytes < 0) throw new ResourceLimitException($"{what} is too large to count in 64 bits.");
         long usable = (long)(availableBytes * UsableFraction);
         if (bytes > usable)
-            throw new ResourceLimitException($"{what} would need {Format(bytes)} of memory; this machine allows {Format(usable)}" +
-                (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } cap ? $" ({EnvironmentVariable}={cap})." : "."));
+        {
+            string? set = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            string cap = string.IsNullOrEmpty(set) ? "" : $" ({EnvironmentVariable}={set})";
+            throw new ResourceLimitException($"{what} would need {Format(bytes)} of memory; this machine allows {Format(usable)}{cap}.");
+        }
     }
 
     /// <summary>a × b × … in 64 bits; long.MaxValue when even that overflows (any check then fails).</summary>

@@ -11,7 +11,8 @@ public static class NetworkFootprint
 {
     /// <summary>
     /// An upper bound on the parameters of the network (weights, biases, norm gains and running statistics): the
-    /// input map, depth − 1 width × width layers and the output layer, plus at most five per-unit vectors per layer (bias, gain, shift, running mean and variance).
+    /// input map, depth − 1 width × width layers and the output layer, plus at most five per-unit vectors per layer
+    /// (bias, gain, shift, running mean and variance).
     /// Unlike <see cref="ArchitectureSpec.TrainableParameters"/> (the exact count) it saturates instead of wrapping,
     /// because it is asked about absurd sizes precisely to refuse them.
     /// </summary>
@@ -33,7 +34,8 @@ public static class NetworkFootprint
     public static long Bytes(ArchitectureSpec spec, int parameterCopies, long batch)
     {
         long parameters = MemoryBudget.Product(ParameterCount(spec), parameterCopies, sizeof(float));
-        long units = MemoryBudget.Sum(spec.InputDim, MemoryBudget.Product(spec.LinearLayers, spec.Width, 4), MemoryBudget.Product(spec.Classes, 3));
+        long units = MemoryBudget.Sum(spec.InputDim, MemoryBudget.Product(spec.LinearLayers, spec.Width, 4),
+            MemoryBudget.Product(spec.Classes, 3));
         long tape = MemoryBudget.Product(batch, units, sizeof(float));
         return MemoryBudget.Sum(parameters, tape);
     }

@@ -60,7 +60,10 @@ public sealed class Checkpoint
         SafeTensorsFile.Write(path, tensors, metadata);
     }
 
-    /// <summary>Weight matrices are stored out × in; every other tensor (1 × n in memory) 1-D, as PyTorch stores biases and norm parameters.</summary>
+    /// <summary>
+    /// Weight matrices are stored out × in; every other tensor (1 × n in memory) 1-D, as PyTorch stores biases and norm
+    /// parameters.
+    /// </summary>
     private static NamedTensor ToTensor(ParameterInfo info, string prefix, Matrix<float> values) =>
         IsWeightMatrix(info.Name)
             ? NamedTensor.FromMatrix(prefix + info.Name, values)
@@ -92,7 +95,9 @@ public sealed class Checkpoint
         var network = Network<float>.Build(architecture);
         CheckpointValidation.CheckNoStrayTensors(file, network.Layout, architecture.ToString());
         var theta = ReadSet(file, network.Layout, "", path);
-        var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name) ? ReadSet(file, network.Layout, InitPrefix, path) : theta.Clone();
+        var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name)
+            ? ReadSet(file, network.Layout, InitPrefix, path)
+            : theta.Clone();
         Standardizer? standardizer = file.Contains(StandardizerTensors.DefaultPrefix + ".mean") ? file.ReadStandardizer() : null;
         if (standardizer is not null && standardizer.Features != architecture.InputDim)
             throw CheckpointFormatException.InFile(path,
@@ -119,7 +124,8 @@ public sealed class Checkpoint
         foreach (var (name, tensor) in optimizer.State)
         {
             if (!OptimizerState.TryGetValue(name, out var values))
-                throw new CheckpointFormatException($"The checkpoint has no optimizer tensor '{name}'; it was written by another optimizer.");
+                throw new CheckpointFormatException(
+                    $"The checkpoint has no optimizer tensor '{name}'; it was written by another optimizer.");
             if (values.Length != tensor.Length)
                 throw new CheckpointFormatException($"Optimizer tensor '{name}' has {values.Length} values, expected {tensor.Length}.");
             values.CopyTo(tensor.Span);

@@ -54,7 +54,8 @@ internal static class CheckpointValidation
     {
         int bad = FiniteCheck.FirstNonFinite(values);
         if (bad >= 0)
-            throw CheckpointFormatException.InFile(path, $"tensor '{name}' holds {values[bad]} at {Index(bad, cols)}; values must be finite");
+            throw CheckpointFormatException.InFile(path,
+                $"tensor '{name}' holds {values[bad]} at {Index(bad, cols)}; values must be finite");
         if (name.EndsWith("running_var", StringComparison.Ordinal))
         {
             bad = FiniteCheck.FirstNegative(values);

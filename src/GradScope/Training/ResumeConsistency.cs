@@ -21,7 +21,10 @@ internal static class ResumeConsistency
         }
         if (checkpoint.Config is { } trained)
         {
-            var comparable = trained with { Epochs = config.Epochs, DataDirectory = config.DataDirectory, DiagnoseEvery = config.DiagnoseEvery };
+            var comparable = trained with
+            {
+                Epochs = config.Epochs, DataDirectory = config.DataDirectory, DiagnoseEvery = config.DiagnoseEvery,
+            };
             if (comparable != config)
             {
                 var field = typeof(TrainingConfig).GetProperties()

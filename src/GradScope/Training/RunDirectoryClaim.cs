@@ -18,7 +18,9 @@ public static class RunDirectoryClaim
         if (!overwrite)
         {
             var state = new RunDirectory(runDirectory).ReadState();
-            string what = state is null ? "a run" : $"a {RunStatusNames.Name(state.Status)} run ({state.EpochsCompleted} of {state.EpochsPlanned} epochs)";
+            string what = state is null
+                ? "a run"
+                : $"a {RunStatusNames.Name(state.Status)} run ({state.EpochsCompleted} of {state.EpochsPlanned} epochs)";
             throw new ArgumentException($"{runDirectory} already holds {what}; continue it with --resume {runDirectory} " +
                 "or replace it with --overwrite.");
         }

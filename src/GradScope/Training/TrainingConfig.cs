@@ -39,7 +39,8 @@ public sealed record TrainingConfig
     public TrainingConfig Validate()
     {
         Architecture.Validate();
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number (got {LearningRate}).");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException(
+            $"--lr must be a positive number (got {LearningRate}).");
         if (BatchSize < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchSize}).");
         // One example has zero batch variance: batch norm would output its bias alone and train on nothing.
         if (BatchSize < 2 && Architecture.Normalization == Networks.NormKind.Batch)
@@ -48,7 +49,8 @@ public sealed record TrainingConfig
         if (TrainSubset is < 1) throw new ArgumentException($"--train-subset must be at least 1 (got {TrainSubset}).");
         if (TestSubset is < 1) throw new ArgumentException($"--test-subset must be at least 1 (got {TestSubset}).");
         if (DiagnoseEvery < 0) throw new ArgumentException($"--diagnose-every must be ≥ 0 (got {DiagnoseEvery}).");
-        if (DiagnosticsBatch < 2) throw new ArgumentException($"The diagnostics batch must hold at least 2 examples (got {DiagnosticsBatch}).");
+        if (DiagnosticsBatch < 2) throw new ArgumentException(
+            $"The diagnostics batch must hold at least 2 examples (got {DiagnosticsBatch}).");
         return this;
     }
 }

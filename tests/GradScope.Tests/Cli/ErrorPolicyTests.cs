@@ -41,7 +41,8 @@ public class ErrorPolicyTests
         var (context, error) = Context(verbose: false);
         int code = context.Guard(_ => throw new InvalidOperationException("Sequence contains no elements"), default);
         Assert.Equal(ExitCodes.Unexpected, code);
-        Assert.Equal("gradscope: internal error: InvalidOperationException: Sequence contains no elements; rerun with --verbose for the trace.",
+        Assert.Equal("gradscope: internal error: InvalidOperationException: Sequence contains no elements; " +
+            "rerun with --verbose for the trace.",
             error.ToString().TrimEnd());
     }
 

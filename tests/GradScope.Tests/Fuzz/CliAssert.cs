@@ -7,7 +7,10 @@ namespace GradScope.Tests.Fuzz;
 internal static class CliAssert
 {
     public static readonly int[] Documented =
-        [ExitCodes.Success, ExitCodes.ParseError, ExitCodes.InvalidArguments, ExitCodes.DataError, ExitCodes.RuntimeFailure, ExitCodes.Cancelled];
+    [
+        ExitCodes.Success, ExitCodes.ParseError, ExitCodes.InvalidArguments, ExitCodes.DataError, ExitCodes.RuntimeFailure,
+        ExitCodes.Cancelled,
+    ];
 
     /// <summary>Runs the command line and asserts it fails with <paramref name="code"/> and one line containing every fragment.</summary>
     public static CliHarness.Outcome Fails(int code, string[] args, params string[] fragments)

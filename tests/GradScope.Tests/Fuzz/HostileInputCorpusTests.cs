@@ -21,7 +21,8 @@ public sealed class HostileInputCorpusTests : IDisposable
     private string Init(string arch = "relu", int depth = 3, int width = 16, int inputDim = 784)
     {
         string path = _temp.File($"{arch}-{Guid.NewGuid():N}.safetensors");
-        CliAssert.Succeeds("init", "--arch", arch, "--depth", $"{depth}", "--width", $"{width}", "--input-dim", $"{inputDim}", "--out", path);
+        CliAssert.Succeeds("init", "--arch", arch, "--depth", $"{depth}", "--width", $"{width}", "--input-dim", $"{inputDim}",
+            "--out", path);
         return path;
     }
 
@@ -268,7 +269,8 @@ public sealed class HostileInputCorpusTests : IDisposable
         CliAssert.Succeeds(TinyTrain(data, run, epochs: 1));
         byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, RunDirectory.CheckpointFile));
 
-        CliAssert.Fails(ExitCodes.InvalidArguments, TinyTrain(data, run, epochs: 2), "already holds a completed run", "--resume", "--overwrite");
+        CliAssert.Fails(ExitCodes.InvalidArguments, TinyTrain(data, run, epochs: 2),
+            "already holds a completed run", "--resume", "--overwrite");
         Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, RunDirectory.CheckpointFile)));
 
         CliAssert.Succeeds([.. TinyTrain(data, run, epochs: 2), "--overwrite"]);
@@ -295,7 +297,8 @@ public sealed class HostileInputCorpusTests : IDisposable
     [InlineData("-3")]
     public void Impossible_class_count_is_named_not_out_of_range(string classes)
     {
-        var result = CliAssert.Fails(ExitCodes.InvalidArguments, ["analyze", "--arch", "relu", "--noise", "8", "--classes", classes], "--classes");
+        var result = CliAssert.Fails(ExitCodes.InvalidArguments,
+            ["analyze", "--arch", "relu", "--noise", "8", "--classes", classes], "--classes");
         Assert.DoesNotContain("Specified argument", result.Error);
     }
 

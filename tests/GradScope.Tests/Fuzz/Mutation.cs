@@ -27,8 +27,12 @@ internal sealed record Mutation(Mutation.Kind What, int Position, long Value)
             case Kind.Truncate: return result[..at];
             case Kind.FlipByte: result[at] ^= (byte)(1 << (int)((ulong)Value % 8)); break;
             case Kind.WriteUInt64 when at + 8 <= result.Length: BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(at), Value); break;
-            case Kind.WriteUInt32BigEndian when at + 4 <= result.Length: BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(at), (uint)Value); break;
-            case Kind.WriteUInt16 when at + 2 <= result.Length: BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(at), (ushort)Value); break;
+            case Kind.WriteUInt32BigEndian when at + 4 <= result.Length:
+                BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(at), (uint)Value);
+                break;
+            case Kind.WriteUInt16 when at + 2 <= result.Length:
+                BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(at), (ushort)Value);
+                break;
             case Kind.WriteNonFinite when at + 4 <= result.Length:
                 float bad = (Value % 3) switch { 0 => float.NaN, 1 or -1 => float.PositiveInfinity, _ => float.NegativeInfinity };
                 BinaryPrimitives.WriteSingleLittleEndian(result.AsSpan(at & ~3), bad);

@@ -23,7 +23,8 @@ public sealed class NpyFuzzTests : IDisposable
         Gen.OneOf("False", "True", "Maybe", "0"),
         Gen.Long[-2, 6].Array[0, 3],
         Gen.Int[-4, 4],
-        Gen.Frequency((4, Gen.Float[-3, 3]), (1, Gen.OneOf(float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue))).Array[0, 40],
+        Gen.Frequency((4, Gen.Float[-3, 3]),
+            (1, Gen.OneOf(float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue))).Array[0, 40],
         (version, descr, order, shape, lengthSkew, data) =>
         {
             string tuple = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";

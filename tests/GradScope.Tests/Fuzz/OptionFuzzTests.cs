@@ -54,7 +54,8 @@ public sealed class OptionFuzzTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static readonly string[] Numbers = ["-1", "0", "1", "2", "3", "8", "100000", "100000000", "2147483648", "NaN", "1e309", "x", ""];
+    private static readonly string[] Numbers =
+        ["-1", "0", "1", "2", "3", "8", "100000", "100000000", "2147483648", "NaN", "1e309", "x", ""];
 
     /// <summary>Commands fuzzed, with options always added so a run stays small (overridable only where harmless).</summary>
     /// <summary>

@@ -21,7 +21,8 @@ public sealed class SafeTensorsFuzzTests : IDisposable
     public SafeTensorsFuzzTests()
     {
         string path = _temp.File("valid.safetensors");
-        CliAssert.Succeeds("init", "--arch", "batch-relu", "--depth", "2", "--width", "3", "--input-dim", "4", "--classes", "2", "--out", path);
+        CliAssert.Succeeds("init", "--arch", "batch-relu", "--depth", "2", "--width", "3", "--input-dim", "4", "--classes", "2",
+            "--out", path);
         _valid = File.ReadAllBytes(path);
     }
 
@@ -31,8 +32,10 @@ public sealed class SafeTensorsFuzzTests : IDisposable
         Gen.OneOf("F32", "F64", "I64", "F16", "BF16", "U8", "f32", "", "F32\u0000"),
         Gen.Int[-3, 6].Array[0, 4],
         Gen.Long[-8, 200].Array[0, 3],
-        Gen.OneOf("{\"format\":\"gradscope-checkpoint/1\"}", "{\"format\":\"gradscope-checkpoint/9\"}", "{\"architecture\":\"{\\\"depth\\\":-1}\"}",
-            "{\"architecture\":\"{\\\"name\\\":\\\"relu\\\",\\\"depth\\\":2,\\\"width\\\":3,\\\"input_dim\\\":4,\\\"classes\\\":2}\"}", "[]", "{}"),
+        Gen.OneOf("{\"format\":\"gradscope-checkpoint/1\"}", "{\"format\":\"gradscope-checkpoint/9\"}",
+            "{\"architecture\":\"{\\\"depth\\\":-1}\"}",
+            "{\"architecture\":\"{\\\"name\\\":\\\"relu\\\",\\\"depth\\\":2,\\\"width\\\":3," +
+            "\\\"input_dim\\\":4,\\\"classes\\\":2}\"}", "[]", "{}"),
         (dtype, shape, offsets, metadata) =>
             $"{{\"__metadata__\":{metadata},\"blocks.0.linear.weight\":{{\"dtype\":\"{dtype}\",\"shape\":[{string.Join(",", shape)}]," +
             $"\"data_offsets\":[{string.Join(",", offsets)}]}}}}");

@@ -26,7 +26,8 @@ public class ChunkedBytesTests
 
     /// <summary>
     /// A real file of more than 2 GB (sparse, so it costs no disk): a safetensors checkpoint whose one tensor starts
-    /// beyond 2 GB and straddles a chunk boundary. Opt-in (GRADSCOPE_LARGE_FILE_TESTS=1 GRADSCOPE_MEMORY_LIMIT=8GB): it reads 2 GB into memory.
+    /// beyond 2 GB and straddles a chunk boundary. Opt-in (GRADSCOPE_LARGE_FILE_TESTS=1 GRADSCOPE_MEMORY_LIMIT=8GB): it reads
+    /// 2 GB into memory.
     /// </summary>
     [Fact]
     public void Files_of_2_GB_and_more_are_readable()

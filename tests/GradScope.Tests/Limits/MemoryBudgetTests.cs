@@ -41,6 +41,7 @@ public class MemoryBudgetTests
         Assert.InRange(counted, exact, exact + 5L * 3 * 16);
         Assert.True(counted >= spec.TrainableParameters);
         var huge = spec with { Width = 100_000, LinearLayers = 50 };
-        Assert.Equal(784L * 100_000 + 49L * 100_000 * 100_000 + 100_000L * 10 + 50L * 100_000 * 5 + 10, NetworkFootprint.ParameterCount(huge));
+        Assert.Equal(784L * 100_000 + 49L * 100_000 * 100_000 + 100_000L * 10 + 50L * 100_000 * 5 + 10,
+            NetworkFootprint.ParameterCount(huge));
     }
 }
