@@ -43,7 +43,7 @@ internal static class BenchCommand
                         foreach (var kind in kinds)
                         {
                             token.ThrowIfCancellationRequested();
-                            var r = TrainingThroughput.Measure(arch, batch, inputDim, minimum, kind);
+                            var r = TrainingThroughput.Measure(arch, batch, inputDim, minimum, kind, token);
                             results.Add(r);
                             context.Console.WriteLine($"gradscope {arch,-17} batch {batch,5} inputs {inputDim,5} {r.Optimizer,-5}: " +
                                                       $"{r.ExamplesPerSecond,10:N0} ex/s {r.Gflops,7:N1} GFLOP/s");
@@ -55,7 +55,8 @@ internal static class BenchCommand
             IReadOnlyList<DiagnosticsBenchmark.Timing> diagnostics = [];
             if (!parse.GetValue(skipDiagnostics))
             {
-                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"));
+                diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"),
+                    cancel: token);
                 var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms", "cpu ms");
                 foreach (var t in diagnostics)
                     timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}", double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");

@@ -17,7 +17,7 @@ public static class TrainingThroughput
 {
     /// <summary>Times the default-sized network <paramref name="arch"/> (SPEC §1.2) on inputs of the given width, 10 classes.</summary>
     public static TrainingThroughputResult Measure(string arch, int batch, int inputs, double seconds,
-        OptimizerKind optimizer = OptimizerKind.Adam)
+        OptimizerKind optimizer = OptimizerKind.Adam, CancellationToken cancel = default)
     {
         var spec = ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs });
         var step = new SyntheticTrainingStep(spec, batch, optimizer);
@@ -26,6 +26,7 @@ public static class TrainingThroughput
         int steps = 0;
         do
         {
+            cancel.ThrowIfCancellationRequested();
             step.Step();
             steps++;
         } while (clock.Elapsed.TotalSeconds < seconds || steps < 5);
