@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GradScope.Data;
 using GradScope.Diagnostics;
+using GradScope.Diagnostics.Diagnosis;
 using GradScope.IO;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -30,9 +31,17 @@ internal static class AnalyzeCommand
         var fullMatrix = new Option<bool>("--full-matrix") { Description = "Also compute the full GSC(k, l) matrix" };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON (docs/diagnostics-schema.md)" };
         var tau = new Option<double>("--tau") { Description = "Effective-depth threshold τ", DefaultValueFactory = _ => 0.01 };
+        var output = new DiagnosisOutputOptions();
+        var positional = new Argument<string[]>("CHECKPOINTS")
+        {
+            Description = "One checkpoint to analyse (like --checkpoint), or two to compare side by side",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
 
         var command = new Command("analyze", "Measure exploding gradients, collapsing domains, dilution and effective depth.");
+        command.Arguments.Add(positional);
         command.Options.Add(checkpointPath);
+        output.AddTo(command);
         architecture.AddTo(command);
         data.AddTo(command);
         foreach (var option in new Option[] { seed, inputDim, classes, inputs, labels, noise, batch, fullMatrix, json, tau })
@@ -41,6 +50,11 @@ internal static class AnalyzeCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
             string? checkpointFile = parse.GetValue(checkpointPath);
+            string[] checkpointArgs = parse.GetValue(positional) ?? [];
+            if (checkpointArgs.Length > 2) throw new ArgumentException($"Give at most two checkpoints to compare (got {checkpointArgs.Length}).");
+            if (checkpointArgs.Length > 0 && checkpointFile is not null)
+                throw new ArgumentException("Give the checkpoint either as --checkpoint FILE or as an argument, not both.");
+            if (checkpointArgs.Length > 0) checkpointFile = checkpointArgs[0];
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
             if ((checkpointFile is null) == !hasArch)
                 throw new ArgumentException("Give exactly one of --checkpoint FILE or --arch NAME.");
@@ -78,11 +92,24 @@ internal static class AnalyzeCommand
                 Epoch = checkpoint?.State?.EpochsCompleted,
                 ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue },
             };
-            var report = DiagnosticsRunner.Analyze(spec, theta, ReferenceEquals(theta, theta0) ? null : theta0, x, y, options);
-            context.Console.Profile.Out.Writer.WriteLine(report.ToText());
+            string networkLabel = checkpointFile is null ? spec.Name : Path.GetFileName(checkpointFile);
+            bool whatIf = parse.GetValue(output.WhatIf);
+            if (whatIf && checkpointArgs.Length == 2) throw new ArgumentException("--what-if analyses one network; give one checkpoint.");
+            var result = DiagnosisRunner.Run(networkLabel, spec, theta, ReferenceEquals(theta, theta0) ? null : theta0, x, y, options, whatIf);
+            DiagnosisResult? second = null;
+            if (checkpointArgs.Length == 2)
+            {
+                var other = Checkpoint.Load(checkpointArgs[1]);
+                if (other.Architecture.InputDim != spec.InputDim || other.Architecture.Classes != spec.Classes)
+                    throw new ArgumentException($"{checkpointArgs[1]} maps {other.Architecture.InputDim} inputs to {other.Architecture.Classes} classes, " +
+                                                $"{checkpointArgs[0]} {spec.InputDim} to {spec.Classes}: they cannot be compared on one batch.");
+                second = DiagnosisRunner.Run(Path.GetFileName(checkpointArgs[1]), other.Architecture, other.Parameters, other.InitialParameters,
+                    x, y, options with { Epoch = other.State?.EpochsCompleted }, whatIf: false);
+            }
+            output.Write(context, result, second, parse);
             if (parse.GetValue(json) is string path)
             {
-                AtomicFile.WriteAllText(path, report.ToJson());
+                AtomicFile.WriteAllText(path, result.Report.ToJson());
                 context.Console.MarkupLineInterpolated($"wrote [blue]{path}[/]");
             }
             return ExitCodes.Success;

@@ -37,9 +37,9 @@ public static class DiagnosisThresholds
     /// <summary>Positions of the sliding window that reads the local rate for "where the growth starts".</summary>
     public const int LocalRateWindow = 5;
 
-    /// <summary>Total growth from which an exploding finding is high severity (six decades: training steps
-    /// are dominated by the input-side layers).</summary>
-    public const double SevereGrowth = 1e6;
+    /// <summary>Total growth from which an exploding (or, inverted, a vanishing) finding is high severity: three decades
+    /// between the output- and input-side layers' relative gradient scales, so one learning rate cannot suit both ends.</summary>
+    public const double SevereGrowth = 1e3;
 
     // ---- Collapsing domain (SPEC §2.3) ----------------------------------------------------------------------
 
