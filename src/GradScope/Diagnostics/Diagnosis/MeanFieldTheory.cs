@@ -67,20 +67,39 @@ public static class MeanFieldTheory
     public static double Chi(ActivationKind kind, double gain, double q) => gain * GaussianExpectation(z => Square(Derivative(kind, z)), q);
 
     /// <summary>
-    /// The fixed point q* reached by iterating q ↦ σ_w² m(q) from <paramref name="q0"/> (the physical one for that start;
-    /// for ReLU with gain 2 and for linear nets every q is a fixed point, so q0 itself is returned).
+    /// The fixed point q* that iterating q ↦ σ_w² m(q) reaches from <paramref name="q0"/>. Iteration alone converges far too
+    /// slowly where the map is marginal (tanh with gain 1 approaches 0 like 1/(2l)), so the fixed point is located as the
+    /// first sign change of V(q) − q on a logarithmic grid from q0 in the direction the map moves, refined by bisection in
+    /// log q. No sign change down to 1e-12 means q* = 0; none up to 1e12, q* = ∞ (the variance explodes). Where
+    /// V(q) = q to rounding (ReLU with gain 2, linear with gain 1) every q is a fixed point and q0 is returned.
     /// </summary>
-    public static double FixedPoint(ActivationKind kind, double gain, double q0, int maxIterations = 20000)
+    public static double FixedPoint(ActivationKind kind, double gain, double q0)
     {
-        double q = q0;
-        for (int i = 0; i < maxIterations; i++)
+        double Excess(double q) => gain * MeanSquare(kind, q) - q;
+        double e0 = Excess(q0);
+        if (Math.Abs(e0) <= 1e-12 * q0) return q0;
+        double direction = Math.Sign(e0);
+        const double Step = 1.25;
+        double previous = q0;
+        for (int i = 0; i < 400; i++)
         {
-            double next = gain * MeanSquare(kind, q);
-            if (Math.Abs(next - q) <= 1e-13 * Math.Max(q, 1e-300)) return next;
-            q = next;
+            double q = direction > 0 ? previous * Step : previous / Step;
             if (q < 1e-12) return 0;
+            if (q > 1e12) return double.PositiveInfinity;
+            if (Math.Sign(Excess(q)) != direction)
+            {
+                double lo = Math.Log(Math.Min(q, previous)), hi = Math.Log(Math.Max(q, previous));
+                double signLo = Math.Sign(Excess(Math.Exp(lo)));
+                for (int j = 0; j < 80 && hi - lo > 1e-14; j++)
+                {
+                    double mid = 0.5 * (lo + hi);
+                    if (Math.Sign(Excess(Math.Exp(mid))) == signLo) lo = mid; else hi = mid;
+                }
+                return Math.Exp(0.5 * (lo + hi));
+            }
+            previous = q;
         }
-        return q;
+        return direction > 0 ? double.PositiveInfinity : 0;
     }
 
     /// <summary>
@@ -133,7 +152,7 @@ public static class MeanFieldTheory
         var xs = Enumerable.Range(1, depth).Select(k => (double)k).ToList();
         double rate = depth >= 2 ? Math.Exp(DiagMath.LinearFit(xs, profile).Slope) : double.NaN;
         double qStar = FixedPoint(act, gain, gain * inputMeanSquare);
-        double fixedRate = Math.Sqrt(Chi(act, gain, qStar));
+        double fixedRate = double.IsFinite(qStar) ? Math.Sqrt(Chi(act, gain, qStar)) : double.NaN;
         return new MeanFieldPrediction(rate, fixedRate, qStar, profile, "vanilla mean field");
     }
 
