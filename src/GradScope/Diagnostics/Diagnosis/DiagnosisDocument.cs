@@ -84,17 +84,15 @@ public static class DiagnosisDocument
     {
         if (results.All(r => r.Theory is null)) return;
         var section = document.AddSection("theory", "Theory beside measurement");
-        section.AddIntro("Mean-field prediction of the per-layer rate at initialisation next to the measured fit. A disagreement is " +
-                         $"flagged beyond {DiagnosisThresholds.TheoryDisagreementSigmas} standard errors of the measured log-rate plus a " +
-                         "finite-size allowance (2/width, + 3/batch with batch norm).");
+        section.AddIntro("Mean-field prediction of the per-layer rate at initialisation next to the measured fit. The tolerance on " +
+                         $"log r is {DiagnosisThresholds.TheoryDisagreementSigmas} standard errors of the measured log-rate plus a " +
+                         "finite-size allowance (2/width, + 3/batch with batch norm); beyond it the two disagree.");
         var table = section.AddTable(TableColumn.Text("network"), TableColumn.Text("theory"), TableColumn.Numeric("predicted r"),
-            TableColumn.Numeric("fixed-point r"), TableColumn.Numeric("measured r"), TableColumn.Numeric("Δ log r"),
-            TableColumn.Numeric("std. error"), TableColumn.Numeric("allowance"), TableColumn.Text("verdict"));
+            TableColumn.Numeric("measured r"), TableColumn.Numeric("Δ log r"), TableColumn.Numeric("tolerance"), TableColumn.Text("verdict"));
         foreach (var r in results)
             if (r.Theory is { } t)
-                table.AddRow(r.Label, t.Prediction.Model, TableCell.Number(t.Prediction.Rate, 5), TableCell.Number(t.Prediction.FixedPointRate, 5),
-                    TableCell.Number(t.MeasuredRate, 5), TableCell.Number(t.LogDifference, 3), TableCell.Number(t.SamplingError, 2),
-                    TableCell.Number(t.FiniteSizeAllowance, 2),
+                table.AddRow(r.Label, t.Prediction.Model, TableCell.Number(t.Prediction.Rate, 5), TableCell.Number(t.MeasuredRate, 5),
+                    TableCell.Number(t.LogDifference, 3), TableCell.Number(t.Tolerance, 2),
                     new TableCell(t.Disagrees ? "disagrees" : "agrees", t.Disagrees ? CellStatus.Bad : CellStatus.Ok));
     }
 
@@ -104,19 +102,18 @@ public static class DiagnosisDocument
         section.AddIntro("Each alternative has the same input dimension, classes and (as nearly as the width allows) parameter count, " +
                          "and is measured from its initial state on the same probe batch as the analysed network.");
         var table = section.AddTable(TableColumn.Text("network"), TableColumn.Text("architecture"), TableColumn.Numeric("parameters"),
-            TableColumn.Numeric("depth"), TableColumn.Numeric("width"), TableColumn.Numeric("w_r"), TableColumn.Numeric("rate r"),
-            TableColumn.Numeric("R²"), TableColumn.Numeric("growth r^L"), TableColumn.Numeric("sign diversity (output side)"),
-            TableColumn.Numeric("dilution k"), TableColumn.Numeric("effective depth"), TableColumn.Numeric("theory r"));
+            TableColumn.Numeric("w_r"), TableColumn.Numeric("rate r"), TableColumn.Numeric("growth r^L"),
+            TableColumn.Numeric("sign div. (output)"), TableColumn.Numeric("k"), TableColumn.Numeric("eff. depth"), TableColumn.Numeric("theory r"));
         foreach (var r in rows)
         {
             var growthStatus = r.Growth > DiagnosisThresholds.ExplodingGrowth || r.Growth < DiagnosisThresholds.VanishingGrowth
                 ? CellStatus.Bad : CellStatus.Ok;
-            table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, r.Architecture, TableCell.Integer(r.Parameters),
-                TableCell.Integer(r.Depth), TableCell.Integer(r.Width), TableCell.Number(r.ResidualWeight),
-                TableCell.Number(r.Rate, 5), TableCell.Number(r.R2), TableCell.Number(r.Growth, 3, growthStatus),
+            table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, $"{r.Architecture} {r.Depth}×{r.Width}", TableCell.Integer(r.Parameters),
+                TableCell.Number(r.ResidualWeight), TableCell.Number(r.Rate, 5), TableCell.Number(r.Growth, 3, growthStatus),
                 TableCell.Number(r.OutputSignDiversity), TableCell.Number(r.MeanDilution), TableCell.Integer(r.EffectiveDepth),
                 TableCell.Number(r.PredictedRate, 5));
         }
+        table.WithCaption("Depth × width in linear layers × units; growth r^L is green when neither exploding nor vanishing.");
     }
 
     private static void AddPlots(ReportDocument document, IReadOnlyList<DiagnosisResult> results)
@@ -127,7 +124,7 @@ public static class DiagnosisDocument
         if (results.Any(r => r.Report.Collapse.Count > 0))
         {
             section.AddFigure(DiagnosisPlots.PreActivationStd(results), "Pre-activation standard deviation across the batch, per position.");
-            section.AddFigure(DiagnosisPlots.SignDiversity(results), "Sign diversity per position; ≈ 0 means dead or always-on units.");
+            section.AddFigure(DiagnosisPlots.SignDiversity(results), $"Sign diversity per position (0.5 = balanced signs); below {DiagnosisThresholds.DeadSignDiversity} the units are dead or always on.");
             section.AddFigure(DiagnosisPlots.PseudoLinearity(results), "Pseudo-linearity per position; small values mean the nonlinearity acts linearly.");
         }
         if (DiagnosisPlots.LambdaProfile(results) is { } lambda)
@@ -138,7 +135,7 @@ public static class DiagnosisDocument
             if (DiagnosisPlots.GscMatrix(r) is { } matrix)
             {
                 if (results.Count > 1) matrix = Renamed(matrix, "gsc-matrix-" + results.ToList().IndexOf(r));
-                section.AddFigure(matrix, "Rows of the GSC matrix: GSC(k, l) against the distance k − l for a few source positions l.");
+                section.AddFigure(matrix, "The GSC matrix GSC(k, l), 0 ≤ l ≤ k, as a heat map of log10 values (blank above the diagonal).");
             }
     }
 

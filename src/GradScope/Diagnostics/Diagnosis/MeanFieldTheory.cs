@@ -110,14 +110,14 @@ public static class MeanFieldTheory
     {
         if (spec.Residual) return null;
         if (spec.Init == InitKind.LooksLinear && spec.Norm == NormKind.None)
-            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.Depth).ToList(), "looks-linear (exactly linear at init)");
+            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.Depth).ToList(), "looks-linear: exactly linear");
         var act = spec.Activation;
         double gain = spec.HiddenGain;
         switch (spec.Norm)
         {
             case NormKind.Batch:
                 return act == ActivationKind.Relu
-                    ? new MeanFieldPrediction(BatchNormReluRate, BatchNormReluRate, 1, null, "batch-norm ReLU (Yang et al. 2019, large batch)")
+                    ? new MeanFieldPrediction(BatchNormReluRate, BatchNormReluRate, 1, null, "batch-norm ReLU, Yang et al. 2019")
                     : null;
             case NormKind.Layer:
             {

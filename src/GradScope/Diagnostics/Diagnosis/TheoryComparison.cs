@@ -11,6 +11,9 @@ public sealed record TheoryComparison(MeanFieldPrediction Prediction, double Mea
 {
     public double LogDifference => Math.Log(MeasuredRate) - Math.Log(Prediction.Rate);
 
+    /// <summary>The largest |Δ log r| that still agrees.</summary>
+    public double Tolerance => TheoryDisagreementSigmas * SamplingError + FiniteSizeAllowance;
+
     /// <summary>
     /// Compares a prediction with the measured profile. The log-profile of GSC(k, 0) behaves like a random walk whose
     /// steps (one per position) fluctuate with finite width; the least-squares slope of a random walk over N steps has
@@ -42,6 +45,7 @@ public sealed record TheoryComparison(MeanFieldPrediction Prediction, double Mea
         double allowance = 2.0 / Math.Max(width, 1) + (m.CouplesExamples ? 3.0 / Math.Max(m.BatchSize, 1) : 0);
         double diff = Math.Abs(Math.Log(m.Rate) - Math.Log(prediction.Rate));
         bool disagrees = double.IsFinite(se) && diff > TheoryDisagreementSigmas * se + allowance;
+        // A prediction of exactly 1 (looks-linear) against a flat measured profile has se = 0 and needs no allowance.
         return new TheoryComparison(prediction, m.Rate, se, allowance, disagrees);
     }
 }
