@@ -39,9 +39,9 @@ public static class DiagnosisRunner
             {
                 // Nothing was found: still show how the standard remedies compare, so "no finding" is itself measured.
                 long budget = ParameterBudget.Count(spec);
-                if (!(spec.Init == InitKind.LooksLinear && spec.Norm == NormKind.None))
+                if (!(spec.Init == InitKind.LooksLinear && spec.Normalization == NormKind.None))
                     alternatives.Add(Recommender.OrthogonalInitialState(spec, budget));
-                if (!spec.Residual) alternatives.Add(Recommender.ResidualVersion(spec, budget));
+                if (!spec.IsResidual) alternatives.Add(Recommender.ResidualVersion(spec, budget));
             }
             rows = WhatIf.Run(label, spec, report, alternatives, inputs, labels, options.Seed ?? 1, options);
         }

@@ -108,12 +108,12 @@ public static class MeanFieldTheory
     /// </summary>
     public static MeanFieldPrediction? Predict(ArchitectureSpec spec, double inputMeanSquare)
     {
-        if (spec.Residual) return null;
-        if (spec.Init == InitKind.LooksLinear && spec.Norm == NormKind.None)
-            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.Depth).ToList(), "looks-linear: exactly linear");
+        if (spec.IsResidual) return null;
+        if (spec.Init == InitKind.LooksLinear && spec.Normalization == NormKind.None)
+            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.LinearLayers).ToList(), "looks-linear: exactly linear");
         var act = spec.Activation;
         double gain = spec.HiddenGain;
-        switch (spec.Norm)
+        switch (spec.Normalization)
         {
             case NormKind.Batch:
                 return act == ActivationKind.Relu
@@ -125,11 +125,11 @@ public static class MeanFieldTheory
                 // n directions; σ² = σ_w² m cancels σ_w² and the input's mean square, leaving E[φ'²]/E[φ²] per layer.
                 double n = spec.Width;
                 double rate = Math.Sqrt((n - 2) / n * GaussianExpectation(z => Square(Derivative(act, z)), 1) / MeanSquare(act, 1));
-                var profile = Enumerable.Range(0, spec.Depth).Select(k => k * Math.Log(rate)).ToList();
+                var profile = Enumerable.Range(0, spec.LinearLayers).Select(k => k * Math.Log(rate)).ToList();
                 return new MeanFieldPrediction(rate, rate, 1, profile, "layer-norm mean field");
             }
             default:
-                return Vanilla(act, gain, spec.Depth, inputMeanSquare);
+                return Vanilla(act, gain, spec.LinearLayers, inputMeanSquare);
         }
     }
 

@@ -5,7 +5,7 @@ namespace GradScope.Diagnostics.Diagnosis;
 /// <summary>Trainable-parameter counts of zoo specs, and the width that spends a given budget at a given depth.</summary>
 public static class ParameterBudget
 {
-    public static long Count(ArchitectureSpec spec) => Network<float>.Build(spec).Layout.TrainableCount;
+    public static long Count(ArchitectureSpec spec) => spec.TrainableParameters;
 
     /// <summary>
     /// The width whose parameter count is closest to <paramref name="budget"/> for <paramref name="spec"/>'s other
@@ -34,7 +34,7 @@ public static class ParameterBudget
     /// <summary><paramref name="spec"/> at <paramref name="depth"/> with the width that keeps the parameter count nearest <paramref name="budget"/>.</summary>
     public static ArchitectureSpec AtBudget(ArchitectureSpec spec, int depth, long budget)
     {
-        var shaped = spec with { Depth = depth };
+        var shaped = spec with { LinearLayers = depth };
         return shaped with { Width = WidthFor(shaped, budget) };
     }
 }

@@ -37,14 +37,14 @@ public static class Recommender
     private static Recommendation Exploding(ArchitectureSpec? spec, Measurements m, long budget)
     {
         var alternatives = new List<Alternative>();
-        if (spec is not null && !spec.Residual)
+        if (spec is not null && !spec.IsResidual)
         {
             alternatives.Add(OrthogonalInitialState(spec, budget));
             alternatives.Add(ResidualVersion(spec, budget));
         }
         if (spec is not null && ShallowerDepth(spec, m) is int depth) alternatives.Add(ShallowerAndWider(spec, depth, budget));
 
-        if (spec is { Norm: NormKind.Batch, Residual: false } || (spec is null && m.CouplesExamples))
+        if (spec is { Normalization: NormKind.Batch, IsResidual: false } || (spec is null && m.CouplesExamples))
             return new Recommendation(FindingKind.ExplodingGradients,
                 "Add residual connections (a ResNet of the same family) or start from a looks-linear / orthogonal initial state without batch norm.",
                 "Batch normalisation itself makes plain MLPs explode: normalising each unit over the batch makes the layer's " +
@@ -52,7 +52,7 @@ public static class Recommender
                 "initialisation, Yang et al. 2019), so normalisation does not remove exploding gradients (paper, claim 1). " +
                 "Residual connections dilute each layer's growth; an orthogonal initial state has GSC 1 between all layers.",
                 alternatives);
-        if (spec is { Residual: true })
+        if (spec is { IsResidual: true })
             return new Recommendation(FindingKind.ExplodingGradients,
                 "Raise the dilution of the residual units (smaller residual weight w_r) or use fewer, wider units.",
                 "In a ResNet each unit reduces its branch's log gradient growth about k² + 1-fold (the Pythagorean relation, " +
@@ -68,7 +68,7 @@ public static class Recommender
 
     private static Recommendation Vanishing(ArchitectureSpec? spec, Measurements m, long budget)
     {
-        var alternatives = spec is null || spec.Residual ? new List<Alternative>() : [OrthogonalInitialState(spec, budget), ResidualVersion(spec, budget)];
+        var alternatives = spec is null || spec.IsResidual ? new List<Alternative>() : [OrthogonalInitialState(spec, budget), ResidualVersion(spec, budget)];
         return new Recommendation(FindingKind.VanishingGradients,
             "Start from an orthogonal initial state (looks-linear for ReLU) or add residual connections; check the weight gain.",
             "Each layer shrinks a random direction more than the activations shrink (mean-field χ < 1 at the fixed point), so input-side " +
@@ -79,10 +79,10 @@ public static class Recommender
     private static Recommendation Collapsing(ArchitectureSpec? spec, Measurements m, long budget)
     {
         var alternatives = new List<Alternative>();
-        if (spec is not null && !(spec.Init == InitKind.LooksLinear && spec.Norm == NormKind.None))
+        if (spec is not null && !(spec.Init == InitKind.LooksLinear && spec.Normalization == NormKind.None))
         {
             alternatives.Add(OrthogonalInitialState(spec, budget));
-            if (!spec.Residual) alternatives.Add(ResidualVersion(spec, budget));
+            if (!spec.IsResidual) alternatives.Add(ResidualVersion(spec, budget));
         }
         bool tanh = spec?.Activation == ActivationKind.Tanh || m.Nonlinearities.Any(n => n.Activation == "tanh");
         return new Recommendation(FindingKind.CollapsingDomain,
@@ -112,7 +112,7 @@ public static class Recommender
         if (spec is not null && ShallowerDepth(spec, m) is int depth) alternatives.Add(ShallowerAndWider(spec, depth, budget));
         return new Recommendation(FindingKind.LowEffectiveDepth,
             alternatives.Count > 0
-                ? $"Use a shallower, wider network at the same parameter count: depth {alternatives[0].Spec.Depth}, width {alternatives[0].Spec.Width}."
+                ? $"Use a shallower, wider network at the same parameter count: depth {alternatives[0].Spec.LinearLayers}, width {alternatives[0].Spec.Width}."
                 : "Use a shallower, wider network at the same parameter count.",
             "Exploding gradients and collapsing domains keep the effective depth of a trained network far below its compositional " +
             "depth (paper, claim 2: deep networks are shallow); the unused depth costs parameters that width would put to use.",
@@ -145,18 +145,18 @@ public static class Recommender
         var shaped = spec with
         {
             Init = relu ? InitKind.LooksLinear : InitKind.Orthogonal,
-            Norm = spec.Norm == NormKind.Batch ? NormKind.None : spec.Norm,
+            Normalization = spec.Normalization == NormKind.Batch ? NormKind.None : spec.Normalization,
         };
-        if (relu) shaped = shaped with { Norm = NormKind.None };
-        return new Alternative(relu ? "looks-linear init" : "orthogonal init", ParameterBudget.AtBudget(shaped, spec.Depth, budget));
+        if (relu) shaped = shaped with { Normalization = NormKind.None };
+        return new Alternative(relu ? "looks-linear init" : "orthogonal init", ParameterBudget.AtBudget(shaped, spec.LinearLayers, budget));
     }
 
     /// <summary>The ResNet of the same family; its residual weight is tuned to the dilution target by <see cref="WhatIf"/>.</summary>
     public static Alternative ResidualVersion(ArchitectureSpec spec, long budget)
     {
-        var shaped = spec with { Residual = true, Init = spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init, ResidualWeight = null };
-        if (shaped.Depth < 2) shaped = shaped with { Depth = 2 };
-        return new Alternative("residual version", ParameterBudget.AtBudget(shaped, shaped.Depth, budget), double.NaN);
+        var shaped = spec with { IsResidual = true, Init = spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init, ResidualWeight = null };
+        if (shaped.LinearLayers < 2) shaped = shaped with { LinearLayers = 2 };
+        return new Alternative("residual version", ParameterBudget.AtBudget(shaped, shaped.LinearLayers, budget), double.NaN);
     }
 
     public static Alternative ShallowerAndWider(ArchitectureSpec spec, int depth, long budget) =>
@@ -171,9 +171,9 @@ public static class Recommender
         var candidates = new List<int>();
         if (m.Rate > 1 && double.IsFinite(m.Rate)) candidates.Add((int)Math.Floor(Math.Log(ExplodingGrowth) / Math.Log(m.Rate)));
         if (m.EffectiveDepth is int effective)
-            candidates.Add(spec.Residual ? 1 + spec.UnitSize * Math.Max(1, 2 * effective) : Math.Max(2, 2 * effective));
+            candidates.Add(spec.IsResidual ? 1 + spec.UnitSize * Math.Max(1, 2 * effective) : Math.Max(2, 2 * effective));
         if (candidates.Count == 0) return null;
-        int depth = Math.Max(spec.Residual ? 3 : 2, candidates.Min());
-        return depth < spec.Depth ? depth : null;
+        int depth = Math.Max(spec.IsResidual ? 3 : 2, candidates.Min());
+        return depth < spec.LinearLayers ? depth : null;
     }
 }

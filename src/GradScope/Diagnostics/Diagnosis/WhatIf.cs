@@ -52,7 +52,7 @@ public static class WhatIf
     {
         var spec = alternative.Spec;
         var report = Analyze(spec, x, y, seed, options);
-        if (alternative.TargetDilution is not double target || !spec.Residual) return (spec, report);
+        if (alternative.TargetDilution is not double target || !spec.IsResidual) return (spec, report);
         for (int i = 0; i < DilutionCorrections && report.Dilution is { Count: > 0 } dilution; i++)
         {
             var m = Measurements.From(report, spec);
@@ -79,8 +79,8 @@ public static class WhatIf
     {
         var m = Measurements.From(report, spec);
         var outputSide = report.Collapse.Where(c => c.Position == 1).ToList();
-        return new WhatIfRow(label, spec.Name, ParameterBudget.Count(spec), spec.Depth, spec.Width,
-            spec.Residual ? spec.EffectiveResidualWeight : null,
+        return new WhatIfRow(label, spec.Name, ParameterBudget.Count(spec), spec.LinearLayers, spec.Width,
+            spec.IsResidual ? spec.EffectiveResidualWeight : null,
             report.Gsc.Rate, report.Gsc.R2, report.Gsc.Growth,
             outputSide.Count > 0 ? outputSide.Average(c => c.SignDiversityMean) : double.NaN,
             m.Dilution.Count > 0 ? DilutionRules.MeanDilution(m) : null,

@@ -28,7 +28,7 @@ public sealed partial class DiagnosisReportBrowserTests(ITestOutputHelper output
 
     internal static DiagnosisResult TrainedResNet()
     {
-        var spec = ArchitectureSpec.Parse("resnet-relu") with { Depth = 9, Width = 12, InputDim = 10, Classes = 3, ResidualWeight = 2 };
+        var spec = ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist) with { LinearLayers = 9, Width = 12, InputDim = 10, Classes = 3, ResidualWeight = 2 };
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 5);
         var theta = theta0.Convert<double>();

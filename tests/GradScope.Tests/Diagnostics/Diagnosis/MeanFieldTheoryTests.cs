@@ -33,16 +33,16 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
     [Fact]
     public void Predictions_for_the_zoo()
     {
-        var relu = MeanFieldTheory.Predict(ArchitectureSpec.Parse("relu") with { Depth = 20 }, 1)!;
+        var relu = MeanFieldTheory.Predict(ArchitectureSpec.Create("relu", DataShape.FashionMnist) with { LinearLayers = 20 }, 1)!;
         Assert.Equal(1.0, relu.Rate, 12);
-        var selu = MeanFieldTheory.Predict(ArchitectureSpec.Parse("selu") with { Depth = 20 }, 1)!;
+        var selu = MeanFieldTheory.Predict(ArchitectureSpec.Create("selu", DataShape.FashionMnist) with { LinearLayers = 20 }, 1)!;
         // √χ at q* = 1: λ²(½ + α² e² Φ(−2)) = 1.07165…, √ = 1.03521.
         Assert.Equal(1.0352, selu.FixedPointRate, 4);
         Assert.Equal(selu.FixedPointRate, selu.Rate, 4);
-        Assert.Equal(Math.Sqrt(Math.PI / (Math.PI - 1)), MeanFieldTheory.Predict(ArchitectureSpec.Parse("batch-relu"), 1)!.Rate, 12);
-        Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Parse("batch-tanh"), 1));
-        Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Parse("resnet-relu"), 1));
-        Assert.Equal(1.0, MeanFieldTheory.Predict(ArchitectureSpec.Parse("relu-ll"), 1)!.Rate);
+        Assert.Equal(Math.Sqrt(Math.PI / (Math.PI - 1)), MeanFieldTheory.Predict(ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist), 1)!.Rate, 12);
+        Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Create("batch-tanh", DataShape.FashionMnist), 1));
+        Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist), 1));
+        Assert.Equal(1.0, MeanFieldTheory.Predict(ArchitectureSpec.Create("relu-ll", DataShape.FashionMnist), 1)!.Rate);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
     {
         const int width = 1024, batch = 1024, depth = 10;
         double tolerance = 3 * Math.Sqrt(6.0 / 5.0 * (2.0 / width) / (depth - 1)) + 1.0 / width;
-        var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width, InputDim = width, Classes = 10 };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = width, Classes = 10 };
         var noise = GaussianNoise.Create(batch, width, 7, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 7);
         var options = new DiagnosticsOptions { Collapse = false, ResidualTrick = false };
@@ -86,7 +86,7 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
     {
         const int width = 1024, batch = 1024, depth = 6;
         double tolerance = 3 * Math.Sqrt(6.0 / 5.0 * (2.0 / width) / (depth - 1)) + 3.0 / batch;
-        var spec = ArchitectureSpec.Parse("batch-relu") with { Depth = depth, Width = width, InputDim = width, Classes = 10 };
+        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = width, Classes = 10 };
         var noise = GaussianNoise.Create(batch, width, 7, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 7);
         var options = new DiagnosticsOptions { Collapse = false, ResidualTrick = false, Jacobian = new JacobianOptions { Probes = 2 } };

@@ -6,7 +6,7 @@ namespace GradScope.Tests.Diagnostics.Diagnosis;
 public class RecommenderTests
 {
     private static ArchitectureSpec Spec(string name, int depth = 50, int width = 100) =>
-        ArchitectureSpec.Parse(name) with { Depth = depth, Width = width, InputDim = 784, Classes = 10 };
+        ArchitectureSpec.Create(name, DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = 784, Classes = 10 };
 
     private static IReadOnlyList<Recommendation> For(Measurements m) => Recommender.Recommend(Diagnoser.Diagnose(m), m);
 
@@ -60,7 +60,7 @@ public class RecommenderTests
         Assert.Contains(rec.Alternatives, a => a.Spec.Name == "relu-ll");
         Assert.Contains(rec.Alternatives, a => a.Spec.Name == "resnet-batch-relu");
         // r = 1.2: depth ⌊ln 10 / ln 1.2⌋ = 12 keeps r^d under 10.
-        Assert.Contains(rec.Alternatives, a => a.Spec is { Name: "batch-relu", Depth: 12 });
+        Assert.Contains(rec.Alternatives, a => a.Spec is { Name: "batch-relu", LinearLayers: 12 });
         // Without batch norm the recommendation names the layer map instead.
         Assert.DoesNotContain("Batch normalisation", Assert.Single(For(Case("exploding"))).Mechanism);
     }

@@ -10,7 +10,7 @@ public class WhatIfTests
     [Fact]
     public void Batch_relu_alternatives_are_measured_at_the_same_budget()
     {
-        var spec = ArchitectureSpec.Parse("batch-relu") with { Depth = 20, Width = 32, InputDim = 32, Classes = 10 };
+        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = 20, Width = 32, InputDim = 32, Classes = 10 };
         var noise = GaussianNoise.Create(64, 32, 3, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 3);
         var options = new DiagnosticsOptions { Seed = 3, ResidualTrick = false };
@@ -33,19 +33,19 @@ public class WhatIfTests
             $"residual alternative diluted only k = {residual.MeanDilution}");
 
         var shallow = rows.Single(r => r.Architecture == "batch-relu" && !r.IsOriginal);
-        Assert.True(shallow.Depth < spec.Depth && shallow.Width > spec.Width);
+        Assert.True(shallow.Depth < spec.LinearLayers && shallow.Width > spec.Width);
 
         foreach (var row in rows.Skip(1))
         {
             var alt = spec with
             {
-                Depth = row.Depth,
+                LinearLayers = row.Depth,
                 Width = row.Width,
             };
             int step = row.Architecture.EndsWith("-ll", StringComparison.Ordinal) ? 2 : 1;
-            var altSpec = ArchitectureSpec.Parse(row.Architecture) with
+            var altSpec = ArchitectureSpec.Create(row.Architecture, DataShape.FashionMnist) with
             {
-                Depth = row.Depth, Width = row.Width + step, InputDim = spec.InputDim, Classes = spec.Classes, ResidualWeight = row.ResidualWeight,
+                LinearLayers = row.Depth, Width = row.Width + step, InputDim = spec.InputDim, Classes = spec.Classes, ResidualWeight = row.ResidualWeight,
             };
             long stepCost = ParameterBudget.Count(altSpec) - row.Parameters;
             Assert.True(Math.Abs(row.Parameters - budget) <= stepCost,
@@ -57,7 +57,7 @@ public class WhatIfTests
     [Fact]
     public void Width_for_a_budget_is_the_nearest_realisable_one()
     {
-        var spec = ArchitectureSpec.Parse("relu") with { Depth = 10, Width = 50, InputDim = 20, Classes = 5 };
+        var spec = ArchitectureSpec.Create("relu", DataShape.FashionMnist) with { LinearLayers = 10, Width = 50, InputDim = 20, Classes = 5 };
         long budget = ParameterBudget.Count(spec);
         Assert.Equal(50, ParameterBudget.WidthFor(spec, budget));
         var ll = spec with { Init = InitKind.LooksLinear };
