@@ -59,7 +59,8 @@ internal static class AnalyzeCommand
         {
             string? checkpointFile = parse.GetValue(checkpointPath);
             string[] checkpointArgs = parse.GetValue(positional) ?? [];
-            if (checkpointArgs.Length > 2) throw new ArgumentException($"Give at most two checkpoints to compare (got {checkpointArgs.Length}).");
+            if (checkpointArgs.Length > 2)
+                throw new ArgumentException($"Give at most two checkpoints to compare (got {checkpointArgs.Length}).");
             if (checkpointArgs.Length > 0 && checkpointFile is not null)
                 throw new ArgumentException("Give the checkpoint either as --checkpoint FILE or as an argument, not both.");
             if (checkpointArgs.Length > 0) checkpointFile = checkpointArgs[0];
@@ -103,17 +104,9 @@ internal static class AnalyzeCommand
             string networkLabel = checkpointFile is null ? spec.Name : Path.GetFileName(checkpointFile);
             bool whatIf = parse.GetValue(output.WhatIf);
             if (whatIf && checkpointArgs.Length == 2) throw new ArgumentException("--what-if analyses one network; give one checkpoint.");
-            var result = DiagnosisRunner.Run(networkLabel, spec, theta, ReferenceEquals(theta, theta0) ? null : theta0, x, y, options, whatIf);
-            DiagnosisResult? second = null;
-            if (checkpointArgs.Length == 2)
-            {
-                var other = Checkpoint.Load(checkpointArgs[1]);
-                if (other.Architecture.InputDim != spec.InputDim || other.Architecture.Classes != spec.Classes)
-                    throw new ArgumentException($"{checkpointArgs[1]} maps {other.Architecture.InputDim} inputs to {other.Architecture.Classes} classes, " +
-                                                $"{checkpointArgs[0]} {spec.InputDim} to {spec.Classes}: they cannot be compared on one batch.");
-                second = DiagnosisRunner.Run(Path.GetFileName(checkpointArgs[1]), other.Architecture, other.Parameters, other.InitialParameters,
-                    x, y, options with { Epoch = other.State?.EpochsCompleted }, whatIf: false);
-            }
+            var trainedFrom = ReferenceEquals(theta, theta0) ? null : theta0;
+            var result = DiagnosisRunner.Run(networkLabel, spec, theta, trainedFrom, x, y, options, whatIf);
+            DiagnosisResult? second = checkpointArgs.Length == 2 ? AnalyzeSecond(checkpointArgs[1], spec, x, y, options) : null;
             output.Write(context, result, second, parse);
             if (parse.GetValue(json) is string path)
             {
@@ -123,6 +116,18 @@ internal static class AnalyzeCommand
             return ExitCodes.Success;
         }, cancel)));
         return command;
+    }
+
+    /// <summary>The second network of a comparison, diagnosed on the first one's batch.</summary>
+    private static DiagnosisResult AnalyzeSecond(string file, ArchitectureSpec first, Matrix<float> x, int[] y, DiagnosticsOptions options)
+    {
+        var other = Checkpoint.Load(file);
+        var spec = other.Architecture;
+        if (spec.InputDim != first.InputDim || spec.Classes != first.Classes)
+            throw new ArgumentException($"{file} maps {spec.InputDim} inputs to {spec.Classes} classes, the first network " +
+                                        $"{first.InputDim} to {first.Classes}: they cannot be compared on one batch.");
+        return DiagnosisRunner.Run(Path.GetFileName(file), spec, other.Parameters, other.InitialParameters, x, y,
+            options with { Epoch = other.State?.EpochsCompleted }, whatIf: false);
     }
 
     /// <summary>The options that choose the analysed batch.</summary>

@@ -9,11 +9,16 @@ namespace GradScope.Cli.Commands;
 /// <summary>How <c>analyze</c> presents its diagnosis: the text on the console and the optional report files.</summary>
 internal sealed class DiagnosisOutputOptions
 {
-    public Option<bool> Table { get; } = new("--table") { Description = "Also print the per-position table (GSC, pre-activation std, sign diversity, pseudo-linearity)" };
-    public Option<bool> WhatIf { get; } = new("--what-if") { Description = "Build the recommended alternatives at the same parameter budget and measure them on the same batch" };
-    public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML report (diagnosis, recommendations, plots)" };
-    public Option<string?> Markdown { get; } = new("--md") { Description = "Write a Markdown report (figures as SVG files in figures/ beside it)" };
-    public Option<string?> DiagnosisJson { get; } = new("--diagnosis-json") { Description = "Write findings, recommendations, theory and what-if as JSON" };
+    public Option<bool> Table { get; } = new("--table") { Description = "Also print the per-position table (GSC, pre-activation std, " +
+        "sign diversity, pseudo-linearity)" };
+    public Option<bool> WhatIf { get; } = new("--what-if") { Description = "Build the recommended alternatives at the same parameter " +
+        "budget and measure them on the same batch" };
+    public Option<string?> Html { get; } = new("--html") { Description = "Write a self-contained HTML report (diagnosis, " +
+        "recommendations, plots)" };
+    public Option<string?> Markdown { get; } = new("--md") { Description = "Write a Markdown report (figures as SVG files in figures/ " +
+        "beside it)" };
+    public Option<string?> DiagnosisJson { get; } = new("--diagnosis-json") { Description = "Write findings, recommendations, theory " +
+        "and what-if as JSON" };
 
     public void AddTo(Command command)
     {

@@ -68,7 +68,8 @@ public class AnalyzeDiagnosisTests
         using var temp = new TempDirectory();
         foreach (var (arch, file) in new[] { ("batch-relu", "a.safetensors"), ("relu-ll", "b.safetensors") })
         {
-            var init = CliHarness.Run("init", "--arch", arch, "--depth", "12", "--width", "24", "--input-dim", "16", "--out", temp.File(file));
+            var init = CliHarness.Run("init", "--arch", arch, "--depth", "12", "--width", "24", "--input-dim", "16", "--out",
+                temp.File(file));
             Assert.True(init.ExitCode == ExitCodes.Success, init.Error);
         }
         var result = Analyze(temp.File("a.safetensors"), temp.File("b.safetensors"), "--noise", "32",

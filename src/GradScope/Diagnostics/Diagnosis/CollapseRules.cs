@@ -29,12 +29,15 @@ public static class CollapseRules
             $"at positions {Positions(pseudo.Select(p => p.Position))}",
             $"pseudo-linearity {Number(inputSide.PseudoLinearity)} at the input side (position {inputSide.Position}) → " +
             $"{Number(outputSide.PseudoLinearity)} at the output side (position {outputSide.Position})",
-            $"pre-activation std {Number(inputSide.PreActivationStd)} at the input side → {Number(outputSide.PreActivationStd)} at the output side; " +
+            $"pre-activation std {Number(inputSide.PreActivationStd)} at the input side → {Number(outputSide.PreActivationStd)} at the " +
+                $"output side; " +
             $"sign diversity {Number(inputSide.SignDiversity)} → {Number(outputSide.SignDiversity)}",
         };
         string activations = string.Join("/", pseudo.Select(p => p.Activation).Distinct());
-        string summary = $"Collapsing domain: {pseudo.Count} of {nonlinear.Count} {activations} layers act almost linearly on their inputs, " +
-                         "so the network is shallower than its depth suggests" + (certainty == Certainty.Borderline ? " (borderline)." : ".");
+        string summary = $"Collapsing domain: {pseudo.Count} of {nonlinear.Count} {activations} layers act almost linearly on their " +
+            $"inputs, " +
+                         "so the network is shallower than its depth suggests" + (certainty == Certainty.Borderline
+                             ? " (borderline)." : ".");
         return new Finding(FindingKind.CollapsingDomain, severity, certainty, summary, evidence,
             pseudo.Select(p => p.Position).Distinct().Order().ToList(), fraction);
     }
@@ -54,7 +57,8 @@ public static class CollapseRules
             $"(min {Number(dead.Min(d => d.SignDiversity))}) at positions {Positions(dead.Select(d => d.Position))}",
             "sign diversity ≈ 0 means each unit sees one sign over the whole batch: it is either dead (output 0) or acts as the identity",
         };
-        string summary = $"Dead or always-on ReLUs: in {dead.Count} of {relus.Count} ReLU layers the units see a single sign over the batch" +
+        string summary = $"Dead or always-on ReLUs: in {dead.Count} of {relus.Count} ReLU layers the units see a single sign over the " +
+            $"batch" +
                          (certainty == Certainty.Borderline ? " (borderline)." : ".");
         return new Finding(FindingKind.DeadOrAlwaysOnRelus, severity, certainty, summary, evidence,
             dead.Select(d => d.Position).Distinct().Order().ToList(), fraction);

@@ -17,7 +17,8 @@ public static class ComparisonRows
         ("mean pseudo-linearity", r => TableCell.Number(Mean(r, c => c.PseudoLinearityMean))),
         ("mean pre-activation std", r => TableCell.Number(Mean(r, c => c.PreActivationStdMean))),
         ("effective depth", r => TableCell.Integer(r.Report.EffectiveDepth)),
-        ("findings", r => string.Join(", ", r.Findings.Select(f => DiagnosisDocument.Title(f.Kind).ToLowerInvariant())) is { Length: > 0 } s ? s : "none"),
+        ("findings", r => string.Join(", ",
+            r.Findings.Select(f => DiagnosisDocument.Title(f.Kind).ToLowerInvariant())) is { Length: > 0 } s ? s : "none"),
     ];
 
     private static double? Mean(DiagnosisResult r, Func<CollapseRecord, double> metric) =>

@@ -18,7 +18,8 @@ public static class DepthRules
         var certainty = fraction < LowEffectiveDepthFraction / BorderlineFactor ? Certainty.Clear : Certainty.Borderline;
         var evidence = new List<string>
         {
-            $"effective depth {depth} of {m.Blocks} blocks ({Number(100 * fraction)} %; low below {Number(100 * LowEffectiveDepthFraction)} %)",
+            $"effective depth {depth} of {m.Blocks} blocks ({Number(100 * fraction)} %; low below " +
+                $"{Number(100 * LowEffectiveDepthFraction)} %)",
         };
         if (m.LambdaProfile is { Count: > 0 } lambda)
         {

@@ -20,7 +20,8 @@ public static class DiagnosisDocument
         document.AddMetadata("batch", $"{first.BatchSize} examples{(first.Seed is ulong s ? $", seed {s}" : "")}");
         foreach (var r in results)
             document.AddMetadata(results.Count > 1 ? r.Label : "GSC",
-                $"rate r = {r.Report.Gsc.Rate:0.0000}, R² = {Number(r.Report.Gsc.R2)}, r^{r.Report.Gsc.LinearDepth} = {Number(r.Report.Gsc.Growth)}" +
+                $"rate r = {r.Report.Gsc.Rate:0.0000}, R² = {Number(r.Report.Gsc.R2)}, r^{r.Report.Gsc.LinearDepth} = " +
+                    $"{Number(r.Report.Gsc.Growth)}" +
                 $" ({r.Report.Gsc.Method})");
 
         AddDiagnosis(document, results);
@@ -75,7 +76,8 @@ public static class DiagnosisDocument
     private static void AddComparison(ReportDocument document, IReadOnlyList<DiagnosisResult> results)
     {
         var section = document.AddSection("comparison", "Side by side");
-        var table = section.AddTable(TableColumn.Text("measure"), TableColumn.Numeric(results[0].Label), TableColumn.Numeric(results[1].Label));
+        var table = section.AddTable(TableColumn.Text("measure"), TableColumn.Numeric(results[0].Label),
+            TableColumn.Numeric(results[1].Label));
         foreach (var (name, value) in ComparisonRows.Measures)
             table.AddRow(name, value(results[0]), value(results[1]));
     }
@@ -88,7 +90,8 @@ public static class DiagnosisDocument
                          $"log r is {DiagnosisThresholds.TheoryDisagreementSigmas} standard errors of the measured log-rate plus a " +
                          "finite-size allowance (2/width, + 3/batch with batch norm); beyond it the two disagree.");
         var table = section.AddTable(TableColumn.Text("network"), TableColumn.Text("theory"), TableColumn.Numeric("predicted r"),
-            TableColumn.Numeric("measured r"), TableColumn.Numeric("Δ log r"), TableColumn.Numeric("tolerance"), TableColumn.Text("verdict"));
+            TableColumn.Numeric("measured r"), TableColumn.Numeric("Δ log r"), TableColumn.Numeric("tolerance"),
+                TableColumn.Text("verdict"));
         foreach (var r in results)
             if (r.Theory is { } t)
                 table.AddRow(r.Label, t.Prediction.Model, TableCell.Number(t.Prediction.Rate, 5), TableCell.Number(t.MeasuredRate, 5),
@@ -103,12 +106,14 @@ public static class DiagnosisDocument
                          "and is measured from its initial state on the same probe batch as the analysed network.");
         var table = section.AddTable(TableColumn.Text("network"), TableColumn.Text("architecture"), TableColumn.Numeric("parameters"),
             TableColumn.Numeric("w_r"), TableColumn.Numeric("rate r"), TableColumn.Numeric("growth r^L"),
-            TableColumn.Numeric("sign div. (output)"), TableColumn.Numeric("k"), TableColumn.Numeric("eff. depth"), TableColumn.Numeric("theory r"));
+            TableColumn.Numeric("sign div. (output)"), TableColumn.Numeric("k"), TableColumn.Numeric("eff. depth"),
+                TableColumn.Numeric("theory r"));
         foreach (var r in rows)
         {
             var growthStatus = r.Growth > DiagnosisThresholds.ExplodingGrowth || r.Growth < DiagnosisThresholds.VanishingGrowth
                 ? CellStatus.Bad : CellStatus.Ok;
-            table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, $"{r.Architecture} {r.Depth}×{r.Width}", TableCell.Integer(r.Parameters),
+            table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, $"{r.Architecture} {r.Depth}×{r.Width}",
+                TableCell.Integer(r.Parameters),
                 TableCell.Number(r.ResidualWeight), TableCell.Number(r.Rate, 5), TableCell.Number(r.Growth, 3, growthStatus),
                 TableCell.Number(r.OutputSignDiversity), TableCell.Number(r.MeanDilution), TableCell.Integer(r.EffectiveDepth),
                 TableCell.Number(r.PredictedRate, 5));
@@ -123,9 +128,13 @@ public static class DiagnosisDocument
             "GSC(k, 0) on a log axis with the least-squares fit c·r^n (solid) and, at initialisation, the mean-field prediction (dashed).");
         if (results.Any(r => r.Report.Collapse.Count > 0))
         {
-            section.AddFigure(DiagnosisPlots.PreActivationStd(results), "Pre-activation standard deviation across the batch, per position.");
-            section.AddFigure(DiagnosisPlots.SignDiversity(results), $"Sign diversity per position (0.5 = balanced signs); below {DiagnosisThresholds.DeadSignDiversity} the units are dead or always on.");
-            section.AddFigure(DiagnosisPlots.PseudoLinearity(results), "Pseudo-linearity per position; small values mean the nonlinearity acts linearly.");
+            section.AddFigure(DiagnosisPlots.PreActivationStd(results),
+                "Pre-activation standard deviation across the batch, per position.");
+            section.AddFigure(DiagnosisPlots.SignDiversity(results),
+                $"Sign diversity per position (0.5 = balanced signs); below {DiagnosisThresholds.DeadSignDiversity} the units are dead " +
+                    $"or always on.");
+            section.AddFigure(DiagnosisPlots.PseudoLinearity(results),
+                "Pseudo-linearity per position; small values mean the nonlinearity acts linearly.");
         }
         if (DiagnosisPlots.LambdaProfile(results) is { } lambda)
             section.AddFigure(lambda, "λ-profile at the network input with the effective depth marked (dashed).");

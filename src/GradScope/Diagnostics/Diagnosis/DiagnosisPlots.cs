@@ -47,12 +47,14 @@ public static class DiagnosisPlots
     {
         // No guide at the 0.02 threshold: a linear axis is fitted to the data only, so the guide would sit off-plot
         // (the caption states the threshold instead).
-        return PerPosition(results, "sign-diversity", "Sign diversity", "mean min(P, N)/(P + N)", AxisScale.Linear, c => c.SignDiversityMean);
+        return PerPosition(results, "sign-diversity", "Sign diversity", "mean min(P, N)/(P + N)", AxisScale.Linear,
+            c => c.SignDiversityMean);
     }
 
     public static PlotSpec PseudoLinearity(IReadOnlyList<DiagnosisResult> results)
     {
-        var plot = PerPosition(results, "pseudo-linearity", "Pseudo-linearity (1 − R² of an affine fit)", "mean over units", AxisScale.Log10,
+        var plot = PerPosition(results, "pseudo-linearity", "Pseudo-linearity (1 − R² of an affine fit)", "mean over units",
+            AxisScale.Log10,
             c => c.PseudoLinearityMean);
         plot.AddReferenceLine(DiagnosisThresholds.PseudoLinearity, "pseudo-linear below");
         return plot;
@@ -87,7 +89,8 @@ public static class DiagnosisPlots
             string prefix = results.Count > 1 ? results[i].Label + ": " : "";
             plot.AddSeries(prefix + "C_λ", lambda.Select((w, l) => ((double)l, w)), colorIndex: 2 * i);
             if (r.EffectiveDepth is int d)
-                plot.AddSeries($"{prefix}effective depth {d}", [((double)d, 0.0), ((double)d, lambda.Max())], SeriesStyle.Dashed, colorIndex: 2 * i + 1);
+                plot.AddSeries($"{prefix}effective depth {d}", [((double)d, 0.0), ((double)d, lambda.Max())], SeriesStyle.Dashed,
+                    colorIndex: 2 * i + 1);
         }
         return plot;
     }
@@ -103,7 +106,8 @@ public static class DiagnosisPlots
         };
         for (int i = 0; i < results.Count; i++)
             if (results[i].Report.Dilution is { Count: > 0 } dilution)
-                plot.AddSeries(results.Count > 1 ? results[i].Label : "k", dilution.Select(d => ((double)d.Position, d.Dilution)), colorIndex: 2 * i);
+                plot.AddSeries(results.Count > 1 ? results[i].Label : "k", dilution.Select(d => ((double)d.Position, d.Dilution)),
+                    colorIndex: 2 * i);
         plot.AddReferenceLine(DiagnosisThresholds.WeakDilution, "weak below k = 1");
         return plot;
     }

@@ -90,7 +90,8 @@ public static class DiagnosisText
                           $"{(r.ResidualWeight is double w ? Number(w) : "—"),6} {r.Rate,7:0.0000} {Number(r.R2),6} {Number(r.Growth),9} " +
                           $"{Number(r.OutputSignDiversity),8} {(r.MeanDilution is double k ? Number(k) : "—"),6} " +
                           $"{(r.EffectiveDepth is int d ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "—"),5} " +
-                          $"{(r.PredictedRate is double p ? p.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "—"),8}");
+                          $"{(r.PredictedRate is double p ? p.ToString("0.0000",
+                              System.Globalization.CultureInfo.InvariantCulture) : "—"),8}");
         sb.AppendLine();
     }
 

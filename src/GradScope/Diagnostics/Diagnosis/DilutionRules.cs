@@ -25,7 +25,8 @@ public static class DilutionRules
             $"{weak.Count} of {m.Dilution.Count} units have dilution k < {Number(DiagnosisThresholds.WeakDilution)}; " +
             $"mean k = {Number(meanK)} at w_r = {Number(m.Dilution[0].ResidualWeight)}",
             "k per unit, input side first: " + string.Join(" ", ordered.Select(d => Number(d.Dilution))),
-            $"branch GSC mean {Number(m.Dilution.Average(d => d.GscBranch))} vs unit GSC mean {Number(m.Dilution.Average(d => d.GscUnit))} " +
+            $"branch GSC mean {Number(m.Dilution.Average(d => d.GscBranch))} vs unit GSC mean " +
+                $"{Number(m.Dilution.Average(d => d.GscUnit))} " +
             $"(the skip should cut log-growth about k² + 1 = {Number(meanK * meanK + 1)}-fold)",
         };
         string summary = $"Weak dilution: the residual branches are larger than the skip connections (mean k = {Number(meanK)}), so the " +

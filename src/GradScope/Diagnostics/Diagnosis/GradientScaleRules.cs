@@ -32,7 +32,8 @@ public static class GradientScaleRules
             $"total growth r^{m.LinearDepth} = {Number(growth)} (exploding above {Number(ExplodingGrowth)})",
         };
         if (m.GscProfile.Count > 0)
-            evidence.Add($"GSC(k,0) from {Number(m.GscProfile[0])} at position 1 to {Number(m.GscProfile[^1])} at position {m.GscProfile.Count}");
+            evidence.Add($"GSC(k,0) from {Number(m.GscProfile[0])} at position 1 to {Number(m.GscProfile[^1])} at position " +
+                $"{m.GscProfile.Count}");
         var local = LocalRates(m);
         int onset = local.FindIndex(r => r > ExplodingRatePerLayer);
         if (onset >= 0)
@@ -87,7 +88,8 @@ public static class GradientScaleRules
             var xs = new List<double>();
             var ys = new List<double>();
             for (int j = i; j < end; j++)
-                if (m.GscProfile[j] > 0 && double.IsFinite(m.GscProfile[j])) { xs.Add(m.LinearLayers[j]); ys.Add(Math.Log(m.GscProfile[j])); }
+                if (m.GscProfile[j] > 0
+                    && double.IsFinite(m.GscProfile[j])) { xs.Add(m.LinearLayers[j]); ys.Add(Math.Log(m.GscProfile[j])); }
             var (_, slope, _) = DiagMath.LinearFit(xs, ys);
             rates.Add(Math.Exp(slope));
         }

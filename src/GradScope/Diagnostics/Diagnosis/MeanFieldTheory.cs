@@ -9,7 +9,8 @@ namespace GradScope.Diagnostics.Diagnosis;
 /// <param name="FixedPointRate">√χ at the fixed point q* of the variance map: the rate deep inside an infinitely deep net.</param>
 /// <param name="FixedPointVariance">q*, the pre-activation variance at the fixed point (NaN where not applicable).</param>
 /// <param name="LogProfile">Predicted log GSC(k, 0) − log GSC(1, 0), k = 1 … L (null when only a rate is known).</param>
-/// <param name="Model">Which theory: "vanilla mean field", "layer-norm mean field", "batch-norm ReLU (Yang et al. 2019)", "looks-linear".</param>
+/// <param name="Model">Which theory: "vanilla mean field", "layer-norm mean field", "batch-norm ReLU (Yang et al. 2019)",
+/// "looks-linear".</param>
 public sealed record MeanFieldPrediction(double Rate, double FixedPointRate, double FixedPointVariance,
     IReadOnlyList<double>? LogProfile, string Model);
 
@@ -110,7 +111,8 @@ public static class MeanFieldTheory
     {
         if (spec.IsResidual) return null;
         if (spec.Init == InitKind.LooksLinear && spec.Normalization == NormKind.None)
-            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.LinearLayers).ToList(), "looks-linear: exactly linear");
+            return new MeanFieldPrediction(1, 1, double.NaN, Enumerable.Repeat(0.0, spec.LinearLayers).ToList(),
+                "looks-linear: exactly linear");
         var act = spec.Activation;
         double gain = spec.HiddenGain;
         switch (spec.Normalization)

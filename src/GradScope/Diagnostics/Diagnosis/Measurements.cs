@@ -64,7 +64,8 @@ public sealed record Measurements
                 .Select(d => new UnitDilution(d.Position, d.ResidualWeight, d.Dilution, d.GscBranch, d.GscUnit))
                 .ToList(),
             CouplesExamples = report.CouplesExamples,
-            HasNorm = spec is { Normalization: not NormKind.None } || report.Description.Contains("norm", StringComparison.OrdinalIgnoreCase),
+            HasNorm = spec is { Normalization: not NormKind.None } || report.Description.Contains("norm",
+                StringComparison.OrdinalIgnoreCase),
             EffectiveDepth = trained || report.Epoch is > 0 ? report.EffectiveDepth : null,
             LambdaProfile = report.LambdaProfile,
         };

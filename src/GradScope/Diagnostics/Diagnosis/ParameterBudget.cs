@@ -31,7 +31,8 @@ public static class ParameterBudget
         return budget - CountAt(lo) <= CountAt(hi) - budget ? lo : hi;
     }
 
-    /// <summary><paramref name="spec"/> at <paramref name="depth"/> with the width that keeps the parameter count nearest <paramref name="budget"/>.</summary>
+    /// <summary><paramref name="spec"/> at <paramref name="depth"/> with the width that keeps the parameter count nearest <paramref
+    /// name="budget"/>.</summary>
     public static ArchitectureSpec AtBudget(ArchitectureSpec spec, int depth, long budget)
     {
         var shaped = spec with { LinearLayers = depth };

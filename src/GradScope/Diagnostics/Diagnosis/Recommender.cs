@@ -46,7 +46,8 @@ public static class Recommender
 
         if (spec is { Normalization: NormKind.Batch, IsResidual: false } || (spec is null && m.CouplesExamples))
             return new Recommendation(FindingKind.ExplodingGradients,
-                "Add residual connections (a ResNet of the same family) or start from a looks-linear / orthogonal initial state without batch norm.",
+                "Add residual connections (a ResNet of the same family) or start from a looks-linear / orthogonal initial state without " +
+                    "batch norm.",
                 "Batch normalisation itself makes plain MLPs explode: normalising each unit over the batch makes the layer's " +
                 $"Jacobian grow the gradient scale (≈ √(π/(π−1)) = {Number(MeanFieldTheory.BatchNormReluRate)} per ReLU layer at " +
                 "initialisation, Yang et al. 2019), so normalisation does not remove exploding gradients (paper, claim 1). " +
@@ -68,7 +69,8 @@ public static class Recommender
 
     private static Recommendation Vanishing(ArchitectureSpec? spec, Measurements m, long budget)
     {
-        var alternatives = spec is null || spec.IsResidual ? new List<Alternative>() : [OrthogonalInitialState(spec, budget), ResidualVersion(spec, budget)];
+        var alternatives = spec is null || spec.IsResidual ? new List<Alternative>() : [OrthogonalInitialState(spec, budget),
+            ResidualVersion(spec, budget)];
         return new Recommendation(FindingKind.VanishingGradients,
             "Start from an orthogonal initial state (looks-linear for ReLU) or add residual connections; check the weight gain.",
             "Each layer shrinks a random direction more than the activations shrink (mean-field χ < 1 at the fixed point), so input-side " +
@@ -90,7 +92,8 @@ public static class Recommender
                  : "Start from an orthogonal initial state (looks-linear for ReLU), or add residual connections.",
             "A collapsing domain makes the pre-activations so similar that each nonlinearity acts (pseudo-)linearly, so the network " +
             "is effectively shallow and cannot use its depth (paper, claim 2). An orthogonal initial state is an isometry: distances " +
-            "between examples are preserved layer after layer, so the domain cannot collapse; a skip connection keeps the unit's input in its output.",
+            "between examples are preserved layer after layer, so the domain cannot collapse; a skip connection keeps the unit's input " +
+                "in its output.",
             alternatives);
     }
 
@@ -112,7 +115,8 @@ public static class Recommender
         if (spec is not null && ShallowerDepth(spec, m) is int depth) alternatives.Add(ShallowerAndWider(spec, depth, budget));
         return new Recommendation(FindingKind.LowEffectiveDepth,
             alternatives.Count > 0
-                ? $"Use a shallower, wider network at the same parameter count: depth {alternatives[0].Spec.LinearLayers}, width {alternatives[0].Spec.Width}."
+                ? $"Use a shallower, wider network at the same parameter count: depth {alternatives[0].Spec.LinearLayers}, width " +
+                    $"{alternatives[0].Spec.Width}."
                 : "Use a shallower, wider network at the same parameter count.",
             "Exploding gradients and collapsing domains keep the effective depth of a trained network far below its compositional " +
             "depth (paper, claim 2: deep networks are shallow); the unused depth costs parameters that width would put to use.",
@@ -132,7 +136,8 @@ public static class Recommender
             $"Raise the dilution to k ≈ {Number(targetK)}: residual weight w_r ≈ {Number(suggested)} instead of {Number(wr)} " +
             $"(--residual-weight {Number(suggested)}).",
             "The Pythagorean relation ‖v + ρ(v)‖² ≈ ‖v‖² + ‖ρ(v)‖² makes a unit diluted by k cut its branch's gradient growth about " +
-            $"(k² + 1)-fold (paper, claim 4); with the measured branch GSC {Number(branch)} over {m.Dilution.Count} units, k ≈ {Number(targetK)} " +
+            $"(k² + 1)-fold (paper, claim 4); with the measured branch GSC {Number(branch)} over {m.Dilution.Count} units, k ≈ " +
+                $"{Number(targetK)} " +
             $"keeps the total growth under {Number(ExplodingGrowth)}. k scales as 1/w_r, hence the weight.",
             alternatives);
     }
@@ -154,7 +159,8 @@ public static class Recommender
     /// <summary>The ResNet of the same family; its residual weight is tuned to the dilution target by <see cref="WhatIf"/>.</summary>
     public static Alternative ResidualVersion(ArchitectureSpec spec, long budget)
     {
-        var shaped = spec with { IsResidual = true, Init = spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init, ResidualWeight = null };
+        var shaped = spec with { IsResidual = true, Init = spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init,
+            ResidualWeight = null };
         if (shaped.LinearLayers < 2) shaped = shaped with { LinearLayers = 2 };
         return new Alternative("residual version", ParameterBudget.AtBudget(shaped, shaped.LinearLayers, budget), double.NaN);
     }

@@ -5,7 +5,8 @@ namespace GradScope.Diagnostics.Diagnosis;
 /// <summary>Prediction and measurement of the rate side by side.</summary>
 /// <param name="SamplingError">Standard error of the measured log r (random-walk model of the log-profile).</param>
 /// <param name="FiniteSizeAllowance">Allowance in log r for finite width (and batch, with batch norm): 2/width (+ 3/batch).</param>
-/// <param name="Disagrees">|log r_measured − log r_predicted| beyond <see cref="TheoryDisagreementSigmas"/> standard errors plus the allowance.</param>
+/// <param name="Disagrees">|log r_measured − log r_predicted| beyond <see cref="TheoryDisagreementSigmas"/> standard errors plus the
+/// allowance.</param>
 public sealed record TheoryComparison(MeanFieldPrediction Prediction, double MeasuredRate, double SamplingError,
     double FiniteSizeAllowance, bool Disagrees)
 {

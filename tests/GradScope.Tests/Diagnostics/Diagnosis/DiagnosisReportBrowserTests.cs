@@ -23,12 +23,14 @@ public sealed partial class DiagnosisReportBrowserTests(ITestOutputHelper output
     [GeneratedRegex("""<figure[^>]*data-plot="(?<id>[^"]+)"[^>]*>\s*<svg.*?</svg>""", RegexOptions.Singleline)]
     private static partial Regex FigureWithSvg();
 
-    [GeneratedRegex("""<(?:polyline|polygon|rect)[^>]*\s(?:points|width)="[^"]*\d[^"]*"|<path[^>]*\sd="[^"]*\d[^"]*" """, RegexOptions.Singleline)]
+    [GeneratedRegex("""<(?:polyline|polygon|rect)[^>]*\s(?:points|width)="[^"]*\d[^"]*"|<path[^>]*\sd="[^"]*\d[^"]*" """,
+        RegexOptions.Singleline)]
     private static partial Regex NonEmptyShape();
 
     internal static DiagnosisResult TrainedResNet()
     {
-        var spec = ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist) with { LinearLayers = 9, Width = 12, InputDim = 10, Classes = 3, ResidualWeight = 2 };
+        var spec = ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist) with { LinearLayers = 9, Width = 12, InputDim = 10,
+            Classes = 3, ResidualWeight = 2 };
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 5);
         var theta = theta0.Convert<double>();

@@ -28,7 +28,8 @@ internal static class HandBuilt
     /// <summary>The rate whose growth over <paramref name="depth"/> layers is <paramref name="growth"/>.</summary>
     public static double RateFor(double growth, int depth) => Math.Pow(growth, 1.0 / depth);
 
-    /// <summary>Healthy profile with <paramref name="pseudo"/> of the <paramref name="count"/> layers pseudo-linear (tanh, output side first).</summary>
+    /// <summary>Healthy profile with <paramref name="pseudo"/> of the <paramref name="count"/> layers pseudo-linear (tanh, output side
+    /// first).</summary>
     public static Measurements Tanh(int count, int pseudo, double pseudoValue = 1e-4)
     {
         var m = Profile(1.0, 0.1, count);
@@ -57,7 +58,8 @@ internal static class HandBuilt
         return m with
         {
             Blocks = ks.Length + 1,
-            Dilution = ks.Select((k, i) => new UnitDilution(i + 1, residualWeight, k, branchGsc, Math.Sqrt(1 + (branchGsc * branchGsc - 1) / (k * k + 1))))
+            Dilution = ks.Select((k, i) => new UnitDilution(i + 1, residualWeight, k, branchGsc, Math.Sqrt(1
+                + (branchGsc * branchGsc - 1) / (k * k + 1))))
                 .ToList(),
         };
     }

@@ -39,7 +39,8 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
         // √χ at q* = 1: λ²(½ + α² e² Φ(−2)) = 1.07165…, √ = 1.03521.
         Assert.Equal(1.0352, selu.FixedPointRate, 4);
         Assert.Equal(selu.FixedPointRate, selu.Rate, 4);
-        Assert.Equal(Math.Sqrt(Math.PI / (Math.PI - 1)), MeanFieldTheory.Predict(ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist), 1)!.Rate, 12);
+        Assert.Equal(Math.Sqrt(Math.PI / (Math.PI - 1)), MeanFieldTheory.Predict(ArchitectureSpec.Create("batch-relu",
+            DataShape.FashionMnist), 1)!.Rate, 12);
         Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Create("batch-tanh", DataShape.FashionMnist), 1));
         Assert.Null(MeanFieldTheory.Predict(ArchitectureSpec.Create("resnet-relu", DataShape.FashionMnist), 1));
         Assert.Equal(1.0, MeanFieldTheory.Predict(ArchitectureSpec.Create("relu-ll", DataShape.FashionMnist), 1)!.Rate);
@@ -63,7 +64,8 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
     {
         const int width = 1024, batch = 1024, depth = 10;
         double tolerance = 3 * Math.Sqrt(6.0 / 5.0 * (2.0 / width) / (depth - 1)) + 1.0 / width;
-        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = width, Classes = 10 };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = width,
+            Classes = 10 };
         var noise = GaussianNoise.Create(batch, width, 7, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 7);
         var options = new DiagnosticsOptions { Collapse = false, ResidualTrick = false };
@@ -86,7 +88,8 @@ public class MeanFieldTheoryTests(ITestOutputHelper output)
     {
         const int width = 1024, batch = 1024, depth = 6;
         double tolerance = 3 * Math.Sqrt(6.0 / 5.0 * (2.0 / width) / (depth - 1)) + 3.0 / batch;
-        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = depth, Width = width, InputDim = width, Classes = 10 };
+        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = depth, Width = width,
+            InputDim = width, Classes = 10 };
         var noise = GaussianNoise.Create(batch, width, 7, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 7);
         var options = new DiagnosticsOptions { Collapse = false, ResidualTrick = false, Jacobian = new JacobianOptions { Probes = 2 } };

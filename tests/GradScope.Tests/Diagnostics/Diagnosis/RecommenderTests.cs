@@ -28,7 +28,8 @@ public class RecommenderTests
         "collapsing" => HandBuilt.Tanh(50, 30) with { Spec = Spec("tanh") },
         "dead" => HandBuilt.Relus(50, 20) with { Spec = Spec("relu") },
         "shallow" => HandBuilt.Profile(1.0, 0.1, spec: Spec("relu")) with { EffectiveDepth = 3 },
-        "dilution" => HandBuilt.ResNet(Enumerable.Repeat(0.25, 25).ToArray(), 1.2, 4) with { Spec = Spec("resnet-relu") with { ResidualWeight = 4 } },
+        "dilution" => HandBuilt.ResNet(Enumerable.Repeat(0.25, 25).ToArray(), 1.2,
+            4) with { Spec = Spec("resnet-relu") with { ResidualWeight = 4 } },
         _ => HandBuilt.Profile(1.0, 0.1, spec: Spec("relu")),
     };
 
@@ -75,7 +76,8 @@ public class RecommenderTests
             long count = ParameterBudget.Count(a.Spec);
             int step = a.Spec.Init == InitKind.LooksLinear ? 2 : 1;
             long stepCost = Math.Abs(ParameterBudget.Count(a.Spec with { Width = a.Spec.Width + step }) - count);
-            Assert.True(Math.Abs(count - budget) <= stepCost, $"{a.Label}: {count} parameters vs budget {budget} (one width step {stepCost})");
+            Assert.True(Math.Abs(count - budget) <= stepCost,
+                $"{a.Label}: {count} parameters vs budget {budget} (one width step {stepCost})");
             Assert.Equal(spec.InputDim, a.Spec.InputDim);
             Assert.Equal(spec.Classes, a.Spec.Classes);
         }

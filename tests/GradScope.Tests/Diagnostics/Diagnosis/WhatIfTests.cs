@@ -10,7 +10,8 @@ public class WhatIfTests
     [Fact]
     public void Batch_relu_alternatives_are_measured_at_the_same_budget()
     {
-        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = 20, Width = 32, InputDim = 32, Classes = 10 };
+        var spec = ArchitectureSpec.Create("batch-relu", DataShape.FashionMnist) with { LinearLayers = 20, Width = 32, InputDim = 32,
+            Classes = 10 };
         var noise = GaussianNoise.Create(64, 32, 3, 10);
         var theta = Initializer.Initialize(Network<float>.Build(spec), 3);
         var options = new DiagnosticsOptions { Seed = 3, ResidualTrick = false };
@@ -45,7 +46,8 @@ public class WhatIfTests
             int step = row.Architecture.EndsWith("-ll", StringComparison.Ordinal) ? 2 : 1;
             var altSpec = ArchitectureSpec.Create(row.Architecture, DataShape.FashionMnist) with
             {
-                LinearLayers = row.Depth, Width = row.Width + step, InputDim = spec.InputDim, Classes = spec.Classes, ResidualWeight = row.ResidualWeight,
+                LinearLayers = row.Depth, Width = row.Width + step, InputDim = spec.InputDim, Classes = spec.Classes,
+                    ResidualWeight = row.ResidualWeight,
             };
             long stepCost = ParameterBudget.Count(altSpec) - row.Parameters;
             Assert.True(Math.Abs(row.Parameters - budget) <= stepCost,
@@ -57,13 +59,17 @@ public class WhatIfTests
     [Fact]
     public void Width_for_a_budget_is_the_nearest_realisable_one()
     {
-        var spec = ArchitectureSpec.Create("relu", DataShape.FashionMnist) with { LinearLayers = 10, Width = 50, InputDim = 20, Classes = 5 };
+        var spec = ArchitectureSpec.Create("relu", DataShape.FashionMnist) with { LinearLayers = 10, Width = 50, InputDim = 20,
+            Classes = 5 };
         long budget = ParameterBudget.Count(spec);
         Assert.Equal(50, ParameterBudget.WidthFor(spec, budget));
         var ll = spec with { Init = InitKind.LooksLinear };
         int w = ParameterBudget.WidthFor(ll, budget);
         Assert.Equal(0, w % 2);
         foreach (int other in new[] { w - 2, w + 2 })
-            Assert.True(Math.Abs(ParameterBudget.Count(ll with { Width = w }) - budget) <= Math.Abs(ParameterBudget.Count(ll with { Width = other }) - budget));
+        {
+            long chosen = Math.Abs(ParameterBudget.Count(ll with { Width = w }) - budget);
+            Assert.True(chosen <= Math.Abs(ParameterBudget.Count(ll with { Width = other }) - budget));
+        }
     }
 }
