@@ -106,7 +106,8 @@ public static class DiagnosisDocument
                          "and is measured from its initial state on the same probe batch as the analysed network.");
         var table = section.AddTable(TableColumn.Text("network"), TableColumn.Text("architecture"), TableColumn.Numeric("parameters"),
             TableColumn.Numeric("w_r"), TableColumn.Numeric("rate r"), TableColumn.Numeric("growth r^L"),
-            TableColumn.Numeric("sign div. (output)"), TableColumn.Numeric("k"), TableColumn.Numeric("eff. depth"),
+            TableColumn.Numeric("sign div. (output)"), TableColumn.Numeric("pseudo-linear layers"), TableColumn.Numeric("k"),
+                TableColumn.Numeric("eff. depth"),
                 TableColumn.Numeric("theory r"));
         foreach (var r in rows)
         {
@@ -115,7 +116,9 @@ public static class DiagnosisDocument
             table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, $"{r.Architecture} {r.Depth}×{r.Width}",
                 TableCell.Integer(r.Parameters),
                 TableCell.Number(r.ResidualWeight), TableCell.Number(r.Rate, 5), TableCell.Number(r.Growth, 3, growthStatus),
-                TableCell.Number(r.OutputSignDiversity), TableCell.Number(r.MeanDilution), TableCell.Integer(r.EffectiveDepth),
+                TableCell.Number(r.OutputSignDiversity),
+                double.IsNaN(r.PseudoLinearFraction) ? TableCell.Missing() : $"{100 * r.PseudoLinearFraction:0} %",
+                TableCell.Number(r.MeanDilution), TableCell.Integer(r.EffectiveDepth),
                 TableCell.Number(r.PredictedRate, 5));
         }
         table.WithCaption("Depth × width in linear layers × units; growth r^L is green when neither exploding nor vanishing.");

@@ -84,16 +84,19 @@ public static class DiagnosisText
     {
         sb.AppendLine("What-if (alternatives at the same parameter budget, measured on the same batch at initialisation):");
         sb.AppendLine($"  {"network",-22} {"arch",-18} {"params",9} {"depth",5} {"width",5} {"w_r",6} {"rate",7} {"R²",6} " +
-                      $"{"growth",9} {"sign div",8} {"k",6} {"eff.d",5} {"theory r",8}");
+                      $"{"growth",9} {"sign div",8} {"pseudo-lin",10} {"k",6} {"eff.d",5} {"theory r",8}");
         foreach (var r in rows)
             sb.AppendLine($"  {Clip(r.Label, 22),-22} {Clip(r.Architecture, 18),-18} {r.Parameters,9} {r.Depth,5} {r.Width,5} " +
                           $"{(r.ResidualWeight is double w ? Number(w) : "—"),6} {r.Rate,7:0.0000} {Number(r.R2),6} {Number(r.Growth),9} " +
-                          $"{Number(r.OutputSignDiversity),8} {(r.MeanDilution is double k ? Number(k) : "—"),6} " +
+                          $"{Number(r.OutputSignDiversity),8} {Percent(r.PseudoLinearFraction),10} {(r.MeanDilution is double k
+                              ? Number(k) : "—"),6} " +
                           $"{(r.EffectiveDepth is int d ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "—"),5} " +
                           $"{(r.PredictedRate is double p ? p.ToString("0.0000",
                               System.Globalization.CultureInfo.InvariantCulture) : "—"),8}");
         sb.AppendLine();
     }
+
+    private static string Percent(double f) => double.IsNaN(f) ? "—" : $"{100 * f:0} %";
 
     private static string Clip(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

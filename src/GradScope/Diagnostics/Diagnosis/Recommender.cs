@@ -91,9 +91,10 @@ public static class Recommender
             tanh ? "Start from an orthogonal initial state (orthogonal weights), or add residual connections."
                  : "Start from an orthogonal initial state (looks-linear for ReLU), or add residual connections.",
             "A collapsing domain makes the pre-activations so similar that each nonlinearity acts (pseudo-)linearly, so the network " +
-            "is effectively shallow and cannot use its depth (paper, claim 2). An orthogonal initial state is an isometry: distances " +
-            "between examples are preserved layer after layer, so the domain cannot collapse; a skip connection keeps the unit's input " +
-                "in its output.",
+            "is effectively shallow and cannot use its depth (paper, claim 2). An orthogonal initial state — the whole initial network " +
+            "an orthogonal map, which looks-linear ReLU nets and (approximately) ResNets achieve — preserves the distances between " +
+            "examples, so the domain cannot collapse; for tanh only the weights can be orthogonal, which keeps each linear map an " +
+            "isometry but not the tanh, so the what-if measurement decides between that and skip connections.",
             alternatives);
     }
 

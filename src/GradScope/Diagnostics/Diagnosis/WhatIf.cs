@@ -6,12 +6,15 @@ namespace GradScope.Diagnostics.Diagnosis;
 
 /// <summary>One network of the what-if table, measured on the probe batch.</summary>
 /// <param name="OutputSignDiversity">Mean sign diversity of the nonlinearity nearest the output (position 1); NaN if it has none.</param>
+/// <param name="PseudoLinearFraction">Fraction of the nonlinearities that are pseudo-linear (collapsing-domain rule); NaN without
+/// any.</param>
 /// <param name="MeanDilution">Geometric mean of k over residual units (ResNets only).</param>
 /// <param name="EffectiveDepth">Only for a trained network (the original, when it is one).</param>
 /// <param name="PredictedRate">Mean-field prediction of r at initialisation, where a theory applies.</param>
 public sealed record WhatIfRow(
     string Label, string Architecture, long Parameters, int Depth, int Width, double? ResidualWeight,
-    double Rate, double R2, double Growth, double OutputSignDiversity, double? MeanDilution, int? EffectiveDepth,
+    double Rate, double R2, double Growth, double OutputSignDiversity, double PseudoLinearFraction, double? MeanDilution,
+        int? EffectiveDepth,
     double? PredictedRate, bool IsOriginal);
 
 /// <summary>
@@ -75,6 +78,13 @@ public static class WhatIf
         return DiagnosticsRunner.Analyze(network, theta, null, x, y, options);
     }
 
+    private static double PseudoLinearFraction(Measurements m)
+    {
+        var nonlinear = m.Nonlinearities.Where(n => n.Activation != "linear").ToList();
+        return nonlinear.Count == 0 ? double.NaN
+            : (double)nonlinear.Count(n => n.PseudoLinearity < DiagnosisThresholds.PseudoLinearity) / nonlinear.Count;
+    }
+
     private static WhatIfRow Row(string label, ArchitectureSpec spec, DiagnosticsReport report, double inputMeanSquare, bool isOriginal)
     {
         var m = Measurements.From(report, spec);
@@ -83,6 +93,7 @@ public static class WhatIf
             spec.IsResidual ? spec.EffectiveResidualWeight : null,
             report.Gsc.Rate, report.Gsc.R2, report.Gsc.Growth,
             outputSide.Count > 0 ? outputSide.Average(c => c.SignDiversityMean) : double.NaN,
+            PseudoLinearFraction(m),
             m.Dilution.Count > 0 ? DilutionRules.MeanDilution(m) : null,
             m.EffectiveDepth,
             MeanFieldTheory.Predict(spec, inputMeanSquare)?.Rate,
