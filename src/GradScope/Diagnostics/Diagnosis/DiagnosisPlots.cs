@@ -21,17 +21,18 @@ public static class DiagnosisPlots
             var r = results[i];
             var g = r.Report.Gsc;
             string prefix = results.Count > 1 ? r.Label + ": " : "";
-            var points = g.LinearLayers.Select((n, j) => ((double)n, g.Profile[j])).ToList();
+            var layers = g.Profile.Select(p => p.LinearLayers).ToList();
+            var points = g.Profile.Select(p => ((double)p.LinearLayers, p.Value)).ToList();
             plot.AddSeries(prefix + "measured", points, SeriesStyle.Markers, colorIndex: 2 * i);
             plot.AddSeries($"{prefix}fit r = {g.Rate:0.0000}",
-                g.LinearLayers.Select(n => ((double)n, g.Intercept * Math.Pow(g.Rate, n))), SeriesStyle.Line, colorIndex: 2 * i);
+                layers.Select(n => ((double)n, g.Intercept * Math.Pow(g.Rate, n))), SeriesStyle.Line, colorIndex: 2 * i);
             if (r.Theory is { } theory && g.Profile.Count > 0)
             {
                 var p = theory.Prediction;
-                double first = g.Profile[0];
+                double first = g.Profile[0].Value;
                 var predicted = p.LogProfile is { } log && log.Count == g.Profile.Count
-                    ? g.LinearLayers.Select((n, j) => ((double)n, first * Math.Exp(log[j])))
-                    : g.LinearLayers.Select(n => ((double)n, first * Math.Pow(p.Rate, n - g.LinearLayers[0])));
+                    ? layers.Select((n, j) => ((double)n, first * Math.Exp(log[j])))
+                    : layers.Select(n => ((double)n, first * Math.Pow(p.Rate, n - layers[0])));
                 plot.AddSeries($"{prefix}mean-field theory r = {p.Rate:0.0000}", predicted, SeriesStyle.Dashed, colorIndex: 2 * i + 1);
             }
         }

@@ -27,5 +27,5 @@ public sealed record DiagnosisResult(
         }),
         theory = Theory,
         what_if = WhatIf,
-    }, DiagnosticsReport.JsonOptions);
+    }, JsonDefaults.Options);
 }
