@@ -101,12 +101,12 @@ internal static class AnalyzeCommand
                 Epoch = checkpoint?.State?.EpochsCompleted,
                 ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue },
             };
-            string networkLabel = checkpointFile is null ? spec.Name : Path.GetFileName(checkpointFile);
+            string networkLabel = checkpointFile is null ? spec.Name : CheckpointLabel(checkpointFile, checkpointArgs);
             bool whatIf = parse.GetValue(output.WhatIf);
             if (whatIf && checkpointArgs.Length == 2) throw new ArgumentException("--what-if analyses one network; give one checkpoint.");
             var trainedFrom = ReferenceEquals(theta, theta0) ? null : theta0;
             var result = DiagnosisRunner.Run(networkLabel, spec, theta, trainedFrom, x, y, options, whatIf);
-            DiagnosisResult? second = checkpointArgs.Length == 2 ? AnalyzeSecond(checkpointArgs[1], spec, x, y, options) : null;
+            DiagnosisResult? second = checkpointArgs.Length == 2 ? AnalyzeSecond(checkpointArgs, spec, x, y, options) : null;
             output.Write(context, result, second, parse);
             if (parse.GetValue(json) is string path)
             {
@@ -118,15 +118,23 @@ internal static class AnalyzeCommand
         return command;
     }
 
+    /// <summary>
+    /// A checkpoint's file name, or the path as given when the compared files share their name (two runs' checkpoint.safetensors).
+    /// </summary>
+    private static string CheckpointLabel(string file, string[] compared) =>
+        compared.Length == 2 && Path.GetFileName(compared[0]) == Path.GetFileName(compared[1]) ? file : Path.GetFileName(file);
+
     /// <summary>The second network of a comparison, diagnosed on the first one's batch.</summary>
-    private static DiagnosisResult AnalyzeSecond(string file, ArchitectureSpec first, Matrix<float> x, int[] y, DiagnosticsOptions options)
+    private static DiagnosisResult AnalyzeSecond(string[] files, ArchitectureSpec first, Matrix<float> x, int[] y,
+        DiagnosticsOptions options)
     {
+        string file = files[1];
         var other = Checkpoint.Load(file);
         var spec = other.Architecture;
         if (spec.InputDim != first.InputDim || spec.Classes != first.Classes)
             throw new ArgumentException($"{file} maps {spec.InputDim} inputs to {spec.Classes} classes, the first network " +
                                         $"{first.InputDim} to {first.Classes}: they cannot be compared on one batch.");
-        return DiagnosisRunner.Run(Path.GetFileName(file), spec, other.Parameters, other.InitialParameters, x, y,
+        return DiagnosisRunner.Run(CheckpointLabel(file, files), spec, other.Parameters, other.InitialParameters, x, y,
             options with { Epoch = other.State?.EpochsCompleted }, whatIf: false);
     }
 
