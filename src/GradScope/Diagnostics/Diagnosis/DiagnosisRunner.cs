@@ -16,12 +16,17 @@ public static class DiagnosisRunner
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var report = DiagnosticsRunner.Analyze(spec, theta, theta0, inputs, labels, options);
-        return Diagnose(label, spec, report, inputs, labels, options, whatIf);
+        // A trained network's alternatives are measured from their initial state, so its own initial state joins the table.
+        DiagnosticsReport? initial = whatIf && theta0 is not null
+            ? DiagnosticsRunner.Analyze(spec, theta0, null, inputs, labels, options with { Matrix = false, ResidualTrick = false })
+            : null;
+        return Diagnose(label, spec, report, inputs, labels, options, whatIf, initial);
     }
 
     /// <summary>The diagnosis of an existing report (<paramref name="inputs"/> are needed for theory and what-if).</summary>
     public static DiagnosisResult Diagnose<T>(string label, ArchitectureSpec? spec, DiagnosticsReport report, Matrix<T> inputs,
-        ReadOnlySpan<int> labels, DiagnosticsOptions options, bool whatIf) where T : unmanaged, IFloatingPointIeee754<T>
+        ReadOnlySpan<int> labels, DiagnosticsOptions options, bool whatIf, DiagnosticsReport? initialReport = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var measurements = Measurements.From(report, spec);
         var findings = Diagnoser.Diagnose(measurements);
@@ -43,7 +48,7 @@ public static class DiagnosisRunner
                     alternatives.Add(Recommender.OrthogonalInitialState(spec, budget));
                 if (!spec.IsResidual) alternatives.Add(Recommender.ResidualVersion(spec, budget));
             }
-            rows = WhatIf.Run(label, spec, report, alternatives, inputs, labels, options.Seed ?? 1, options);
+            rows = WhatIf.Run(label, spec, report, alternatives, inputs, labels, options.Seed ?? 1, options, initialReport);
         }
         return new DiagnosisResult(label, spec, report, findings, recommendations, theory, rows);
     }

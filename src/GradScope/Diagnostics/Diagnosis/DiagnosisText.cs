@@ -17,7 +17,7 @@ public static class DiagnosisText
         sb.AppendLine(report.Description);
         sb.AppendLine($"batch {report.BatchSize}{(report.Seed is ulong s ? $", seed {s}" : "")}" +
                       $"{(report.Epoch is int e ? $", epoch {e}" : "")}, loss {Number(report.Loss)}, GSC {g.Method}" +
-                      $"; rate r = {g.Rate:0.0000}, R² = {Number(g.R2)}, r^{g.LinearDepth} = {Number(g.Growth)}");
+                      $"; rate r = {g.Rate:0.0000}, R² = {Number(g.R2)}, r^{g.LinearDepth} = {Number(g.Growth)}, verdict {g.Verdict}");
         if (report.EffectiveDepth is int depth && report.Epoch is > 0)
             sb.AppendLine($"effective depth {depth} of {report.Blocks} blocks (τ = {Number(report.Tau ?? double.NaN)})");
         sb.AppendLine();

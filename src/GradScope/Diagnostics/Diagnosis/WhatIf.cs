@@ -32,11 +32,14 @@ public static class WhatIf
     public const double DilutionTolerance = 0.95;
 
     public static IReadOnlyList<WhatIfRow> Run<T>(string originalLabel, ArchitectureSpec original, DiagnosticsReport originalReport,
-        IEnumerable<Alternative> alternatives, Matrix<T> inputs, ReadOnlySpan<int> labels, ulong seed, DiagnosticsOptions options)
+        IEnumerable<Alternative> alternatives, Matrix<T> inputs, ReadOnlySpan<int> labels, ulong seed, DiagnosticsOptions options,
+        DiagnosticsReport? originalInitialReport = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double inputMeanSquare = DiagMath.SumSquares<T>(inputs.Span) / Math.Max(1, inputs.Span.Length);
         var rows = new List<WhatIfRow> { Row(originalLabel, original, originalReport, inputMeanSquare, isOriginal: true) };
+        if (originalInitialReport is not null)
+            rows.Add(Row($"{originalLabel} at init", original, originalInitialReport, inputMeanSquare, isOriginal: false));
         var measureOptions = options with { Matrix = false, ResidualTrick = false, Collapse = true, Dilution = true };
         var x = inputs.Convert<double>();
         int[] y = labels.ToArray();
