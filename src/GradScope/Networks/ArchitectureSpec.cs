@@ -75,6 +75,7 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
     [JsonIgnore]
     public ArchitectureSpec PlainCounterpart => this with { IsResidual = false, ResidualWeight = null };
 
+    /// <summary>The sizes this spec was created with.</summary>
     [JsonIgnore]
     public NetworkSizes Sizes => new() { LinearLayers = LinearLayers, Width = Width, UnitSize = UnitSize, ResidualWeight = ResidualWeight };
 
@@ -128,18 +129,12 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
     {
         var (residual, norm, activation, init) = ParseFamily(name);
         sizes ??= NetworkSizes.Default;
+        // One line per source: the name, the sizes, the data.
         return new ArchitectureSpec
         {
-            IsResidual = residual,
-            Normalization = norm,
-            Activation = activation,
-            Init = init,
-            LinearLayers = sizes.LinearLayers,
-            Width = sizes.Width,
-            UnitSize = sizes.UnitSize,
-            ResidualWeight = sizes.ResidualWeight,
-            InputDim = shape.InputDim,
-            Classes = shape.Classes,
+            IsResidual = residual, Normalization = norm, Activation = activation, Init = init,
+            LinearLayers = sizes.LinearLayers, Width = sizes.Width, UnitSize = sizes.UnitSize, ResidualWeight = sizes.ResidualWeight,
+            InputDim = shape.InputDim, Classes = shape.Classes,
         }.Validate();
     }
 
@@ -151,7 +146,8 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
         var match = NamePattern.Match(name.Trim().ToLowerInvariant());
         if (!match.Success)
             throw new ArgumentException(
-                $"Unknown architecture '{name}'. Valid names follow {Grammar}, e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
+                $"Unknown architecture '{name}'. Valid names follow {Grammar}, " +
+                "e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
         var activation = Enum.Parse<ActivationKind>(match.Groups["act"].Value, ignoreCase: true);
         var init = match.Groups["init"].Value switch { "-orth" => InitKind.Orthogonal, "-ll" => InitKind.LooksLinear, _ => InitKind.Gauss };
         if (init == InitKind.LooksLinear && activation != ActivationKind.Relu)
