@@ -82,7 +82,7 @@ public static class GradientScale
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int blocks = tools.BlockCount;
-        var resolved = mode == JacobianMode.Auto ? JacobianMode.Exact : mode;
+        var resolved = tools.ResolveProfileMode(mode);
         var frob = tools.SquaredFrobenius(0, blocks, resolved);
         var positions = new List<int>();
         var linear = new List<int>();

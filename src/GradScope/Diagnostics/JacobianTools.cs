@@ -8,8 +8,8 @@ namespace GradScope.Diagnostics;
 public enum JacobianMode
 {
     /// <summary>Exact for networks without batch coupling; for batch-coupled networks exact when the batch is
-    /// at most <see cref="JacobianOptions.ExactCoupledMaxBatch"/>, Hutchinson otherwise. The GSC(k, 0) profile
-    /// resolves Auto to Exact for every network: with d_0 = 1 it needs only B cotangents.</summary>
+    /// at most <see cref="JacobianOptions.ExactCoupledMaxBatch"/>, Hutchinson otherwise. The GSC(k, 0) profile needs
+    /// only B cotangents (d_0 = 1) and is exact up to <see cref="JacobianOptions.ExactProfileMaxBatch"/>.</summary>
     Auto,
     /// <summary>Always exact: block-diagonal unit vectors (d_l cotangents) without coupling, all B·d_l unit vectors with it.</summary>
     Exact,
@@ -25,6 +25,12 @@ public sealed record JacobianOptions
     public JacobianMode Mode { get; init; } = JacobianMode.Auto;
     /// <summary>Largest batch for which <see cref="JacobianMode.Auto"/> uses exact unit vectors on a batch-coupled network.</summary>
     public int ExactCoupledMaxBatch { get; init; } = 16;
+    /// <summary>
+    /// Largest batch for which the GSC(k, 0) profile of a batch-coupled network is exact under
+    /// <see cref="JacobianMode.Auto"/>: its cost is B backward passes, i.e. grows as B². 512 covers every preset's
+    /// diagnostics batch (256, 500); larger batches fall back to Hutchinson unless Exact is asked for.
+    /// </summary>
+    public int ExactProfileMaxBatch { get; init; } = 512;
     /// <summary>Number of Gaussian probes of a Hutchinson estimate.</summary>
     public int Probes { get; init; } = 16;
     /// <summary>Seed of the probe stream (a fixed default keeps reports reproducible).</summary>
@@ -100,6 +106,14 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
     public JacobianMode ResolveMode(JacobianMode mode) => mode switch
     {
         JacobianMode.Auto => !CouplesExamples || BatchSize <= Options.ExactCoupledMaxBatch ? JacobianMode.Exact : JacobianMode.Hutchinson,
+        _ => mode,
+    };
+
+    /// <summary>The mode <see cref="JacobianMode.Auto"/> resolves to for the GSC(k, 0) profile (B cotangents when coupled).</summary>
+    public JacobianMode ResolveProfileMode(JacobianMode mode) => mode switch
+    {
+        JacobianMode.Auto => !CouplesExamples || BatchSize <= Options.ExactProfileMaxBatch
+            ? JacobianMode.Exact : JacobianMode.Hutchinson,
         _ => mode,
     };
 

@@ -94,6 +94,18 @@ public class ExactProfileTests
     }
 
     [Fact]
+    public void Profile_batches_above_the_exact_limit_fall_back_to_hutchinson_unless_exact_is_asked_for()
+    {
+        var spec = Small("batch-relu", depth: 3, width: 4, input: 4, classes: 3);
+        var p = Make(spec, batch: 12, seed: 3, options: new JacobianOptions { ExactProfileMaxBatch = 8, Probes = 4 });
+        Assert.Equal(JacobianMode.Hutchinson, GradientScale.Profile(p.Tools).Mode);
+        Assert.Equal(JacobianMode.Exact, GradientScale.Profile(p.Tools, JacobianMode.Exact).Mode);
+        var relu = Make(Small("relu", depth: 3, width: 4, input: 4, classes: 3), batch: 12,
+            options: new JacobianOptions { ExactProfileMaxBatch = 8 });
+        Assert.Equal(JacobianMode.Exact, GradientScale.Profile(relu.Tools).Mode); // no coupling: always one backward pass
+    }
+
+    [Fact]
     public void Hutchinson_profile_remains_an_explicit_option()
     {
         var spec = Small("batch-relu", depth: 4, width: 5, input: 4, classes: 3);
