@@ -32,6 +32,8 @@ internal static class AnalyzeCommand
         var tau = new Option<double>("--tau") { Description = "Effective-depth threshold τ", DefaultValueFactory = _ => 0.01 };
 
         var command = new Command("analyze", "Measure exploding gradients, collapsing domains, dilution and effective depth.");
+        var ownModel = new AnalyzeModelOptions();
+        ownModel.AddTo(command);
         command.Options.Add(checkpointPath);
         architecture.AddTo(command);
         data.AddTo(command);
@@ -40,6 +42,10 @@ internal static class AnalyzeCommand
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
+            var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau));
+            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs), parse.GetValue(labels),
+                    parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
+                return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));
             string? checkpointFile = parse.GetValue(checkpointPath);
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
             if ((checkpointFile is null) == !hasArch)

@@ -90,6 +90,7 @@ public sealed class OnnxGraph
 
         var nodes = proto.Node.Select((n, i) => new OnnxNode(n, i, Path)).ToList();
         var defined = new HashSet<string>(_constants.Keys, StringComparer.Ordinal) { InputName };
+        var folded = new HashSet<OnnxNode>();
         foreach (var node in nodes)
         {
             if (node.OpType == "Constant" && node.Domain.Length == 0)
@@ -100,6 +101,15 @@ public sealed class OnnxGraph
                 _constants[node.Outputs[0]] = value;
                 continue;
             }
+            // PyTorch shares equal initializers through Identity nodes (fresh batch norms' running statistics): fold them.
+            if (node.OpType == "Identity" && node.Domain.Length == 0 && node.Inputs.Count == 1 && node.Outputs.Count == 1
+                && _constants.TryGetValue(node.Inputs[0], out var shared))
+            {
+                if (!defined.Add(node.Outputs[0])) throw OnnxImportException.InFile(Path, $"value '{node.Outputs[0]}' is produced twice (again by {node.Label})");
+                _constants[node.Outputs[0]] = shared.Renamed(node.Outputs[0]);
+                folded.Add(node);
+                continue;
+            }
             foreach (string output in node.Outputs)
             {
                 if (output.Length == 0) continue;
@@ -107,7 +117,7 @@ public sealed class OnnxGraph
                 _producers[output] = node;
             }
         }
-        nodes.RemoveAll(n => n.OpType == "Constant" && n.Domain.Length == 0);
+        nodes.RemoveAll(n => (n.OpType == "Constant" && n.Domain.Length == 0) || folded.Contains(n));
         foreach (var node in nodes)
             foreach (string input in node.Inputs)
             {

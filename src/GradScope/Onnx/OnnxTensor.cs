@@ -128,6 +128,8 @@ public sealed class OnnxTensor
         }
     }
 
+    internal OnnxTensor Renamed(string name) => new(name, Dims.ToArray(), ElementType, Floats, Integers);
+
     /// <summary>A tensor made by the importer itself (e.g. from a Constant node's value_float).</summary>
     internal static OnnxTensor FromFloats(string name, long[] dims, double[] values) =>
         new(name, dims, TensorProto.Types.DataType.Double, values, null);
