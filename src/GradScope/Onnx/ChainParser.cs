@@ -140,7 +140,9 @@ internal sealed class ChainParser
         if (branch[^1] is FunctionItem last && last.Function.AsScaled() is { } scaled)
         {
             weight = scaled.Scale;
-            branch[^1] = last with { Function = scaled.Remainder };
+            // The factor's Mul is the run's last node; the remaining function keeps the names of the nodes before it.
+            var rest = last.Fused.Take(last.Fused.Count - 1).ToList();
+            branch[^1] = rest.Count > 0 ? last with { Node = rest[^1], Function = scaled.Remainder, Fused = rest } : last with { Function = scaled.Remainder };
             if (scaled.Remainder.IsIdentity) branch.RemoveAt(branch.Count - 1);
         }
         return (new ResidualItem(join, branch, weight), join.Outputs[0]);
