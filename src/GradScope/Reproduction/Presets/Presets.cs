@@ -1,3 +1,5 @@
+using GradScope.Data;
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -35,8 +37,7 @@ public static class Presets
         Name = "tiny",
         Description = "test-size sweep on synthetic clusters (depth 6, width 16)",
         Data = new DataSpec { Dataset = SyntheticData.Name },
-        Depth = 6,
-        Width = 16,
+        Sizes = new NetworkSizes { LinearLayers = 6, Width = 16 },
         Epochs = 2,
         BatchSize = 32,
         LearningRates = [new(OptimizerKind.Sgd, [1e-2, 1e-1]), new(OptimizerKind.Adam, [1e-3, 1e-2])],
@@ -54,8 +55,6 @@ public static class Presets
     {
         Name = "quick",
         Description = "reduced budget: 8,000 training examples, 3 epochs, 2-point learning-rate grids, representative zoo",
-        Depth = 50,
-        Width = 100,
         TrainSubset = 8000,
         TestSubset = 2000,
         Epochs = 3,
@@ -83,8 +82,6 @@ public static class Presets
     {
         Name = "paper",
         Description = "full protocol: full training set, full zoo, 5-point learning-rate grids, 10 epochs",
-        Depth = 50,
-        Width = 100,
         Epochs = 10,
         BatchSize = 128,
         DiagnosticsBatch = 500,

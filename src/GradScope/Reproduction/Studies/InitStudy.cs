@@ -8,7 +8,7 @@ internal static class InitStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
-        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Depth + ", width " + results.Preset.Width +
+        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " + results.Preset.Sizes.Width +
             "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
             "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding gradient. " +
             "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth (exploding when > 10).");
@@ -64,7 +64,7 @@ internal static class InitStudy
         {
             var noise = results.InitOf(StudyIds.Init, arch, InitCellSpec.Noise).Result;
             var data = results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result;
-            int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Depth;
+            int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
             var (outSide, inSide) = StudyText.Ends(data?.Measurements);
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
             table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(gn), StudyText.Num(noise?.Measurements.GscR2),

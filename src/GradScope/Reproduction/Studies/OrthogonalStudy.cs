@@ -66,12 +66,12 @@ internal static class WidthDepthStudy
         var spec = results.Preset.WidthDepth;
         var rows = new List<Row>();
         foreach (var group in results.Plan.CellsOf<TrainCellSpec>(StudyIds.WidthDepth).Where(c => c.Seed == results.Seed)
-                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.Depth)))
+                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.LinearLayers)))
         {
             var a = group.First().Training.Architecture;
-            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.Depth == a.Depth);
+            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.LinearLayers == a.LinearLayers);
             string status = s.Best is not null ? "completed" : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? "diverged" : StudyText.MissingText;
-            rows.Add(new Row(a.Name, a.Depth, a.Width, CellSpec.Parameters(a), s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
+            rows.Add(new Row(a.Name, a.LinearLayers, a.Width, a.TrainableParameters, s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
                 s.Best?.Final?.EffectiveDepth, s.Best?.Initial?.GscRate, status));
         }
         return rows;
