@@ -270,9 +270,12 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         var layers = blocks.SelectMany(b => b.Layers).ToList();
         return new ArchitectureSpec
         {
-            Residual = units.Count > 0,
-            Norm = layers.Any(l => l is BatchNorm<T> or RunningStatisticsBatchNorm<T>) ? NormKind.Batch : layers.Any(l => l is LayerNorm<T>) ? NormKind.Layer : NormKind.None,
-            Depth = Math.Max(1, blocks.Sum(b => b.LinearCount)),
+            IsResidual = units.Count > 0,
+            Normalization = layers.Any(l => l is BatchNorm<T> or RunningStatisticsBatchNorm<T>) ? NormKind.Batch
+                : layers.Any(l => l is LayerNorm<T>) ? NormKind.Layer : NormKind.None,
+            Activation = ActivationKind.Relu,
+            Init = InitKind.Gauss,
+            LinearLayers = Math.Max(1, blocks.Sum(b => b.LinearCount)),
             Width = blocks.Max(b => b.OutputDim),
             InputDim = inputDim,
             Classes = output.OutputDim,

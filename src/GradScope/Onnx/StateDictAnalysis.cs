@@ -14,10 +14,10 @@ public static class StateDictAnalysis
 {
     public static DiagnosticsReport Run(ModelAnalysisRequest request, string arch, DiagnosticsOptions options)
     {
-        var family = ArchitectureSpec.Parse(arch);
-        var (spec, theta) = Read(request.ModelPath, family);
+        ArchitectureSpec.CheckName(arch);
+        var (spec, theta) = Read(request.ModelPath, arch);
         ParameterSet<double>? theta0 = null;
-        if (request.InitSafeTensors is not null) theta0 = Read(request.InitSafeTensors, family, spec).Theta;
+        if (request.InitSafeTensors is not null) theta0 = Read(request.InitSafeTensors, arch, spec).Theta;
         if (request.InitOnnx is not null) throw new ArgumentException("With a state_dict give θ⁰ as --init-safetensors, not --init.");
         var network = Network<double>.Build(spec);
         var (inputs, labels) = ModelAnalysis.ReadBatch(request, spec.InputDim, spec.Classes);
@@ -26,12 +26,14 @@ public static class StateDictAnalysis
     }
 
     /// <summary>The spec (sizes from the tensors) and θ of a state_dict; with <paramref name="expected"/> the sizes must match it.</summary>
-    public static (ArchitectureSpec Spec, ParameterSet<double> Theta) Read(string path, ArchitectureSpec family, ArchitectureSpec? expected = null)
+    public static (ArchitectureSpec Spec, ParameterSet<double> Theta) Read(string path, string arch, ArchitectureSpec? expected = null)
     {
-        if (family.Residual)
+        // The family alone (sizes are read from the tensors below).
+        var family = ArchitectureSpec.Create(arch, new DataShape(1, 2), new NetworkSizes { LinearLayers = 2, Width = 4 });
+        if (family.IsResidual)
             throw new ArgumentException($"{family.Name} has no nn.Sequential layout (its units add a skip connection); export it to ONNX and use --model net.onnx.");
         var file = SafeTensorsFile.Read(path);
-        int stride = family.Norm == NormKind.None ? 2 : 3;
+        int stride = family.Normalization == NormKind.None ? 2 : 3;
         // nn.Sequential numbers every module; a stage is Linear, [norm], activation, so linear maps sit at 0, s, 2s, …
         var linears = new List<int>();
         for (int index = 0; file.Contains($"{index}.weight"); index += stride) linears.Add(index);
@@ -41,25 +43,20 @@ public static class StateDictAnalysis
         var first = file.GetInfo("0.weight");
         var last = file.GetInfo($"{linears[^1]}.weight");
         if (first.Shape.Length != 2 || last.Shape.Length != 2) throw OnnxImportException.InFile(path, "linear weights must be 2-D (out × in)");
-        var spec = (family with
-        {
-            Depth = linears.Count - 1,
-            Width = first.Shape[0],
-            InputDim = first.Shape[1],
-            Classes = last.Shape[0],
-        }).Validate();
+        var spec = ArchitectureSpec.Create(arch, new DataShape(first.Shape[1], last.Shape[0]),
+            new NetworkSizes { LinearLayers = linears.Count - 1, Width = first.Shape[0] });
         if (expected is not null && spec != expected)
             throw OnnxImportException.InFile(path, $"describes {spec}, not the analysed {expected}");
         var layout = Network<double>.Build(spec).Layout;
         var theta = new ParameterSet<double>(layout);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        for (int b = 0; b < spec.Depth; b++)
+        for (int b = 0; b < spec.LinearLayers; b++)
         {
             int at = linears[b];
             Copy(file, path, $"{at}.weight", theta, $"blocks.{b}.linear.weight", used);
             Copy(file, path, $"{at}.bias", theta, $"blocks.{b}.linear.bias", used);
-            if (spec.Norm == NormKind.None) continue;
-            string[] fields = spec.Norm == NormKind.Batch ? ["weight", "bias", "running_mean", "running_var"] : ["weight", "bias"];
+            if (spec.Normalization == NormKind.None) continue;
+            string[] fields = spec.Normalization == NormKind.Batch ? ["weight", "bias", "running_mean", "running_var"] : ["weight", "bias"];
             foreach (var field in fields) Copy(file, path, $"{at + 1}.{field}", theta, $"blocks.{b}.norm.{field}", used);
         }
         Copy(file, path, $"{linears[^1]}.weight", theta, "output.weight", used);
