@@ -16,8 +16,14 @@ internal sealed class AnalyzeModelOptions
     {
         Description = "Your own network: an ONNX file (torch.onnx.export), or a safetensors nn.Sequential state_dict with --arch FAMILY",
     };
-    public Option<string?> Init { get; } = new("--init") { Description = "With --model net.onnx: θ⁰, the same network exported at initialisation" };
-    public Option<string?> InitSafeTensors { get; } = new("--init-safetensors") { Description = "With --model: θ⁰ as a safetensors state_dict" };
+    public Option<string?> Init { get; } = new("--init")
+    {
+        Description = "With --model net.onnx: θ⁰, the same network exported at initialisation",
+    };
+    public Option<string?> InitSafeTensors { get; } = new("--init-safetensors")
+    {
+        Description = "With --model: θ⁰ as a safetensors state_dict",
+    };
     public Option<string> Mode { get; } = new("--mode")
     {
         Description = "With --model: batch norm with batch statistics (train, as in training) or running statistics (eval)",
@@ -54,7 +60,8 @@ internal sealed class AnalyzeModelOptions
     {
         if (parse.GetValue(Model) is not string model)
         {
-            if (parse.GetValue(Init) is not null || parse.GetValue(InitSafeTensors) is not null || parse.GetResult(Mode) is { Implicit: false })
+            if (parse.GetValue(Init) is not null || parse.GetValue(InitSafeTensors) is not null
+                || parse.GetResult(Mode) is { Implicit: false })
                 throw new ArgumentException("--init, --init-safetensors and --mode belong to --model.");
             return null;
         }
@@ -71,8 +78,10 @@ internal sealed class AnalyzeModelOptions
             Inputs = inputs, Labels = labels, Noise = noise, Mode = mode, Seed = seed,
         };
         if (arch is not null) return StateDictAnalysis.Run(request, arch, options);
-        if (!model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) && model.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException("A safetensors state_dict needs --arch FAMILY (e.g. --arch batch-relu); for any other network export ONNX.");
+        if (!model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) && model.EndsWith(".safetensors",
+            StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException("A safetensors state_dict needs --arch FAMILY "
+                + "(e.g. --arch batch-relu); for any other network export ONNX.");
         return ModelAnalysis.Run(request, options).Report;
     }
 }

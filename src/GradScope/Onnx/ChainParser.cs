@@ -23,7 +23,8 @@ internal sealed class ChainParser
     {
         string start = FlattenInput();
         var (items, end) = Sequence(start, join: null, ignore: null);
-        if (end != _graph.OutputName) throw Error($"the walk from the input stopped at '{end}' before the graph output '{_graph.OutputName}'");
+        if (end != _graph.OutputName)
+            throw Error($"the walk from the input stopped at '{end}' before the graph output '{_graph.OutputName}'");
         return items;
     }
 
@@ -51,7 +52,8 @@ internal sealed class ChainParser
             value = reshape.Outputs[0];
         }
         if (shape.Count != 2 && value == _graph.InputName)
-            throw Error($"graph input '{_graph.InputName}' has rank {shape.Count}; GradScope needs B × d (flatten the input first, e.g. nn.Flatten())");
+            throw Error($"graph input '{_graph.InputName}' has rank {shape.Count}; "
+                + $"GradScope needs B × d (flatten the input first, e.g. nn.Flatten())");
         return value;
     }
 
@@ -132,7 +134,8 @@ internal sealed class ChainParser
         foreach (var inner in branch)
         {
             if (inner is ResidualItem nested)
-                throw Unsupported(nested.Node, $"is a residual connection nested inside the branch of {join.Label}; nested residual units are not supported");
+                throw Unsupported(nested.Node,
+                    $"is a residual connection nested inside the branch of {join.Label}; nested residual units are not supported");
             if (inner is LogSoftmaxItem) throw Unsupported(inner.Node, "lies inside a residual branch");
         }
         double weight = 1;
@@ -142,7 +145,8 @@ internal sealed class ChainParser
             weight = scaled.Scale;
             // The factor's Mul is the run's last node; the remaining function keeps the names of the nodes before it.
             var rest = last.Fused.Take(last.Fused.Count - 1).ToList();
-            branch[^1] = rest.Count > 0 ? last with { Node = rest[^1], Function = scaled.Remainder, Fused = rest } : last with { Function = scaled.Remainder };
+            branch[^1] = rest.Count > 0 ? last with { Node = rest[^1], Function = scaled.Remainder, Fused = rest }
+                : last with { Function = scaled.Remainder };
             if (scaled.Remainder.IsIdentity) branch.RemoveAt(branch.Count - 1);
         }
         return (new ResidualItem(join, branch, weight), join.Outputs[0]);
@@ -175,11 +179,13 @@ internal sealed class ChainParser
     private (ChainItem, string) LogSoftmax(OnnxNode node)
     {
         if (node.OpType == "Softmax")
-            throw Unsupported(node, "turns the logits into probabilities; GradScope's error layer applies softmax cross-entropy to the logits, " +
+            throw Unsupported(node,
+                "turns the logits into probabilities; GradScope's error layer applies softmax cross-entropy to the logits, " +
                 "so export the model without its final Softmax (a final LogSoftmax is fine)");
         long axis = node.Int("axis", -1);
         if (axis is not (-1 or 1)) throw Unsupported(node, $"works along axis {axis}; only the class axis (−1 or 1) is supported");
-        if (node.Outputs[0] != _graph.OutputName) throw Unsupported(node, "is not the last node; LogSoftmax is only accepted as the final op");
+        if (node.Outputs[0] != _graph.OutputName) throw Unsupported(node,
+            "is not the last node; LogSoftmax is only accepted as the final op");
         return (new LogSoftmaxItem(node), node.Outputs[0]);
     }
 
@@ -188,7 +194,9 @@ internal sealed class ChainParser
         if (!_graph.Constants.TryGetValue(name, out var tensor))
             throw Unsupported(node, $"takes its {role} '{name}' from the data path; only constant weights (initializers) are supported");
         if (!tensor.IsFloat)
-            throw Unsupported(node, $"has {tensor.ElementType} {role} '{name}'; only float32 and float64 weights are supported (integer/quantised weights are not)");
+            throw Unsupported(node,
+                $"has {tensor.ElementType} {role} '{name}'; only float32 and float64 weights are supported " +
+                "(integer/quantised weights are not)");
         return tensor.Floats!;
     }
 

@@ -21,8 +21,10 @@ internal static class ElementwiseRegion
     public static bool IsElementwise(OnnxGraph graph, OnnxNode node)
     {
         if (node.Domain.Length > 0) return false;
-        if (node.OpType == "Cast") return node.Int("to", 0) is (long)TensorProto.Types.DataType.Float or (long)TensorProto.Types.DataType.Double;
-        if (node.OpType == "Dropout") return node.Outputs.Count < 2 || node.Outputs[1].Length == 0 || graph.Consumers(node.Outputs[1]).Count == 0;
+        if (node.OpType == "Cast")
+            return node.Int("to", 0) is (long)TensorProto.Types.DataType.Float or (long)TensorProto.Types.DataType.Double;
+        if (node.OpType == "Dropout") return node.Outputs.Count < 2 || node.Outputs[1].Length == 0
+            || graph.Consumers(node.Outputs[1]).Count == 0;
         if (node.OpType == "Gelu") return node.String("approximate") is null or "none" or "tanh";
         if (Unary.Contains(node.OpType))
             return node.OpType != "Clip" || node.Inputs.Skip(1).All(i => i.Length == 0 || IsScalarConstant(graph, i));
@@ -54,14 +56,16 @@ internal static class ElementwiseRegion
         var members = region.ToHashSet();
         var outside = graph.Consumers(start).Where(c => !members.Contains(c) && c != ignore).ToList();
         if (outside.Count > 0)
-            throw OnnxImportException.InFile(graph.Path, $"'{start}' feeds both the element-wise {region[0].Label} and {outside[0].Label}; " +
+            throw OnnxImportException.InFile(graph.Path,
+                $"'{start}' feeds both the element-wise {region[0].Label} and {outside[0].Label}; " +
                 "a fork is supported only as a residual connection (identity skip joined by Add)");
         var exits = region.Select(n => n.Outputs[0])
             .Where(v => v == graph.OutputName || graph.Consumers(v).Any(c => !members.Contains(c))).Distinct().ToList();
         if (exits.Count != 1)
         {
             var last = region[^1];
-            throw OnnxImportException.InFile(graph.Path, $"the element-wise ops from {region[0].Label} to {last.Label} leave through {exits.Count} values; " +
+            throw OnnxImportException.InFile(graph.Path,
+                $"the element-wise ops from {region[0].Label} to {last.Label} leave through {exits.Count} values; " +
                 "GradScope fuses element-wise ops into one function of one input");
         }
         var memo = new Dictionary<string, ScalarFunction>(StringComparer.Ordinal);
@@ -97,7 +101,8 @@ internal static class ElementwiseRegion
             "LeakyRelu" => ScalarFunction.Unary(UnaryOp.LeakyRelu, Arg(0), node.Float("alpha", 0.01)),
             "Elu" => ScalarFunction.Unary(UnaryOp.Elu, Arg(0), node.Float("alpha", 1.0)),
             "Celu" => ScalarFunction.Unary(UnaryOp.Celu, Arg(0), node.Float("alpha", 1.0)),
-            "Selu" => ScalarFunction.Unary(UnaryOp.Selu, Arg(0), SeluAttribute(node, "alpha", SeluAlpha), SeluAttribute(node, "gamma", SeluLambda)),
+            "Selu" => ScalarFunction.Unary(UnaryOp.Selu, Arg(0),
+                SeluAttribute(node, "alpha", SeluAlpha), SeluAttribute(node, "gamma", SeluLambda)),
             "Tanh" => ScalarFunction.Unary(UnaryOp.Tanh, Arg(0)),
             "Sigmoid" => ScalarFunction.Unary(UnaryOp.Sigmoid, Arg(0)),
             "Softplus" => ScalarFunction.Unary(UnaryOp.Softplus, Arg(0)),

@@ -50,7 +50,8 @@ internal static class LayerNormPattern
         }
         int dim = gain?.Length ?? bias?.Length ?? 0;
         if (dim == 0 || (gain is not null && gain.Length != dim) || (bias is not null && bias.Length != dim))
-            throw OnnxImportException.InFile(graph.Path, $"{div.Label}: a decomposed layer norm without per-unit affine parameters of one length " +
+            throw OnnxImportException.InFile(graph.Path,
+                $"{div.Label}: a decomposed layer norm without per-unit affine parameters of one length " +
                 "is not supported (its width cannot be read from the graph)");
         var last = nodes[^1];
         string module = div.ModulePath;

@@ -45,7 +45,8 @@ public static class ModelAnalysis
     {
         string description = model.Describe();
         if (!hasInit)
-            description += "\n  note: no θ⁰ given (--init or --init-safetensors): the residual trick and the effective depth are not computed";
+            description += "\n  note: no θ⁰ given (--init or --init-safetensors): "
+                + "the residual trick and the effective depth are not computed";
         return report with { Architecture = $"onnx:{model.Name}", Description = description };
     }
 
@@ -64,7 +65,8 @@ public static class ModelAnalysis
         {
             var array = Npy.Read(request.Inputs!);
             if (array.Shape.Length != 2 || array.Shape[1] != inputDim)
-                throw DataFormatException.InFile(request.Inputs!, $"holds an array of shape ({string.Join(", ", array.Shape)}); the model needs B × {inputDim} " +
+                throw DataFormatException.InFile(request.Inputs!,
+                    $"holds an array of shape ({string.Join(", ", array.Shape)}); the model needs B × {inputDim} " +
                     "(one flattened example per row: x.reshape(len(x), -1))");
             var values = array.ToFloatArray();
             x = new Matrix<double>(array.Shape[0], inputDim);
@@ -83,7 +85,8 @@ public static class ModelAnalysis
             y = Enumerable.Range(0, x.Rows).Select(_ => rng.NextInt(classes)).ToArray();
         }
         foreach (int label in y)
-            if ((uint)label >= (uint)classes) throw new ArgumentException($"Label {label} is outside [0, {classes}) (the model has {classes} outputs).");
+            if ((uint)label >= (uint)classes)
+                throw new ArgumentException($"Label {label} is outside [0, {classes}) (the model has {classes} outputs).");
         return (x, y);
     }
 }

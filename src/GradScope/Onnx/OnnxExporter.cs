@@ -16,7 +16,8 @@ public static class OnnxExporter
 {
     public const int Opset = 17;
 
-    public static ModelProto ToModel<T>(Network<T> network, ParameterSet<T> theta) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    public static ModelProto ToModel<T>(Network<T> network, ParameterSet<T> theta) where T : unmanaged,
+        System.Numerics.IFloatingPointIeee754<T>
     {
         var graph = new GraphProto { Name = network.Spec.Name };
         graph.Input.Add(Value("input", network.InputDim));
@@ -53,7 +54,8 @@ public static class OnnxExporter
     }
 
     /// <summary>Writes the model atomically.</summary>
-    public static void Export<T>(string path, Network<T> network, ParameterSet<T> theta) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+    public static void Export<T>(string path, Network<T> network, ParameterSet<T> theta) where T : unmanaged,
+        System.Numerics.IFloatingPointIeee754<T> =>
         AtomicFile.WriteAllBytes(path, ToModel(network, theta).ToByteArray());
 
     private static string Emit<T>(GraphProto graph, Layer<T> layer, string x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -63,7 +65,9 @@ public static class OnnxExporter
         {
             case Linear<T> linear:
             {
-                var inputs = linear.BiasIndex >= 0 ? new[] { x, $"{layer.Name}.weight", $"{layer.Name}.bias" } : [x, $"{layer.Name}.weight"];
+                string[] inputs = linear.BiasIndex >= 0
+                    ? [x, $"{layer.Name}.weight", $"{layer.Name}.bias"]
+                    : [x, $"{layer.Name}.weight"];
                 string y = Node(graph, scope + "Gemm", "Gemm", inputs);
                 graph.Node[^1].Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
                 return y;
@@ -78,7 +82,8 @@ public static class OnnxExporter
             }
             case LayerNorm<T>:
             {
-                string y = Node(graph, scope + "LayerNormalization", "LayerNormalization", [x, $"{layer.Name}.weight", $"{layer.Name}.bias"]);
+                string y = Node(graph, scope + "LayerNormalization", "LayerNormalization",
+                    [x, $"{layer.Name}.weight", $"{layer.Name}.bias"]);
                 graph.Node[^1].Attribute.Add(FloatAttribute("epsilon", (float)LayerNorm<T>.Epsilon));
                 graph.Node[^1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
                 return y;
@@ -118,16 +123,19 @@ public static class OnnxExporter
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = shape } },
         };
     }
 
-    private static TensorProto Tensor<T>(string name, long[] dims, ReadOnlySpan<T> values) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static TensorProto Tensor<T>(string name, long[] dims, ReadOnlySpan<T> values) where T : unmanaged,
+        System.Numerics.IFloatingPointIeee754<T>
     {
         var bytes = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++)
             System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), float.CreateTruncating(values[i]));
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(bytes) };
         tensor.Dims.AddRange(dims);
         return tensor;
     }

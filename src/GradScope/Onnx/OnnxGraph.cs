@@ -44,7 +44,8 @@ public sealed class OnnxGraph
         var info = new FileInfo(path);
         if (!info.Exists) throw OnnxImportException.InFile(path, "file not found");
         if (info.Length > MaxFileBytes)
-            throw OnnxImportException.InFile(path, $"{info.Length:N0} bytes is over the 2 GiB protobuf limit; store the weights as external data");
+            throw OnnxImportException.InFile(path,
+                $"{info.Length:N0} bytes is over the 2 GiB protobuf limit; store the weights as external data");
         ModelProto model;
         try
         {
@@ -81,7 +82,8 @@ public sealed class OnnxGraph
         // Before IR version 4 initializers are also listed as graph inputs; the data input is the one that is not.
         var inputs = proto.Input.Where(i => !_constants.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
-            throw OnnxImportException.InFile(Path, $"the graph has {inputs.Count} data inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); " +
+            throw OnnxImportException.InFile(Path,
+                $"the graph has {inputs.Count} data inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); " +
                 "GradScope analyses networks with exactly one input batch");
         if (proto.Output.Count != 1)
             throw OnnxImportException.InFile(Path, $"the graph has {proto.Output.Count} outputs; GradScope needs exactly one (the logits)");
@@ -97,7 +99,8 @@ public sealed class OnnxGraph
             {
                 var value = node.ConstantValue() ?? throw OnnxImportException.InFile(Path, $"{node.Label} has no value GradScope can read");
                 if (node.Outputs.Count != 1) throw OnnxImportException.InFile(Path, $"{node.Label} must have one output");
-                if (!defined.Add(node.Outputs[0])) throw OnnxImportException.InFile(Path, $"value '{node.Outputs[0]}' is produced twice (again by {node.Label})");
+                if (!defined.Add(node.Outputs[0])) throw OnnxImportException.InFile(Path,
+                    $"value '{node.Outputs[0]}' is produced twice (again by {node.Label})");
                 _constants[node.Outputs[0]] = value;
                 continue;
             }
@@ -105,7 +108,8 @@ public sealed class OnnxGraph
             if (node.OpType == "Identity" && node.Domain.Length == 0 && node.Inputs.Count == 1 && node.Outputs.Count == 1
                 && _constants.TryGetValue(node.Inputs[0], out var shared))
             {
-                if (!defined.Add(node.Outputs[0])) throw OnnxImportException.InFile(Path, $"value '{node.Outputs[0]}' is produced twice (again by {node.Label})");
+                if (!defined.Add(node.Outputs[0])) throw OnnxImportException.InFile(Path,
+                    $"value '{node.Outputs[0]}' is produced twice (again by {node.Label})");
                 _constants[node.Outputs[0]] = shared.Renamed(node.Outputs[0]);
                 folded.Add(node);
                 continue;
@@ -113,7 +117,8 @@ public sealed class OnnxGraph
             foreach (string output in node.Outputs)
             {
                 if (output.Length == 0) continue;
-                if (!defined.Add(output)) throw OnnxImportException.InFile(Path, $"value '{output}' is produced twice (again by {node.Label})");
+                if (!defined.Add(output)) throw OnnxImportException.InFile(Path,
+                    $"value '{output}' is produced twice (again by {node.Label})");
                 _producers[output] = node;
             }
         }
@@ -123,12 +128,14 @@ public sealed class OnnxGraph
             {
                 if (input.Length == 0) continue;
                 if (!defined.Contains(input))
-                    throw OnnxImportException.InFile(Path, $"{node.Label} reads '{input}', which no node, initializer or graph input provides (dangling input)");
+                    throw OnnxImportException.InFile(Path,
+                        $"{node.Label} reads '{input}', which no node, initializer or graph input provides (dangling input)");
                 if (_constants.ContainsKey(input)) continue;
                 if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = [];
                 if (!list.Contains(node)) list.Add(node);
             }
-        if (!defined.Contains(OutputName)) throw OnnxImportException.InFile(Path, $"the graph output '{OutputName}' is produced by no node");
+        if (!defined.Contains(OutputName)) throw OnnxImportException.InFile(Path,
+            $"the graph output '{OutputName}' is produced by no node");
         Nodes = TopologicalOrder(nodes);
     }
 
@@ -139,17 +146,21 @@ public sealed class OnnxGraph
         if (tensor is null) throw OnnxImportException.InFile(Path, $"graph input '{input.Name}' is not a tensor");
         InputType = (TensorProto.Types.DataType)tensor.ElemType;
         if (InputType is not (TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double))
-            throw OnnxImportException.InFile(Path, $"graph input '{input.Name}' has element type {InputType}; GradScope reads float32 or float64 inputs");
+            throw OnnxImportException.InFile(Path,
+                $"graph input '{input.Name}' has element type {InputType}; GradScope reads float32 or float64 inputs");
         if (tensor.Shape is null) throw OnnxImportException.InFile(Path, $"graph input '{input.Name}' declares no shape");
-        InputShape = tensor.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : (long?)null).ToList();
+        InputShape = tensor.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue
+            : (long?)null).ToList();
         if (InputShape.Count < 2)
-            throw OnnxImportException.InFile(Path, $"graph input '{input.Name}' has rank {InputShape.Count}; GradScope needs a batch of examples (B × d, or B × … flattened)");
+            throw OnnxImportException.InFile(Path,
+                $"graph input '{input.Name}' has rank {InputShape.Count}; GradScope needs a batch of examples (B × d, or B × … flattened)");
     }
 
     /// <summary>Kahn's algorithm on the data edges; a node left over lies on a cycle.</summary>
     private IReadOnlyList<OnnxNode> TopologicalOrder(List<OnnxNode> nodes)
     {
-        var pending = nodes.ToDictionary(n => n, n => n.Inputs.Where(i => i.Length > 0 && _producers.ContainsKey(i)).Select(i => _producers[i]).Distinct().Count());
+        var pending = nodes.ToDictionary(n => n, n => n.Inputs.Where(i => i.Length > 0 && _producers.ContainsKey(i)).Select(i
+            => _producers[i]).Distinct().Count());
         var ready = new Queue<OnnxNode>(nodes.Where(n => pending[n] == 0));
         var order = new List<OnnxNode>();
         while (ready.Count > 0)

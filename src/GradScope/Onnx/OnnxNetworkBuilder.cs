@@ -49,7 +49,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
                 var branch = Layers(plan.Name, residual.Branch, ref width, residual: true);
                 block = new ResidualUnit<T>(plan.Name, branch, residual.Weight);
                 if (branch[0].InputDim != branch[^1].OutputDim)
-                    throw OnnxImportException.InFile(_graph.Path, $"the residual branch ending in {residual.Node.Label} maps {branch[0].InputDim} to {branch[^1].OutputDim} units");
+                    throw OnnxImportException.InFile(_graph.Path,
+                        $"the residual branch ending in {residual.Node.Label} maps {branch[0].InputDim} to {branch[^1].OutputDim} units");
             }
             else block = new PlainBlock<T>(plan.Name, Layers(plan.Name, plan.Items, ref width, residual: false));
             blocks.Add(block);
@@ -68,7 +69,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         return new ImportedNetwork<T>(_graph.Path, _graph, network, theta, sources, _notes, _options.Mode);
     }
 
-    /// <summary>Removes and returns the output layer: the last linear map, after which only a LogSoftmax or identities may follow.</summary>
+    /// <summary>Removes and returns the output layer: the last linear map, after which only a LogSoftmax or identities may
+    /// follow.</summary>
     private LinearItem SplitOutput(List<ChainItem> items)
     {
         while (items.Count > 0 && items[^1] is LogSoftmaxItem or FunctionItem { Function.IsIdentity: true })
@@ -107,7 +109,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
                     if (pending.Count > 0)
                     {
                         if (blocks.Count == 0)
-                            throw OnnxImportException.InFile(_graph.Path, $"{pending[0].Node.Label} comes before the first residual unit with no linear map before it");
+                            throw OnnxImportException.InFile(_graph.Path,
+                                $"{pending[0].Node.Label} comes before the first residual unit with no linear map before it");
                         blocks.Add(new PlannedBlock([.. pending], null));
                         pending.Clear();
                     }
@@ -125,11 +128,13 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         if (pending.Count > 0)
         {
             if (blocks.Count == 0)
-                throw OnnxImportException.InFile(_graph.Path, "the graph has no hidden linear map before its output layer; GradScope analyses networks with at least one block");
+                throw OnnxImportException.InFile(_graph.Path,
+                    "the graph has no hidden linear map before its output layer; GradScope analyses networks with at least one block");
             blocks.Add(new PlannedBlock([.. pending], null));
         }
         if (blocks.Count == 0)
-            throw OnnxImportException.InFile(_graph.Path, "the graph is a single linear map; GradScope analyses networks with at least one hidden layer");
+            throw OnnxImportException.InFile(_graph.Path,
+                "the graph is a single linear map; GradScope analyses networks with at least one hidden layer");
         return blocks;
     }
 
@@ -147,7 +152,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
             bool shared = candidates.Where((c, j) => j != i && c == name).Any() || name == output.Node.ModulePath;
             if (name.Length == 0 || shared)
             {
-                var anchor = blocks[i].Residual?.Node ?? blocks[i].Items.OfType<LinearItem>().FirstOrDefault()?.Node ?? blocks[i].Items[0].Node;
+                var anchor = blocks[i].Residual?.Node ?? blocks[i].Items.OfType<LinearItem>().FirstOrDefault()?.Node
+                    ?? blocks[i].Items[0].Node;
                 name = anchor.ModulePath.Length > 0 ? anchor.ModulePath : anchor.Name;
             }
             blocks[i].Name = name;
@@ -194,7 +200,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
             };
             if (layer is not null) layers.Add(layer);
         }
-        if (layers.Count == 0) throw OnnxImportException.InFile(_graph.Path, $"block '{block}' holds no layer{(residual ? " (empty residual branch)" : "")}");
+        if (layers.Count == 0) throw OnnxImportException.InFile(_graph.Path,
+            $"block '{block}' holds no layer{(residual ? " (empty residual branch)" : "")}");
         return layers;
     }
 
@@ -227,7 +234,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         if (item.Dim != width)
             throw OnnxImportException.InFile(_graph.Path, $"{item.Node.Label} normalises {item.Dim} units but receives {width}");
         if (Math.Abs(item.Epsilon - BatchNorm<T>.Epsilon) > 1e-12)
-            throw OnnxImportException.InFile(_graph.Path, $"{item.Node.Label} uses ε = {item.Epsilon:G6}; GradScope's normalisation layers use ε = 1e-5 (PyTorch's default)");
+            throw OnnxImportException.InFile(_graph.Path,
+                $"{item.Node.Label} uses ε = {item.Epsilon:G6}; GradScope's normalisation layers use ε = 1e-5 (PyTorch's default)");
         if (item.Kind == ImportedNorm.Layer)
         {
             var norm = new LayerNorm<T>(name, item.Dim, _layout);
@@ -247,7 +255,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         return _options.Mode == BatchNormMode.Eval ? new RunningStatisticsBatchNorm<T>(bn) : bn;
     }
 
-    /// <summary>The zoo's own activation when the function is exactly one (same kernels, same numbers), else a scalar-function layer.</summary>
+    /// <summary>The zoo's own activation when the function is exactly one (same kernels, same numbers), else a scalar-function
+    /// layer.</summary>
     private Layer<T>? CreateActivation(string name, FunctionItem item, int width)
     {
         var f = item.Function;
@@ -263,7 +272,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
         return new ScalarFunctionLayer<T>(name, width, f);
     }
 
-    /// <summary>The nearest zoo description of the imported network (kept by <see cref="Network{T}.Spec"/>; reports use the import's own name).</summary>
+    /// <summary>The nearest zoo description of the imported network (kept by <see cref="Network{T}.Spec"/>; reports use the import's own
+    /// name).</summary>
     private static ArchitectureSpec Describe(int inputDim, List<Block<T>> blocks, Linear<T> output)
     {
         var units = blocks.OfType<ResidualUnit<T>>().ToList();

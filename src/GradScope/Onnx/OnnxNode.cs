@@ -59,7 +59,8 @@ public sealed class OnnxNode
         if (_attributes.TryGetValue("value_floats", out var fs))
             return OnnxTensor.FromFloats(output, [fs.Floats.Count], fs.Floats.Select(x => (double)x).ToArray());
         if (_attributes.TryGetValue("value_int", out var i)) return OnnxTensor.FromIntegers(output, [], [i.I]);
-        if (_attributes.TryGetValue("value_ints", out var ints)) return OnnxTensor.FromIntegers(output, [ints.Ints.Count], ints.Ints.ToArray());
+        if (_attributes.TryGetValue("value_ints", out var ints)) return OnnxTensor.FromIntegers(output, [ints.Ints.Count],
+            ints.Ints.ToArray());
         return null;
     }
 

@@ -66,11 +66,13 @@ public sealed class OnnxTensor
         {
             if (d < 0) throw OnnxImportException.InFile(modelPath, $"{label} has a negative dimension {d}");
             if (d > 0 && count > MaxElements / d)
-                throw OnnxImportException.InFile(modelPath, $"{label} declares shape [{string.Join(", ", dims)}], over GradScope's limit of {MaxElements:N0} elements per tensor");
+                throw OnnxImportException.InFile(modelPath,
+                    $"{label} declares shape [{string.Join(", ", dims)}], over GradScope's limit of {MaxElements:N0} elements per tensor");
             count *= d;
         }
         if (count > MaxElements)
-            throw OnnxImportException.InFile(modelPath, $"{label} declares {count:N0} elements, over GradScope's limit of {MaxElements:N0} per tensor");
+            throw OnnxImportException.InFile(modelPath,
+                $"{label} declares {count:N0} elements, over GradScope's limit of {MaxElements:N0} per tensor");
         var type = (TensorProto.Types.DataType)proto.DataType;
         int size = type switch
         {
@@ -92,7 +94,8 @@ public sealed class OnnxTensor
             raw = proto.RawData.Span;
             hasRaw = true;
             if (raw.Length != count * size)
-                throw OnnxImportException.InFile(modelPath, $"{label} declares shape [{string.Join(", ", dims)}] ({count:N0} elements) but holds {raw.Length:N0} bytes of data");
+                throw OnnxImportException.InFile(modelPath,
+                    $"{label} declares shape [{string.Join(", ", dims)}] ({count:N0} elements) but holds {raw.Length:N0} bytes of data");
         }
         int n = (int)count;
         switch (type)
@@ -161,7 +164,8 @@ public sealed class OnnxTensor
                 case "length": length = ParseLong(entry.Value, modelPath, label, "length"); break;
             }
         }
-        if (string.IsNullOrEmpty(location)) throw OnnxImportException.InFile(modelPath, $"{label} is stored externally but names no location");
+        if (string.IsNullOrEmpty(location)) throw OnnxImportException.InFile(modelPath,
+            $"{label} is stored externally but names no location");
         if (Path.IsPathRooted(location) || location.Split('/', '\\').Any(part => part == ".."))
             throw OnnxImportException.InFile(modelPath, $"{label}: external data location '{location}' must be a file next to the model");
         string dir = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".";
@@ -169,10 +173,12 @@ public sealed class OnnxTensor
         if (!File.Exists(file)) throw OnnxImportException.InFile(modelPath, $"{label}: external data file '{location}' is missing");
         if (length < 0) length = expectedBytes;
         if (length != expectedBytes)
-            throw OnnxImportException.InFile(modelPath, $"{label} declares {expectedBytes:N0} bytes of data but its external length is {length:N0}");
+            throw OnnxImportException.InFile(modelPath,
+                $"{label} declares {expectedBytes:N0} bytes of data but its external length is {length:N0}");
         long fileLength = new FileInfo(file).Length;
         if (offset < 0 || offset > fileLength || length > fileLength - offset)
-            throw OnnxImportException.InFile(modelPath, $"{label}: bytes {offset:N0}..{offset + length:N0} lie outside '{location}' ({fileLength:N0} bytes)");
+            throw OnnxImportException.InFile(modelPath,
+                $"{label}: bytes {offset:N0}..{offset + length:N0} lie outside '{location}' ({fileLength:N0} bytes)");
         var bytes = new byte[length];
         using var stream = File.OpenRead(file);
         stream.Seek(offset, SeekOrigin.Begin);

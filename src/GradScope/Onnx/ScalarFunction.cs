@@ -21,7 +21,8 @@ public abstract class ScalarFunction
 
     public static ScalarFunction Constant(double value) => new ConstantNode(value);
 
-    public static ScalarFunction Unary(UnaryOp op, ScalarFunction argument, double p = 0, double q = 0) => new UnaryNode(op, argument, p, q);
+    public static ScalarFunction Unary(UnaryOp op, ScalarFunction argument, double p = 0, double q = 0) => new UnaryNode(op, argument, p,
+        q);
 
     public static ScalarFunction Binary(BinaryOp op, ScalarFunction left, ScalarFunction right) => new BinaryNode(op, left, right);
 

@@ -25,24 +25,28 @@ public static class StateDictAnalysis
         return report with { Description = $"{spec} from the nn.Sequential state_dict {Path.GetFileName(request.ModelPath)}" };
     }
 
-    /// <summary>The spec (sizes from the tensors) and θ of a state_dict; with <paramref name="expected"/> the sizes must match it.</summary>
+    /// <summary>The spec (sizes from the tensors) and θ of a state_dict; with <paramref name="expected"/> the sizes must match
+    /// it.</summary>
     public static (ArchitectureSpec Spec, ParameterSet<double> Theta) Read(string path, string arch, ArchitectureSpec? expected = null)
     {
         // The family alone (sizes are read from the tensors below).
         var family = ArchitectureSpec.Create(arch, new DataShape(1, 2), new NetworkSizes { LinearLayers = 2, Width = 4 });
         if (family.IsResidual)
-            throw new ArgumentException($"{family.Name} has no nn.Sequential layout (its units add a skip connection); export it to ONNX and use --model net.onnx.");
+            throw new ArgumentException($"{family.Name} has no nn.Sequential layout "
+                + $"(its units add a skip connection); export it to ONNX and use --model net.onnx.");
         var file = SafeTensorsFile.Read(path);
         int stride = family.Normalization == NormKind.None ? 2 : 3;
         // nn.Sequential numbers every module; a stage is Linear, [norm], activation, so linear maps sit at 0, s, 2s, …
         var linears = new List<int>();
         for (int index = 0; file.Contains($"{index}.weight"); index += stride) linears.Add(index);
         if (linears.Count < 2)
-            throw OnnxImportException.InFile(path, $"holds no nn.Sequential of {family.Name} stages (expected '0.weight' and '{stride}.weight'; " +
+            throw OnnxImportException.InFile(path,
+                $"holds no nn.Sequential of {family.Name} stages (expected '0.weight' and '{stride}.weight'; " +
                 $"a {family.Name} stage is {(stride == 3 ? "Linear, norm, activation" : "Linear, activation")})");
         var first = file.GetInfo("0.weight");
         var last = file.GetInfo($"{linears[^1]}.weight");
-        if (first.Shape.Length != 2 || last.Shape.Length != 2) throw OnnxImportException.InFile(path, "linear weights must be 2-D (out × in)");
+        if (first.Shape.Length != 2 || last.Shape.Length != 2) throw OnnxImportException.InFile(path,
+            "linear weights must be 2-D (out × in)");
         var spec = ArchitectureSpec.Create(arch, new DataShape(first.Shape[1], last.Shape[0]),
             new NetworkSizes { LinearLayers = linears.Count - 1, Width = first.Shape[0] });
         if (expected is not null && spec != expected)
@@ -63,17 +67,20 @@ public static class StateDictAnalysis
         Copy(file, path, $"{linears[^1]}.bias", theta, "output.bias", used);
         var extra = file.Names.FirstOrDefault(n => !used.Contains(n) && !n.EndsWith("num_batches_tracked", StringComparison.Ordinal));
         if (extra is not null)
-            throw OnnxImportException.InFile(path, $"tensor '{extra}' has no place in a {spec.Name} nn.Sequential (is --arch the right family?)");
+            throw OnnxImportException.InFile(path,
+                $"tensor '{extra}' has no place in a {spec.Name} nn.Sequential (is --arch the right family?)");
         return (spec, theta);
     }
 
-    private static void Copy(SafeTensorsFile file, string path, string name, ParameterSet<double> theta, string target, HashSet<string> used)
+    private static void Copy(SafeTensorsFile file, string path, string name, ParameterSet<double> theta, string target,
+        HashSet<string> used)
     {
         if (!file.Contains(name)) throw OnnxImportException.InFile(path, $"has no tensor '{name}' (for {target})");
         var info = file.GetInfo(name);
         var matrix = theta[target];
         if (info.Count != matrix.Rows * matrix.Cols || (matrix.Rows > 1 && (info.Shape.Length != 2 || info.Shape[0] != matrix.Rows)))
-            throw OnnxImportException.InFile(path, $"tensor '{name}' has shape [{string.Join(", ", info.Shape)}]; {target} needs {matrix.Rows}×{matrix.Cols}");
+            throw OnnxImportException.InFile(path,
+                $"tensor '{name}' has shape [{string.Join(", ", info.Shape)}]; {target} needs {matrix.Rows}×{matrix.Cols}");
         file.GetArray<double>(name).CopyTo(matrix.Span);
         used.Add(name);
     }

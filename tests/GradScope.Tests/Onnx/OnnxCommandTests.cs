@@ -75,7 +75,8 @@ public class OnnxCommandTests
     [Fact]
     public void State_dict_of_another_family_is_rejected()
     {
-        var result = CliHarness.Run("analyze", "--model", OnnxFixtures.File("bn_relu_mlp_state.safetensors"), "--arch", "layer-relu", "--noise", "4");
+        var result = CliHarness.Run("analyze", "--model", OnnxFixtures.File("bn_relu_mlp_state.safetensors"), "--arch", "layer-relu",
+            "--noise", "4");
         Assert.Equal(ExitCodes.DataError, result.ExitCode);
         Assert.Contains("running_mean", result.Error);
     }

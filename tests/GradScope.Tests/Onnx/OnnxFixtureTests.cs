@@ -55,11 +55,13 @@ public class OnnxFixtureTests
         Assert.Equal(reference["blocks"]!.GetValue<int>(), report.Blocks);
         Assert.Equal(gsc.Length, report.Gsc.Profile.Count);
         for (int k = 0; k < gsc.Length; k++)
-            Assert.True(Math.Abs(report.Gsc.Profile[k] / gsc[k] - 1) <= 1e-6, $"GSC({k + 1},0) = {report.Gsc.Profile[k]}, PyTorch {gsc[k]}");
+            Assert.True(Math.Abs(report.Gsc.Profile[k] / gsc[k] - 1) <= 1e-6,
+                $"GSC({k + 1},0) = {report.Gsc.Profile[k]}, PyTorch {gsc[k]}");
         var lambda = OnnxFixtures.Doubles(reference["lambda_profile"]!);
         Assert.Equal(lambda.Length, report.LambdaProfile!.Count);
         for (int l = 0; l < lambda.Length; l++)
-            Assert.True(Math.Abs(report.LambdaProfile[l] - lambda[l]) <= 1e-6 * Math.Max(lambda[l], 1e-3), $"C_{l} = {report.LambdaProfile[l]}, PyTorch {lambda[l]}");
+            Assert.True(Math.Abs(report.LambdaProfile[l] - lambda[l]) <= 1e-6 * Math.Max(lambda[l], 1e-3),
+                $"C_{l} = {report.LambdaProfile[l]}, PyTorch {lambda[l]}");
         Assert.Equal(reference["effective_depth"]!.GetValue<int>(), report.EffectiveDepth);
         Assert.Equal($"onnx:{name}.onnx", report.Architecture);
     }
@@ -71,7 +73,8 @@ public class OnnxFixtureTests
         Assert.Equal(["stem", "units.0", "units.1"], residual.Blocks.Select(b => b.Name));
         Assert.Equal("head", residual.Output.Name);
         Assert.Equal([1.0, 0.7], residual.Blocks.OfType<GradScope.Networks.ResidualUnit<double>>().Select(u => u.ResidualWeight));
-        Assert.Equal("units.0.branch.0.weight", residual.Layout.Entries[residual.Blocks[1].Layers[0] is Linear<double> l ? l.WeightIndex : -1].Name);
+        Assert.Equal("units.0.branch.0.weight", residual.Layout.Entries[residual.Blocks[1].Layers[0] is Linear<double> l ? l.WeightIndex
+            : -1].Name);
 
         var odd = OnnxImporter.Import<double>(OnnxFixtures.Model("odd_names"));
         Assert.Equal(["Encoder_in", "hidden_layers.0", "hidden_layers.1", "hidden_layers.2"], odd.Network.Blocks.Select(b => b.Name));
@@ -87,7 +90,8 @@ public class OnnxFixtureTests
     {
         var inline = OnnxImporter.Import<double>(OnnxFixtures.Model("selu_net"));
         var external = OnnxImporter.Import<double>(OnnxFixtures.Model("selu_net_external"));
-        for (int i = 0; i < inline.Parameters.Count; i++) Assert.Equal(inline.Parameters[i].Span.ToArray(), external.Parameters[i].Span.ToArray());
+        for (int i = 0; i < inline.Parameters.Count; i++) Assert.Equal(inline.Parameters[i].Span.ToArray(),
+            external.Parameters[i].Span.ToArray());
 
         var f32 = OnnxImporter.Import<double>(OnnxFixtures.Model("bn_relu_mlp"));
         var f64 = OnnxImporter.Import<double>(OnnxFixtures.Model("bn_relu_mlp_f64"));

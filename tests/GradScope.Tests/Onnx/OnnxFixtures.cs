@@ -27,7 +27,8 @@ internal static class OnnxFixtures
     public static int[] LabelArray(string name) => Npy.ReadInt32Array(Labels(name));
 
     /// <summary>The reference of one mode ("train": batch statistics, "eval": running statistics).</summary>
-    public static JsonNode Reference(string name, string mode) => JsonNode.Parse(System.IO.File.ReadAllText(File(name + ".json")))!["modes"]![mode]!;
+    public static JsonNode Reference(string name, string mode) => JsonNode.Parse(System.IO.File.ReadAllText(File(name
+        + ".json")))!["modes"]![mode]!;
 
     public static double[] Doubles(JsonNode node) => node.AsArray().Select(v => v!.GetValue<double>()).ToArray();
 

@@ -55,7 +55,8 @@ public class OnnxHostileTests
     {
         using var temp = new TempDirectory();
         var m = TestModels.Mlp();
-        var huge = new TensorProto { Name = "huge", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(new byte[16]) };
+        var huge = new TensorProto { Name = "huge", DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(new byte[16]) };
         huge.Dims.AddRange([1L << 19, 1L << 10]); // 2^29 float32 = 2 GiB declared, 16 bytes present
         m.Graph.Initializer.Add(huge);
         AssertRejected(m.Save(temp.File("huge.onnx")), "tensor 'huge'", "limit");
@@ -132,7 +133,8 @@ public class OnnxHostileTests
         var m = TestModels.Mlp((t, a) =>
         {
             var node = t.Node("If", "/branch/If", [a], "m");
-            node.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = new GraphProto() });
+            node.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph,
+                G = new GraphProto() });
         });
         AssertRejected(m.Save(temp.File("if.onnx")), "'/branch/If' (If)", "control flow");
     }

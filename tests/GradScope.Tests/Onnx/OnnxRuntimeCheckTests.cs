@@ -53,7 +53,8 @@ public class OnnxRuntimeCheckTests
         var expected = OnnxFixtures.Rows(OnnxFixtures.Reference("bn_relu_mlp", "eval")["logits"]!);
         var x = OnnxFixtures.InputMatrix("bn_relu_mlp");
         using var session = new InferenceSession(OnnxFixtures.Model("bn_relu_mlp"));
-        var input = NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x.Span.ToArray().Select(v => (float)v).ToArray(), [x.Rows, x.Cols]));
+        var input = NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x.Span.ToArray().Select(v => (float)v).ToArray(),
+            [x.Rows, x.Cols]));
         using var results = session.Run([input]);
         var logits = results.Single().AsEnumerable<float>().ToArray();
         for (int r = 0; r < expected.Length; r++)

@@ -8,7 +8,8 @@ public class ScalarFunctionTests
 {
     public static TheoryData<UnaryOp, double, double> Primitives => new()
     {
-        { UnaryOp.Relu, 0, 0 }, { UnaryOp.LeakyRelu, 0.2, 0 }, { UnaryOp.Elu, 1.3, 0 }, { UnaryOp.Selu, ElementwiseRegion.SeluAlpha, ElementwiseRegion.SeluLambda },
+        { UnaryOp.Relu, 0, 0 }, { UnaryOp.LeakyRelu, 0.2, 0 }, { UnaryOp.Elu, 1.3, 0 }, { UnaryOp.Selu, ElementwiseRegion.SeluAlpha,
+            ElementwiseRegion.SeluLambda },
         { UnaryOp.Celu, 0.7, 0 }, { UnaryOp.Tanh, 0, 0 }, { UnaryOp.Sigmoid, 0, 0 }, { UnaryOp.Softplus, 0, 0 }, { UnaryOp.Softsign, 0, 0 },
         { UnaryOp.Erf, 0, 0 }, { UnaryOp.Exp, 0, 0 }, { UnaryOp.Neg, 0, 0 }, { UnaryOp.Abs, 0, 0 }, { UnaryOp.Gelu, 0, 0 },
         { UnaryOp.GeluTanh, 0, 0 }, { UnaryOp.Clip, -1, 2 }, { UnaryOp.HardSigmoid, 0.2, 0.5 }, { UnaryOp.HardSwish, 0, 0 },
@@ -28,7 +29,8 @@ public class ScalarFunctionTests
             if (op is UnaryOp.Relu or UnaryOp.LeakyRelu or UnaryOp.Abs or UnaryOp.Clip or UnaryOp.HardSigmoid or UnaryOp.HardSwish
                 && new[] { 0.0, -1, 2, -2.5, 2.5, -3, 3 }.Any(k => Math.Abs(a - k) < 1e-3)) continue; // kinks
             double fd = (f.Evaluate(z + h).Value - f.Evaluate(z - h).Value) / (2 * h);
-            Assert.True(Math.Abs(f.Evaluate(z).Derivative - fd) <= 1e-6 * (1 + Math.Abs(fd)), $"{op} at z = {z}: {f.Evaluate(z).Derivative} vs {fd}");
+            Assert.True(Math.Abs(f.Evaluate(z).Derivative - fd) <= 1e-6 * (1 + Math.Abs(fd)),
+                $"{op} at z = {z}: {f.Evaluate(z).Derivative} vs {fd}");
         }
     }
 
@@ -38,7 +40,8 @@ public class ScalarFunctionTests
         var x = ScalarFunction.Input;
         var erf = ScalarFunction.Unary(UnaryOp.Erf, ScalarFunction.Binary(BinaryOp.Div, x, ScalarFunction.Constant(Math.Sqrt(2))));
         var gelu = ScalarFunction.Binary(BinaryOp.Mul,
-            ScalarFunction.Binary(BinaryOp.Mul, x, ScalarFunction.Binary(BinaryOp.Add, erf, ScalarFunction.Constant(1))), ScalarFunction.Constant(0.5));
+            ScalarFunction.Binary(BinaryOp.Mul, x, ScalarFunction.Binary(BinaryOp.Add, erf, ScalarFunction.Constant(1))),
+                ScalarFunction.Constant(0.5));
         var reference = ScalarFunction.Unary(UnaryOp.Gelu, x);
         foreach (double z in new[] { -3.0, -0.4, 0.0, 0.8, 2.5 })
         {

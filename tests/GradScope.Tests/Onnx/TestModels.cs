@@ -23,11 +23,13 @@ internal sealed class TestModels
     {
         var s = new TensorShapeProto();
         foreach (long d in shape)
-            s.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = "batch" } : new TensorShapeProto.Types.Dimension { DimValue = d });
+            s.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = "batch" }
+                : new TensorShapeProto.Types.Dimension { DimValue = d });
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = s } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = s } },
         };
     }
 
@@ -51,10 +53,12 @@ internal sealed class TestModels
         return node;
     }
 
-    /// <summary>input → Gemm(4→3) → Relu → Gemm(3→2) = logits, with <paramref name="middle"/> between the Relu and the output Gemm.</summary>
+    /// <summary>input → Gemm(4→3) → Relu → Gemm(3→2) = logits, with <paramref name="middle"/> between the Relu and the output
+    /// Gemm.</summary>
     public static TestModels Mlp(Action<TestModels, string>? middle = null, int opset = 13)
     {
-        var m = new TestModels(opset).Weight("fc1.weight", 3, Features).Weight("fc1.bias", 3, 0).Weight("out.weight", 2, 3).Weight("out.bias", 2, 0);
+        var m = new TestModels(opset).Weight("fc1.weight", 3, Features).Weight("fc1.bias", 3, 0).Weight("out.weight", 2,
+            3).Weight("out.bias", 2, 0);
         m.Node("Gemm", "/fc1/Gemm", ["input", "fc1.weight", "fc1.bias"], "h").Attribute.Add(TransB());
         m.Node("Relu", "/act/Relu", ["h"], "a");
         string last = "a";
