@@ -10,7 +10,7 @@ namespace GradScope.Tests.Onnx;
 /// for linux-x64) runs the same fixture models, and GradScope's import must give its logits. ONNX Runtime runs batch
 /// norm with running statistics (the exported inference graph), so batch-norm models are compared in --mode eval.
 /// </summary>
-public class OnnxRuntimeCheckTests
+public class OnnxRuntimeCheckTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<string> Models => new()
     {
@@ -43,6 +43,7 @@ public class OnnxRuntimeCheckTests
         Assert.Equal(ours.Length, logits.Length);
         double worst = 0;
         for (int i = 0; i < ours.Length; i++) worst = Math.Max(worst, Math.Abs(ours[i] - logits[i]) / (1 + Math.Abs(logits[i])));
+        output.WriteLine($"{name}: largest relative difference from ONNX Runtime {worst:E2}");
         Assert.True(worst <= 1e-5, $"largest difference from ONNX Runtime {worst:E2}");
     }
 
