@@ -120,9 +120,9 @@ internal static class ClaimsStudy
         // The k² + 1 law compares growth reductions (GSC_branch² − 1)/(GSC_unit² − 1) with k² + 1; it is only
         // measurable for units whose branch grows the gradient noticeably (project choice: GSC_branch² − 1 > 0.05).
         var units = DilutionStudy.Rows(results).SelectMany(r => (r.Units ?? []).Select(u => (r.ResidualWeight, u)))
-            .Where(x => x.u.GrowthReduction is double g && double.IsFinite(g) && g > 0 && x.u.BranchGsc * x.u.BranchGsc - 1 > 0.05).ToList();
-        var ratios = units.Select(x => x.u.GrowthReduction!.Value / (x.u.K * x.u.K + 1)).Order().ToList();
-        var byWeight = units.GroupBy(x => x.ResidualWeight).Select(g => (w: g.Key, k: g.Average(x => x.u.K), red: g.Average(x => x.u.GrowthReduction!.Value))).ToList();
+            .Where(x => double.IsFinite(x.u.GrowthReduction) && x.u.GrowthReduction > 0 && x.u.GscBranch * x.u.GscBranch - 1 > 0.05).ToList();
+        var ratios = units.Select(x => x.u.GrowthReduction / (x.u.Dilution * x.u.Dilution + 1)).Order().ToList();
+        var byWeight = units.GroupBy(x => x.ResidualWeight).Select(g => (w: g.Key, k: g.Average(x => x.u.Dilution), red: g.Average(x => x.u.GrowthReduction))).ToList();
         ClaimVerdict lower = pairs.Count == 0 ? ClaimVerdict.Inconclusive : pairs.All(p => p.rr < p.rp) ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold;
         double? median = ratios.Count == 0 ? null : ratios[ratios.Count / 2];
         ClaimVerdict law = median is double m ? (m > 0.5 && m < 2 ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold) : ClaimVerdict.Inconclusive;
@@ -140,7 +140,7 @@ internal static class ClaimsStudy
         var nets = TrainingStudy.Searches(results).Where(s => s.Best is not null).Select(s => s.Best!).ToList();
         var init = nets.Where(n => n.Initial?.EffectiveDepth is not null).Select(n => n.Initial!.EffectiveDepth!.Value).ToList();
         var pairs = nets.Where(n => n.Final?.EffectiveDepth is not null && n.Taylor.Count >= 2)
-            .Select(n => (d: n.Final!.EffectiveDepth!.Value, loss: n.Taylor.MaxBy(t => t.Replaced)!.TrainError - n.Taylor.MinBy(t => t.Replaced)!.TrainError)).ToList();
+            .Select(n => (d: (double)n.Final!.EffectiveDepth!.Value, loss: n.Taylor.MaxBy(t => t.Replaced)!.Error - n.Taylor.MinBy(t => t.Replaced)!.Error)).ToList();
         if (init.Count == 0 && pairs.Count == 0) return new ClaimCheck("residual-trick", statement, "No trained networks with effective depth yet.", ClaimVerdict.Inconclusive);
         bool zeroAtInit = init.All(d => d == 0);
         int grew = nets.Count(n => n.Final?.EffectiveDepth > 0);

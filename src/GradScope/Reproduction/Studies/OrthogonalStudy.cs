@@ -33,8 +33,8 @@ internal static class OrthogonalStudy
         var err = new PlotSpec("orth-error", "Training error against epochs (Adam, best learning rate)") { XLabel = "epoch", YLabel = "training error" };
         foreach (string arch in results.ArchitecturesOf(StudyIds.Orthogonal))
         {
-            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.GscProfile is { Count: > 0 } profile)
-                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
+            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
+                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
                 err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value)));
         }
@@ -70,7 +70,8 @@ internal static class WidthDepthStudy
         {
             var a = group.First().Training.Architecture;
             var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.LinearLayers == a.LinearLayers);
-            string status = s.Best is not null ? "completed" : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? "diverged" : StudyText.MissingText;
+            string status = s.Best is not null ? RunStatus.Completed.Name()
+                : s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? RunStatus.Diverged.Name() : StudyText.MissingText;
             rows.Add(new Row(a.Name, a.LinearLayers, a.Width, a.TrainableParameters, s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TestError,
                 s.Best?.Final?.EffectiveDepth, s.Best?.Initial?.GscRate, status));
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GradScope.Diagnostics;
 using GradScope.Reporting;
 
 namespace GradScope.Reproduction;
@@ -61,10 +62,10 @@ internal static class StudyText
 
     public static string Verdict(double? growth) => growth switch { null => "—", > 10 => "exploding", < 0.1 => "vanishing", _ => "stable" };
 
-    /// <summary>Collapse metrics of the nonlinearity nearest the output and nearest the input.</summary>
-    public static (LayerCollapse? Output, LayerCollapse? Input) Ends(Measurements? m)
+    /// <summary>Collapse metrics of the block position nearest the output and nearest the input.</summary>
+    public static (PositionCollapse? Output, PositionCollapse? Input) Ends(DiagnosticsReport? m)
     {
-        if (m?.Collapse is not { Count: > 0 } c) return (null, null);
-        return (c.MinBy(x => x.Position), c.MaxBy(x => x.Position));
+        if (m?.CollapseByPosition() is not { Count: > 0 } c) return (null, null);
+        return (c[0], c[^1]);
     }
 }

@@ -1,3 +1,4 @@
+using GradScope.Diagnostics;
 using GradScope.Reporting;
 using GradScope.Training;
 
@@ -89,7 +90,7 @@ internal static class TrainingStudy
             searches.Select(s => new object?[] { s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best?.LearningRate, s.Best?.TrainError, s.Best?.TrainErrorRunning, s.Best?.TestError,
                 s.Best?.Initial?.GscRate, s.Best?.Final?.GscRate, s.Best?.Final?.EffectiveDepth, s.Runs.Count, s.Planned, s.Diverged }));
         output.AddCsv("training-runs", ["cell", "architecture", "optimizer", "learning_rate", "seed", "status", "epochs_completed", "train_error", "test_error", "gsc_rate_init", "gsc_rate_end", "effective_depth"],
-            runs.Select(r => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed, r.Status, r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
+            runs.Select(r => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed, r.Status.Name(), r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
         output.AddCsv("training-curves", ["cell", "architecture", "optimizer", "learning_rate", "epoch", "train_loss", "train_error", "train_error_running", "test_error", "gsc_rate", "effective_depth"],
             runs.SelectMany(r => r.History.Select(e => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, e.Epoch, e.TrainLoss, e.TrainError, e.TrainErrorRunning, e.TestError, e.GscRate, e.EffectiveDepth })));
         return output;
@@ -104,7 +105,7 @@ internal static class TaylorStudy
     {
         var baseline = points.FirstOrDefault(p => p.Replaced == 0);
         if (baseline is null) return null;
-        return points.Where(p => p.TrainError > baseline.TrainError + 0.05).Select(p => (int?)p.Replaced).Min();
+        return points.Where(p => p.Error > baseline.Error + 0.05).Select(p => (int?)p.Replaced).Min();
     }
 
     public static StudyOutput Build(SweepResults results)
@@ -121,7 +122,7 @@ internal static class TaylorStudy
             string name = Optimizer<float>.KindName(opt);
             var plot = new PlotSpec($"taylor-{name}", $"Training error against replaced blocks ({name})") { XLabel = "m (blocks replaced by their first-order expansion)", YLabel = "training error" };
             foreach (var s in searches.Where(s => s.Optimizer == opt && s.Best is { Taylor.Count: > 0 }))
-                plot.AddSeries(s.Architecture, s.Best!.Taylor.Select(t => ((double)t.Replaced, t.TrainError)));
+                plot.AddSeries(s.Architecture, s.Best!.Taylor.Select(t => ((double)t.Replaced, t.Error)));
             section.AddFigure(plot, $"Paper Fig. 1F. Evaluated on {results.Preset.TaylorExamples:N0} training examples.");
         }
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Text("Optimiser"), TableColumn.Numeric("blocks L"),
@@ -132,8 +133,8 @@ internal static class TaylorStudy
         {
             var b = s.Best;
             var pts = b?.Taylor ?? [];
-            double? e0 = pts.FirstOrDefault(t => t.Replaced == 0)?.TrainError;
-            double? eL = pts.Count > 0 ? pts.MaxBy(t => t.Replaced)!.TrainError : null;
+            double? e0 = pts.FirstOrDefault(t => t.Replaced == 0)?.Error;
+            double? eL = pts.Count > 0 ? pts.MaxBy(t => t.Replaced)!.Error : null;
             int? tol = pts.Count > 0 ? Tolerance(pts) : null;
             table.AddRow(s.Architecture, Optimizer<float>.KindName(s.Optimizer), b is null ? TableCell.Missing(StudyText.MissingText) : TableCell.Integer(b.Blocks),
                 StudyText.Num(b?.Final?.EffectiveDepth), StudyText.Pct(e0), StudyText.Pct(eL),
@@ -142,7 +143,7 @@ internal static class TaylorStudy
         }
         output.Set("networks", json);
         output.AddCsv("taylor", ["architecture", "optimizer", "cell", "replaced", "train_error"],
-            searches.Where(s => s.Best is not null).SelectMany(s => s.Best!.Taylor.Select(t => new object?[] { s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.TrainError })));
+            searches.Where(s => s.Best is not null).SelectMany(s => s.Best!.Taylor.Select(t => new object?[] { s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.Error })));
         return output;
     }
 }
