@@ -55,8 +55,8 @@ public class OnnxFixtureTests
         Assert.Equal(reference["blocks"]!.GetValue<int>(), report.Blocks);
         Assert.Equal(gsc.Length, report.Gsc.Profile.Count);
         for (int k = 0; k < gsc.Length; k++)
-            Assert.True(Math.Abs(report.Gsc.Profile[k] / gsc[k] - 1) <= 1e-6,
-                $"GSC({k + 1},0) = {report.Gsc.Profile[k]}, PyTorch {gsc[k]}");
+            Assert.True(Math.Abs(report.Gsc.Profile[k].Value / gsc[k] - 1) <= 1e-6,
+                $"GSC({k + 1},0) = {report.Gsc.Profile[k].Value}, PyTorch {gsc[k]}");
         var lambda = OnnxFixtures.Doubles(reference["lambda_profile"]!);
         Assert.Equal(lambda.Length, report.LambdaProfile!.Count);
         for (int l = 0; l < lambda.Length; l++)
