@@ -44,7 +44,8 @@ internal sealed class ChainParser
         if (flat > int.MaxValue) throw Error($"graph input '{_graph.InputName}' has {flat:N0} features per example");
         InputDim = (int)flat;
         string value = _graph.InputName;
-        while (_graph.Consumers(value) is [{ OpType: "Flatten" or "Reshape" } reshape])
+        // Shape nodes only read the batch size (x.view(x.size(0), -1)); they are not on the data path.
+        while (_graph.Consumers(value).Where(c => c.OpType != "Shape").ToList() is [{ OpType: "Flatten" or "Reshape" } reshape])
         {
             if (reshape.OpType == "Flatten" && reshape.Int("axis", 1) != 1)
                 throw Unsupported(reshape, $"flattens from axis {reshape.Int("axis", 1)}; only Flatten(axis=1) keeps the batch apart");
@@ -59,11 +60,27 @@ internal sealed class ChainParser
 
     private void CheckReshape(OnnxNode reshape)
     {
+        if (reshape.Inputs.Count >= 2 && IsBatchByRest(reshape.Inputs[1])) return;
         if (reshape.Inputs.Count < 2 || !_graph.Constants.TryGetValue(reshape.Inputs[1], out var target) || target.Integers is null)
             throw Unsupported(reshape, "has a computed target shape; only a constant shape [−1, d], [0, d] or [B, d] is supported");
         var dims = target.Integers;
         if (dims.Length != 2 || dims[1] != InputDim || dims[0] is < -1)
             throw Unsupported(reshape, $"reshapes to [{string.Join(", ", dims)}]; only [−1, {InputDim}] (batch × features) is supported");
+    }
+
+    /// <summary>
+    /// The shape PyTorch computes for <c>x.view(x.size(0), -1)</c>: Concat(Unsqueeze(Gather(Shape(input), 0)), [−1 or d]).
+    /// </summary>
+    private bool IsBatchByRest(string shape)
+    {
+        if (_graph.Producer(shape) is not { OpType: "Concat" } concat || concat.Inputs.Count != 2) return false;
+        if (!_graph.Constants.TryGetValue(concat.Inputs[1], out var rest) || rest.Integers is not [var d] || (d != -1 && d != InputDim))
+            return false;
+        var node = _graph.Producer(concat.Inputs[0]);
+        if (node is { OpType: "Unsqueeze" }) node = _graph.Producer(node.Inputs[0]);
+        if (node is not { OpType: "Gather" } gather || !_graph.Constants.TryGetValue(gather.Inputs[1], out var index)
+            || index.Integers is not [0]) return false;
+        return _graph.Producer(gather.Inputs[0]) is { OpType: "Shape" } shapeNode && shapeNode.Inputs[0] == _graph.InputName;
     }
 
     /// <summary>

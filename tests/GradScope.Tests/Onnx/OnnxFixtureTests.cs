@@ -11,7 +11,7 @@ public class OnnxFixtureTests
     public static TheoryData<string, string> Cases => new()
     {
         { "bn_relu_mlp", "train" }, { "bn_relu_mlp", "eval" }, { "ln_tanh_mlp", "train" }, { "ln_tanh_mlp_op17", "train" },
-        { "residual_mlp", "train" }, { "selu_net", "train" }, { "odd_names", "train" },
+        { "residual_mlp", "train" }, { "selu_net", "train" }, { "odd_names", "train" }, { "view_flatten", "train" },
     };
 
     private static OnnxImportOptions Options(string mode) => new() { Mode = mode == "eval" ? BatchNormMode.Eval : BatchNormMode.Train };
