@@ -72,19 +72,19 @@ public static class OnnxExporter
                 graph.Node[^1].Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
                 return y;
             }
-            case BatchNorm<T>:
+            case BatchNorm<T> bn:
             {
                 string y = Node(graph, scope + "BatchNormalization", "BatchNormalization",
                     [x, $"{layer.Name}.weight", $"{layer.Name}.bias", $"{layer.Name}.running_mean", $"{layer.Name}.running_var"]);
-                graph.Node[^1].Attribute.Add(FloatAttribute("epsilon", (float)BatchNorm<T>.Epsilon));
+                graph.Node[^1].Attribute.Add(FloatAttribute("epsilon", (float)bn.Eps));
                 graph.Node[^1].Attribute.Add(FloatAttribute("momentum", (float)(1 - BatchNorm<T>.Momentum)));
                 return y;
             }
-            case LayerNorm<T>:
+            case LayerNorm<T> ln:
             {
                 string y = Node(graph, scope + "LayerNormalization", "LayerNormalization",
                     [x, $"{layer.Name}.weight", $"{layer.Name}.bias"]);
-                graph.Node[^1].Attribute.Add(FloatAttribute("epsilon", (float)LayerNorm<T>.Epsilon));
+                graph.Node[^1].Attribute.Add(FloatAttribute("epsilon", (float)ln.Eps));
                 graph.Node[^1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
                 return y;
             }

@@ -233,17 +233,16 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
     {
         if (item.Dim != width)
             throw OnnxImportException.InFile(_graph.Path, $"{item.Node.Label} normalises {item.Dim} units but receives {width}");
-        if (Math.Abs(item.Epsilon - BatchNorm<T>.Epsilon) > 1e-12)
-            throw OnnxImportException.InFile(_graph.Path,
-                $"{item.Node.Label} uses ε = {item.Epsilon:G6}; GradScope's normalisation layers use ε = 1e-5 (PyTorch's default)");
+        if (!(item.Epsilon > 0 && double.IsFinite(item.Epsilon)))
+            throw OnnxImportException.InFile(_graph.Path, $"{item.Node.Label} uses ε = {item.Epsilon:G6}; ε must be positive");
         if (item.Kind == ImportedNorm.Layer)
         {
-            var norm = new LayerNorm<T>(name, item.Dim, _layout);
+            var norm = new LayerNorm<T>(name, item.Dim, _layout, item.Epsilon);
             _values.Add((norm.GainIndex, item.Gain, item.Sources[0]));
             _values.Add((norm.BiasIndex, item.Bias, item.Sources[1]));
             return norm;
         }
-        var bn = new BatchNorm<T>(name, item.Dim, _layout);
+        var bn = new BatchNorm<T>(name, item.Dim, _layout, item.Epsilon);
         _values.Add((bn.GainIndex, item.Gain, item.Sources[0]));
         _values.Add((bn.BiasIndex, item.Bias, item.Sources[1]));
         _values.Add((bn.RunningMeanIndex, item.RunningMean!, item.Sources[2]));
