@@ -51,8 +51,8 @@ internal static class AnalyzeCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
             var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau));
-            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs), parse.GetValue(labels),
-                    parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
+            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs),
+                    parse.GetValue(labels), parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
                 return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));
             string? checkpointFile = parse.GetValue(checkpointPath);
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
