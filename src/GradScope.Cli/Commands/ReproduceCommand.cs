@@ -24,13 +24,19 @@ internal static class ReproduceCommand
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (i/N), e.g. 1/2 on one machine and 2/2 on another" };
         var jobs = new Option<int>("--jobs") { Description = "Cells trained at the same time", DefaultValueFactory = _ => 1 };
         var noReport = new Option<bool>("--no-report") { Description = "Skip building the report at the end" };
+        var planOnly = new Option<bool>("--plan") { Description = "Print every preset's cell count and estimated time and core-hours, then exit" };
 
         var command = new Command("reproduce", "Run the paper's studies as a resumable sweep and write report.html / report.md.");
-        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport }) command.Options.Add(option);
+        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport, planOnly }) command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             var clock = Stopwatch.StartNew();
+            if (parse.GetValue(planOnly))
+            {
+                PrintEstimates(context, parse.GetValue(data));
+                return ExitCodes.Success;
+            }
             var chosen = Presets.Get(parse.GetValue(preset)!);
             var selection = new SweepSelection
             {
@@ -88,6 +94,22 @@ internal static class ReproduceCommand
         }
         context.Console.Write(table);
         context.Console.MarkupLineInterpolated($"estimated time: [bold]{ReportNumber.Duration(TimeSpan.FromSeconds(total))}[/] (studies 3 and 7 are computed from the others' cells)");
+    }
+
+    private static void PrintEstimates(CliContext context, string? dataDirectory)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("preset", "init cells", "training cells", "estimate (1 job)", "core-hours");
+        foreach (string name in Presets.Names)
+        {
+            var preset = Presets.Get(name);
+            var sweepData = SweepData.Load(preset.Data, dataDirectory);
+            var estimate = PresetEstimate.Of(preset, sweepData, CostModel.Calibrate(preset, sweepData));
+            table.AddRow(name, estimate.InitCells.ToString(), estimate.TrainCells.ToString(),
+                ReportNumber.Duration(TimeSpan.FromSeconds(estimate.Seconds)), ReportNumber.Format(estimate.CoreHours, 2));
+        }
+        context.Console.Write(table);
+        context.Console.WriteLine($"Estimates come from a short timed training step on this machine ({Environment.ProcessorCount} cores, " +
+            "engine using all of them); they drift when the machine is busy.");
     }
 
     private static SweepSummary RunWithBars(CliContext context, SweepPlan plan, CellStore store, SweepData data, IStudyDiagnostics diagnostics,

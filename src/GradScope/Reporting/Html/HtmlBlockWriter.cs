@@ -91,17 +91,40 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
     {
         html.Append("<div class=\"table-wrap\">\n<table class=\"claims\">\n");
         AppendCaption(claims.Caption);
-        html.Append("<thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Evidence</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n");
+        html.Append("<thead><tr><th scope=\"col\">Claim and criterion</th><th scope=\"col\">Verdict and measured reason</th></tr></thead>\n<tbody>\n");
         foreach (var claim in claims.Claims)
         {
-            html.Append("<tr><td>").Append(InlineMarkup.ToHtml(claim.Statement))
-                .Append("</td><td>").Append(InlineMarkup.ToHtml(claim.Evidence))
-                .Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
+            html.Append("<tr");
+            if (claim.Id is not null) html.Append(" id=\"claim-").Append(Encode(claim.Id)).Append('"');
+            html.Append("><td>");
+            if (claim.Id is not null) html.Append("<code class=\"claim-id\">").Append(Encode(claim.Id)).Append("</code> ");
+            html.Append(InlineMarkup.ToHtml(claim.Statement));
+            if (claim.Criterion is not null)
+                html.Append("<p class=\"criterion\"><span class=\"label\">Criterion.</span> ").Append(InlineMarkup.ToHtml(claim.Criterion)).Append("</p>");
+            AppendEvidence(claim);
+            html.Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
                 .Append(VerdictLabels.Symbol(claim.Verdict)).Append(' ').Append(VerdictLabels.Text(claim.Verdict))
-                .Append("</span></td></tr>\n");
+                .Append("</span><p class=\"reason\">").Append(InlineMarkup.ToHtml(claim.Reason)).Append("</p></td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n</div>\n");
+    }
+
+    /// <summary>Every measurement behind a verdict, folded into a details element so long lists do not bury the table.</summary>
+    private void AppendEvidence(Claim claim)
+    {
+        if (claim.Evidence.Count == 0 && claim.Sources is null) return;
+        html.Append("<details class=\"evidence\"><summary>Evidence (").Append(claim.Evidence.Count)
+            .Append(claim.Evidence.Count == 1 ? " measurement)" : " measurements)").Append("</summary>");
+        if (claim.Evidence.Count > 0)
+        {
+            html.Append("<ul>");
+            foreach (string item in claim.Evidence) html.Append("<li>").Append(InlineMarkup.ToHtml(item)).Append("</li>");
+            html.Append("</ul>");
+        }
+        if (claim.Sources is not null)
+            html.Append("<p class=\"sources\">Recompute from ").Append(Encode(claim.Sources)).Append("</p>");
+        html.Append("</details>");
     }
 
     private void AppendCaption(string? caption)

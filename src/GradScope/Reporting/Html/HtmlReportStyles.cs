@@ -69,7 +69,13 @@ internal static class HtmlReportStyles
         td.s-warn { background: var(--warn-bg); color: #7a4a00; }
         td.s-bad { background: var(--bad-bg); color: #8a2c00; font-weight: 600; }
         td.s-missing { color: var(--faint); font-style: italic; }
-        table.claims td:last-child, table.claims th:last-child { width: 1%; white-space: nowrap; }
+        table.claims td:last-child, table.claims th:last-child { width: 30%; }
+        table.claims .claim-id { font-weight: 600; }
+        table.claims .criterion, table.claims .reason { margin: 0.4rem 0 0; font-size: 0.85rem; color: var(--muted); }
+        details.evidence { margin-top: 0.4rem; font-size: 0.85rem; }
+        details.evidence summary { cursor: pointer; color: var(--link); }
+        details.evidence ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+        details.evidence .sources { margin: 0.3rem 0 0; color: var(--muted); }
 
         .badge { display: inline-block; padding: 0.12em 0.65em; border-radius: 999px; font-size: 0.8rem; font-weight: 600;
                  line-height: 1.5; white-space: nowrap; color: #fff; }

@@ -35,20 +35,22 @@ internal static class InitStudy
 
         var std = new PlotSpec("init-preact-std", "Pre-activation standard deviation per layer (data input)")
         {
-            XLabel = "block position (1 = nearest the output)",
+            XLabel = "block position / blocks (0 = output side, 1 = input side)",
             YLabel = "mean pre-activation std",
             YScale = AxisScale.Log10,
         };
         var sign = new PlotSpec("init-sign-diversity", "Sign diversity per layer (data input)")
         {
-            XLabel = "block position (1 = nearest the output)",
+            XLabel = "block position / blocks (0 = output side, 1 = input side)",
             YLabel = "mean sign diversity",
         };
         foreach (string arch in archs)
         {
             if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result?.Measurements.Collapse is not { Count: > 0 } collapse) continue;
-            std.AddSeries(arch, collapse.Select(c => ((double)c.Position, c.PreActivationStd)));
-            sign.AddSeries(arch, collapse.Select(c => ((double)c.Position, c.SignDiversity)));
+            // Relative position: 26-block ResNets and 50-block MLPs share the axis.
+            double blocks = Math.Max(1, collapse.Max(c => c.Position));
+            std.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.PreActivationStd)));
+            sign.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.SignDiversity)));
         }
         sign.AddReferenceLine(0.5, "maximum diversity");
         section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units.");

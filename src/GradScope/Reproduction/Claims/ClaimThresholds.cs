@@ -1,0 +1,35 @@
+namespace GradScope.Reproduction;
+
+/// <summary>
+/// The thresholds the claim rules use (project choices, stated in each claim's criterion). They judge differences
+/// between networks; the per-network "exploding" verdict itself comes from <see cref="GradientFit"/>.
+/// </summary>
+public static class ClaimThresholds
+{
+    /// <summary>A net whose best mean training error is at least this did not train; its effective depth says nothing.</summary>
+    public const double UntrainedError = 0.5;
+
+    /// <summary>Two relative effective depths (fractions of the blocks) differ when they are this far apart.</summary>
+    public const double DepthFractionMargin = 0.05;
+
+    /// <summary>Last nonlinearity's sign diversity or pseudo-linearity below this fraction of the first's: a collapsed domain.</summary>
+    public const double CollapseFraction = 0.5;
+
+    /// <summary>The k² + 1 law holds when the measured reduction is within this factor of k² + 1.</summary>
+    public const double DilutionFactor = 2;
+
+    /// <summary>A unit's branch must grow the squared gradient by this much for the reduction to be measurable.</summary>
+    public const double MeasurableBranchGrowth = 0.05;
+
+    /// <summary>The dilution law needs k probed over at least this factor.</summary>
+    public const double DilutionKRange = 2;
+
+    /// <summary>A Taylor-experiment onset: the first m whose error exceeds m = 0's by this much (5 percentage points).</summary>
+    public const double TaylorOnsetError = 0.05;
+
+    /// <summary>Spearman ρ(effective depth, onset) at or below this supports the claim; at or above 0 contradicts it.</summary>
+    public const double TaylorRho = -0.3;
+
+    /// <summary>Fewest networks a rank correlation is computed on.</summary>
+    public const int MinimumNetworks = 4;
+}
