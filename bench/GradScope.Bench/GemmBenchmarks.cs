@@ -36,7 +36,7 @@ public class GemmBenchmarks
     public void Setup()
     {
         _operands = new GemmOperands(GemmShape.Parse(Shape));
-        GemmDispatch.SingleThreaded = Threads == 1;
+        KernelSettings.Current = new KernelSettings(GemmSingleThreaded: Threads == 1);
     }
 
     [Benchmark]

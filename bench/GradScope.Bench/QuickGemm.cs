@@ -84,16 +84,15 @@ public static class QuickGemm
         while (sw.ElapsedMilliseconds < 500)
             foreach (var op in ops)
             {
-                GemmDispatch.SingleThreaded = true; op.Run();
-                GemmDispatch.SingleThreaded = false; op.Run();
+                using (KernelSettings.Use(new KernelSettings(GemmSingleThreaded: true))) op.Run();
+                op.Run();
             }
     }
 
     /// <summary>Best of 5 rounds of ≥ 40 ms each; returns GFLOP/s and the time per call in µs.</summary>
     private static double Measure(GemmOperands op, bool singleThread, out double microseconds)
     {
-        GemmDispatch.SingleThreaded = singleThread;
-        try
+        using (KernelSettings.Use(new KernelSettings(GemmSingleThreaded: singleThread)))
         {
             op.Run();
             long reps = 1;
@@ -110,6 +109,5 @@ public static class QuickGemm
             microseconds = best * 1e6;
             return op.Shape.Flops / best / 1e9;
         }
-        finally { GemmDispatch.SingleThreaded = false; }
     }
 }

@@ -12,8 +12,9 @@ public static class ShapeProfile
 {
     public static void Run(string[] args)
     {
-        Console.WriteLine($"FMA peak (1 core, 12 chains of Vector256 FMA): {FmaPeak():F1} GFLOP/s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        GemmDispatch.SingleThreaded = true;
+        Console.WriteLine($"FMA peak (1 core, 12 chains of Vector256 FMA): {FmaPeak():F1} GFLOP/s; " +
+                          $"load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        KernelSettings.Current = new KernelSettings(GemmSingleThreaded: true);
         var shapes = new List<GemmShape>();
         foreach (int rows in args.Length > 0 ? args.Select(int.Parse) : [16, 64, 500])
             foreach (var v in new[] { GemmVariant.NT, GemmVariant.NN, GemmVariant.TN })

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GradScope.Benchmarks;
 using GradScope.Networks;
+using GradScope.Tensors;
 
 namespace GradScope.Bench;
 
@@ -15,10 +16,10 @@ public static class TrainProfile
     {
         string arch = args.Length > 0 ? args[0] : "relu";
         int batch = args.Length > 1 ? int.Parse(args[1]) : 128;
-        int inputs = args.Length > 2 ? int.Parse(args[2]) : 784;
+        int inputs = args.Length > 2 ? int.Parse(args[2]) : DataShape.FashionMnist.InputDim;
         int steps = args.Length > 3 ? int.Parse(args[3]) : 300;
-        Network<float>.DisableRowParallel = args.Contains("layer");
-        var step = new SyntheticTrainingStep((ArchitectureSpec.Parse(arch) with { InputDim = inputs }).Validate(), batch);
+        KernelSettings.Current = new KernelSettings(DisableRowParallel: args.Contains("layer"));
+        var step = new SyntheticTrainingStep(ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs }), batch);
         var times = new double[5][];
         for (int p = 0; p < 5; p++) times[p] = new double[steps];
         for (int s = -20; s < steps; s++)
@@ -39,14 +40,18 @@ public static class TrainProfile
             times[3][s] = Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds;
             times[4][s] = Stopwatch.GetElapsedTime(t0, t4).TotalMicroseconds;
         }
-        Console.WriteLine($"{arch} batch {batch} inputs {inputs}{(Network<float>.DisableRowParallel ? " (layer path)" : "")}, {steps} steps; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        string path = KernelSettings.Current.DisableRowParallel ? " (layer path)" : "";
+        string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        Console.WriteLine($"{arch} batch {batch} inputs {inputs}{path}, {steps} steps; load {load}");
         string[] names = ["forward", "zero", "backward", "adam", "step"];
         for (int p = 0; p < 5; p++)
         {
             var sorted = times[p].Order().ToArray();
-            Console.WriteLine($"  {names[p],-9} best {sorted[0],9:F0} µs  p10 {sorted[steps / 10],9:F0} µs  median {sorted[steps / 2],9:F0} µs");
+            Console.WriteLine($"  {names[p],-9} best {sorted[0],9:F0} µs  p10 {sorted[steps / 10],9:F0} µs  " +
+                              $"median {sorted[steps / 2],9:F0} µs");
         }
         double best = times[4].Min(), median = times[4].Order().ElementAt(steps / 2);
-        Console.WriteLine($"  step: best {batch / best * 1e6:N0} ex/s ({step.FlopsPerStep / best / 1e3:F1} GFLOP/s), median {batch / median * 1e6:N0} ex/s");
+        Console.WriteLine($"  step: best {batch / best * 1e6:N0} ex/s ({step.FlopsPerStep / best / 1e3:F1} GFLOP/s), " +
+                          $"median {batch / median * 1e6:N0} ex/s");
     }
 }

@@ -20,8 +20,16 @@ internal static class AnalyzeCommand
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint to analyse (.safetensors)" };
         var architecture = new ArchitectureOptions();
         var seed = new Option<ulong>("--seed") { Description = "Initialisation seed (with --arch) and seed of noise and probes", DefaultValueFactory = _ => 1UL };
-        var inputDim = new Option<int?>("--input-dim") { Description = "With --arch and --noise: input features (default 784)" };
-        var classes = new Option<int>("--classes") { Description = "With --arch: output classes", DefaultValueFactory = _ => 10 };
+        var inputDim = new Option<int>("--input-dim")
+        {
+            Description = "With --arch and --noise: input features",
+            DefaultValueFactory = _ => DataShape.FashionMnist.InputDim,
+        };
+        var classes = new Option<int>("--classes")
+        {
+            Description = "With --arch: output classes",
+            DefaultValueFactory = _ => DataShape.FashionMnist.Classes,
+        };
         var inputs = new Option<string?>("--inputs") { Description = "Batch as a B × d .npy array (float32 or float64)" };
         var labels = new Option<string?>("--labels") { Description = "Labels as a .npy vector (int64 or int32); default: seeded random labels" };
         var data = new DataOptions();
@@ -52,7 +60,7 @@ internal static class AnalyzeCommand
 
             Checkpoint? checkpoint = checkpointFile is null ? null : Checkpoint.Load(checkpointFile);
             var (x, y) = ReadBatch(parse, new BatchOptions(noise, inputDim, classes, inputs, labels, data, batch), checkpoint, seedValue);
-            ArchitectureSpec spec = checkpoint?.Architecture ?? architecture.Read(parse, x.Cols, parse.GetValue(classes));
+            ArchitectureSpec spec = checkpoint?.Architecture ?? architecture.Read(parse)(new DataShape(x.Cols, parse.GetValue(classes)));
             if (x.Cols != spec.InputDim)
                 throw new ArgumentException($"The network expects {spec.InputDim} input features, the batch has {x.Cols}.");
             if (x.Rows < 2) throw new ArgumentException($"Analysing needs a batch of at least 2 examples (got {x.Rows}).");
@@ -91,7 +99,7 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>The options that choose the analysed batch.</summary>
-    private sealed record BatchOptions(Option<int?> Noise, Option<int?> InputDim, Option<int> Classes, Option<string?> Inputs,
+    private sealed record BatchOptions(Option<int?> Noise, Option<int> InputDim, Option<int> Classes, Option<string?> Inputs,
         Option<string?> Labels, DataOptions Data, Option<int> Batch);
 
     private static (Matrix<float> Inputs, int[] Labels) ReadBatch(ParseResult parse, BatchOptions o, Checkpoint? checkpoint, ulong seed)
@@ -100,7 +108,7 @@ internal static class AnalyzeCommand
         if (parse.GetValue(o.Noise) is int count)
         {
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");
-            int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim) ?? 784;
+            int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim);
             var noise = GaussianNoise.Create(count, dim, seed, classes);
             return (noise.Inputs, noise.Labels);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GradScope.Data;
 using GradScope.Networks;
 
 namespace GradScope.Cli.Commands;
@@ -7,9 +8,21 @@ namespace GradScope.Cli.Commands;
 internal sealed class ArchitectureOptions
 {
     public Option<string> Arch { get; } = new("--arch") { Description = $"Architecture name: {ArchitectureSpec.Grammar}" };
-    public Option<int> Depth { get; } = new("--depth") { Description = "Linear layers, output layer excluded", DefaultValueFactory = _ => 50 };
-    public Option<int> Width { get; } = new("--width") { Description = "Units per hidden layer", DefaultValueFactory = _ => 100 };
-    public Option<int> UnitSize { get; } = new("--unit-size") { Description = "ResNets: linear layers per residual unit (m)", DefaultValueFactory = _ => 2 };
+    public Option<int> Depth { get; } = new("--depth")
+    {
+        Description = "Linear layers, output layer excluded",
+        DefaultValueFactory = _ => NetworkSizes.DefaultLinearLayers,
+    };
+    public Option<int> Width { get; } = new("--width")
+    {
+        Description = "Units per hidden layer",
+        DefaultValueFactory = _ => NetworkSizes.DefaultWidth,
+    };
+    public Option<int> UnitSize { get; } = new("--unit-size")
+    {
+        Description = "ResNets: linear layers per residual unit (m)",
+        DefaultValueFactory = _ => NetworkSizes.DefaultUnitSize,
+    };
     public Option<double?> Dilution { get; } = new("--residual-weight") { Description = "ResNets: branch weight w_r (default 1/sqrt(units))" };
 
     public void AddTo(Command command)
@@ -21,27 +34,37 @@ internal sealed class ArchitectureOptions
         command.Options.Add(Dilution);
     }
 
-    /// <summary>The spec named on the command line; input size and classes come from the data.</summary>
-    public ArchitectureSpec Read(ParseResult parse, int inputDim, int classes)
+    /// <summary>
+    /// Reads and checks the name and sizes now, so a typo fails before any data is loaded; the returned function makes
+    /// the spec once the data shape is known (from the data, a batch, or --input-dim/--classes).
+    /// </summary>
+    public Func<DataShape, ArchitectureSpec> Read(ParseResult parse)
     {
         string name = parse.GetValue(Arch) ?? throw new ArgumentException("--arch is required (e.g. --arch batch-relu).");
-        return (ArchitectureSpec.Parse(name) with
+        ArchitectureSpec.CheckName(name);
+        var sizes = new NetworkSizes
         {
-            Depth = parse.GetValue(Depth),
+            LinearLayers = parse.GetValue(Depth),
             Width = parse.GetValue(Width),
             UnitSize = parse.GetValue(UnitSize),
             ResidualWeight = parse.GetValue(Dilution),
-            InputDim = inputDim,
-            Classes = classes,
-        }).Validate();
+        }.Validate();
+        return shape => ArchitectureSpec.Create(name, shape, sizes);
     }
 }
 
 /// <summary>Which dataset to read and from where (SPEC §4; lookup order in docs/data.md).</summary>
 internal sealed class DataOptions
 {
-    public Option<string> Dataset { get; } = new("--dataset") { Description = "fashion-mnist, mnist or cifar10", DefaultValueFactory = _ => "fashion-mnist" };
-    public Option<string?> Data { get; } = new("--data") { Description = "Directory holding the dataset files (else $GRADSCOPE_DATA, else /usr/share/datasets/fashion-mnist)" };
+    public Option<string> Dataset { get; } = new("--dataset")
+    {
+        Description = "fashion-mnist, mnist or cifar10",
+        DefaultValueFactory = _ => DatasetLocator.DefaultDataset,
+    };
+    public Option<string?> Data { get; } = new("--data")
+    {
+        Description = "Directory holding the dataset files (else $GRADSCOPE_DATA, else /usr/share/datasets/fashion-mnist)",
+    };
 
     public void AddTo(Command command)
     {

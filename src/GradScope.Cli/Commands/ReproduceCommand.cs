@@ -50,7 +50,7 @@ internal static class ReproduceCommand
 
             var sweepData = SweepData.Load(chosen.Data, parse.GetValue(data));
             context.Console.WriteLine($"data: {sweepData.Description}");
-            var plan = SweepPlan.Create(chosen, sweepData.Features, sweepData.Classes, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count, diagnostics.Name);
+            var plan = SweepPlan.Create(chosen, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count, diagnostics.Name);
             SweepRunner.PrepareDirectory(root, plan);
             var store = new CellStore(root);
             var mine = selection.Select(plan);

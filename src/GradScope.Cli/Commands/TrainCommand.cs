@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GradScope.Data;
+using GradScope.Networks;
 using GradScope.Training;
 using Spectre.Console;
 
@@ -12,16 +13,27 @@ internal static class TrainCommand
     {
         var architecture = new ArchitectureOptions();
         var data = new DataOptions();
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum, adam or rmsprop", DefaultValueFactory = _ => "adam" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };
-        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, subset and batch order", DefaultValueFactory = _ => 1UL };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "sgd, momentum, adam or rmsprop",
+            DefaultValueFactory = _ => Optimizer<float>.KindName(TrainingConfig.DefaultOptimizer),
+        };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate };
+        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => TrainingConfig.DefaultEpochs };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of initialisation, subset and batch order",
+            DefaultValueFactory = _ => TrainingConfig.DefaultSeed,
+        };
         var trainSubset = new Option<int?>("--train-subset") { Description = "Train on a seeded random subset of N examples" };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test examples" };
         var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)" };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)",
+        };
 
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
         architecture.AddTo(command);
@@ -31,41 +43,45 @@ internal static class TrainCommand
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
-            TrainingConfig config;
-            string runDirectory;
+            // Every option is read and checked before the data is loaded, so a typo fails fast; the network is then
+            // built once, for the shape of the loaded data.
             string? resumeDirectory = parse.GetValue(resume);
+            TrainingConfig? stored = null;
+            Func<DataShape, ArchitectureSpec>? network = null;
             if (resumeDirectory is not null)
             {
-                config = RunDirectory.ReadConfig(resumeDirectory);
+                stored = RunDirectory.ReadConfig(resumeDirectory);
                 // An explicit --epochs extends (or shortens) the plan of the resumed run; everything else is the stored config.
-                if (parse.GetResult(epochs) is { Implicit: false }) config = (config with { Epochs = parse.GetValue(epochs) }).Validate();
-                runDirectory = resumeDirectory;
+                if (parse.GetResult(epochs) is { Implicit: false }) stored = (stored with { Epochs = parse.GetValue(epochs) }).Validate();
             }
             else
             {
-                var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
+                network = architecture.Read(parse);
                 double learningRate = parse.GetValue(lr);
-                if (!(learningRate > 0) || !double.IsFinite(learningRate)) throw new ArgumentException($"--lr must be a positive number (got {learningRate}).");
-                // Input size and classes are placeholders until the data is loaded; validating now makes a typo fail fast.
-                config = new TrainingConfig
-                {
-                    Architecture = architecture.Read(parse, 1, 2),
-                    Optimizer = kind,
-                    LearningRate = learningRate,
-                    BatchSize = parse.GetValue(batch),
-                    Epochs = parse.GetValue(epochs),
-                    Seed = parse.GetValue(seed),
-                    Dataset = parse.GetValue(data.Dataset)!,
-                    DataDirectory = parse.GetValue(data.Data),
-                    TrainSubset = parse.GetValue(trainSubset),
-                    TestSubset = parse.GetValue(testSubset),
-                    DiagnoseEvery = parse.GetValue(diagnoseEvery),
-                }.Validate();
-                runDirectory = parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
+                if (!(learningRate > 0) || !double.IsFinite(learningRate))
+                    throw new ArgumentException($"--lr must be a positive number (got {learningRate}).");
             }
+            var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
 
-            var (splits, standardizer) = DataLoading.Load(config.Dataset, config.DataDirectory, context);
-            config = config with { Architecture = config.Architecture with { InputDim = splits.Train.Features, Classes = splits.Train.Classes } };
+            string dataset = stored?.Dataset ?? parse.GetValue(data.Dataset)!;
+            var (splits, standardizer) = DataLoading.Load(dataset, stored is null ? parse.GetValue(data.Data) : stored.DataDirectory, context);
+            var config = stored ?? new TrainingConfig
+            {
+                Architecture = network!(splits.Train.Shape),
+                Optimizer = kind,
+                LearningRate = parse.GetValue(lr),
+                BatchSize = parse.GetValue(batch),
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Dataset = dataset,
+                DataDirectory = parse.GetValue(data.Data),
+                TrainSubset = parse.GetValue(trainSubset),
+                TestSubset = parse.GetValue(testSubset),
+                DiagnoseEvery = parse.GetValue(diagnoseEvery),
+            }.Validate();
+            if (config.Architecture.Shape != splits.Train.Shape)
+                throw new DataFormatException($"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
+            string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
             context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");

@@ -13,9 +13,10 @@ public sealed record TrainingThroughputResult(string Arch, int Batch, int Inputs
 /// </summary>
 public static class TrainingThroughput
 {
-    public static TrainingThroughputResult Measure(string arch, int batch, int inputs, double seconds, int depth = 50, int width = 100, int classes = 10)
+    /// <summary>Times the default-sized network <paramref name="arch"/> (SPEC §1.2) on inputs of the given width, 10 classes.</summary>
+    public static TrainingThroughputResult Measure(string arch, int batch, int inputs, double seconds)
     {
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = depth, Width = width, InputDim = inputs, Classes = classes };
+        var spec = ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs });
         var step = new SyntheticTrainingStep(spec, batch);
         for (int i = 0; i < 5; i++) step.Step();
         var clock = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using GradScope.Networks;
 using GradScope.Tensors;
 
 namespace GradScope.Data;
@@ -43,6 +44,9 @@ public sealed class Dataset
     public int Count => Inputs.Rows;
 
     public int Features => Inputs.Cols;
+
+    /// <summary>What a network trained on this data is built for.</summary>
+    public DataShape Shape => new(Features, Classes);
 
     /// <summary>The first <paramref name="count"/> examples (all of them if there are fewer).</summary>
     public Dataset Take(int count)

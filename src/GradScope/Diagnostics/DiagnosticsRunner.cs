@@ -120,7 +120,7 @@ public static class DiagnosticsRunner
         {
             Architecture = spec.Name,
             Description = spec.ToString(),
-            Depth = spec.Depth,
+            Depth = spec.LinearLayers,
             Width = spec.Width,
             Blocks = network.BlockCount,
             BatchSize = tape.BatchSize,

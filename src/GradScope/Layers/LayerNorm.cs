@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using GradScope.Tensors;
 
 namespace GradScope.Layers;
@@ -98,25 +99,14 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var invStd = cache.InverseStd.Span.Slice(r0, rows);
         for (int r = 0; r < rows; r++)
         {
-            var xr = x.Slice(r * dim, dim); var hr = xhat.Slice(r * dim, dim); var yr = y.Slice(r * dim, dim);
-            double mean = 0;
-            for (int j = 0; j < dim; j++) mean += double.CreateTruncating(xr[j]);
-            mean /= dim;
-            double variance = 0;
-            for (int j = 0; j < dim; j++)
-            {
-                double d = double.CreateTruncating(xr[j]) - mean;
-                variance += d * d;
-            }
-            variance /= dim;
+            var xr = x.Slice(r * dim, dim);
+            var hr = xhat.Slice(r * dim, dim);
+            double mean = RowReductions.SumWidened(xr) / dim;
+            double variance = RowReductions.SumSquaredDeviationWidened(xr, mean) / dim;
             T s = T.CreateTruncating(1.0 / Math.Sqrt(variance + Epsilon));
-            T mu = T.CreateTruncating(mean);
             invStd[r] = s;
-            for (int j = 0; j < dim; j++)
-            {
-                hr[j] = (xr[j] - mu) * s;
-                yr[j] = gamma[j] * hr[j] + beta[j];
-            }
+            ElementWise.Map(xr, hr, new NormalizeScalarOperator<T>(T.CreateTruncating(mean), s));
+            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Slice(r * dim, dim), default);
         }
     }
 
@@ -126,33 +116,38 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         int dim = InputDim;
         var dGamma = grads[GainIndex].Span;
         var dBeta = grads[BiasIndex].Span;
-        if (overwrite) { dGamma.Clear(); dBeta.Clear(); }
+        if (overwrite)
+        {
+            dGamma.Clear();
+            dBeta.Clear();
+        }
         for (int r = 0; r < rows; r++)
         {
-            var gr = dy.Slice(r * dim, dim); var hr = xhat.Slice(r * dim, dim);
-            for (int j = 0; j < dim; j++)
-            {
-                dGamma[j] += gr[j] * hr[j];
-                dBeta[j] += gr[j];
-            }
+            var gr = dy.Slice(r * dim, dim);
+            ElementWise.Map<T, MultiplyAddOperator<T>>(gr, xhat.Slice(r * dim, dim), dGamma, dGamma, default);
+            ElementWise.Map(dBeta, gr, dBeta, default(AddOperator<T>));
         }
     }
 
     /// <summary>dx = s/d · (d·dx̂ − Σ dx̂ − x̂ ⊙ Σ dx̂ ⊙ x̂) for one row, dx̂ = γ ⊙ dy.</summary>
     private static void InputGradientRow(ReadOnlySpan<T> gamma, ReadOnlySpan<T> gr, ReadOnlySpan<T> hr, T s, Span<T> dr)
     {
-        int dim = gr.Length;
-        T invDim = T.One / T.CreateChecked(dim);
-        T sumG = T.Zero, sumGH = T.Zero;
-        for (int j = 0; j < dim; j++)
-        {
-            T g = gamma[j] * gr[j];
-            sumG += g;
-            sumGH += g * hr[j];
-        }
-        for (int j = 0; j < dim; j++)
-            dr[j] = s * (gamma[j] * gr[j] - invDim * (sumG + hr[j] * sumGH));
+        var (sumG, sumGH) = RowReductions.ProductSums(gamma, gr, hr);
+        var op = new LayerNormInputGradient<T>(s, T.One / T.CreateChecked(gr.Length), sumG, sumGH);
+        ElementWise.Map(gamma, gr, hr, dr, op);
     }
 
     public override string Describe() => $"LayerNorm({InputDim})";
+}
+
+/// <summary>s·(γ·dy − (Σdx̂ + x̂·Σdx̂⊙x̂)/d): layer norm's input gradient once the row sums are known.</summary>
+internal readonly struct LayerNormInputGradient<T>(T s, T invDim, T sumG, T sumGH) : ITernaryOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public bool Vectorizable => true;
+    public T Invoke(T gamma, T dy, T h) => s * (gamma * dy - invDim * (sumG + h * sumGH));
+    public Vector256<T> Invoke(Vector256<T> gamma, Vector256<T> dy, Vector256<T> h) =>
+        Vector256.Create(s) * (gamma * dy - Vector256.Create(invDim) * (Vector256.Create(sumG) + h * Vector256.Create(sumGH)));
+    public Vector512<T> Invoke(Vector512<T> gamma, Vector512<T> dy, Vector512<T> h) =>
+        Vector512.Create(s) * (gamma * dy - Vector512.Create(invDim) * (Vector512.Create(sumG) + h * Vector512.Create(sumGH)));
 }

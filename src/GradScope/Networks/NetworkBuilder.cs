@@ -17,9 +17,9 @@ internal static class NetworkBuilder
         var layout = new ParameterLayout();
         var blocks = new List<Block<T>>();
 
-        if (!spec.Residual)
+        if (!spec.IsResidual)
         {
-            for (int b = 0; b < spec.Depth; b++)
+            for (int b = 0; b < spec.LinearLayers; b++)
             {
                 int inDim = b == 0 ? spec.InputDim : spec.Width;
                 blocks.Add(new PlainBlock<T>($"blocks.{b}", Stage<T>($"blocks.{b}", inDim, spec, layout)));
@@ -28,7 +28,7 @@ internal static class NetworkBuilder
         else
         {
             blocks.Add(new PlainBlock<T>("blocks.0", Stage<T>("blocks.0", spec.InputDim, spec, layout)));
-            int remaining = spec.Depth - 1;
+            int remaining = spec.LinearLayers - 1;
             for (int u = 1; remaining > 0; u++)
             {
                 int layers = Math.Min(spec.UnitSize, remaining);
@@ -48,8 +48,8 @@ internal static class NetworkBuilder
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var layers = new List<Layer<T>> { new Linear<T>($"{prefix}.linear", inDim, spec.Width, layout) };
-        if (spec.Norm == NormKind.Batch) layers.Add(new BatchNorm<T>($"{prefix}.norm", spec.Width, layout));
-        if (spec.Norm == NormKind.Layer) layers.Add(new LayerNorm<T>($"{prefix}.norm", spec.Width, layout));
+        if (spec.Normalization == NormKind.Batch) layers.Add(new BatchNorm<T>($"{prefix}.norm", spec.Width, layout));
+        if (spec.Normalization == NormKind.Layer) layers.Add(new LayerNorm<T>($"{prefix}.norm", spec.Width, layout));
         layers.Add(ActivationFactory.Create<T>(spec.Activation, $"{prefix}.act", spec.Width));
         return layers;
     }

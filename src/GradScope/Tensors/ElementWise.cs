@@ -48,37 +48,31 @@ internal interface ITernaryOperator<T> where T : unmanaged, IFloatingPointIeee75
 /// operator's scalar twin. It is safe when the destination aliases an input (in-place updates), because every
 /// element is read before it is written at the same index and no element is processed twice.
 /// <para>
-/// <see cref="ForceScalar"/> (per thread) sends every driver down the scalar path, which is the plain reference
-/// loop; tests use it to train with and without the fast paths, and <see cref="ForceTier"/> to exercise the
-/// Vector512 path on hardware without AVX-512 (the JIT then emulates it, correctly and slowly).
+/// <see cref="KernelSettings.ForceScalar"/> sends every driver down the scalar path, which is the plain reference
+/// loop; tests use it to train with and without the fast paths, and <see cref="KernelSettings.VectorTier"/> to exercise
+/// the Vector512 path on hardware without AVX-512 (the JIT then emulates it, correctly and slowly).
 /// </para>
 /// </summary>
 internal static class ElementWise
 {
-    [ThreadStatic] private static bool t_forceScalar;
-    [ThreadStatic] private static VectorTier? t_forceTier;
-
     public static readonly VectorTier Detected =
         Vector512.IsHardwareAccelerated ? VectorTier.Vector512 :
         Vector256.IsHardwareAccelerated ? VectorTier.Vector256 :
         VectorTier.Scalar;
 
-    /// <summary>All element-wise kernels started on this thread run their scalar reference loops.</summary>
-    public static bool ForceScalar { get => t_forceScalar; set => t_forceScalar = value; }
-
-    /// <summary>Overrides the detected tier for kernels started on this thread (null = detected). For tests.</summary>
-    public static VectorTier? ForceTier { get => t_forceTier; set => t_forceTier = value; }
 
     /// <summary>The tier kernels for element type <typeparamref name="T"/> use on this thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VectorTier TierFor<T>()
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return VectorTier.Scalar;
-        if (t_forceScalar) return VectorTier.Scalar;
-        return t_forceTier ?? Detected;
+        var settings = KernelSettings.Current;
+        if (settings.ForceScalar) return VectorTier.Scalar;
+        return settings.VectorTier ?? TierSelection.Vector;
     }
 
     /// <summary>d[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
     {
@@ -97,6 +91,7 @@ internal static class ElementWise
     }
 
     /// <summary>d[i] = op(x[i], y[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -116,6 +111,7 @@ internal static class ElementWise
     }
 
     /// <summary>d[i] = op(x[i], y[i], z[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOperator<T>
     {

@@ -156,6 +156,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
     }
 
     /// <summary>C[i0..i1, j0..j1] of the problem; i0 and j0 are multiples of MR and NR.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in Problem g, int i0, int i1, int j0, int j1)
     {
         int MR = TKernel.MR, NR = TKernel.NR;
@@ -205,6 +206,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
     }
 
     /// <summary>Rows [ir, ir+mr) of op(A) as a zero-padded micro-panel: dst[p·MR + i] = op(A)(ir+i, pc+p).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(T* dst, Op opA, T* a, nint lda, int ir, int mr, int pc, int kc)
     {
         int MR = TKernel.MR;
@@ -229,6 +231,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
     }
 
     /// <summary>Edge panel of a row-major op(B) = B: dst[p·NR + j] = B(pc+p, jq+j), zero for j ≥ nr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(T* dst, T* b, nint ldb, int pc, int kc, int jq, int nr)
     {
         int NR = TKernel.NR;
@@ -246,6 +249,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
 
     /// <summary>Panel of op(B) = Bᵀ (B stored n×k): dst[p·NR + j] = B[jq+j, pc+p], zero for j ≥ nr.
     /// Reads each stored row contiguously and scatters it down one column of the panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBTransposed(T* dst, T* b, nint ldb, int pc, int kc, int jq, int nr)
     {
         int NR = TKernel.NR;
@@ -271,6 +275,7 @@ internal static unsafe class GemmPack
     /// (unpack → shuffle → permute across lanes), 8 row stores — about 8× faster than the scalar scatter, which
     /// matters because the forward pass re-packs W on every call.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TransposeFloat8x8(float* dst, int nrPanel, float* b, nint ldb, int pc, int kc, int jq)
     {
         int kc8 = kc & ~7;

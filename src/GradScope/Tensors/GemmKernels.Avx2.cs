@@ -18,6 +18,7 @@ internal readonly unsafe struct Avx2Float6x16 : IMicroKernel<float>
     public static int MR => 6;
     public static int NR => 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, nint aRow, nint aCol, float* b, nint bRow,
         float* c, nint ldc, float alpha, float beta, int mr, int nr)
     {
@@ -96,6 +97,7 @@ internal readonly unsafe struct Avx2Double6x8 : IMicroKernel<double>
     public static int MR => 6;
     public static int NR => 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, nint aRow, nint aCol, double* b, nint bRow,
         double* c, nint ldc, double alpha, double beta, int mr, int nr)
     {

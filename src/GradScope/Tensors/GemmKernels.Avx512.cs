@@ -17,6 +17,7 @@ internal readonly unsafe struct Avx512Float6x32 : IMicroKernel<float>
     public static int MR => 6;
     public static int NR => 32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, nint aRow, nint aCol, float* b, nint bRow,
         float* c, nint ldc, float alpha, float beta, int mr, int nr)
     {
@@ -95,6 +96,7 @@ internal readonly unsafe struct Avx512Double6x16 : IMicroKernel<double>
     public static int MR => 6;
     public static int NR => 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, nint aRow, nint aCol, double* b, nint bRow,
         double* c, nint ldc, double alpha, double beta, int mr, int nr)
     {

@@ -15,9 +15,9 @@ internal enum GemmTier
 }
 
 /// <summary>
-/// Chooses the GEMM tier once, at start-up, from what the JIT reports. Setting the environment variables
-/// <c>DOTNET_EnableAVX512F=0</c> (and <c>DOTNET_EnableAVX2=0</c>) before the process starts forces the lower
-/// tiers. Tests can also force a tier for the current thread with <see cref="ForceTier"/>; forcing a tier the
+/// The GEMM tiers the CPU supports, from what the JIT reports; <see cref="TierSelection"/> picks the fastest of them.
+/// Setting <c>DOTNET_EnableAVX512=0</c> (and <c>DOTNET_EnableAVX2=0</c>) before the process starts hides the upper
+/// tiers. Tests can also force a tier for the current thread with <see cref="KernelSettings.GemmTier"/>; forcing a tier the
 /// hardware lacks is allowed and still correct (the JIT emulates the vector operations, slowly).
 /// </summary>
 internal static class GemmTiers
@@ -30,18 +30,12 @@ internal static class GemmTiers
         HasAvx2 ? GemmTier.Avx2 :
         GemmTier.Scalar;
 
-    [ThreadStatic] private static GemmTier? t_forced;
-
-    /// <summary>Overrides the tier for GEMMs started on this thread (null = <see cref="Detected"/>). For tests.</summary>
-    public static GemmTier? ForceTier
-    {
-        get => t_forced;
-        set => t_forced = value;
-    }
-
-    public static GemmTier Active => t_forced ?? Detected;
+    /// <summary>The tier of GEMMs started on this thread: <see cref="KernelSettings.GemmTier"/>, else the fastest one
+    /// measured on this CPU (<see cref="TierSelection"/>).</summary>
+    public static GemmTier Active => KernelSettings.Current.GemmTier ?? TierSelection.Gemm;
 
     /// <summary>Human-readable summary, e.g. for a run's provenance record.</summary>
     public static string Describe() =>
-        $"{Active} (detected {Detected}; AVX-512F {HasAvx512}, AVX2+FMA {HasAvx2}; {WorkerPool.Shared.Concurrency} threads)";
+        $"{Active} (widest supported {Detected}; AVX-512F {HasAvx512}, AVX2+FMA {HasAvx2}; {WorkerPool.Shared.Concurrency} threads; " +
+        $"{TierSelection.Description})";
 }

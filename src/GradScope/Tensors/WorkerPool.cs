@@ -26,6 +26,10 @@ public interface IWorkItem
 /// Re-entrancy: a call made from inside a work item, or from a second thread while the pool is busy, runs
 /// its indices inline on the calling thread (correct, just not parallel).
 /// </para>
+/// <para>
+/// Every item runs with the caller's <see cref="KernelSettings"/>, wherever it runs, so that a forced tier or a
+/// scalar reference path reaches the whole pass.
+/// </para>
 /// </summary>
 public sealed unsafe class WorkerPool
 {
@@ -51,6 +55,7 @@ public sealed unsafe class WorkerPool
     private int _callerLock;
     private delegate*<void*, int, void> _invoke;
     private void* _context;
+    private KernelSettings _settings;
     private ExceptionDispatchInfo? _error;
 
     private sealed class Worker
@@ -98,6 +103,7 @@ public sealed unsafe class WorkerPool
         {
             _invoke = &Invoker<TWork>.Invoke;
             _context = Unsafe.AsPointer(ref work); // a stack copy: stable until every item is done
+            _settings = KernelSettings.Current;
             _error = null;
             Volatile.Write(ref _done, 0);
             long gen = ((Volatile.Read(ref _job) >> GenShift) + 1) & 0xFFFFFF;
@@ -131,7 +137,9 @@ public sealed unsafe class WorkerPool
             long next = job & IndexMask, count = (job >> IndexBits) & IndexMask;
             if (next >= count) return;
             if (Interlocked.CompareExchange(ref _job, job + 1, job) != job) continue;
-            // We hold an unfinished index of this job, so the caller is still waiting and _invoke/_context are its.
+            // We hold an unfinished index of this job, so the caller is still waiting and _invoke/_context/_settings
+            // are its (on the caller's own thread the settings are already these).
+            KernelSettings.Current = _settings;
             try { _invoke(_context, (int)next); }
             catch (Exception e) { Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null); }
             Interlocked.Increment(ref _done);

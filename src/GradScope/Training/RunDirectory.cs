@@ -9,7 +9,7 @@ public static class RunDirectory
     /// <summary>e.g. <c>batch-relu-d50-w100-adam-lr0.001-s1</c>.</summary>
     public static string DefaultName(TrainingConfig config) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{config.Architecture.Name}-d{config.Architecture.Depth}-w{config.Architecture.Width}-{Optimizer<float>.KindName(config.Optimizer)}-lr{config.LearningRate:G4}-s{config.Seed}");
+            $"{config.Architecture.Name}-d{config.Architecture.LinearLayers}-w{config.Architecture.Width}-{Optimizer<float>.KindName(config.Optimizer)}-lr{config.LearningRate:G4}-s{config.Seed}");
 
     public static TrainingConfig ReadConfig(string runDirectory)
     {

@@ -1,3 +1,4 @@
+using GradScope.Data;
 using GradScope.Networks;
 
 namespace GradScope.Training;
@@ -5,14 +6,21 @@ namespace GradScope.Training;
 /// <summary>Everything that determines a training run; stored as the run's <c>config.json</c>.</summary>
 public sealed record TrainingConfig
 {
+    // The defaults of SPEC §3, written only here: the command line shows and uses these constants.
+    public const OptimizerKind DefaultOptimizer = OptimizerKind.Adam;
+    public const double DefaultLearningRate = 1e-3;
+    public const int DefaultBatchSize = 128;
+    public const int DefaultEpochs = 10;
+    public const ulong DefaultSeed = 1;
+
     public required ArchitectureSpec Architecture { get; init; }
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
-    public double LearningRate { get; init; } = 1e-3;
-    public int BatchSize { get; init; } = 128;
-    public int Epochs { get; init; } = 10;
+    public OptimizerKind Optimizer { get; init; } = DefaultOptimizer;
+    public double LearningRate { get; init; } = DefaultLearningRate;
+    public int BatchSize { get; init; } = DefaultBatchSize;
+    public int Epochs { get; init; } = DefaultEpochs;
     /// <summary>Seeds initialisation (stream 0), subset choice and batch order (per epoch).</summary>
-    public ulong Seed { get; init; } = 1;
-    public string Dataset { get; init; } = "fashion-mnist";
+    public ulong Seed { get; init; } = DefaultSeed;
+    public string Dataset { get; init; } = DatasetLocator.DefaultDataset;
     public string? DataDirectory { get; init; }
     /// <summary>Train on a seeded random subset of this many examples (null: the full training set).</summary>
     public int? TrainSubset { get; init; }

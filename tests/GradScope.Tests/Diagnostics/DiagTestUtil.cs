@@ -19,7 +19,7 @@ internal sealed class Probe
 internal static class DiagTestUtil
 {
     public static ArchitectureSpec Small(string name, int depth = 5, int width = 6, int input = 5, int classes = 3) =>
-        ArchitectureSpec.Parse(name) with { Depth = depth, Width = width, InputDim = input, Classes = classes };
+        ArchitectureSpec.Create(name, new DataShape(input, classes), new NetworkSizes { LinearLayers = depth, Width = width });
 
     public static int[] RandomLabels(int count, int classes, Rng rng) =>
         Enumerable.Range(0, count).Select(_ => rng.NextInt(classes)).ToArray();

@@ -12,7 +12,7 @@ internal static class InitialState
 {
     public static DiagnosticsReport Analyze(string name, JacobianMode mode = JacobianMode.Auto)
     {
-        var spec = ArchitectureSpec.Parse(name) with { Depth = 50, Width = 100 };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, new NetworkSizes { LinearLayers = 50, Width = 100 });
         var network = Network<double>.Build(spec);
         var theta = Initializer.Initialize(network, 1);
         var rng = new Rng(7);

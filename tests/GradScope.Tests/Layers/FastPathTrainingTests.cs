@@ -5,7 +5,7 @@ using GradScope.Training;
 
 namespace GradScope.Tests.Layers;
 
-/// <summary>A few float training steps with the SIMD element-wise paths and with <see cref="ElementWise.ForceScalar"/>
+/// <summary>A few float training steps with the SIMD element-wise paths and with <see cref="KernelSettings.ForceScalar"/>
 /// must end at the same parameters up to float rounding.</summary>
 public class FastPathTrainingTests
 {
@@ -24,11 +24,10 @@ public class FastPathTrainingTests
     public void Fast_and_scalar_paths_train_to_the_same_parameters(string arch, OptimizerKind kind)
     {
         // Width 100 and 784 inputs: > 65k parameters, so the optimizer also takes its parallel path.
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 100, InputDim = 784, Classes = 10, UnitSize = 2 };
+        var spec = ArchitectureSpec.Create(arch, new DataShape(784, 10), new NetworkSizes { LinearLayers = 4, Width = 100, UnitSize = 2 });
         ParameterSet<float> Train(bool scalar)
         {
-            ElementWise.ForceScalar = scalar;
-            try
+            using (KernelSettings.Use(new KernelSettings(ForceScalar: scalar)))
             {
                 var net = Network<float>.Build(spec);
                 var theta = Initializer.Initialize(net, 3);
@@ -48,7 +47,6 @@ public class FastPathTrainingTests
                 }
                 return theta;
             }
-            finally { ElementWise.ForceScalar = false; }
         }
         var reference = Train(scalar: true);
         var fast = Train(scalar: false);

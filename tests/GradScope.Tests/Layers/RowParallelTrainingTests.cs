@@ -27,7 +27,7 @@ public class RowParallelTrainingTests
     [InlineData("batch-selu", 7, 50)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
-        var spec = ArchitectureSpec.Parse(arch) with { Depth = 5, Width = 100, InputDim = inputs, Classes = 10, UnitSize = 2 };
+        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10), new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
         var net = Network<float>.Build(spec);
         Assert.True(net.UsesRowPath || net.UsesBatchNormRowPath);
         var rng = new Rng(8);
@@ -37,8 +37,7 @@ public class RowParallelTrainingTests
 
         (ParameterSet<float> Theta, ParameterSet<float> FirstGrads, float[] Logits, double Loss) Train(bool rowParallel)
         {
-            Network<float>.DisableRowParallel = !rowParallel;
-            try
+            using (KernelSettings.Use(new KernelSettings(DisableRowParallel: !rowParallel)))
             {
                 var theta = Initializer.Initialize(net, 3);
                 var tape = net.CreateTape();
@@ -58,7 +57,6 @@ public class RowParallelTrainingTests
                 }
                 return (theta, first!, logits!, loss);
             }
-            finally { Network<float>.DisableRowParallel = false; }
         }
 
         var reference = Train(rowParallel: false);
@@ -73,22 +71,25 @@ public class RowParallelTrainingTests
             float scale = 0;
             foreach (var v in ge) scale = Math.Max(scale, Math.Abs(v));
             for (int j = 0; j < ge.Length; j++)
-                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f), $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
+                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f),
+                    $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
             // A linear bias feeding batch norm has zero gradient in exact arithmetic: Adam scales its round-off noise
             // to full-size steps, so those parameters (and the running means that follow them) drift apart by design;
             // their gradients were compared above.
-            if (spec.Norm == NormKind.Batch && name.StartsWith("blocks.") && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean")))
+            bool biasBeforeBatchNorm = name.EndsWith(".linear.bias") || name.EndsWith(".running_mean");
+            if (spec.Normalization == NormKind.Batch && name.StartsWith("blocks.") && biasBeforeBatchNorm)
                 continue;
             var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
             for (int j = 0; j < e.Length; j++)
-                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])), $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
+                Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])),
+                    $"{arch} {name}[{j}]: layer {e[j]:R}, rows {a[j]:R}");
         }
     }
 
     [Fact]
     public void Row_parallel_gradients_are_accumulated_and_deterministic()
     {
-        var spec = ArchitectureSpec.Parse("relu") with { Depth = 3, Width = 100, InputDim = 40, Classes = 10 };
+        var spec = ArchitectureSpec.Create("relu", new DataShape(40, 10), new NetworkSizes { LinearLayers = 3, Width = 100 });
         var net = Network<float>.Build(spec);
         var theta = Initializer.Initialize(net, 1);
         var rng = new Rng(2);
@@ -114,10 +115,11 @@ public class RowParallelTrainingTests
     [Fact]
     public void Batch_norm_networks_take_the_phased_row_path_only_when_plain()
     {
-        var plain = Network<float>.Build(ArchitectureSpec.Parse("batch-relu") with { Depth = 2, Width = 10, InputDim = 5 });
+        var plain = Network<float>.Build(ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
         Assert.False(plain.UsesRowPath);
         Assert.True(plain.UsesBatchNormRowPath);
-        var resnet = Network<float>.Build(ArchitectureSpec.Parse("resnet-batch-relu") with { Depth = 4, Width = 10, InputDim = 5 });
+        var resnet = Network<float>.Build(
+            ArchitectureSpec.Create("resnet-batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 4, Width = 10 }));
         Assert.False(resnet.UsesRowPath);
         Assert.False(resnet.UsesBatchNormRowPath);
     }

@@ -20,7 +20,7 @@ public class NetworkGradientTests
     }
 
     private static ArchitectureSpec SmallSpec(string name) =>
-        ArchitectureSpec.Parse(name) with { Depth = 5, Width = 6, InputDim = 5, Classes = 3, UnitSize = 2 };
+        ArchitectureSpec.Create(name, new DataShape(5, 3), new NetworkSizes { LinearLayers = 5, Width = 6, UnitSize = 2 });
 
     [Theory]
     [MemberData(nameof(ZooNames))]
@@ -68,7 +68,7 @@ public class NetworkGradientTests
     [InlineData("resnet-batch-tanh", 50, 26)]
     public void Block_count_follows_the_depth_convention(string name, int depth, int blocks)
     {
-        var network = Network<float>.Build(ArchitectureSpec.Parse(name) with { Depth = depth });
+        var network = Network<float>.Build(ArchitectureSpec.Create(name, DataShape.FashionMnist, new NetworkSizes { LinearLayers = depth }));
         Assert.Equal(blocks, network.BlockCount);
         Assert.Equal(depth, network.Blocks.Sum(b => b.LinearCount));
     }
@@ -76,7 +76,8 @@ public class NetworkGradientTests
     [Fact]
     public void Parameters_have_pytorch_style_names_and_shapes()
     {
-        var network = Network<float>.Build(ArchitectureSpec.Parse("resnet-batch-relu") with { Depth = 5 });
+        var network = Network<float>.Build(
+            ArchitectureSpec.Create("resnet-batch-relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 5 }));
         var names = network.Layout.Entries.Select(e => e.Name).ToList();
         Assert.Contains("blocks.0.linear.weight", names);
         Assert.Contains("blocks.0.norm.running_var", names);

@@ -17,7 +17,7 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
     public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, MeasureRequest request)
     {
         int blocks = network.BlockCount;
-        var scale = network.Blocks.Select(b => Norm(theta[((GradScope.Layers.Linear<float>)b.Layers[0]).WeightIndex])).ToArray();
+        var scale = network.Blocks.Select(b => Norm(theta[b.Layers.OfType<GradScope.Layers.Linear<float>>().First().WeightIndex])).ToArray();
         var profile = new List<GscPoint>();
         double log = 0;
         int linear = 0;

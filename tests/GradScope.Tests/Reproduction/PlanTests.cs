@@ -5,7 +5,7 @@ namespace GradScope.Tests.Reproduction;
 
 public sealed class PlanTests
 {
-    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, 784, 10, 60000, 10000, "test");
+    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, DataShape.FashionMnist, 60000, 10000, "test");
 
     [Fact]
     public void Shards_partition_the_cells_deterministically()
@@ -34,15 +34,33 @@ public sealed class PlanTests
     [Fact]
     public void Width_for_budget_keeps_the_parameter_count()
     {
-        var relu = ArchitectureSpec.Parse("relu") with { InputDim = 784, Classes = 10 };
-        long budget = CellSpec.Parameters(relu with { Depth = 50, Width = 100 });
+        var relu = ArchitectureSpec.Create("relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 50, Width = 100 });
+        long budget = relu.TrainableParameters;
         foreach (int depth in new[] { 5, 10, 20, 50 })
         {
             int width = SweepPlan.WidthForBudget(relu, depth, budget);
-            Assert.True(CellSpec.Parameters(relu with { Depth = depth, Width = width }) <= budget);
-            Assert.True(CellSpec.Parameters(relu with { Depth = depth, Width = width + 2 }) > budget);
+            Assert.True(Built(relu with { LinearLayers = depth, Width = width }) <= budget);
+            Assert.True(Built(relu with { LinearLayers = depth, Width = width + 2 }) > budget);
         }
         Assert.Equal(100, SweepPlan.WidthForBudget(relu, 50, budget));
+        // Hand-computed: 784·100 + 100 + 49·(100·100 + 100) + 100·10 + 10.
+        Assert.Equal(574_410, budget);
+    }
+
+    private static long Built(ArchitectureSpec spec) => Network<float>.Build(spec).Layout.TrainableCount;
+
+    [Fact]
+    public void Every_cell_network_is_built_for_the_data_shape_with_the_preset_sizes()
+    {
+        var shape = new DataShape(24, 4);
+        var plan = SweepPlan.Create(Presets.Tiny, shape, 512, 256, "test");
+        Assert.Equal(shape, plan.Shape);
+        Assert.All(plan.Cells, c => Assert.Equal(shape, c.Cell.Architecture.Shape));
+        var sizes = Presets.Tiny.Sizes;
+        Assert.All(plan.CellsOf(StudyIds.Init).Select(c => c.Cell.Architecture),
+            a => Assert.Equal((sizes.LinearLayers, sizes.Width), (a.LinearLayers, a.Width)));
+        var dilution = plan.CellsOf<TrainCellSpec>(StudyIds.Dilution).Select(c => c.Architecture.ResidualWeight).ToList();
+        Assert.Equal(Presets.Tiny.Dilution.ResidualWeights.Select(w => (double?)w), dilution);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ internal static class TinySweep
     public static readonly FakeDiagnostics Diagnostics = new();
 
     public static SweepPlan Plan(SweepData data, ReproductionPreset? preset = null) =>
-        SweepPlan.Create(preset ?? Presets.Tiny, data.Features, data.Classes, data.Splits.Train.Count, data.Splits.Test.Count, Diagnostics.Name);
+        SweepPlan.Create(preset ?? Presets.Tiny, data.Shape, data.Splits.Train.Count, data.Splits.Test.Count, Diagnostics.Name);
 
     public static SweepSummary Run(string root, SweepSelection? selection = null, ISweepObserver? observer = null,
         CancellationToken cancel = default, ReproductionPreset? preset = null, string? dataDirectory = null, bool report = true)

@@ -23,8 +23,8 @@ public class ElementWiseTests
 
     private static void WithTier(VectorTier tier, Action action)
     {
-        ElementWise.ForceTier = tier;
-        try { action(); } finally { ElementWise.ForceTier = null; }
+        using var scope = KernelSettings.Use(new KernelSettings(VectorTier: tier));
+        action();
     }
 
     private static void AssertSame<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, double relTol, string what)
@@ -35,7 +35,9 @@ public class ElementWiseTests
         {
             double e = double.CreateTruncating(expected[i]), a = double.CreateTruncating(actual[i]);
             if (relTol == 0) Assert.True(e.Equals(a) || e == a, $"{what}[{i}] of {expected.Length}: expected {e:R}, got {a:R}");
-            else Assert.True(Math.Abs(e - a) <= relTol * Math.Max(1.0, Math.Abs(e)), $"{what}[{i}] of {expected.Length}: expected {e:R}, got {a:R}");
+            else
+                Assert.True(Math.Abs(e - a) <= relTol * Math.Max(1.0, Math.Abs(e)),
+                    $"{what}[{i}] of {expected.Length}: expected {e:R}, got {a:R}");
         }
     }
 
@@ -160,7 +162,8 @@ public class ElementWiseTests
             OptimizerKernels.Adam<T>(te, g, me, ve, b1, b2, lr, T.CreateTruncating(0.3), eps, VectorTier.Scalar);
             OptimizerKernels.Adam<T>(ta, g, ma, va, b1, b2, lr, T.CreateTruncating(0.3), eps, tier);
             AssertSame<T>(te, ta, 0, "adam θ"); AssertSame<T>(me, ma, 0, "adam m"); AssertSame<T>(ve, va, 0, "adam v");
-            OptimizerKernels.RmsProp<T>(te, g, ve, lr, b1, eps, VectorTier.Scalar); OptimizerKernels.RmsProp<T>(ta, g, va, lr, b1, eps, tier);
+            OptimizerKernels.RmsProp<T>(te, g, ve, lr, b1, eps, VectorTier.Scalar);
+            OptimizerKernels.RmsProp<T>(ta, g, va, lr, b1, eps, tier);
             AssertSame<T>(te, ta, 0, "rmsprop θ"); AssertSame<T>(ve, va, 0, "rmsprop v");
         }
     }

@@ -5,7 +5,7 @@ namespace GradScope.Tests.Tensors;
 
 /// <summary>
 /// The fast GEMM paths against <see cref="GemmReference"/> evaluated in double precision. Every test runs on
-/// every tier (forced per thread with <see cref="GemmTiers.ForceTier"/>; tiers the CPU lacks are emulated by the
+/// every tier (forced per thread with <see cref="KernelSettings.GemmTier"/>; tiers the CPU lacks are emulated by the
 /// JIT, so they are slow and get only the smaller cases).
 /// </summary>
 public class GemmTests
@@ -32,10 +32,8 @@ public class GemmTests
         if (beta == T.Zero) c.AsSpan().Fill(T.NaN); // β = 0 must overwrite, never read
         T[] c0 = (T[])c.Clone();
 
-        var prev = GemmTiers.ForceTier;
-        GemmTiers.ForceTier = tier;
-        try { Gemm.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
-        finally { GemmTiers.ForceTier = prev; }
+        using (KernelSettings.Use(KernelSettings.Current with { GemmTier = tier }))
+            Gemm.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
         // Reference in double, with an error bound from the sum of |terms| (float accumulation over k terms).
         double eps = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;

@@ -29,7 +29,7 @@ public sealed class TrainerTests : IDisposable
 
     private static TrainingConfig Config(string arch, OptimizerKind optimizer, double lr, int epochs) => new()
     {
-        Architecture = ArchitectureSpec.Parse(arch) with { Depth = 4, Width = 16, InputDim = 8, Classes = 3 },
+        Architecture = ArchitectureSpec.Create(arch, new DataShape(8, 3), new NetworkSizes { LinearLayers = 4, Width = 16 }),
         Optimizer = optimizer,
         LearningRate = lr,
         BatchSize = 32,

@@ -48,8 +48,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
 
     private void AppendTable(TableBlock table)
     {
-        html.Append("<div class=\"table-wrap\">\n<table>\n");
-        AppendCaption(table.Caption);
+        OpenTable(table.Caption, null);
         html.Append("<thead><tr>");
         foreach (var column in table.Columns)
             html.Append(column.IsNumeric ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
@@ -63,7 +62,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</div>\n");
+        CloseTable();
     }
 
     private void AppendCell(TableCell cell, bool numeric)
@@ -89,8 +88,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
 
     private void AppendClaims(ClaimsTableBlock claims)
     {
-        html.Append("<div class=\"table-wrap\">\n<table class=\"claims\">\n");
-        AppendCaption(claims.Caption);
+        OpenTable(claims.Caption, "claims");
         html.Append("<thead><tr><th scope=\"col\">Claim and criterion</th><th scope=\"col\">Verdict and measured reason</th></tr></thead>\n<tbody>\n");
         foreach (var claim in claims.Claims)
         {
@@ -107,7 +105,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
                 .Append("</span><p class=\"reason\">").Append(InlineMarkup.ToHtml(claim.Reason)).Append("</p></td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</div>\n");
+        CloseTable();
     }
 
     /// <summary>Every measurement behind a verdict, folded into a details element so long lists do not bury the table.</summary>
@@ -127,12 +125,25 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
         html.Append("</details>");
     }
 
-    private void AppendCaption(string? caption)
+    /// <summary>
+    /// The caption sits outside the scrolling box, so it wraps to the column instead of running as wide as the table; the
+    /// box is a labelled, focusable region so keyboard users can scroll a wide table too.
+    /// </summary>
+    private void OpenTable(string? caption, string? cssClass)
     {
-        if (string.IsNullOrWhiteSpace(caption)) return;
-        html.Append("<caption><span class=\"label\">Table ").Append(++_tableCount).Append(".</span> ")
-            .Append(InlineMarkup.ToHtml(caption)).Append("</caption>\n");
+        html.Append("<div class=\"table-block\">\n");
+        string label = "Table";
+        if (!string.IsNullOrWhiteSpace(caption))
+        {
+            label = $"Table {++_tableCount}";
+            html.Append("<p class=\"table-caption\"><span class=\"label\">").Append(label).Append(".</span> ")
+                .Append(InlineMarkup.ToHtml(caption)).Append("</p>\n");
+        }
+        html.Append("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"").Append(label).Append("\">\n<table")
+            .Append(cssClass is null ? "" : $" class=\"{cssClass}\"").Append(">\n");
     }
+
+    private void CloseTable() => html.Append("</tbody>\n</table>\n</div>\n</div>\n");
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -96,7 +96,7 @@ internal static class PlotModelBuilder
         axis.TickStyle = TickStyle.Outside;
         axis.MajorGridlineStyle = LineStyle.Solid;
         axis.MajorGridlineColor = PlotTheme.MajorGrid;
-        axis.AxisTitleDistance = 6;
+        axis.AxisTitleDistance = 10; // browsers render labels a little wider than the Helvetica metrics used for layout
         // Static report: no zoom/pan, so nothing should move the axes away from the data.
         axis.IsZoomEnabled = false;
         axis.IsPanEnabled = false;

@@ -1,3 +1,4 @@
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -6,8 +7,8 @@ namespace GradScope.Reproduction;
 public sealed record InitCellResult
 {
     public required string Id { get; init; }
-    public required string Architecture { get; init; }
-    public int Depth { get; init; }
+    /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
+    public required ArchitectureSpec Architecture { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public required string Input { get; init; }
@@ -35,8 +36,8 @@ public sealed record TrainCellResult
     /// <summary>"completed" or "diverged".</summary>
     public required string Status { get; init; }
     public string? Message { get; init; }
-    public required string Architecture { get; init; }
-    public int Depth { get; init; }
+    /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
+    public required ArchitectureSpec Architecture { get; init; }
     public int Width { get; init; }
     public int LinearLayers { get; init; }
     public int Blocks { get; init; }

@@ -29,9 +29,7 @@ public abstract record CellSpec
     protected const double DoublePrecisionFactor = 1.5;
 
     internal static string SizeTag(ArchitectureSpec a) =>
-        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.Depth}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
-
-    internal static long Parameters(ArchitectureSpec a) => Network<float>.Build(a).Layout.TrainableCount;
+        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.LinearLayers}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
 }
 
 /// <summary>A network at initialisation measured on Gaussian noise or on training data (study 1, 5).</summary>
@@ -47,7 +45,7 @@ public sealed record InitCellSpec : CellSpec
 
     public override ArchitectureSpec Architecture => Network;
 
-    public override double Cost => DoublePrecisionFactor * 6.0 * Examples * Parameters(Network);
+    public override double Cost => DoublePrecisionFactor * 6.0 * Examples * Network.TrainableParameters;
 
     public static InitCellSpec Create(ArchitectureSpec network, string input, int examples, ulong seed) => new()
     {
@@ -87,7 +85,7 @@ public sealed record TrainCellSpec : CellSpec
         get
         {
             var a = Training.Architecture;
-            double p = Parameters(a);
+            double p = a.TrainableParameters;
             int diagnosed = Training.DiagnoseEvery > 0 ? Training.Epochs / Training.DiagnoseEvery + 1 : 0;
             double training = Training.Epochs * (3.0 * TrainCount + TrainCount + TestCount);
             double diagnostics = DoublePrecisionFactor * diagnosed * (a.BlockCount + 6.0) * 2 * Training.DiagnosticsBatch;

@@ -5,19 +5,25 @@ namespace GradScope.Reproduction;
 
 /// <summary>
 /// The fitted GSC(k, 0) profile of one network state: rate r per linear layer, fit quality R² and the depth L.
-/// Exploding (SPEC §7 "verdicts", judged per layer): a growth r^L above 10 over the whole depth, or a per-layer rate of at
-/// least <see cref="ExplodingRate"/> that the exponential fits well (R² ≥ <see cref="ExplodingFit"/>) — SeLU's r = 1.039
-/// with R² = 0.99 is exponential growth even though r^50 = 6.8.
+/// Exploding is judged per layer (SPEC §7): a growth r^L above 10 over the whole depth, or a per-layer rate that compounds to
+/// 10× within 100 layers on a good exponential fit — SeLU's r = 1.039 with R² = 0.99 is exponential growth although
+/// r^50 = 6.8.
 /// </summary>
 public sealed record GradientFit(ArchitectureSpec Architecture, double Rate, double? R2, int LinearLayers)
 {
-    public const double ExplodingGrowth = 10;
-    public const double ExplodingRate = 1.02;
-    public const double ExplodingFit = 0.9;
+    /// <summary>The exploding rule in words, for claim criteria.</summary>
+    public static string Rule { get; } = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"exploding when r^L > {ClaimThresholds.ExplodingGrowth:0} or (r ≥ {ClaimThresholds.ExplodingRatePerLayer:0.####} per linear layer " +
+        $"and R² ≥ {ClaimThresholds.ExponentialFitMinimumR2:0.##})");
 
     public double Growth => Math.Pow(Rate, LinearLayers);
 
-    public bool Exploding => Growth > ExplodingGrowth || (Rate >= ExplodingRate && R2 >= ExplodingFit);
+    public bool Exploding => Growth > ClaimThresholds.ExplodingGrowth ||
+        (Rate >= ClaimThresholds.ExplodingRatePerLayer && R2 >= ClaimThresholds.ExponentialFitMinimumR2);
+
+    /// <summary>The mirror rule: r^L below 1/10, or a well-fitted rate at or below 10^(−1/100).</summary>
+    public bool Vanishing => !Exploding && (Growth < 1 / ClaimThresholds.ExplodingGrowth ||
+        (Rate <= 1 / ClaimThresholds.ExplodingRatePerLayer && R2 >= ClaimThresholds.ExponentialFitMinimumR2));
 
     public string Describe() => $"r = {StudyText.F(Rate, 4)}, R² = {StudyText.F(R2)}, r^L = {StudyText.F(Growth)} → " +
         (Exploding ? "exploding" : "not exploding");
@@ -37,10 +43,11 @@ public sealed record TrainedNet(ArchitectureSpec Architecture, OptimizerKind Opt
 }
 
 /// <summary>Collapse metrics of the first and the last nonlinearity of a network at initialisation, on data.</summary>
-public sealed record CollapseAtInit(ArchitectureSpec Architecture, bool Exploding, double SignIn, double SignOut, double? PseudoIn, double? PseudoOut)
+public sealed record CollapseAtInit(
+    ArchitectureSpec Architecture, bool Exploding, double SignIn, double SignOut, double? PseudoIn, double? PseudoOut)
 {
-    public bool Collapsed => SignOut < ClaimThresholds.CollapseFraction * SignIn ||
-        (PseudoIn is double i && PseudoOut is double o && i > 0 && o < ClaimThresholds.CollapseFraction * i);
+    public bool Collapsed => SignOut < ClaimThresholds.CollapseRatio * SignIn ||
+        (PseudoIn is double i && PseudoOut is double o && i > 0 && o < ClaimThresholds.CollapseRatio * i);
 
     public string Describe() => $"{Architecture.Name}: sign diversity {StudyText.F(SignIn)} → {StudyText.F(SignOut)}" +
         (PseudoIn is double a && PseudoOut is double b ? $", pseudo-linearity {StudyText.F(a)} → {StudyText.F(b)}" : "") +
@@ -66,7 +73,8 @@ public sealed record TaylorNet(string Label, double EffectiveDepth, int Blocks, 
         {
             var baseline = Points.FirstOrDefault(p => p.Replaced == 0);
             if (baseline is null) return null;
-            return Points.Where(p => p.TrainError > baseline.TrainError + ClaimThresholds.TaylorOnsetError).Select(p => (int?)p.Replaced).Min();
+            return Points.Where(p => p.TrainError > baseline.TrainError + ClaimThresholds.TaylorOnsetError)
+                .Select(p => (int?)p.Replaced).Min();
         }
     }
 

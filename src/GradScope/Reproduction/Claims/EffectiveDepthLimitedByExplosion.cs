@@ -7,9 +7,11 @@ namespace GradScope.Reproduction;
 public static class EffectiveDepthLimitedByExplosion
 {
     public const string Id = "effective-depth-limited-by-explosion";
-    public const string Statement = "Exploding gradients limit effective depth: trained networks that explode have a lower effective depth " +
+    public const string Statement = "Exploding gradients limit effective depth: trained networks that explode have a lower effective " +
+        "depth " +
         "than comparable networks that do not.";
-    public const string Criterion = "Plain (non-residual) trained MLPs, best learning rate, effective depth as a fraction of the blocks (mean " +
+    public const string Criterion = "Plain (non-residual) trained MLPs, best learning rate, effective depth as a fraction of the blocks " +
+        "(mean " +
         "over seeds); nets with mean training error ≥ 50 % did not train and are left out. Per optimiser, compare the median of the nets " +
         "exploding at initialisation with the median of the others: lower by more than 0.05 supports the claim, higher by more than 0.05 " +
         "contradicts it. Holds when more optimisers support than contradict; does not hold when more contradict; inconclusive otherwise " +
@@ -19,10 +21,11 @@ public static class EffectiveDepthLimitedByExplosion
 
     public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets)
     {
-        var plain = nets.Where(n => !n.Architecture.Residual && n.AtInit is not null && n.RelativeDepth is not null).ToList();
+        var plain = nets.Where(n => !n.Architecture.IsResidual && n.AtInit is not null && n.RelativeDepth is not null).ToList();
         var evidence = plain.Select(n => $"{n.Label}: effective depth {Spread(n.EffectiveDepth!)} of {n.Blocks} blocks " +
             $"({StudyText.F(n.RelativeDepth!.Mean)}), train error {(n.TrainError is { } e ? StudyText.P(e.Mean) : "—")}" +
-            (n.AtInit!.Exploding ? ", exploding at init" : ", not exploding at init") + (n.Trained ? "" : " — did not train, left out")).ToList();
+            (n.AtInit!.Exploding ? ", exploding at init" : ", not exploding at init") + (n.Trained ? "" : " — did not train, left " +
+                "out")).ToList();
         int support = 0, contradict = 0;
         var verdicts = new List<string>();
         foreach (var group in plain.Where(n => n.Trained).GroupBy(n => n.Optimizer))
@@ -33,11 +36,13 @@ public static class EffectiveDepthLimitedByExplosion
             double diff = Median(exploding) - Median(others);
             if (diff < -ClaimThresholds.DepthFractionMargin) support++;
             else if (diff > ClaimThresholds.DepthFractionMargin) contradict++;
-            verdicts.Add($"{Optimizer<float>.KindName(group.Key)}: median {StudyText.F(Median(exploding))} (exploding, {exploding.Count}) vs " +
+            verdicts.Add($"{Optimizer<float>.KindName(group.Key)}: median {StudyText.F(Median(exploding))} (exploding, " +
+                $"{exploding.Count}) vs " +
                 $"{StudyText.F(Median(others))} (not exploding, {others.Count})");
         }
         string reason = verdicts.Count == 0 ? "no optimiser has trained exploding and non-exploding MLPs" : string.Join("; ", verdicts);
-        var verdict = support > contradict ? ClaimVerdict.Holds : contradict > support ? ClaimVerdict.DoesNotHold : ClaimVerdict.Inconclusive;
+        var verdict = support > contradict ? ClaimVerdict.Holds
+            : contradict > support ? ClaimVerdict.DoesNotHold : ClaimVerdict.Inconclusive;
         return new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
     }
 

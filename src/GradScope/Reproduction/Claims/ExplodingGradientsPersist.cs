@@ -10,17 +10,17 @@ public static class ExplodingGradientsPersist
     public const string Id = "exploding-gradients-persist";
     public const string Statement = "Batch normalization, layer normalization and SeLU do not remove exploding gradients: " +
         "the GSC of many popular deep MLPs grows exponentially with depth.";
-    public const string Criterion = "At initialisation on Gaussian noise, each plain (non-residual) MLP is exploding when its fitted growth " +
-        "r^L > 10, or its per-layer rate r ≥ 1.02 with fit R² ≥ 0.9. Holds when every measured technique group (batch norm, " +
+    public static string Criterion { get; } = "At initialisation on Gaussian noise, each plain (non-residual) MLP is judged per layer: " +
+        GradientFit.Rule + ". Holds when every measured technique group (batch norm, " +
         "layer norm, SeLU without norm; linear activations left out) has an exploding family and at least two groups are " +
         "measured; does not hold when no family of any group explodes; inconclusive otherwise.";
     public const string Sources = "init.csv: architecture, linear_layers, gsc_rate_noise, gsc_r2_noise, growth_noise";
 
     /// <summary>The technique a plain MLP uses against exploding gradients, or null for none of the three.</summary>
     public static string? Technique(ArchitectureSpec a) =>
-        a.Residual || a.Activation == ActivationKind.Linear ? null
-        : a.Norm == NormKind.Batch ? "batch norm"
-        : a.Norm == NormKind.Layer ? "layer norm"
+        a.IsResidual || a.Activation == ActivationKind.Linear ? null
+        : a.Normalization == NormKind.Batch ? "batch norm"
+        : a.Normalization == NormKind.Layer ? "layer norm"
         : a.Activation == ActivationKind.Selu ? "SeLU" : null;
 
     public static ClaimCheck Judge(IReadOnlyList<GradientFit> atInit)

@@ -8,9 +8,11 @@ namespace GradScope.Reproduction;
 public static class OrthogonalInitialState
 {
     public const string Id = "orthogonal-initial-state";
-    public const string Statement = "Start from an orthogonal initial state: looks-linear initialisation and ResNets avoid exploding gradients " +
+    public const string Statement = "Start from an orthogonal initial state: looks-linear initialisation and ResNets avoid exploding " +
+        "gradients " +
         "and train better than a Gaussian ReLU MLP.";
-    public const string Criterion = "Each looks-linear or residual ReLU network of the orthogonal study against the Gaussian ReLU MLP, both " +
+    public const string Criterion = "Each looks-linear or residual ReLU network of the orthogonal study against the Gaussian ReLU MLP, " +
+        "both " +
         "trained with Adam (best learning rate, mean training error over seeds). A candidate is better when it does not explode at " +
         "initialisation and its seed range of training error lies wholly below the baseline's; worse when it explodes or its range lies " +
         "wholly above. Holds when every candidate is better; does not hold when any is worse; inconclusive otherwise.";
@@ -18,7 +20,7 @@ public static class OrthogonalInitialState
         "train_error_min, train_error_max";
 
     public static bool IsCandidate(ArchitectureSpec a) =>
-        a.Activation == ActivationKind.Relu && a.Norm == NormKind.None && (a.Residual || a.Init == InitKind.LooksLinear);
+        a.Activation == ActivationKind.Relu && a.Normalization == NormKind.None && (a.IsResidual || a.Init == InitKind.LooksLinear);
 
     public static ClaimCheck Judge(InitialStateNet? baseline, IReadOnlyList<InitialStateNet> candidates)
     {
@@ -29,7 +31,8 @@ public static class OrthogonalInitialState
         foreach (var c in candidates.Where(c => c.TrainError is not null && c.AtInit is not null))
         {
             judged++;
-            string outcome = c.AtInit!.Exploding || c.TrainError!.Min > baseline.TrainError.Max ? "worse" : c.TrainError.Max < baseline.TrainError.Min ? "better" : "tied within the seed spread";
+            string outcome = c.AtInit!.Exploding || c.TrainError!.Min > baseline.TrainError.Max ? "worse"
+                : c.TrainError.Max < baseline.TrainError.Min ? "better" : "tied within the seed spread";
             if (outcome == "worse") worse++;
             if (outcome == "better") better++;
             evidence.Add($"{c.Architecture.Name}: {Describe(c)} — {outcome}");
@@ -42,5 +45,6 @@ public static class OrthogonalInitialState
 
     private static string Describe(InitialStateNet n) =>
         (n.AtInit is { } f ? f.Describe() : "no init measurement") + ", train error " +
-        (n.TrainError is { } e ? (e.Count > 1 ? $"{StudyText.P(e.Mean)} (seeds {StudyText.P(e.Min)}–{StudyText.P(e.Max)})" : StudyText.P(e.Mean)) : "—");
+        (n.TrainError is { } e ? (e.Count > 1 ? $"{StudyText.P(e.Mean)} (seeds " +
+            $"{StudyText.P(e.Min)}–{StudyText.P(e.Max)})" : StudyText.P(e.Mean)) : "—");
 }

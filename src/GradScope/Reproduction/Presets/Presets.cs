@@ -1,3 +1,5 @@
+using GradScope.Data;
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -40,8 +42,7 @@ public static class Presets
         Name = "tiny",
         Description = "test-size sweep on synthetic clusters (depth 6, width 16)",
         Data = new DataSpec { Dataset = SyntheticData.Name },
-        Depth = 6,
-        Width = 16,
+        Sizes = new NetworkSizes { LinearLayers = 6, Width = 16 },
         Epochs = 2,
         BatchSize = 32,
         LearningRates = [new(OptimizerKind.Sgd, [1e-2, 1e-1]), new(OptimizerKind.Adam, [1e-3, 1e-2])],
@@ -63,8 +64,6 @@ public static class Presets
     {
         Name = "quick",
         Description = "reduced budget: 8,000 training examples, 3 epochs, 2 seeds, 3-point learning-rate grids, key architectures",
-        Depth = 50,
-        Width = 100,
         Seeds = [1, 2],
         TrainSubset = 8000,
         TestSubset = 2000,
@@ -103,8 +102,6 @@ public static class Presets
     {
         Name = "standard",
         Description = "full training set, 10 epochs, 2 seeds, Adam 3-point grids on the key architectures (about an hour)",
-        Depth = 50,
-        Width = 100,
         Seeds = [1, 2],
         Epochs = 10,
         BatchSize = 128,
@@ -125,8 +122,6 @@ public static class Presets
     {
         Name = "paper",
         Description = "full protocol: full training set, full zoo, 3 seeds, SGD/Adam/RMSprop 5-point grids, 10 epochs",
-        Depth = 50,
-        Width = 100,
         Seeds = [1, 2, 3],
         Epochs = 10,
         BatchSize = 128,

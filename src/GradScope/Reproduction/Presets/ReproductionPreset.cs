@@ -1,3 +1,5 @@
+using GradScope.Data;
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -6,7 +8,7 @@ namespace GradScope.Reproduction;
 public sealed record DataSpec
 {
     /// <summary>"fashion-mnist", "mnist", "cifar10" or <see cref="SyntheticData.Name"/>.</summary>
-    public string Dataset { get; init; } = "fashion-mnist";
+    public string Dataset { get; init; } = DatasetLocator.DefaultDataset;
     /// <summary>Synthetic data only: sizes of the generated splits.</summary>
     public int SyntheticTrain { get; init; } = 512;
     public int SyntheticTest { get; init; } = 256;
@@ -54,9 +56,8 @@ public sealed record ReproductionPreset
     public required string Name { get; init; }
     public string Description { get; init; } = "";
     public DataSpec Data { get; init; } = new();
-    /// <summary>Linear layers (output layer excluded) and width of every network except in study 6.</summary>
-    public int Depth { get; init; } = 50;
-    public int Width { get; init; } = 100;
+    /// <summary>Linear layers (output layer excluded), width and residual units of every network; study 6 varies depth and width.</summary>
+    public NetworkSizes Sizes { get; init; } = NetworkSizes.Default;
     /// <summary>
     /// Seeds of every trained cell (the spread over them is shown beside each mean). Initial-state cells use the first
     /// seed only: they measure the random initial state, whose seed-to-seed spread is small next to the effects shown.

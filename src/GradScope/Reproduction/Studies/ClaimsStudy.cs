@@ -24,7 +24,7 @@ internal static class ClaimsStudy
             DilutionK2Plus1.Judge(DilutionUnits(results)),
             TaylorDepthReduction.Judge(TaylorNets(results)),
             OrthogonalInitialState.Judge(InitialState(results, "relu"),
-                [.. results.ArchitecturesOf(StudyIds.Orthogonal).Where(a => OrthogonalInitialState.IsCandidate(Spec(a))).Select(a => InitialState(results, a)!)]),
+                [.. results.ArchitectureSpecsOf(StudyIds.Orthogonal).Where(OrthogonalInitialState.IsCandidate).Select(a => InitialState(results, a.Name)!)]),
             WidthOverDepth.Judge([.. WidthDepthStudy.Rows(results).Where(r => r.TrainError is not null)
                 .Select(r => new DepthPoint(r.Architecture, r.Depth, r.Width, r.TrainError!))]),
         ];
@@ -54,29 +54,26 @@ internal static class ClaimsStudy
     /// <summary>The verdict as written in claims.json and claims.csv.</summary>
     public static string VerdictName(ClaimVerdict verdict) => VerdictLabels.Text(verdict);
 
-    /// <summary>The architecture a cell's name describes (names are canonical, so parsing them is exact).</summary>
-    private static ArchitectureSpec Spec(string name) => ArchitectureSpec.Parse(name);
-
-    private static GradientFit? Fit(string architecture, Measurements? m, int linearLayers) =>
-        m?.GscRate is double r && double.IsFinite(r) ? new GradientFit(Spec(architecture), r, m.GscR2, linearLayers) : null;
+    private static GradientFit? Fit(ArchitectureSpec architecture, Measurements? m, int linearLayers) =>
+        m?.GscRate is double r && double.IsFinite(r) ? new GradientFit(architecture, r, m.GscR2, linearLayers) : null;
 
     private static List<GradientFit> InitFits(SweepResults results, string study) =>
         [.. results.ArchitecturesOf(study).Select(a => results.InitOf(study, a, InitCellSpec.Noise).Result)
             .Select(r => r is null ? null : Fit(r.Architecture, r.Measurements, r.LinearLayers)).OfType<GradientFit>()];
 
-    private static TrainedNet? Trained(SearchResult s) => s.Best is not { } best ? null : new TrainedNet(Spec(s.Architecture), s.Optimizer,
-        Fit(s.Architecture, best.Initial, best.LinearLayers), Fit(s.Architecture, best.Final, best.LinearLayers),
+    private static TrainedNet? Trained(SearchResult s) => s.Best is not { } best ? null : new TrainedNet(best.Architecture, s.Optimizer,
+        Fit(best.Architecture, best.Initial, best.LinearLayers), Fit(best.Architecture, best.Final, best.LinearLayers),
         s.Spread(r => r.Final?.EffectiveDepth), best.Blocks, s.Spread(r => r.TrainError));
 
-    private static string VanillaName(ArchitectureSpec a) => (a with { Residual = false }).Name;
+    private static string VanillaName(ArchitectureSpec a) => a.PlainCounterpart.Name;
 
     private static List<ResnetsDeeperEffectiveDepth.Pair> TrainedPairs(IReadOnlyList<TrainedNet> nets) =>
-        [.. from res in nets where res.Architecture.Residual
-            from van in nets where !van.Architecture.Residual && van.Optimizer == res.Optimizer && van.Architecture.Name == VanillaName(res.Architecture)
+        [.. from res in nets where res.Architecture.IsResidual
+            from van in nets where !van.Architecture.IsResidual && van.Optimizer == res.Optimizer && van.Architecture.Name == VanillaName(res.Architecture)
             select new ResnetsDeeperEffectiveDepth.Pair(res, van)];
 
     private static List<ResnetsLowerGsc.Pair> FitPairs(IReadOnlyList<GradientFit> fits) =>
-        [.. from res in fits where res.Architecture.Residual
+        [.. from res in fits where res.Architecture.IsResidual
             from van in fits where van.Architecture.Name == VanillaName(res.Architecture)
             select new ResnetsLowerGsc.Pair(res, van)];
 
@@ -87,10 +84,10 @@ internal static class ClaimsStudy
         {
             var noise = results.InitOf(StudyIds.Init, arch, InitCellSpec.Noise).Result;
             var data = results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result;
-            var fit = noise is null ? null : Fit(arch, noise.Measurements, noise.LinearLayers);
+            var fit = noise is null ? null : Fit(noise.Architecture, noise.Measurements, noise.LinearLayers);
             var (o, i) = StudyText.Ends(data?.Measurements);
             if (fit is null || o is null || i is null) continue;
-            nets.Add(new CollapseAtInit(Spec(arch), fit.Exploding, i.SignDiversity, o.SignDiversity, i.PseudoLinearity, o.PseudoLinearity));
+            nets.Add(new CollapseAtInit(fit.Architecture, fit.Exploding, i.SignDiversity, o.SignDiversity, i.PseudoLinearity, o.PseudoLinearity));
         }
         return nets;
     }
@@ -108,7 +105,8 @@ internal static class ClaimsStudy
     {
         var row = OrthogonalStudy.Rows(results).FirstOrDefault(r => r.Architecture == architecture);
         if (row is null) return null;
-        var fit = row.GscRateNoise is double r ? new GradientFit(Spec(architecture), r, row.GscR2Noise, row.LinearLayers) : null;
-        return new InitialStateNet(fit, row.TrainError, Spec(architecture));
+        var spec = results.ArchitectureSpecsOf(StudyIds.Orthogonal).First(a => a.Name == architecture);
+        var fit = row.GscRateNoise is double r ? new GradientFit(spec, r, row.GscR2Noise, row.LinearLayers) : null;
+        return new InitialStateNet(fit, row.TrainError, spec);
     }
 }

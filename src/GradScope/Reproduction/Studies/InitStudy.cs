@@ -8,10 +8,10 @@ internal static class InitStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
-        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Depth + ", width " + results.Preset.Width +
+        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " + results.Preset.Sizes.Width +
             "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
             "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding gradient. " +
-            "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth (exploding when > 10).");
+            "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth; " + GradientFit.Rule + ".");
         var output = new StudyOutput(StudyIds.Init, section);
         StudyText.NoteMissing(output, results, StudyIds.Init);
         var archs = results.ArchitecturesOf(StudyIds.Init);
@@ -59,18 +59,19 @@ internal static class InitStudy
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L (noise)"),
             TableColumn.Numeric("R²"), TableColumn.Numeric("r (data)"), TableColumn.Numeric("r^L (data)"),
             TableColumn.Numeric("sign div. in → out"), TableColumn.Numeric("pre-act std in → out"))
-            .WithCaption("Fitted GSC rate per linear layer and growth over the depth (red: exploding, amber: vanishing), and the collapse metrics of the first and last nonlinearity on data.");
+            .WithCaption("Fitted GSC rate per linear layer and growth over the depth, coloured by the per-layer verdict (red: exploding, amber: vanishing; " +
+                GradientFit.Rule + "), and the collapse metrics of the first and last nonlinearity on data.");
         var rows = new List<object?[]>();
         var json = new List<object>();
         foreach (string arch in archs)
         {
             var noise = results.InitOf(StudyIds.Init, arch, InitCellSpec.Noise).Result;
             var data = results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result;
-            int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Depth;
+            int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
             var (outSide, inSide) = StudyText.Ends(data?.Measurements);
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
-            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(gn), StudyText.Num(noise?.Measurements.GscR2),
-                StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(gd),
+            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise), StudyText.Num(noise?.Measurements.GscR2),
+                StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → {StudyText.F(outSide!.SignDiversity)}"),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → {StudyText.F(outSide!.PreActivationStd)}"));
             rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.GscR2, data?.Measurements.GscRate, gd,

@@ -20,7 +20,7 @@ internal static class OrthogonalStudy
             var init = results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result;
             var data = results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Data).Result;
             var s = results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam);
-            int layers = init?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Depth;
+            int layers = init?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
             return new Row(arch, layers, init?.Measurements.GscRate, init?.Measurements.GscR2, init?.Measurements.Growth(layers),
                 StudyText.Ends(data?.Measurements).Output?.SignDiversity, s);
         })];
@@ -56,7 +56,7 @@ internal static class OrthogonalStudy
             .WithCaption("Sign diversity of the nonlinearity nearest the output, at initialisation on data. Errors and effective depth: mean over " +
                 "seeds at the best Adam learning rate, range in brackets.");
         foreach (var r in rows)
-            table.AddRow(r.Architecture, StudyText.Num(r.GscRateNoise, 4), StudyText.Growth(r.GrowthNoise), StudyText.Num(r.SignDiversityOut),
+            table.AddRow(r.Architecture, StudyText.Num(r.GscRateNoise, 4), StudyText.Growth(results.InitOf(StudyIds.Orthogonal, r.Architecture, InitCellSpec.Noise).Result), StudyText.Num(r.SignDiversityOut),
                 StudyFormat.BestRate(r.Search), StudyFormat.Pct(r.TrainError), StudyFormat.Pct(r.TestError), StudyFormat.Num(r.EffectiveDepth));
         output.Set("architectures", rows.Select(r => new
         {

@@ -32,7 +32,7 @@ public static class ReproductionReport
         };
         doc.AddMetadata("Preset", $"`{p.Name}` — {p.Description}")
            .AddMetadata("Data", p.Data.Dataset + (p.TrainSubset is int n ? $", {n:N0}-example training subset" : ", full training set"))
-           .AddMetadata("Networks", $"depth {p.Depth} linear layers, width {p.Width}, {plan.Classes} classes")
+           .AddMetadata("Networks", $"depth {p.Sizes.LinearLayers} linear layers, width {p.Sizes.Width}, {plan.Shape.Classes} classes")
            .AddMetadata("Cells", $"{results.FinishedCount} of {plan.Cells.Count} finished")
            .AddMetadata("Diagnostics", $"`{plan.Diagnostics}`");
         foreach (var (label, value) in metadata ?? []) doc.AddMetadata(label, value);

@@ -10,8 +10,8 @@ internal static class StudyFormat
         ? TableCell.Missing(s.Runs.Count > 0 && s.Diverged == s.Runs.Count ? "all diverged" : StudyText.MissingText)
         : s.Position switch
         {
-            GridPosition.LowestEdge => new TableCell($"{StudyText.F(lr)} (lowest of grid)", CellStatus.Warn),
-            GridPosition.HighestEdge => new TableCell($"{StudyText.F(lr)} (highest of grid)", CellStatus.Warn),
+            GridPosition.LowestEdge => new TableCell($"{StudyText.F(lr)} (grid bottom)", CellStatus.Warn),
+            GridPosition.HighestEdge => new TableCell($"{StudyText.F(lr)} (grid top)", CellStatus.Warn),
             _ => TableCell.Number(lr),
         };
 

@@ -50,16 +50,16 @@ internal static class StudyText
             "their entries show as missing. Re-run the same `gradscope reproduce` command to finish them, then `gradscope report DIR`.");
     }
 
-    /// <summary>The verdict cell of a growth r^L (SPEC §2.2 thresholds: &gt; 10 exploding, &lt; 0.1 vanishing).</summary>
-    public static TableCell Growth(double? growth) => growth switch
+    /// <summary>
+    /// The growth r^L coloured by the per-layer verdict of the claims (<see cref="GradientFit"/>: red exploding, amber vanishing),
+    /// so the tables agree with the claims: SeLU's r = 1.039 at R² 0.99 is red although r^50 = 6.8.
+    /// </summary>
+    public static TableCell Growth(InitCellResult? cell)
     {
-        null => TableCell.Missing(MissingText),
-        > 10 => TableCell.Number(growth, 3, CellStatus.Bad),
-        < 0.1 => TableCell.Number(growth, 3, CellStatus.Warn),
-        _ => TableCell.Number(growth, 3, CellStatus.Ok),
-    };
-
-    public static string Verdict(double? growth) => growth switch { null => "—", > 10 => "exploding", < 0.1 => "vanishing", _ => "stable" };
+        if (cell?.Measurements.Growth(cell.LinearLayers) is not double growth) return TableCell.Missing(MissingText);
+        var fit = new GradientFit(cell.Architecture, cell.Measurements.GscRate!.Value, cell.Measurements.GscR2, cell.LinearLayers);
+        return TableCell.Number(growth, 3, fit.Exploding ? CellStatus.Bad : fit.Vanishing ? CellStatus.Warn : CellStatus.Ok);
+    }
 
     /// <summary>Collapse metrics of the nonlinearity nearest the output and nearest the input.</summary>
     public static (LayerCollapse? Output, LayerCollapse? Input) Ends(Measurements? m)

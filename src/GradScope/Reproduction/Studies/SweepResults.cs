@@ -1,3 +1,4 @@
+using GradScope.Networks;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -66,7 +67,14 @@ public sealed class SweepResults
         return new SearchResult(architecture, optimizer, grid, runs, cells.Count);
     }
 
-    /// <summary>Architectures in plan order among a study's cells.</summary>
-    public IReadOnlyList<string> ArchitecturesOf(string study) =>
-        [.. Plan.CellsOf(study).Select(c => c.Cell.Architecture.Name).Distinct()];
+    /// <summary>
+    /// The networks of a study in plan order, one per family name (the first planned sizes): studies and claims read
+    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>, <see cref="ArchitectureSpec.Normalization"/>,
+    /// <see cref="ArchitectureSpec.Activation"/>, <see cref="ArchitectureSpec.Init"/>) instead of parsing names.
+    /// </summary>
+    public IReadOnlyList<ArchitectureSpec> ArchitectureSpecsOf(string study) =>
+        [.. Plan.CellsOf(study).Select(c => c.Cell.Architecture).DistinctBy(a => a.Name)];
+
+    /// <summary>Architecture names in plan order among a study's cells.</summary>
+    public IReadOnlyList<string> ArchitecturesOf(string study) => [.. ArchitectureSpecsOf(study).Select(a => a.Name)];
 }

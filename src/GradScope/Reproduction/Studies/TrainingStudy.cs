@@ -100,7 +100,7 @@ internal static class TrainingStudy
         var runs = searches.SelectMany(s => s.Runs).ToList();
         output.Set("runs", runs.Select(r => new
         {
-            cell = r.Id, architecture = r.Architecture, optimizer = r.Optimizer, learning_rate = r.LearningRate, seed = r.Seed, status = r.Status,
+            cell = r.Id, architecture = r.Architecture.Name, optimizer = r.Optimizer, learning_rate = r.LearningRate, seed = r.Seed, status = r.Status,
             epochs_completed = r.EpochsCompleted, train_error = r.TrainError, test_error = r.TestError,
             gsc_rate_init = r.Initial?.GscRate, gsc_rate_end = r.Final?.GscRate, effective_depth = r.Final?.EffectiveDepth,
         }).ToList());
@@ -119,9 +119,9 @@ internal static class TrainingStudy
                 };
             }));
         output.AddCsv("training-runs", ["cell", "architecture", "optimizer", "learning_rate", "seed", "status", "epochs_completed", "train_error", "test_error", "gsc_rate_init", "gsc_rate_end", "effective_depth"],
-            runs.Select(r => new object?[] { r.Id, r.Architecture, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed, r.Status, r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
+            runs.Select(r => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed, r.Status, r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
         output.AddCsv("training-curves", ["cell", "architecture", "optimizer", "learning_rate", "epoch", "train_loss", "train_error", "train_error_running", "test_error", "gsc_rate", "effective_depth"],
-            runs.SelectMany(r => r.History.Select(e => new object?[] { r.Id, r.Architecture, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, e.Epoch, e.TrainLoss, e.TrainError, e.TrainErrorRunning, e.TestError, e.GscRate, e.EffectiveDepth })));
+            runs.SelectMany(r => r.History.Select(e => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, e.Epoch, e.TrainLoss, e.TrainError, e.TrainErrorRunning, e.TestError, e.GscRate, e.EffectiveDepth })));
         return output;
     }
 }

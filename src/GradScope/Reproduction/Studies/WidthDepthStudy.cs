@@ -23,11 +23,11 @@ internal static class WidthDepthStudy
         var spec = results.Preset.WidthDepth;
         var rows = new List<Row>();
         foreach (var group in results.Plan.CellsOf<TrainCellSpec>(StudyIds.WidthDepth)
-                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.Depth)))
+                     .GroupBy(c => (c.Training.Architecture.Name, c.Training.Architecture.LinearLayers)))
         {
             var a = group.First().Training.Architecture;
-            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.Depth == a.Depth);
-            rows.Add(new Row(a.Name, a.Depth, a.Width, CellSpec.Parameters(a), s));
+            var s = results.Search(StudyIds.WidthDepth, a.Name, spec.Optimizer, c => c.Training.Architecture.LinearLayers == a.LinearLayers);
+            rows.Add(new Row(a.Name, a.LinearLayers, a.Width, a.TrainableParameters, s));
         }
         return [.. rows.OrderBy(r => r.Architecture, StringComparer.Ordinal).ThenBy(r => r.Depth)];
     }

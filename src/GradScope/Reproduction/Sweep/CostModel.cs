@@ -14,7 +14,7 @@ public static class CostModel
     /// <summary>Seconds per cost unit, measured on a ReLU network of the preset's depth and width (about a second of work).</summary>
     public static double Calibrate(ReproductionPreset preset, SweepData data)
     {
-        var spec = (ArchitectureSpec.Parse("relu") with { Depth = preset.Depth, Width = preset.Width, InputDim = data.Features, Classes = data.Classes }).Validate();
+        var spec = ArchitectureSpec.Create("relu", data.Shape, preset.Sizes);
         var network = Network<float>.Build(spec);
         var theta = Initializer.Initialize(network, 1);
         var grads = network.CreateParameters();
@@ -34,7 +34,7 @@ public static class CostModel
         var clock = Stopwatch.StartNew();
         int steps = 0;
         while (steps < 2 || (clock.Elapsed.TotalSeconds < 0.5 && steps < 200)) { Step(); steps++; }
-        double units = 3.0 * steps * batch.Count * network.Layout.TrainableCount;
+        double units = 3.0 * steps * batch.Count * spec.TrainableParameters;
         return clock.Elapsed.TotalSeconds / units;
     }
 }

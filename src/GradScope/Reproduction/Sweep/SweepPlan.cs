@@ -17,8 +17,8 @@ public sealed record SweepPlan
 
     public string FormatVersion { get; init; } = Format;
     public required ReproductionPreset Preset { get; init; }
-    public required int InputDim { get; init; }
-    public required int Classes { get; init; }
+    /// <summary>Input features and classes of the sweep's data; every cell's network is built for it.</summary>
+    public required DataShape Shape { get; init; }
     public required string Diagnostics { get; init; }
     public required IReadOnlyList<PlannedCell> Cells { get; init; }
 
@@ -27,7 +27,7 @@ public sealed record SweepPlan
     public IEnumerable<TCell> CellsOf<TCell>(string study) where TCell : CellSpec => CellsOf(study).Select(c => c.Cell).OfType<TCell>();
 
     /// <summary>Builds the plan of <paramref name="preset"/> for data of the given shape.</summary>
-    public static SweepPlan Create(ReproductionPreset preset, int inputDim, int classes, int trainCount, int testCount, string diagnostics)
+    public static SweepPlan Create(ReproductionPreset preset, DataShape shape, int trainCount, int testCount, string diagnostics)
     {
         var cells = new List<(CellSpec Cell, List<string> Studies)>();
         var byId = new Dictionary<string, int>();
@@ -42,15 +42,7 @@ public sealed record SweepPlan
             cells.Add((cell, [study]));
         }
 
-        ArchitectureSpec Arch(string name, int? depth = null, int? width = null, double? residualWeight = null) =>
-            (ArchitectureSpec.Parse(name) with
-            {
-                Depth = depth ?? preset.Depth,
-                Width = width ?? preset.Width,
-                InputDim = inputDim,
-                Classes = classes,
-                ResidualWeight = residualWeight,
-            }).Validate();
+        ArchitectureSpec Arch(string name, NetworkSizes? sizes = null) => ArchitectureSpec.Create(name, shape, sizes ?? preset.Sizes);
 
         int train = Math.Min(preset.TrainSubset ?? int.MaxValue, trainCount);
         int test = Math.Min(preset.TestSubset ?? int.MaxValue, testCount);
@@ -87,7 +79,7 @@ public sealed record SweepPlan
             foreach (string name in preset.Dilution.Architectures)
                 foreach (double w in preset.Dilution.ResidualWeights)
                     foreach (double lr in preset.Dilution.LearningRates)
-                        Add(Train(Arch(name, residualWeight: w), preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
+                        Add(Train(Arch(name, preset.Sizes with { ResidualWeight = w }), preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
 
             foreach (string name in preset.OrthogonalArchitectures)
                 foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
@@ -96,13 +88,13 @@ public sealed record SweepPlan
             var wd = preset.WidthDepth;
             if (wd.Architectures.Count > 0)
             {
-                long budget = wd.ParameterBudget ?? CellSpec.Parameters(Arch(wd.Architectures[0]));
+                long budget = wd.ParameterBudget ?? Arch(wd.Architectures[0]).TrainableParameters;
                 foreach (string name in wd.Architectures)
                     foreach (int depth in wd.Depths)
                     {
                         int width = WidthForBudget(Arch(name), depth, budget);
                         foreach (double lr in wd.LearningRates)
-                            Add(Train(Arch(name, depth, width), wd.Optimizer, lr, seed), StudyIds.WidthDepth);
+                            Add(Train(Arch(name, preset.Sizes with { LinearLayers = depth, Width = width }), wd.Optimizer, lr, seed), StudyIds.WidthDepth);
                     }
             }
         }
@@ -110,18 +102,20 @@ public sealed record SweepPlan
         return new SweepPlan
         {
             Preset = preset,
-            InputDim = inputDim,
-            Classes = classes,
+            Shape = shape,
             Diagnostics = diagnostics,
             Cells = [.. cells.Select(c => new PlannedCell(c.Cell, c.Studies))],
         };
     }
 
-    /// <summary>The largest width (even, so looks-linear works) whose network of <paramref name="depth"/> layers stays within the budget.</summary>
-    public static int WidthForBudget(ArchitectureSpec family, int depth, long budget)
+    /// <summary>
+    /// The largest width (even, so looks-linear works) whose network of <paramref name="linearLayers"/> layers stays within the
+    /// budget; below the smallest width looks-linear allows, that smallest width.
+    /// </summary>
+    public static int WidthForBudget(ArchitectureSpec family, int linearLayers, long budget)
     {
-        long Count(int w) => CellSpec.Parameters(family with { Depth = depth, Width = w, ResidualWeight = family.ResidualWeight });
-        int minWidth = Math.Max(2, family.Init == InitKind.LooksLinear ? 2 * family.Classes : 2);
+        long Count(int w) => (family with { LinearLayers = linearLayers, Width = w }).TrainableParameters;
+        int minWidth = Math.Max(2, family.IsLooksLinear ? 2 * family.Classes : 2);
         int lo = minWidth, hi = minWidth;
         while (Count(hi) <= budget && hi < 1 << 16) hi *= 2;
         while (hi - lo > 2)

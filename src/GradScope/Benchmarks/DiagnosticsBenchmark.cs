@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GradScope.Diagnostics;
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
 
-namespace GradScope.Diagnostics;
+namespace GradScope.Benchmarks;
 
 /// <summary>
 /// Timings of the diagnostics on the reference problem: a depth-50, width-100 network on 256 Gaussian-noise
@@ -29,24 +30,29 @@ public static class DiagnosticsBenchmark
             sb.AppendLine($"  {group.Key}");
             foreach (var t in group)
                 sb.AppendLine($"    {t.Part,-44} {t.Milliseconds.ToString("0", CultureInfo.InvariantCulture),8} ms" +
-                              (double.IsNaN(t.CpuMilliseconds) ? "" : $"   (cpu {t.CpuMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)"));
+                              (double.IsNaN(t.CpuMilliseconds)
+                                  ? ""
+                                  : $"   (cpu {t.CpuMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)"));
         }
         return sb.ToString();
     }
 
-    public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null, Action<string>? progress = null)
+    public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null,
+        Action<string>? progress = null)
     {
         architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
         // Warm-up: JIT every path on a small network first.
-        foreach (var name in architectures) Time(name, depth: 4, width: 8, batch: 8, matrix: matrix, timings: null, progress: null);
+        var warmUp = new NetworkSizes { LinearLayers = 4, Width = 8 };
+        foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null);
         var timings = new List<Timing>();
-        foreach (var name in architectures) Time(name, depth: 50, width: 100, batch: 256, matrix: matrix, timings: timings, progress: progress);
+        foreach (var name in architectures)
+            Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
         return timings;
     }
 
-    private static void Time(string name, int depth, int width, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
     {
-        var spec = ArchitectureSpec.Parse(name) with { Depth = depth, Width = width };
+        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, sizes);
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 1);
         var theta = theta0.Clone();
@@ -72,7 +78,8 @@ public static class DiagnosticsBenchmark
         double analyzeCpu = Cpu() - cpu0;
         foreach (var (part, ms) in report.TimingsMs) Record($"analyze/{part}", ms);
         Record("analyze/profile+collapse+effective depth",
-            report.TimingsMs["gsc_profile"] + report.TimingsMs.GetValueOrDefault("collapse") + report.TimingsMs.GetValueOrDefault("effective_depth"));
+            report.TimingsMs["gsc_profile"] + report.TimingsMs.GetValueOrDefault("collapse")
+            + report.TimingsMs.GetValueOrDefault("effective_depth"));
         Record("analyze (whole)", report.TimingsMs["total"], analyzeCpu);
 
         if (!matrix) return;
@@ -82,7 +89,8 @@ public static class DiagnosticsBenchmark
         cpu0 = Cpu();
         var watch = Stopwatch.StartNew();
         GradientScale.Matrix(tools);
-        Record($"gsc matrix, double ({tools.ResolveMode(JacobianMode.Auto).ToString().ToLowerInvariant()})", watch.Elapsed.TotalMilliseconds, Cpu() - cpu0);
+        string mode = tools.ResolveMode(JacobianMode.Auto).ToString().ToLowerInvariant();
+        Record($"gsc matrix, double ({mode})", watch.Elapsed.TotalMilliseconds, Cpu() - cpu0);
 
         var floatNetwork = Network<float>.Build(spec);
         var floatTheta = theta.Convert<float>();

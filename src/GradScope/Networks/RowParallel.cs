@@ -1,0 +1,160 @@
+using System.Numerics;
+using GradScope.Layers;
+using GradScope.Tensors;
+
+namespace GradScope.Networks;
+
+/// <summary>
+/// The training passes of a network whose layers all map examples independently (plain and residual relu/tanh/selu/
+/// linear MLPs): the batch is cut into one slice per thread and each thread takes its slice through the whole
+/// network — forward, and backward with its own parameter-gradient buffer — so a step synchronises twice instead of
+/// once per product. Slice s always covers the same rows and its gradients are always summed in the same order
+/// (slice 0 into the caller's buffer, then slices 1.. added), so results do not depend on thread timing.
+/// Layer norm is per example and joins this path; the per-product path remains for batch norm.
+/// </summary>
+internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A slice gets at least this many rows (smaller batches use fewer threads).</summary>
+    internal const int MinRowsPerSlice = 8;
+    private const int ReduceChunk = 1 << 14;
+
+    private readonly Network<T> _network;
+    private readonly int _maxWidth;
+    private readonly (int Index, int Offset, int Length)[] _reduceChunks;
+
+    public RowParallel(Network<T> network)
+    {
+        _network = network;
+        // Every cotangent of the backward pass is the output of some layer (the network input's is never formed).
+        _maxWidth = network.Blocks.SelectMany(b => b.Layers).Select(l => l.OutputDim)
+            .Append(network.Output.InputDim).Append(network.Output.OutputDim).Max();
+        var chunks = new List<(int, int, int)>();
+        foreach (var layer in network.Blocks.SelectMany(b => b.Layers).Append(network.Output))
+            foreach (int index in layer.RowGradientIndices)
+            {
+                int length = network.Layout.Entries[index].Length;
+                for (int o = 0; o < length; o += ReduceChunk) chunks.Add((index, o, Math.Min(ReduceChunk, length - o)));
+            }
+        _reduceChunks = chunks.ToArray();
+    }
+
+    /// <summary>From this batch size on, each thread gets two slices to claim: a thread that another process holds
+    /// up for a while (a shared machine) then costs the step less than half its share, at the price of one more
+    /// gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be ≈ 10 %).</summary>
+    internal const int SplitFinerFromBatch = 512;
+
+    /// <summary>
+    /// The slicing depends only on the batch and the pool's size, never on whether the pool is free right now:
+    /// the slices fix the order in which gradients are summed, so a busy pool (another thread training at the
+    /// same time) must run the same slices inline rather than fewer, or results would depend on timing.
+    /// </summary>
+    internal static int Slices(int batch)
+    {
+        var pool = WorkerPool.Shared;
+        if (pool.Concurrency == 1) return 1;
+        int perThread = batch >= SplitFinerFromBatch ? 2 : 1;
+        return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
+    }
+
+    internal static (int R0, int Rows) SliceRows(int batch, int slices, int s)
+    {
+        int r0 = (int)((long)batch * s / slices), r1 = (int)((long)batch * (s + 1) / slices);
+        return (r0, r1 - r0);
+    }
+
+    public void Forward(Network<T> network, ParameterSet<T> theta, Matrix<T> input, Tape<T> tape, ForwardMode mode)
+    {
+        int batch = input.Rows;
+        for (int b = 0; b < network.Blocks.Count; b++)
+            network.Blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
+        tape.OutputCache.Mode = mode;
+        tape.Logits.Resize(batch, network.Classes);
+        int slices = Slices(batch);
+        Run(slices, new ForwardWork(network, theta, tape, batch, slices));
+    }
+
+    public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    {
+        int batch = tape.BatchSize;
+        int slices = Slices(batch);
+        PrepareSliceBuffers(network, tape, batch, slices);
+        Run(slices, new BackwardWork(network, theta, tape, grads, batch, slices));
+        ReduceSliceGradients(tape, grads, slices);
+    }
+
+    /// <summary>Per-slice scratch and (for slices after the first) gradient buffers, grown on demand.</summary>
+    private void PrepareSliceBuffers(Network<T> network, Tape<T> tape, int batch, int slices)
+    {
+        if (tape.RowScratch.Length < slices)
+        {
+            Array.Resize(ref tape.RowScratch, slices);
+            Array.Resize(ref tape.RowGradients, slices);
+        }
+        for (int s = 0; s < slices; s++)
+        {
+            (tape.RowScratch[s] ??= new RowScratch<T>()).Ensure(SliceRows(batch, slices, s).Rows * _maxWidth);
+            if (s > 0) tape.RowGradients[s] ??= new ParameterSet<T>(network.Layout);
+        }
+    }
+
+    /// <summary>grads += the gradients of slices 1.., in slice order (slice 0 wrote into grads directly).</summary>
+    private void ReduceSliceGradients(Tape<T> tape, ParameterSet<T> grads, int slices)
+    {
+        if (slices > 1) Run(_reduceChunks.Length, new ReduceWork(_reduceChunks, grads, tape.RowGradients, slices));
+    }
+
+    /// <summary>Runs items 0..count−1 on the pool (which runs a single item inline, with the caller's kernel settings).</summary>
+    private static void Run<TWork>(int count, TWork work) where TWork : struct, IWorkItem => WorkerPool.Shared.For(count, work);
+
+    private readonly struct ForwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int batch, int slices) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            if (rows == 0) return;
+            var blocks = network.Blocks;
+            for (int b = 0; b < blocks.Count; b++)
+                blocks[b].ForwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], r0, rows);
+            network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+                rows);
+        }
+    }
+
+    private readonly struct BackwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads,
+        int batch, int slices) : IWorkItem
+    {
+        public void Invoke(int s)
+        {
+            var (r0, rows) = SliceRows(batch, slices, s);
+            var g = s == 0 ? grads : tape.RowGradients[s]!;
+            bool overwrite = s != 0;
+            var scratch = tape.RowScratch[s];
+            var blocks = network.Blocks;
+            var output = network.Output;
+            Span<T> current = scratch.NetA.AsSpan(0, rows * output.InputDim);
+            output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+                Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), current, rows, g, overwrite);
+            for (int b = blocks.Count - 1; b >= 0; b--)
+            {
+                Span<T> next = b == 0 ? default
+                    : (current.Overlaps(scratch.NetA) ? scratch.NetB : scratch.NetA).AsSpan(0, rows * blocks[b].InputDim);
+                blocks[b].BackwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], current, next,
+                    r0, rows, scratch, g, overwrite);
+                current = next;
+            }
+        }
+    }
+
+    /// <summary>grads += Σ_{s ≥ 1} (gradients of slice s), chunk by chunk, slices in order.</summary>
+    private readonly struct ReduceWork((int Index, int Offset, int Length)[] chunks, ParameterSet<T> grads,
+        ParameterSet<T>?[] parts, int slices) : IWorkItem
+    {
+        public void Invoke(int c)
+        {
+            var (i, o, n) = chunks[c];
+            var target = grads[i].Span.Slice(o, n);
+            for (int s = 1; s < slices; s++)
+                ElementWise.Map(target, parts[s]![i].Span.Slice(o, n), target, default(AddOperator<T>));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using System.Numerics;
+
+namespace GradScope.Networks;
+
+/// <summary>Thread-private cotangent buffers of one slice of a row-parallel backward pass (grown, never shrunk).</summary>
+internal sealed class RowScratch<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Cotangents between blocks (ping-pong).</summary>
+    public T[] NetA = [], NetB = [];
+    /// <summary>Cotangents between the layers of a block (ping-pong), and w_r · dy of a residual unit.</summary>
+    public T[] LayerA = [], LayerB = [], Weighted = [];
+
+    public void Ensure(int length)
+    {
+        if (NetA.Length >= length) return;
+        NetA = new T[length]; NetB = new T[length];
+        LayerA = new T[length]; LayerB = new T[length]; Weighted = new T[length];
+    }
+}

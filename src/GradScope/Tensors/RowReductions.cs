@@ -1,0 +1,229 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GradScope.Tensors;
+
+/// <summary>
+/// Sums along one row (layer norm's per-example statistics and cotangent sums) in a fixed order that every tier
+/// shares: <see cref="Lanes"/> partial sums, lane k taking elements j ≡ k (mod 16) of the whole 16-element blocks
+/// in increasing j, then the lanes added in order 0…15, then the remaining n mod 16 elements in order. A Vector512
+/// tier holds the lanes in one or two registers, a Vector256 tier in two or four, the scalar twin
+/// (<see cref="RowReductionsReference"/>) in an array — so all three give bit-identical sums (the partial-sum idea
+/// of TensorPrimitives' Sum, with the lane count fixed instead of following the vector width).
+/// Products are unfused (two roundings), as in the scalar twin.
+/// </summary>
+internal static class RowReductions
+{
+    public const int Lanes = 16;
+
+    /// <summary>Σ (double)x[j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double SumWidened<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        SquaredOrPlain(x, 0, squared: false);
+
+    /// <summary>Σ ((double)x[j] − mean)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double SumSquaredDeviationWidened<T>(ReadOnlySpan<T> x, double mean) where T : unmanaged, IFloatingPointIeee754<T> =>
+        SquaredOrPlain(x, mean, squared: true);
+
+    private static double SquaredOrPlain<T>(ReadOnlySpan<T> x, double mean, bool squared) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        VectorTier tier = ElementWise.TierFor<T>();
+        if (tier == VectorTier.Scalar)
+            return squared ? RowReductionsReference.SumSquaredDeviationWidened(x, mean) : RowReductionsReference.SumWidened(x);
+        int n = x.Length, blocks = n - n % Lanes;
+        Span<double> lanes = stackalloc double[Lanes];
+        if (typeof(T) == typeof(float))
+        {
+            ref float xs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+            {
+                Vector512<double> a0 = default, a1 = default, m = Vector512.Create(mean);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                    Vector512<double> lo = Vector512.WidenLower(v), hi = Vector512.WidenUpper(v);
+                    if (squared) { lo -= m; hi -= m; lo *= lo; hi *= hi; }
+                    a0 += lo; a1 += hi;
+                }
+                a0.CopyTo(lanes); a1.CopyTo(lanes[8..]);
+            }
+            else
+            {
+                Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, m = Vector256.Create(mean);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                    var w = Vector256.LoadUnsafe(ref xs, (nuint)(i + 8));
+                    Vector256<double> d0 = Vector256.WidenLower(v), d1 = Vector256.WidenUpper(v);
+                    Vector256<double> d2 = Vector256.WidenLower(w), d3 = Vector256.WidenUpper(w);
+                    if (squared) { d0 -= m; d1 -= m; d2 -= m; d3 -= m; d0 *= d0; d1 *= d1; d2 *= d2; d3 *= d3; }
+                    a0 += d0; a1 += d1; a2 += d2; a3 += d3;
+                }
+                a0.CopyTo(lanes); a1.CopyTo(lanes[4..]); a2.CopyTo(lanes[8..]); a3.CopyTo(lanes[12..]);
+            }
+        }
+        else
+        {
+            ref double xs = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(x));
+            if (tier == VectorTier.Vector512)
+            {
+                Vector512<double> a0 = default, a1 = default, m = Vector512.Create(mean);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    Vector512<double> d0 = Vector512.LoadUnsafe(ref xs, (nuint)i), d1 = Vector512.LoadUnsafe(ref xs, (nuint)(i + 8));
+                    if (squared) { d0 -= m; d1 -= m; d0 *= d0; d1 *= d1; }
+                    a0 += d0; a1 += d1;
+                }
+                a0.CopyTo(lanes); a1.CopyTo(lanes[8..]);
+            }
+            else
+            {
+                Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, m = Vector256.Create(mean);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    Vector256<double> d0 = Vector256.LoadUnsafe(ref xs, (nuint)i), d1 = Vector256.LoadUnsafe(ref xs, (nuint)(i + 4));
+                    Vector256<double> d2 = Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), d3 = Vector256.LoadUnsafe(ref xs, (nuint)(i + 12));
+                    if (squared) { d0 -= m; d1 -= m; d2 -= m; d3 -= m; d0 *= d0; d1 *= d1; d2 *= d2; d3 *= d3; }
+                    a0 += d0; a1 += d1; a2 += d2; a3 += d3;
+                }
+                a0.CopyTo(lanes); a1.CopyTo(lanes[4..]); a2.CopyTo(lanes[8..]); a3.CopyTo(lanes[12..]);
+            }
+        }
+        double total = 0;
+        for (int k = 0; k < Lanes; k++) total += lanes[k];
+        for (int j = blocks; j < n; j++)
+        {
+            double d = squared ? double.CreateTruncating(x[j]) - mean : double.CreateTruncating(x[j]);
+            total += squared ? d * d : d;
+        }
+        return total;
+    }
+
+    /// <summary>(Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂, dx̂ = γ ⊙ dy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (T Sum, T Dot) ProductSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length != b.Length || h.Length != b.Length) throw new ArgumentException("Row operands differ in length.");
+        VectorTier tier = ElementWise.TierFor<T>();
+        if (tier == VectorTier.Scalar) return RowReductionsReference.ProductSums(a, b, h);
+        int n = a.Length, blocks = n - n % Lanes;
+        ref T ap = ref MemoryMarshal.GetReference(a);
+        ref T bp = ref MemoryMarshal.GetReference(b);
+        ref T hp = ref MemoryMarshal.GetReference(h);
+        Span<T> sums = stackalloc T[Lanes];
+        Span<T> dots = stackalloc T[Lanes];
+        if (tier == VectorTier.Vector512)
+        {
+            int w = Vector512<T>.Count; // 16 (float) or 8 (double): one or two registers hold the 16 lanes
+            Vector512<T> s0 = default, s1 = default, d0 = default, d1 = default;
+            for (int i = 0; i < blocks; i += Lanes)
+            {
+                var g0 = Vector512.LoadUnsafe(ref ap, (nuint)i) * Vector512.LoadUnsafe(ref bp, (nuint)i);
+                s0 += g0; d0 += g0 * Vector512.LoadUnsafe(ref hp, (nuint)i);
+                if (w == 8)
+                {
+                    var g1 = Vector512.LoadUnsafe(ref ap, (nuint)(i + 8)) * Vector512.LoadUnsafe(ref bp, (nuint)(i + 8));
+                    s1 += g1; d1 += g1 * Vector512.LoadUnsafe(ref hp, (nuint)(i + 8));
+                }
+            }
+            s0.CopyTo(sums); d0.CopyTo(dots);
+            if (w == 8) { s1.CopyTo(sums[8..]); d1.CopyTo(dots[8..]); }
+        }
+        else
+        {
+            int w = Vector256<T>.Count; // 8 (float) or 4 (double): two or four registers
+            Vector256<T> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector256<T> d0 = default, d1 = default, d2 = default, d3 = default;
+            for (int i = 0; i < blocks; i += Lanes)
+            {
+                var g0 = Vector256.LoadUnsafe(ref ap, (nuint)i) * Vector256.LoadUnsafe(ref bp, (nuint)i);
+                var g1 = Vector256.LoadUnsafe(ref ap, (nuint)(i + w)) * Vector256.LoadUnsafe(ref bp, (nuint)(i + w));
+                s0 += g0; d0 += g0 * Vector256.LoadUnsafe(ref hp, (nuint)i);
+                s1 += g1; d1 += g1 * Vector256.LoadUnsafe(ref hp, (nuint)(i + w));
+                if (w == 4)
+                {
+                    var g2 = Vector256.LoadUnsafe(ref ap, (nuint)(i + 8)) * Vector256.LoadUnsafe(ref bp, (nuint)(i + 8));
+                    var g3 = Vector256.LoadUnsafe(ref ap, (nuint)(i + 12)) * Vector256.LoadUnsafe(ref bp, (nuint)(i + 12));
+                    s2 += g2; d2 += g2 * Vector256.LoadUnsafe(ref hp, (nuint)(i + 8));
+                    s3 += g3; d3 += g3 * Vector256.LoadUnsafe(ref hp, (nuint)(i + 12));
+                }
+            }
+            s0.CopyTo(sums); d0.CopyTo(dots); s1.CopyTo(sums[w..]); d1.CopyTo(dots[w..]);
+            if (w == 4) { s2.CopyTo(sums[8..]); d2.CopyTo(dots[8..]); s3.CopyTo(sums[12..]); d3.CopyTo(dots[12..]); }
+        }
+        T sum = T.Zero, dot = T.Zero;
+        for (int k = 0; k < Lanes; k++) { sum += sums[k]; dot += dots[k]; }
+        for (int j = blocks; j < n; j++)
+        {
+            T g = a[j] * b[j];
+            sum += g;
+            dot += g * h[j];
+        }
+        return (sum, dot);
+    }
+}
+
+/// <summary>The scalar twins of <see cref="RowReductions"/>: the same 16 partial sums, held in an array.</summary>
+internal static class RowReductionsReference
+{
+    public static double SumWidened<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<double> lanes = stackalloc double[RowReductions.Lanes];
+        lanes.Clear();
+        int n = x.Length, blocks = n - n % RowReductions.Lanes;
+        for (int j = 0; j < blocks; j++) lanes[j % RowReductions.Lanes] += double.CreateTruncating(x[j]);
+        double total = 0;
+        foreach (var lane in lanes) total += lane;
+        for (int j = blocks; j < n; j++) total += double.CreateTruncating(x[j]);
+        return total;
+    }
+
+    public static double SumSquaredDeviationWidened<T>(ReadOnlySpan<T> x, double mean) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<double> lanes = stackalloc double[RowReductions.Lanes];
+        lanes.Clear();
+        int n = x.Length, blocks = n - n % RowReductions.Lanes;
+        for (int j = 0; j < blocks; j++)
+        {
+            double d = double.CreateTruncating(x[j]) - mean;
+            lanes[j % RowReductions.Lanes] += d * d;
+        }
+        double total = 0;
+        foreach (var lane in lanes) total += lane;
+        for (int j = blocks; j < n; j++)
+        {
+            double d = double.CreateTruncating(x[j]) - mean;
+            total += d * d;
+        }
+        return total;
+    }
+
+    public static (T Sum, T Dot) ProductSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> sums = stackalloc T[RowReductions.Lanes];
+        Span<T> dots = stackalloc T[RowReductions.Lanes];
+        sums.Clear();
+        dots.Clear();
+        int n = a.Length, blocks = n - n % RowReductions.Lanes;
+        for (int j = 0; j < blocks; j++)
+        {
+            T g = a[j] * b[j];
+            sums[j % RowReductions.Lanes] += g;
+            dots[j % RowReductions.Lanes] += g * h[j];
+        }
+        T sum = T.Zero, dot = T.Zero;
+        for (int k = 0; k < RowReductions.Lanes; k++) { sum += sums[k]; dot += dots[k]; }
+        for (int j = blocks; j < n; j++)
+        {
+            T g = a[j] * b[j];
+            sum += g;
+            dot += g * h[j];
+        }
+        return (sum, dot);
+    }
+}

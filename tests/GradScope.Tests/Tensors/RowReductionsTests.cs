@@ -1,0 +1,59 @@
+using System.Numerics;
+using GradScope.Tensors;
+
+namespace GradScope.Tests.Tensors;
+
+/// <summary>Every tier of the row reductions gives the scalar twin's sums bit for bit, at lengths across every vector
+/// and lane-block boundary, and the twin itself is a sum (checked against a plain double sum).</summary>
+public class RowReductionsTests
+{
+    public static TheoryData<int> Lengths() => [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100, 127, 128, 129, 784];
+
+    private static T[] Random<T>(int n, ulong seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(seed);
+        var a = new T[n];
+        for (int i = 0; i < n; i++) a[i] = T.CreateTruncating(3 * rng.NextGaussian() + 0.5);
+        return a;
+    }
+
+    private static void Check<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = Random<T>(n, 1), b = Random<T>(n, 2), h = Random<T>(n, 3);
+        double mean = n == 0 ? 0 : x.Sum(v => double.CreateTruncating(v)) / n;
+        double sum = RowReductionsReference.SumWidened<T>(x);
+        double squares = RowReductionsReference.SumSquaredDeviationWidened<T>(x, mean);
+        var (g, gh) = RowReductionsReference.ProductSums<T>(x, b, h);
+
+        Assert.Equal(x.Sum(v => double.CreateTruncating(v)), sum, 1e-9 * Math.Max(1, n));
+        Assert.Equal(x.Sum(v => Math.Pow(double.CreateTruncating(v) - mean, 2)), squares, 1e-9 * Math.Max(1, n));
+        double tol = typeof(T) == typeof(float) ? 1e-4 : 1e-12;
+        double plainG = 0, plainGH = 0;
+        for (int j = 0; j < n; j++)
+        {
+            double gj = double.CreateTruncating(x[j] * b[j]);
+            plainG += gj;
+            plainGH += gj * double.CreateTruncating(h[j]);
+        }
+        Assert.Equal(plainG, double.CreateTruncating(g), tol * Math.Max(1, n) * 10);
+        Assert.Equal(plainGH, double.CreateTruncating(gh), tol * Math.Max(1, n) * 30);
+
+        foreach (var tier in new[] { VectorTier.Scalar, VectorTier.Vector256, VectorTier.Vector512 })
+        {
+            using var scope = KernelSettings.Use(new KernelSettings(VectorTier: tier));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sum), BitConverter.DoubleToInt64Bits(RowReductions.SumWidened<T>(x)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(squares),
+                BitConverter.DoubleToInt64Bits(RowReductions.SumSquaredDeviationWidened<T>(x, mean)));
+            var (tg, tgh) = RowReductions.ProductSums<T>(x, b, h);
+            Assert.True(tg.Equals(g) && tgh.Equals(gh), $"{typeof(T).Name} n={n} {tier}: ({tg}, {tgh}) vs ({g}, {gh})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float_tiers_match_the_scalar_twin_bit_for_bit(int n) => Check<float>(n);
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Double_tiers_match_the_scalar_twin_bit_for_bit(int n) => Check<double>(n);
+}
