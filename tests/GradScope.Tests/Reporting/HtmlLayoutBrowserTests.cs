@@ -30,11 +30,14 @@ public sealed partial class HtmlLayoutBrowserTests(ITestOutputHelper output)
     private static ReportDocument WideTable()
     {
         var doc = new ReportDocument("Layout");
-        var columns = Enumerable.Range(1, 14).Select(i => TableColumn.Numeric($"quantity number {i}")).Prepend(TableColumn.Text("Architecture")).ToArray();
+        var columns = Enumerable.Range(1, 14).Select(i => TableColumn.Numeric($"quantity number " +
+            $"{i}")).Prepend(TableColumn.Text("Architecture")).ToArray();
         var table = doc.AddSection("s", "Wide").AddTable(columns)
-            .WithCaption("A caption long enough to wrap: " + string.Concat(Enumerable.Repeat("every column of this table holds a number with its seed range. ", 6)));
+            .WithCaption("A caption long enough to wrap: " + string.Concat(Enumerable.Repeat("every column of this table holds a number " +
+                "with its seed range. ", 6)));
         for (int r = 0; r < 5; r++)
-            table.AddRow([new TableCell("resnet-batch-relu"), .. Enumerable.Range(1, 14).Select(_ => new TableCell("12.3 % (11.9–12.7 %)"))]);
+            table.AddRow([new TableCell("resnet-batch-relu"), .. Enumerable.Range(1, 14).Select(_ => new TableCell("12.3 % (11.9–12.7 " +
+                "%)"))]);
         return doc;
     }
 
@@ -45,7 +48,8 @@ public sealed partial class HtmlLayoutBrowserTests(ITestOutputHelper output)
     {
         if (!HeadlessChromium.IsInstalled)
         {
-            Assert.True(Environment.GetEnvironmentVariable("GRADSCOPE_REQUIRE_BROWSER") != "1", "GRADSCOPE_REQUIRE_BROWSER=1 but Chromium is missing.");
+            Assert.True(Environment.GetEnvironmentVariable("GRADSCOPE_REQUIRE_BROWSER") != "1", "GRADSCOPE_REQUIRE_BROWSER=1 but " +
+                "Chromium is missing.");
             output.WriteLine("Skipped: Chromium not installed.");
             return;
         }

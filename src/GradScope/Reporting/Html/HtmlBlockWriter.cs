@@ -89,7 +89,8 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
     private void AppendClaims(ClaimsTableBlock claims)
     {
         OpenTable(claims.Caption, "claims");
-        html.Append("<thead><tr><th scope=\"col\">Claim and criterion</th><th scope=\"col\">Verdict and measured reason</th></tr></thead>\n<tbody>\n");
+        html.Append("<thead><tr><th scope=\"col\">Claim and criterion</th><th scope=\"col\">Verdict and measured " +
+            "reason</th></tr></thead>\n<tbody>\n");
         foreach (var claim in claims.Claims)
         {
             html.Append("<tr");
@@ -98,7 +99,8 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
             if (claim.Id is not null) html.Append("<code class=\"claim-id\">").Append(Encode(claim.Id)).Append("</code> ");
             html.Append(InlineMarkup.ToHtml(claim.Statement));
             if (claim.Criterion is not null)
-                html.Append("<p class=\"criterion\"><span class=\"label\">Criterion.</span> ").Append(InlineMarkup.ToHtml(claim.Criterion)).Append("</p>");
+                html.Append("<p class=\"criterion\"><span class=\"label\">Criterion.</span> " +
+                    "").Append(InlineMarkup.ToHtml(claim.Criterion)).Append("</p>");
             AppendEvidence(claim);
             html.Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
                 .Append(VerdictLabels.Symbol(claim.Verdict)).Append(' ').Append(VerdictLabels.Text(claim.Verdict))

@@ -85,7 +85,8 @@ internal sealed class MarkdownBlockWriter(StringBuilder md, string figuresDirect
         AppendRow(["Claim", "Verdict", "Measured reason"]);
         AppendRow(["---", "---", "---"]);
         foreach (var claim in claims.Claims)
-            AppendRow([(claim.Id is null ? "" : $"`{claim.Id}` ") + InlineMarkup.ToMarkdown(claim.Statement, inTableCell: true), Verdict(claim.Verdict),
+            AppendRow([(claim.Id is null ? "" : $"`{claim.Id}` " +
+                $"") + InlineMarkup.ToMarkdown(claim.Statement, inTableCell: true), Verdict(claim.Verdict),
                 InlineMarkup.ToMarkdown(claim.Reason, inTableCell: true)]);
         md.Append('\n');
         // Criteria and evidence in full below the table: a table cell cannot hold a list.

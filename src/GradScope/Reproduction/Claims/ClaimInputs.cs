@@ -13,7 +13,8 @@ public sealed record GradientFit(ArchitectureSpec Architecture, double Rate, dou
 {
     /// <summary>The exploding rule in words, for claim criteria.</summary>
     public static string Rule { get; } = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"exploding when r^L > {ClaimThresholds.ExplodingGrowth:0} or (r ≥ {ClaimThresholds.ExplodingRatePerLayer:0.####} per linear layer " +
+        $"exploding when r^L > {ClaimThresholds.ExplodingGrowth:0} or (r ≥ {ClaimThresholds.ExplodingRatePerLayer:0.####} per linear " +
+            $"layer " +
         $"and R² ≥ {ClaimThresholds.ExponentialFitMinimumR2:0.##})");
 
     public double Growth => Math.Pow(Rate, LinearLayers);

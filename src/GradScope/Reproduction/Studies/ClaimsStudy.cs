@@ -33,7 +33,8 @@ internal static class ClaimsStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Claims, "Claims of the paper");
-        section.AddIntro("Each claim of the paper checked as a test: the criterion states the rule and its thresholds, the verdict says whether " +
+        section.AddIntro("Each claim of the paper checked as a test: the criterion states the rule and its thresholds, the verdict says " +
+            "whether " +
             "the numbers measured above pass it, and the evidence lists every measurement the rule read. A verdict that goes against the " +
             "paper is reported as such. **Inconclusive** means cells are missing or the difference is within the seed-to-seed spread. " +
             "Each claim names the study CSV columns (in `studies/`) from which its verdict can be recomputed.");
@@ -47,7 +48,8 @@ internal static class ClaimsStudy
             evidence = c.Evidence, sources = c.Sources,
         }).ToList());
         output.AddCsv("claims", ["id", "statement", "criterion", "verdict", "reason", "evidence", "sources"],
-            claims.Select(c => new object?[] { c.Id, c.Statement, c.Criterion, VerdictName(c.Verdict), c.Reason, string.Join(" | ", c.Evidence), c.Sources }));
+            claims.Select(c => new object?[] { c.Id, c.Statement, c.Criterion, VerdictName(c.Verdict), c.Reason, string.Join(" | " +
+                "", c.Evidence), c.Sources }));
         return output;
     }
 

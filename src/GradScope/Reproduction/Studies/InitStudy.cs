@@ -8,9 +8,11 @@ internal static class InitStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
-        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " + results.Preset.Sizes.Width +
+        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " +
+            "" + results.Preset.Sizes.Width +
             "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
-            "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding gradient. " +
+            "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding " +
+                "gradient. " +
             "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth; " + GradientFit.Rule + ".");
         var output = new StudyOutput(StudyIds.Init, section);
         StudyText.NoteMissing(output, results, StudyIds.Init);
@@ -18,7 +20,8 @@ internal static class InitStudy
 
         foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
         {
-            var plot = new PlotSpec($"init-gsc-{input}", $"GSC(k, 0) at initialisation, {(input == "noise" ? "Gaussian noise" : "training data")} input")
+            var plot = new PlotSpec($"init-gsc-{input}", $"GSC(k, 0) at initialisation, " +
+                $"{(input == "noise" ? "Gaussian noise" : "training data")} input")
             {
                 XLabel = "k (linear layers between position and error layer)",
                 YLabel = "GSC(k, 0)",
@@ -54,12 +57,14 @@ internal static class InitStudy
         }
         sign.AddReferenceLine(0.5, "maximum diversity");
         section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units.");
-        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged; a drop towards 0 means a collapsing domain (units act almost linearly).");
+        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged; a drop towards 0 means a collapsing " +
+            "domain (units act almost linearly).");
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L (noise)"),
             TableColumn.Numeric("R²"), TableColumn.Numeric("r (data)"), TableColumn.Numeric("r^L (data)"),
             TableColumn.Numeric("sign div. in → out"), TableColumn.Numeric("pre-act std in → out"))
-            .WithCaption("Fitted GSC rate per linear layer and growth over the depth, coloured by the per-layer verdict (red: exploding, amber: vanishing; " +
+            .WithCaption("Fitted GSC rate per linear layer and growth over the depth, coloured by the per-layer verdict (red: exploding, " +
+                "amber: vanishing; " +
                 GradientFit.Rule + "), and the collapse metrics of the first and last nonlinearity on data.");
         var rows = new List<object?[]>();
         var json = new List<object>();
@@ -72,8 +77,10 @@ internal static class InitStudy
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
             table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise), StudyText.Num(noise?.Measurements.GscR2),
                 StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → {StudyText.F(outSide!.SignDiversity)}"),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → {StudyText.F(outSide!.PreActivationStd)}"));
+                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → " +
+                    $"{StudyText.F(outSide!.SignDiversity)}"),
+                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → " +
+                    $"{StudyText.F(outSide!.PreActivationStd)}"));
             rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.GscR2, data?.Measurements.GscRate, gd,
                 inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd, inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
             json.Add(new

@@ -28,14 +28,17 @@ internal static class OrthogonalStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Orthogonal, "Orthogonal initial state");
-        section.AddIntro("Gaussian (`-gauss`), Haar-orthogonal (`-orth`) and looks-linear (`-ll`) initialisations and a ResNet, measured at " +
-            "initialisation and trained with Adam (best learning rate of the grid). A looks-linear ReLU network is exactly an orthogonal linear map at " +
+        section.AddIntro("Gaussian (`-gauss`), Haar-orthogonal (`-orth`) and looks-linear (`-ll`) initialisations and a ResNet, measured " +
+            "at " +
+            "initialisation and trained with Adam (best learning rate of the grid). A looks-linear ReLU network is exactly an orthogonal " +
+                "linear map at " +
             "initialisation, so its GSC profile is flat (r = 1).");
         var output = new StudyOutput(StudyIds.Orthogonal, section);
         StudyText.NoteMissing(output, results, StudyIds.Orthogonal);
         var rows = Rows(results);
 
-        var gsc = new PlotSpec("orth-gsc", "GSC(k, 0) at initialisation (Gaussian noise)") { XLabel = "k (linear layers)", YLabel = "GSC(k, 0)", YScale = AxisScale.Log10 };
+        var gsc = new PlotSpec("orth-gsc", "GSC(k, 0) at initialisation (Gaussian noise)") { XLabel = "k (linear " +
+            "layers)", YLabel = "GSC(k, 0)", YScale = AxisScale.Log10 };
         var err = new PlotSpec("orth-error", "Training error against epochs (Adam, best learning rate)")
         {
             XLabel = "epoch", YLabel = "training error", XIntegers = true,
@@ -51,9 +54,12 @@ internal static class OrthogonalStudy
         section.AddFigure(gsc, "Initial GSC profiles side by side.");
         section.AddFigure(err, "Training curves of the same architectures.");
 
-        var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L"), TableColumn.Numeric("sign div. (out)"),
-            TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"), TableColumn.Numeric("test error"), TableColumn.Numeric("effective depth"))
-            .WithCaption("Sign diversity of the nonlinearity nearest the output, at initialisation on data. Errors and effective depth: mean over " +
+        var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r " +
+            "(noise)"), TableColumn.Numeric("r^L"), TableColumn.Numeric("sign div. (out)"),
+            TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"), TableColumn.Numeric("test " +
+                "error"), TableColumn.Numeric("effective depth"))
+            .WithCaption("Sign diversity of the nonlinearity nearest the output, at initialisation on data. Errors and effective depth: " +
+                "mean over " +
                 "seeds at the best Adam learning rate, range in brackets.");
         foreach (var r in rows)
             table.AddRow(r.Architecture, StudyText.Num(r.GscRateNoise, 4), StudyText.Growth(results.InitOf(StudyIds.Orthogonal, r.Architecture, InitCellSpec.Noise).Result), StudyText.Num(r.SignDiversityOut),

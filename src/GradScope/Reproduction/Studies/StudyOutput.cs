@@ -44,9 +44,11 @@ internal static class StudyText
         if (missing.Count == 0) return;
         int failed = missing.Count(m => m.State == "failed");
         int interrupted = missing.Count(m => m.State == "interrupted");
-        string detail = string.Join(", ", new[] { failed > 0 ? $"{failed} failed" : null, interrupted > 0 ? $"{interrupted} interrupted" : null }.OfType<string>());
+        string detail = string.Join(", ", new[] { failed > 0 ? $"{failed} failed" : null, interrupted > 0 ? $"{interrupted} " +
+            $"interrupted" : null }.OfType<string>());
         output.Section.AddNote(NoteKind.Warning,
-            $"**{missing.Count} of {results.PlannedOf(study)} cells** of this study are not finished{(detail.Length > 0 ? $" ({detail})" : "")}; " +
+            $"**{missing.Count} of {results.PlannedOf(study)} cells** of this study are not " +
+                $"finished{(detail.Length > 0 ? $" ({detail})" : "")}; " +
             "their entries show as missing. Re-run the same `gradscope reproduce` command to finish them, then `gradscope report DIR`.");
     }
 

@@ -12,8 +12,10 @@ internal static class TaylorStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Taylor, "Compositional-depth reduction (Taylor experiment)");
-        section.AddIntro("The trained networks of study 2 (best learning rate) with their m blocks nearest the input replaced by the first-order " +
-            "expansion in the residual functions around the initial functions, without retraining. A network whose effective depth is small " +
+        section.AddIntro("The trained networks of study 2 (best learning rate) with their m blocks nearest the input replaced by the " +
+            "first-order " +
+            "expansion in the residual functions around the initial functions, without retraining. A network whose effective depth is " +
+                "small " +
             "keeps its accuracy for many replaced blocks; m = 0 is the unmodified network.");
         var output = new StudyOutput(StudyIds.Taylor, section);
         StudyText.NoteMissing(output, results, StudyIds.Training);
@@ -27,11 +29,13 @@ internal static class TaylorStudy
             };
             foreach (var s in searches.Where(s => s.Optimizer == opt && s.Best is { Taylor.Count: > 0 }))
                 plot.AddSeries(s.Architecture, s.Best!.Taylor.Select(t => ((double)t.Replaced / s.Best.Blocks, t.TrainError)));
-            section.AddFigure(plot, $"Paper Fig. 1F. Evaluated on {results.Preset.TaylorExamples:N0} training examples; m as a fraction of the " +
+            section.AddFigure(plot, $"Paper Fig. 1F. Evaluated on {results.Preset.TaylorExamples:N0} training examples; m as a fraction " +
+                $"of the " +
                 "blocks L, so 26-block ResNets and 50-block MLPs share the axis.");
         }
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Text("Optimiser"), TableColumn.Numeric("blocks L"),
-            TableColumn.Numeric("effective depth"), TableColumn.Numeric("error, m = 0"), TableColumn.Numeric("error, m = L"), TableColumn.Numeric("first m with +5 pt"))
+            TableColumn.Numeric("effective depth"), TableColumn.Numeric("error, m = 0"), TableColumn.Numeric("error, m = " +
+                "L"), TableColumn.Numeric("first m with +5 pt"))
             .WithCaption("Blocks are counted as in the diagnostics (a residual unit is one block).");
         var json = new List<object>();
         foreach (var s in searches)

@@ -19,19 +19,24 @@ internal static class TrainingStudy
         var p = results.Preset;
         var section = new ReportSection(StudyIds.Training, "Training: error, GSC and effective depth");
         section.AddIntro($"Every architecture trained for {p.Epochs} epochs (batch {p.BatchSize}, " +
-            $"{(p.TrainSubset is int n ? $"{n:N0} training examples" : "full training set")}) with each optimiser over a learning-rate grid " +
+            $"{(p.TrainSubset is int n ? $"{n:N0} training examples" : "full training set")}) with each optimiser over a learning-rate " +
+                $"grid " +
             $"({string.Join("; ", p.LearningRates.Select(g => $"{Optimizer<float>.KindName(g.Optimizer)}: {string.Join(", ", g.Rates.Select(r => StudyText.F(r)))}"))}); " +
-            "the best rate is the one with the lowest final training error. **Effective depth** counts how many learned residual functions a significant gradient path passes through (0 at initialisation).");
+            "the best rate is the one with the lowest final training error. **Effective depth** counts how many learned residual " +
+                "functions a significant gradient path passes through (0 at initialisation).");
         var output = new StudyOutput(StudyIds.Training, section);
         StudyText.NoteMissing(output, results, StudyIds.Training);
         var searches = Searches(results).ToList();
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Text("Optimiser"), TableColumn.Numeric("best lr"),
-            TableColumn.Numeric("train error"), TableColumn.Numeric("test error"), TableColumn.Numeric("r at init"), TableColumn.Numeric("r at end"),
+            TableColumn.Numeric("train error"), TableColumn.Numeric("test error"), TableColumn.Numeric("r at " +
+                "init"), TableColumn.Numeric("r at end"),
             TableColumn.Numeric("effective depth"), TableColumn.Text("runs"))
             .WithCaption("Best learning rate of each search (lowest mean final training error over the seeds, among rates where no seed " +
-                "diverged); a best rate at the edge of its grid is flagged, since the optimum may lie beyond it. Errors and effective depth " +
-                "are means over the seeds with their range in brackets; r is the fitted GSC rate per linear layer of the first seed. Runs " +
+                "diverged); a best rate at the edge of its grid is flagged, since the optimum may lie beyond it. Errors and effective " +
+                    "depth " +
+                "are means over the seeds with their range in brackets; r is the fitted GSC rate per linear layer of the first seed. " +
+                    "Runs " +
                 "counts finished / planned runs over all rates and seeds, and diverged ones.");
         foreach (var s in searches)
         {
@@ -69,8 +74,10 @@ internal static class TrainingStudy
                 gsc.AddSeries(s.Architecture, h.Where(e => e.GscRate is not null).Select(e => ((double)e.Epoch, e.GscRate!.Value)));
             }
             gsc.AddReferenceLine(1, "r = 1");
-            section.AddFigure(err, $"Paper Fig. 1D (top). Training error measured after each epoch in evaluation mode, best {name} learning rate per architecture.");
-            section.AddFigure(eff, "Paper Fig. 1D (bottom). Effective depth at τ = " + StudyText.F(p.Tau) + " as a fraction of the blocks (a 50-layer " +
+            section.AddFigure(err, $"Paper Fig. 1D (top). Training error measured after each epoch in evaluation mode, best {name} " +
+                $"learning rate per architecture.");
+            section.AddFigure(eff, "Paper Fig. 1D (bottom). Effective depth at τ = " + StudyText.F(p.Tau) + " as a fraction of the " +
+                "blocks (a 50-layer " +
                 "ResNet has 26 blocks, an MLP 50), measured on the diagnostics batch; first seed at the best learning rate.");
             section.AddFigure(gsc, "Fitted GSC rate per linear layer during training; r > 1 is an exploding gradient.");
         }

@@ -36,13 +36,17 @@ internal static class WidthDepthStudy
     {
         var section = new ReportSection(StudyIds.WidthDepth, "Width versus depth");
         var rows = Rows(results);
-        section.AddIntro("A fixed parameter budget" + (rows.Count > 0 ? $" (≈ {rows.Max(r => r.Parameters):N0} trainable parameters)" : "") +
-            " spent on networks of different depth, each with the largest width that keeps within the budget and its own learning-rate search, trained with " +
-            Optimizer<float>.KindName(results.Preset.WidthDepth.Optimizer) + ". The paper recommends width over depth: exploding gradients make deep narrow networks effectively shallow anyway.");
+        section.AddIntro("A fixed parameter budget" + (rows.Count > 0 ? $" (≈ {rows.Max(r => r.Parameters):N0} trainable " +
+            $"parameters)" : "") +
+            " spent on networks of different depth, each with the largest width that keeps within the budget and its own learning-rate " +
+                "search, trained with " +
+            Optimizer<float>.KindName(results.Preset.WidthDepth.Optimizer) + ". The paper recommends width over depth: exploding " +
+                "gradients make deep narrow networks effectively shallow anyway.");
         var output = new StudyOutput(StudyIds.WidthDepth, section);
         StudyText.NoteMissing(output, results, StudyIds.WidthDepth);
 
-        var err = new PlotSpec("width-depth-error", "Training error against depth at a fixed parameter budget") { XLabel = "depth (linear layers)", YLabel = "training error", XScale = AxisScale.Log10 };
+        var err = new PlotSpec("width-depth-error", "Training error against depth at a fixed parameter budget") { XLabel = "depth " +
+            "(linear layers)", YLabel = "training error", XScale = AxisScale.Log10 };
         var eff = new PlotSpec("width-depth-effdepth", "Effective depth against depth at a fixed parameter budget")
         {
             XLabel = "depth (linear layers)", YLabel = "effective depth / depth", XScale = AxisScale.Log10,
@@ -55,7 +59,8 @@ internal static class WidthDepthStudy
         section.AddFigure(err, "Mean training error over the seeds at the best learning rate of each depth's own search.");
         section.AddFigure(eff, "Effective depth of the same networks as a fraction of their depth, so shallow and deep networks compare.");
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("depth"), TableColumn.Numeric("width"), TableColumn.Numeric("parameters"),
-            TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"), TableColumn.Numeric("test error"), TableColumn.Numeric("effective depth"), TableColumn.Numeric("r at init"));
+            TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"), TableColumn.Numeric("test " +
+                "error"), TableColumn.Numeric("effective depth"), TableColumn.Numeric("r at init"));
         foreach (var r in rows)
             table.AddRow(r.Architecture, TableCell.Integer(r.Depth), TableCell.Integer(r.Width), TableCell.Integer(r.Parameters),
                 r.Search.BestLearningRate is null ? TableCell.Missing(r.Status) : StudyFormat.BestRate(r.Search), StudyFormat.Pct(r.TrainError),
