@@ -14,10 +14,12 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
 {
     public string Name => "fake-test-diagnostics";
 
-    public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample, MeasureRequest request)
+    public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        MeasureRequest request)
     {
         int blocks = network.BlockCount;
-        var scale = network.Blocks.Select(b => Norm(theta[b.Layers.OfType<GradScope.Layers.Linear<float>>().First().WeightIndex])).ToArray();
+        var scale = network.Blocks.Select(b => Norm(theta[b.Layers.OfType<GradScope.Layers.Linear<float>>().First().WeightIndex]))
+            .ToArray();
         var profile = new List<GscPoint>();
         double log = 0;
         int linear = 0;
@@ -32,7 +34,8 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
         double mean = 0;
         foreach (float v in sample.Inputs.Span) mean += Math.Abs(v);
         mean /= sample.Inputs.Length;
-        var collapse = Enumerable.Range(1, blocks).Select(p => new LayerCollapse(p, mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1 + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
+        var collapse = Enumerable.Range(1, blocks).Select(p => new LayerCollapse(p, mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1
+            + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
         var dilution = network.Blocks.OfType<ResidualUnit<float>>().Select((u, i) =>
         {
             double k = 1 / Math.Max(u.ResidualWeight, 1e-3);
@@ -54,7 +57,8 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
         };
     }
 
-    public IReadOnlyList<TaylorPoint> Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data, IReadOnlyList<int> replaced)
+    public IReadOnlyList<TaylorPoint> Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+        IReadOnlyList<int> replaced)
     {
         double d = Distance(theta, theta0);
         return [.. replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d)))];

@@ -5,7 +5,8 @@ namespace GradScope.Tests.Reproduction;
 
 public sealed class PresetTests
 {
-    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, GradScope.Networks.DataShape.FashionMnist, 60000, 10000, "test");
+    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, GradScope.Networks.DataShape.FashionMnist, 60000,
+        10000, "test");
 
     private static IEnumerable<IGrouping<string, TrainCellSpec>> TrainedBySeedlessId(SweepPlan plan) =>
         plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().GroupBy(c => c.Id[..c.Id.LastIndexOf("-s", StringComparison.Ordinal)]);
@@ -29,10 +30,12 @@ public sealed class PresetTests
         Assert.All(quick.LearningRates, g => Assert.True(g.Rates.Count >= 3));
         Assert.Contains(quick.LearningRates, g => g.Optimizer == OptimizerKind.RmsProp);
         Assert.Contains("resnet-tanh", quick.TrainArchitectures);
-        Assert.Contains(quick.TrainArchitectures, a => a.StartsWith("resnet-batch-", StringComparison.Ordinal) || a.StartsWith("resnet-layer-", StringComparison.Ordinal));
+        Assert.Contains(quick.TrainArchitectures, a => a.StartsWith("resnet-batch-", StringComparison.Ordinal)
+            || a.StartsWith("resnet-layer-", StringComparison.Ordinal));
         Assert.True(quick.WidthDepth.LearningRates.Count >= 3);
         var plan = Plan(quick);
-        var rmsprop = plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().Where(c => c.Training.Optimizer == OptimizerKind.RmsProp).ToList();
+        var rmsprop = plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().Where(c => c.Training.Optimizer == OptimizerKind.RmsProp)
+            .ToList();
         Assert.Equal(["batch-relu", "relu", "resnet-relu"], rmsprop.Select(c => c.Training.Architecture.Name).Distinct().Order());
     }
 

@@ -35,7 +35,8 @@ internal static class HtmlReportStyles
         .meta div:has(code) { grid-column: 1 / -1; } /* commands are long: give them a full row */
 
         .toc { border: 1px solid var(--border); border-radius: 8px; padding: 0.9rem 1.1rem; margin: 0 0 2rem; font-size: 0.92rem; }
-        .toc-title { font-size: 0.72rem; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); margin: 0 0 0.4rem; }
+        .toc-title { font-size: 0.72rem; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted);
+                     margin: 0 0 0.4rem; }
         .toc ol { margin: 0; padding-left: 1.3rem; }
         .toc li { margin: 0.2rem 0; }
         .toc a { color: var(--text); }
@@ -53,7 +54,8 @@ internal static class HtmlReportStyles
         p { margin: 0 0 1rem; }
 
         figure { margin: 1.75rem 0 2.25rem; }
-        figure.plot svg { display: block; width: 100%; height: auto; border: 1px solid var(--border); border-radius: 8px; background: #fff; }
+        figure.plot svg { display: block; width: 100%; height: auto; border: 1px solid var(--border); border-radius: 8px;
+                          background: #fff; }
         figcaption { font-size: 0.9rem; color: var(--muted); text-align: left; }
         figcaption { margin-top: 0.6rem; }
         .label { font-weight: 600; color: var(--text); }

@@ -10,7 +10,8 @@ public static class ClaimThresholds
     /// <summary>Growth r^L over the whole depth above which a network explodes whatever its fit (SPEC §2.2).</summary>
     public const double ExplodingGrowth = 10;
 
-    /// <summary>A per-layer rate that compounds to 10× within 100 layers (twice the paper's depth) explodes on a good fit: 10^(1/100).</summary>
+    /// <summary>A per-layer rate that compounds to 10× within 100 layers (twice the paper's depth) explodes on a good fit:
+    /// 10^(1/100).</summary>
     public static double ExplodingRatePerLayer { get; } = Math.Pow(ExplodingGrowth, 1.0 / 100);
 
     /// <summary>R² of log GSC(k, 0) = log c + k log r from which the growth is called exponential.</summary>

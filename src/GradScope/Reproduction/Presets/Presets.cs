@@ -4,7 +4,8 @@ using GradScope.Training;
 
 namespace GradScope.Reproduction;
 
-/// <summary>The built-in sweeps: <c>tiny</c> (tests, seconds), <c>quick</c> (≈ 10 min on 2 cores), <c>standard</c> (≈ 1 h) and <c>paper</c> (full protocol).</summary>
+/// <summary>The built-in sweeps: <c>tiny</c> (tests, seconds), <c>quick</c> (≈ 10 min on 2 cores), <c>standard</c> (≈ 1 h) and
+/// <c>paper</c> (full protocol).</summary>
 public static class Presets
 {
     public static readonly IReadOnlyList<string> Names = ["tiny", "quick", "standard", "paper"];
@@ -82,14 +83,16 @@ public static class Presets
             "relu", "tanh", "selu", "linear", "batch-relu", "batch-tanh", "batch-selu", "layer-relu", "layer-tanh",
             "relu-ll", "relu-orth", "tanh-orth", "linear-orth", "resnet-relu", "resnet-tanh", "resnet-batch-relu", "resnet-layer-tanh",
         ],
-        TrainArchitectures = ["relu", "tanh", "selu", "batch-relu", "layer-tanh", "relu-ll", "resnet-relu", "resnet-tanh", "resnet-batch-relu"],
+        TrainArchitectures = ["relu", "tanh", "selu", "batch-relu", "layer-tanh", "relu-ll", "resnet-relu", "resnet-tanh",
+            "resnet-batch-relu"],
         // m = 26 is a 50-layer ResNet's last block (input map + 25 units), so its fully linearised error is measured too.
         TaylorReplaced = [0, 1, 2, 4, 8, 13, 20, 26, 35, 50],
         TaylorExamples = 1000,
         // A batch-norm branch grows the gradient (r ≈ 1.1–1.2 per layer at init), so the k² + 1 law is measurable; a ReLU branch
         // barely does. Tanh, not ReLU: the Pythagorean relation behind k² + 1 needs branch outputs uncorrelated with the skip, and
         // non-negative ReLU outputs add up coherently across units instead.
-        Dilution = new DilutionSpec { Architectures = ["resnet-batch-tanh"], ResidualWeights = [4.0, 1.0, 0.3, 0.1, 0.03], LearningRates = [1e-3] },
+        Dilution = new DilutionSpec { Architectures = ["resnet-batch-tanh"], ResidualWeights = [4.0, 1.0, 0.3, 0.1, 0.03],
+            LearningRates = [1e-3] },
         OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "resnet-relu"],
         WidthDepth = new WidthDepthSpec { Architectures = ["relu"], Depths = [5, 10, 20, 50], LearningRates = [3e-4, 1e-3, 3e-3] },
     };
@@ -142,7 +145,8 @@ public static class Presets
             ResidualWeights = [4.0, 2.0, 1.0, 0.5, 0.3, 0.2, 0.14, 0.1, 0.07, 0.05, 0.03],
             LearningRates = [1e-4, 3e-4, 1e-3],
         },
-        OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "selu", "selu-orth", "linear", "linear-orth", "batch-relu", "batch-relu-orth", "batch-relu-ll", "resnet-relu", "resnet-relu-orth"],
+        OrthogonalArchitectures = ["relu", "relu-orth", "relu-ll", "tanh", "tanh-orth", "selu", "selu-orth", "linear", "linear-orth",
+            "batch-relu", "batch-relu-orth", "batch-relu-ll", "resnet-relu", "resnet-relu-orth"],
         WidthDepth = new WidthDepthSpec
         {
             Architectures = ["relu", "batch-relu", "resnet-relu"],

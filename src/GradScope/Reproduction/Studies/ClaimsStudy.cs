@@ -24,7 +24,8 @@ internal static class ClaimsStudy
             DilutionK2Plus1.Judge(DilutionUnits(results)),
             TaylorDepthReduction.Judge(TaylorNets(results)),
             OrthogonalInitialState.Judge(InitialState(results, "relu"),
-                [.. results.ArchitectureSpecsOf(StudyIds.Orthogonal).Where(OrthogonalInitialState.IsCandidate).Select(a => InitialState(results, a.Name)!)]),
+                [.. results.ArchitectureSpecsOf(StudyIds.Orthogonal).Where(OrthogonalInitialState.IsCandidate).Select(a =>
+                    InitialState(results, a.Name)!)]),
             WidthOverDepth.Judge([.. WidthDepthStudy.Rows(results).Where(r => r.TrainError is not null)
                 .Select(r => new DepthPoint(r.Architecture, r.Depth, r.Width, r.TrainError!))]),
         ];
@@ -41,7 +42,8 @@ internal static class ClaimsStudy
         var output = new StudyOutput(StudyIds.Claims, section);
         var claims = Check(results);
         var table = section.AddClaims();
-        foreach (var c in claims) table.Add(new Claim(c.Statement, c.Reason, c.Verdict) { Id = c.Id, Criterion = c.Criterion, Evidence = c.Evidence, Sources = c.Sources });
+        foreach (var c in claims) table.Add(new Claim(c.Statement, c.Reason, c.Verdict) { Id = c.Id, Criterion = c.Criterion,
+            Evidence = c.Evidence, Sources = c.Sources });
         output.Set("claims", claims.Select(c => new
         {
             id = c.Id, statement = c.Statement, criterion = c.Criterion, verdict = VerdictName(c.Verdict), reason = c.Reason,
@@ -71,7 +73,8 @@ internal static class ClaimsStudy
 
     private static List<ResnetsDeeperEffectiveDepth.Pair> TrainedPairs(IReadOnlyList<TrainedNet> nets) =>
         [.. from res in nets where res.Architecture.IsResidual
-            from van in nets where !van.Architecture.IsResidual && van.Optimizer == res.Optimizer && van.Architecture.Name == VanillaName(res.Architecture)
+            from van in nets where !van.Architecture.IsResidual && van.Optimizer == res.Optimizer
+                && van.Architecture.Name == VanillaName(res.Architecture)
             select new ResnetsDeeperEffectiveDepth.Pair(res, van)];
 
     private static List<ResnetsLowerGsc.Pair> FitPairs(IReadOnlyList<GradientFit> fits) =>
@@ -89,7 +92,8 @@ internal static class ClaimsStudy
             var fit = noise is null ? null : Fit(noise.Architecture, noise.Measurements, noise.LinearLayers);
             var (o, i) = StudyText.Ends(data?.Measurements);
             if (fit is null || o is null || i is null) continue;
-            nets.Add(new CollapseAtInit(fit.Architecture, fit.Exploding, i.SignDiversity, o.SignDiversity, i.PseudoLinearity, o.PseudoLinearity));
+            nets.Add(new CollapseAtInit(fit.Architecture, fit.Exploding, i.SignDiversity, o.SignDiversity, i.PseudoLinearity,
+                o.PseudoLinearity));
         }
         return nets;
     }
@@ -100,7 +104,8 @@ internal static class ClaimsStudy
 
     private static List<TaylorNet> TaylorNets(SweepResults results) =>
         [.. TrainingStudy.Searches(results).Where(s => s.Best is { Taylor.Count: > 1, Final.EffectiveDepth: not null })
-            .Select(s => new TaylorNet($"{s.Architecture}/{Training.Optimizer<float>.KindName(s.Optimizer)}", s.Best!.Final!.EffectiveDepth!.Value,
+            .Select(s => new TaylorNet($"{s.Architecture}/{Training.Optimizer<float>.KindName(s.Optimizer)}",
+                s.Best!.Final!.EffectiveDepth!.Value,
                 s.Best.Blocks, s.Best.Taylor))];
 
     private static InitialStateNet? InitialState(SweepResults results, string architecture)

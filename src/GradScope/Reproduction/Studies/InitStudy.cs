@@ -49,7 +49,8 @@ internal static class InitStudy
         };
         foreach (string arch in archs)
         {
-            if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result?.Measurements.Collapse is not { Count: > 0 } collapse) continue;
+            if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data)
+                .Result?.Measurements.Collapse is not { Count: > 0 } collapse) continue;
             // Relative position: 26-block ResNets and 50-block MLPs share the axis.
             double blocks = Math.Max(1, collapse.Max(c => c.Position));
             std.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.PreActivationStd)));
@@ -75,14 +76,16 @@ internal static class InitStudy
             int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
             var (outSide, inSide) = StudyText.Ends(data?.Measurements);
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
-            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise), StudyText.Num(noise?.Measurements.GscR2),
+            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise),
+                StudyText.Num(noise?.Measurements.GscR2),
                 StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → " +
                     $"{StudyText.F(outSide!.SignDiversity)}"),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → " +
                     $"{StudyText.F(outSide!.PreActivationStd)}"));
             rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.GscR2, data?.Measurements.GscRate, gd,
-                inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd, inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
+                inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd,
+                    inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
             json.Add(new
             {
                 architecture = arch,
@@ -94,12 +97,14 @@ internal static class InitStudy
             });
         }
         output.Set("architectures", json);
-        output.AddCsv("init", ["architecture", "linear_layers", "gsc_rate_noise", "growth_noise", "gsc_r2_noise", "gsc_rate_data", "growth_data",
+        output.AddCsv("init", ["architecture", "linear_layers", "gsc_rate_noise", "growth_noise", "gsc_r2_noise", "gsc_rate_data",
+            "growth_data",
             "sign_diversity_input_side", "sign_diversity_output_side", "preact_std_input_side", "preact_std_output_side",
             "pseudo_linearity_input_side", "pseudo_linearity_output_side"], rows);
         output.AddCsv("init-profiles", ["architecture", "input", "position", "linear_layers", "gsc"],
             archs.SelectMany(a => new[] { InitCellSpec.Noise, InitCellSpec.Data }.SelectMany(input =>
-                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.GscProfile ?? []).Select(p => new object?[] { a, input, p.Position, p.LinearLayers, p.Gsc }))));
+                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.GscProfile ?? []).Select(p => new object?[] { a, input,
+                    p.Position, p.LinearLayers, p.Gsc }))));
         return output;
     }
 }

@@ -48,7 +48,8 @@ internal static class OrthogonalStudy
             if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.GscProfile is { Count: > 0 } profile)
                 gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
             if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
-                err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value)));
+                err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch,
+                    e.TrainError!.Value)));
         }
         gsc.AddReferenceLine(1, "GSC = 1");
         section.AddFigure(gsc, "Initial GSC profiles side by side.");
@@ -62,8 +63,10 @@ internal static class OrthogonalStudy
                 "mean over " +
                 "seeds at the best Adam learning rate, range in brackets.");
         foreach (var r in rows)
-            table.AddRow(r.Architecture, StudyText.Num(r.GscRateNoise, 4), StudyText.Growth(results.InitOf(StudyIds.Orthogonal, r.Architecture, InitCellSpec.Noise).Result), StudyText.Num(r.SignDiversityOut),
-                StudyFormat.BestRate(r.Search), StudyFormat.Pct(r.TrainError), StudyFormat.Pct(r.TestError), StudyFormat.Num(r.EffectiveDepth));
+            table.AddRow(r.Architecture, StudyText.Num(r.GscRateNoise, 4), StudyText.Growth(results.InitOf(StudyIds.Orthogonal,
+                r.Architecture, InitCellSpec.Noise).Result), StudyText.Num(r.SignDiversityOut),
+                StudyFormat.BestRate(r.Search), StudyFormat.Pct(r.TrainError), StudyFormat.Pct(r.TestError),
+                    StudyFormat.Num(r.EffectiveDepth));
         output.Set("architectures", rows.Select(r => new
         {
             architecture = r.Architecture, linear_layers = r.LinearLayers, gsc_rate_noise = r.GscRateNoise, gsc_r2_noise = r.GscR2Noise,
@@ -71,7 +74,8 @@ internal static class OrthogonalStudy
             grid_position = StudyFormat.PositionName(r.Search.Position), train_error = r.TrainError, test_error = r.TestError,
             effective_depth = r.EffectiveDepth, cell = r.Search.Best?.Id,
         }).ToList());
-        output.AddCsv("orthogonal", ["architecture", "linear_layers", "gsc_rate_noise", "gsc_r2_noise", "growth_noise", "sign_diversity_output_side",
+        output.AddCsv("orthogonal", ["architecture", "linear_layers", "gsc_rate_noise", "gsc_r2_noise", "growth_noise",
+            "sign_diversity_output_side",
             "best_learning_rate", "grid_position", "seeds", "train_error_mean", "train_error_min", "train_error_max", "test_error_mean",
             "effective_depth_mean", "cell"],
             rows.Select(r => new object?[]

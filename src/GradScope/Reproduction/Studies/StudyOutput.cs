@@ -17,7 +17,8 @@ public sealed class StudyOutput(string id, ReportSection section)
 
     public void Set(string key, object? value) => Data[key] = JsonSerializer.SerializeToNode(value, JsonDefaults.Options);
 
-    public void AddCsv(string name, IReadOnlyList<string> header, IEnumerable<object?[]> rows) => Tables.Add(new CsvTable(name, header, [.. rows]));
+    public void AddCsv(string name, IReadOnlyList<string> header, IEnumerable<object?[]> rows) => Tables.Add(new CsvTable(name, header,
+        [.. rows]));
 }
 
 /// <summary>Helpers shared by the study builders.</summary>

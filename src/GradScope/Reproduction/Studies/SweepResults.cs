@@ -52,11 +52,13 @@ public sealed class SweepResults
     /// <summary>The initial-state cell of an architecture of a study for the given input, at the first seed.</summary>
     public (InitCellSpec? Cell, InitCellResult? Result) InitOf(string study, string architecture, string input)
     {
-        var cell = Plan.CellsOf<InitCellSpec>(study).FirstOrDefault(c => c.Network.Name == architecture && c.Input == input && c.Seed == Seed);
+        var cell = Plan.CellsOf<InitCellSpec>(study).FirstOrDefault(c => c.Network.Name == architecture && c.Input == input
+            && c.Seed == Seed);
         return (cell, cell is null ? null : Init(cell));
     }
 
-    /// <summary>The learning-rate search of (architecture, optimiser) over every seed among a study's training cells matching <paramref name="filter"/>.</summary>
+    /// <summary>The learning-rate search of (architecture, optimiser) over every seed among a study's training cells matching <paramref
+    /// name="filter"/>.</summary>
     public SearchResult Search(string study, string architecture, OptimizerKind optimizer, Func<TrainCellSpec, bool>? filter = null)
     {
         var cells = Plan.CellsOf<TrainCellSpec>(study)
@@ -69,7 +71,8 @@ public sealed class SweepResults
 
     /// <summary>
     /// The networks of a study in plan order, one per family name (the first planned sizes): studies and claims read
-    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>, <see cref="ArchitectureSpec.Normalization"/>,
+    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>, <see
+    /// cref="ArchitectureSpec.Normalization"/>,
     /// <see cref="ArchitectureSpec.Activation"/>, <see cref="ArchitectureSpec.Init"/>) instead of parsing names.
     /// </summary>
     public IReadOnlyList<ArchitectureSpec> ArchitectureSpecsOf(string study) =>

@@ -45,19 +45,23 @@ internal static class TaylorStudy
             double? e0 = pts.FirstOrDefault(t => t.Replaced == 0)?.TrainError;
             double? eL = pts.Count > 0 ? pts.MaxBy(t => t.Replaced)!.TrainError : null;
             int? tol = pts.Count > 0 ? Tolerance(pts) : null;
-            table.AddRow(s.Architecture, Optimizer<float>.KindName(s.Optimizer), b is null ? TableCell.Missing(StudyText.MissingText) : TableCell.Integer(b.Blocks),
+            table.AddRow(s.Architecture, Optimizer<float>.KindName(s.Optimizer), b is null ? TableCell.Missing(StudyText.MissingText)
+                : TableCell.Integer(b.Blocks),
                 StudyText.Num(b?.Final?.EffectiveDepth), StudyText.Pct(e0), StudyText.Pct(eL),
                 pts.Count == 0 ? TableCell.Missing(StudyText.MissingText) : tol is int t ? TableCell.Integer(t) : new TableCell("none"));
-            json.Add(new { architecture = s.Architecture, optimizer = s.Optimizer, cell = b?.Id, blocks = b?.Blocks, effective_depth = b?.Final?.EffectiveDepth, tolerance = tol, points = pts });
+            json.Add(new { architecture = s.Architecture, optimizer = s.Optimizer, cell = b?.Id, blocks = b?.Blocks,
+                effective_depth = b?.Final?.EffectiveDepth, tolerance = tol, points = pts });
         }
         output.Set("networks", json);
         output.AddCsv("taylor-onset", ["architecture", "optimizer", "cell", "blocks", "effective_depth", "onset"],
             searches.Where(s => s.Best is { Taylor.Count: > 0 }).Select(s => new object?[]
             {
-                s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best!.Id, s.Best.Blocks, s.Best.Final?.EffectiveDepth, Tolerance(s.Best.Taylor),
+                s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best!.Id, s.Best.Blocks, s.Best.Final?.EffectiveDepth,
+                    Tolerance(s.Best.Taylor),
             }));
         output.AddCsv("taylor", ["architecture", "optimizer", "cell", "replaced", "train_error"],
-            searches.Where(s => s.Best is not null).SelectMany(s => s.Best!.Taylor.Select(t => new object?[] { s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.TrainError })));
+            searches.Where(s => s.Best is not null).SelectMany(s => s.Best!.Taylor.Select(t => new object?[] { s.Architecture,
+                Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.TrainError })));
         return output;
     }
 }

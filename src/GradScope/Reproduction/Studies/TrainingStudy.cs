@@ -3,7 +3,8 @@ using GradScope.Training;
 
 namespace GradScope.Reproduction;
 
-/// <summary>Study 2 (paper Fig. 1 D): every architecture trained with each optimiser of the preset, each with a learning-rate search over seeds.</summary>
+/// <summary>Study 2 (paper Fig. 1 D): every architecture trained with each optimiser of the preset, each with a learning-rate search over
+/// seeds.</summary>
 internal static class TrainingStudy
 {
     public static IReadOnlyList<OptimizerKind> Optimizers(SweepResults results) =>
@@ -14,15 +15,18 @@ internal static class TrainingStudy
         from opt in Optimizers(results)
         select results.Search(StudyIds.Training, arch, opt);
 
+    private static string Grid(LearningRateGrid g) => $"{Optimizer<float>.KindName(g.Optimizer)}: " +
+        string.Join(", ", g.Rates.Select(r => StudyText.F(r))) + (g.Architectures is { } a ? $" on {string.Join(", ", a)}" : "");
+
     public static StudyOutput Build(SweepResults results)
     {
         var p = results.Preset;
         var section = new ReportSection(StudyIds.Training, "Training: error, GSC and effective depth");
         section.AddIntro($"Every architecture trained for {p.Epochs} epochs (batch {p.BatchSize}, " +
-            $"{(p.TrainSubset is int n ? $"{n:N0} training examples" : "full training set")}) with each optimiser over a learning-rate " +
-                $"grid " +
-            $"({string.Join("; ", p.LearningRates.Select(g => $"{Optimizer<float>.KindName(g.Optimizer)}: {string.Join(", ", g.Rates.Select(r => StudyText.F(r)))}"))}); " +
-            "the best rate is the one with the lowest final training error. **Effective depth** counts how many learned residual " +
+            $"{(p.TrainSubset is int n ? $"{n:N0} training examples" : "full training set")}, {p.Seeds.Count} seed(s)) with each " +
+            $"optimiser over a learning-rate grid ({string.Join("; ", p.LearningRates.Select(Grid))}); " +
+            "the best rate is the one with the lowest mean final training error over the seeds. " +
+            "**Effective depth** counts how many learned residual " +
                 "functions a significant gradient path passes through (0 at initialisation).");
         var output = new StudyOutput(StudyIds.Training, section);
         StudyText.NoteMissing(output, results, StudyIds.Training);
@@ -43,7 +47,8 @@ internal static class TrainingStudy
             var b = s.Best;
             string runText = $"{s.Runs.Count}/{s.Planned}" + (s.Diverged > 0 ? $", {s.Diverged} diverged" : "");
             table.AddRow(s.Architecture, Optimizer<float>.KindName(s.Optimizer), StudyFormat.BestRate(s),
-                StudyFormat.Pct(s.Spread(r => r.TrainError)), StudyFormat.Pct(s.Spread(r => r.TestError)), StudyText.Num(b?.Initial?.GscRate, 4),
+                StudyFormat.Pct(s.Spread(r => r.TrainError)), StudyFormat.Pct(s.Spread(r => r.TestError)),
+                    StudyText.Num(b?.Initial?.GscRate, 4),
                 StudyText.Num(b?.Final?.GscRate, 4), StudyFormat.Num(s.Spread(r => r.Final?.EffectiveDepth)),
                 new TableCell(runText, s.Missing > 0 ? CellStatus.Missing : s.Diverged > 0 ? CellStatus.Warn : CellStatus.None));
         }
@@ -69,8 +74,10 @@ internal static class TrainingStudy
             {
                 var b = s.Best!;
                 var h = b.History;
-                err.AddSeries(s.Architecture, h.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value)));
-                eff.AddSeries(s.Architecture, h.Where(e => e.EffectiveDepth is not null).Select(e => ((double)e.Epoch, e.EffectiveDepth!.Value / b.Blocks)));
+                err.AddSeries(s.Architecture, h.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch,
+                    e.TrainError!.Value)));
+                eff.AddSeries(s.Architecture, h.Where(e => e.EffectiveDepth is not null).Select(e => ((double)e.Epoch,
+                    e.EffectiveDepth!.Value / b.Blocks)));
                 gsc.AddSeries(s.Architecture, h.Where(e => e.GscRate is not null).Select(e => ((double)e.Epoch, e.GscRate!.Value)));
             }
             gsc.AddReferenceLine(1, "r = 1");
@@ -107,12 +114,15 @@ internal static class TrainingStudy
         var runs = searches.SelectMany(s => s.Runs).ToList();
         output.Set("runs", runs.Select(r => new
         {
-            cell = r.Id, architecture = r.Architecture.Name, optimizer = r.Optimizer, learning_rate = r.LearningRate, seed = r.Seed, status = r.Status,
+            cell = r.Id, architecture = r.Architecture.Name, optimizer = r.Optimizer, learning_rate = r.LearningRate, seed = r.Seed,
+                status = r.Status,
             epochs_completed = r.EpochsCompleted, train_error = r.TrainError, test_error = r.TestError,
             gsc_rate_init = r.Initial?.GscRate, gsc_rate_end = r.Final?.GscRate, effective_depth = r.Final?.EffectiveDepth,
         }).ToList());
-        output.AddCsv("training", ["architecture", "optimizer", "best_learning_rate", "grid_position", "seeds", "train_error_mean", "train_error_min",
-            "train_error_max", "train_error_running", "test_error_mean", "gsc_rate_init", "gsc_r2_init", "gsc_rate_end", "gsc_r2_end", "linear_layers",
+        output.AddCsv("training", ["architecture", "optimizer", "best_learning_rate", "grid_position", "seeds", "train_error_mean",
+            "train_error_min",
+            "train_error_max", "train_error_running", "test_error_mean", "gsc_rate_init", "gsc_r2_init", "gsc_rate_end", "gsc_r2_end",
+                "linear_layers",
             "blocks", "effective_depth_mean", "effective_depth_min", "effective_depth_max", "finished", "planned", "diverged"],
             searches.Select(s =>
             {
@@ -120,15 +130,22 @@ internal static class TrainingStudy
                 var b = s.Best;
                 return new object?[]
                 {
-                    s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.BestLearningRate, StudyFormat.PositionName(s.Position), s.Seeds,
-                    err?.Mean, err?.Min, err?.Max, b?.TrainErrorRunning, s.Spread(r => r.TestError)?.Mean, b?.Initial?.GscRate, b?.Initial?.GscR2,
-                    b?.Final?.GscRate, b?.Final?.GscR2, b?.LinearLayers, b?.Blocks, depth?.Mean, depth?.Min, depth?.Max, s.Runs.Count, s.Planned, s.Diverged,
+                    s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.BestLearningRate, StudyFormat.PositionName(s.Position),
+                        s.Seeds,
+                    err?.Mean, err?.Min, err?.Max, b?.TrainErrorRunning, s.Spread(r => r.TestError)?.Mean, b?.Initial?.GscRate,
+                        b?.Initial?.GscR2,
+                    b?.Final?.GscRate, b?.Final?.GscR2, b?.LinearLayers, b?.Blocks, depth?.Mean, depth?.Min, depth?.Max, s.Runs.Count,
+                        s.Planned, s.Diverged,
                 };
             }));
-        output.AddCsv("training-runs", ["cell", "architecture", "optimizer", "learning_rate", "seed", "status", "epochs_completed", "train_error", "test_error", "gsc_rate_init", "gsc_rate_end", "effective_depth"],
-            runs.Select(r => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed, r.Status, r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
-        output.AddCsv("training-curves", ["cell", "architecture", "optimizer", "learning_rate", "epoch", "train_loss", "train_error", "train_error_running", "test_error", "gsc_rate", "effective_depth"],
-            runs.SelectMany(r => r.History.Select(e => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, e.Epoch, e.TrainLoss, e.TrainError, e.TrainErrorRunning, e.TestError, e.GscRate, e.EffectiveDepth })));
+        output.AddCsv("training-runs", ["cell", "architecture", "optimizer", "learning_rate", "seed", "status", "epochs_completed",
+            "train_error", "test_error", "gsc_rate_init", "gsc_rate_end", "effective_depth"],
+            runs.Select(r => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer), r.LearningRate, r.Seed,
+                r.Status, r.EpochsCompleted, r.TrainError, r.TestError, r.Initial?.GscRate, r.Final?.GscRate, r.Final?.EffectiveDepth }));
+        output.AddCsv("training-curves", ["cell", "architecture", "optimizer", "learning_rate", "epoch", "train_loss", "train_error",
+            "train_error_running", "test_error", "gsc_rate", "effective_depth"],
+            runs.SelectMany(r => r.History.Select(e => new object?[] { r.Id, r.Architecture.Name, Optimizer<float>.KindName(r.Optimizer),
+                r.LearningRate, e.Epoch, e.TrainLoss, e.TrainError, e.TrainErrorRunning, e.TestError, e.GscRate, e.EffectiveDepth })));
         return output;
     }
 }

@@ -9,11 +9,13 @@ public sealed record PresetEstimate(string Preset, int InitCells, int TrainCells
     public int Cells => InitCells + TrainCells;
     public double CoreHours => Seconds * Cores / 3600;
 
-    /// <summary>Plans <paramref name="preset"/> on <paramref name="data"/> and times its cells with <paramref name="secondsPerUnit"/>.</summary>
+    /// <summary>Plans <paramref name="preset"/> on <paramref name="data"/> and times its cells with <paramref
+    /// name="secondsPerUnit"/>.</summary>
     public static PresetEstimate Of(ReproductionPreset preset, SweepData data, double secondsPerUnit)
     {
         var plan = SweepPlan.Create(preset, data.Shape, data.Splits.Train.Count, data.Splits.Test.Count, "estimate");
         int init = plan.Cells.Count(c => c.Cell is InitCellSpec);
-        return new PresetEstimate(preset.Name, init, plan.Cells.Count - init, plan.Cells.Sum(c => c.Cell.Cost) * secondsPerUnit, Environment.ProcessorCount);
+        return new PresetEstimate(preset.Name, init, plan.Cells.Count - init, plan.Cells.Sum(c => c.Cell.Cost) * secondsPerUnit,
+            Environment.ProcessorCount);
     }
 }

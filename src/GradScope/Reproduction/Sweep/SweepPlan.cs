@@ -46,7 +46,8 @@ public sealed record SweepPlan
 
         int train = Math.Min(preset.TrainSubset ?? int.MaxValue, trainCount);
         int test = Math.Min(preset.TestSubset ?? int.MaxValue, testCount);
-        TrainCellSpec Train(ArchitectureSpec arch, OptimizerKind optimizer, double lr, ulong seed) => TrainCellSpec.Create(new TrainingConfig
+        TrainCellSpec Train(ArchitectureSpec arch, OptimizerKind optimizer, double lr, ulong seed) =>
+            TrainCellSpec.Create(new TrainingConfig
         {
             Architecture = arch,
             Optimizer = optimizer,
@@ -79,7 +80,8 @@ public sealed record SweepPlan
             foreach (string name in preset.Dilution.Architectures)
                 foreach (double w in preset.Dilution.ResidualWeights)
                     foreach (double lr in preset.Dilution.LearningRates)
-                        Add(Train(Arch(name, preset.Sizes with { ResidualWeight = w }), preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
+                        Add(Train(Arch(name, preset.Sizes with { ResidualWeight = w }), preset.Dilution.Optimizer, lr, seed),
+                            StudyIds.Dilution);
 
             foreach (string name in preset.OrthogonalArchitectures)
                 foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
@@ -94,7 +96,8 @@ public sealed record SweepPlan
                     {
                         int width = WidthForBudget(Arch(name), depth, budget);
                         foreach (double lr in wd.LearningRates)
-                            Add(Train(Arch(name, preset.Sizes with { LinearLayers = depth, Width = width }), wd.Optimizer, lr, seed), StudyIds.WidthDepth);
+                            Add(Train(Arch(name, preset.Sizes with { LinearLayers = depth, Width = width }), wd.Optimizer, lr, seed),
+                                StudyIds.WidthDepth);
                     }
             }
         }

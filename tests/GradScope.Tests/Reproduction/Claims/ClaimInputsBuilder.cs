@@ -14,7 +14,8 @@ internal static class ClaimInputsBuilder
 
     public static SeedSpread Seeds(params double[] values) => SeedSpread.Of(values.Select(v => (double?)v))!;
 
-    public static TrainedNet Net(string name, OptimizerKind optimizer, double rateInit, double rateEnd, double[] effectiveDepth, double trainError = 0.2)
+    public static TrainedNet Net(string name, OptimizerKind optimizer, double rateInit, double rateEnd, double[] effectiveDepth,
+        double trainError = 0.2)
     {
         var a = Arch(name);
         int blocks = a.IsResidual ? 26 : 50;

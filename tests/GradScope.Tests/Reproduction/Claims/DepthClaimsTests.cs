@@ -12,7 +12,8 @@ public sealed class DepthClaimsTests
     [Fact]
     public void Effective_depth_limited_holds_when_exploding_nets_are_shallower()
     {
-        var check = EffectiveDepthLimitedByExplosion.Judge([Net("batch-relu", Adam, 1.2, 1.2, [4, 6]), Net("relu", Adam, 0.99, 0.99, [20, 22])]);
+        var check = EffectiveDepthLimitedByExplosion.Judge([Net("batch-relu", Adam, 1.2, 1.2, [4, 6]), Net("relu", Adam, 0.99, 0.99, [20,
+            22])]);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
         Assert.Contains("adam: median 0.100 (exploding, 1) vs 0.420 (not exploding, 1)", check.Reason);
     }
@@ -40,7 +41,8 @@ public sealed class DepthClaimsTests
     public void Resnets_deeper_compares_fractions_of_the_blocks()
     {
         // 10 of 26 blocks (0.38) beats 12 of 50 (0.24) although 10 < 12.
-        var check = ResnetsDeeperEffectiveDepth.Judge([new(Net("resnet-relu", Adam, 1, 1, [10, 10.5]), Net("relu", Adam, 1, 1, [12, 12.5]))]);
+        var check = ResnetsDeeperEffectiveDepth.Judge([new(Net("resnet-relu", Adam, 1, 1, [10, 10.5]), Net("relu", Adam, 1, 1, [12,
+            12.5]))]);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
         Assert.Equal("1 of 1 pairs deeper, 0 shallower", check.Reason);
     }

@@ -19,7 +19,8 @@ public sealed class GradientClaimsTests
     [Fact]
     public void Exploding_persists_holds_when_every_technique_group_explodes()
     {
-        var check = ExplodingGradientsPersist.Judge([Fit("batch-relu", 1.2), Fit("layer-tanh", 1.05), Fit("selu", 1.039), Fit("relu", 0.99)]);
+        var check = ExplodingGradientsPersist.Judge([Fit("batch-relu", 1.2), Fit("layer-tanh", 1.05), Fit("selu", 1.039), Fit("relu",
+            0.99)]);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
         Assert.Equal(3, check.Evidence.Count); // relu uses none of the three techniques
         Assert.Contains("selu", check.Reason);
@@ -43,7 +44,8 @@ public sealed class GradientClaimsTests
     [Fact]
     public void Adam_does_not_cure_holds_when_exploding_nets_still_explode()
     {
-        var check = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.1, [5]), Net("relu", OptimizerKind.Adam, 0.99, 0.99, [5])]);
+        var check = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.1, [5]), Net("relu", OptimizerKind.Adam, 0.99,
+            0.99, [5])]);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
         Assert.Equal("1 of 1 networks exploding at init still explode after Adam", check.Reason);
     }
@@ -51,7 +53,8 @@ public sealed class GradientClaimsTests
     [Fact]
     public void Adam_does_not_cure_does_not_hold_when_adam_removes_every_explosion()
     {
-        var check = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.0, [5]), Net("layer-tanh", OptimizerKind.Adam, 1.1, 0.98, [5])]);
+        var check = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.0, [5]), Net("layer-tanh", OptimizerKind.Adam,
+            1.1, 0.98, [5])]);
         Assert.Equal(ClaimVerdict.DoesNotHold, check.Verdict);
     }
 
@@ -60,7 +63,8 @@ public sealed class GradientClaimsTests
     {
         // SGD runs do not count, and a minority still exploding is not enough either way.
         Assert.Equal(ClaimVerdict.Inconclusive, AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Sgd, 1.2, 1.2, [5])]).Verdict);
-        var mixed = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.2, [5]), Net("layer-tanh", OptimizerKind.Adam, 1.1, 1.0, [5]),
+        var mixed = AdamDoesNotCure.Judge([Net("batch-relu", OptimizerKind.Adam, 1.2, 1.2, [5]), Net("layer-tanh", OptimizerKind.Adam,
+            1.1, 1.0, [5]),
             Net("selu", OptimizerKind.Adam, 1.1, 1.0, [5])]);
         Assert.Equal(ClaimVerdict.Inconclusive, mixed.Verdict);
     }
@@ -75,7 +79,8 @@ public sealed class GradientClaimsTests
     [Fact]
     public void Resnets_lower_gsc_does_not_hold_when_a_resnet_is_not_lower()
     {
-        var check = ResnetsLowerGsc.Judge([new(Fit("resnet-batch-relu", 1.25), Fit("batch-relu", 1.2)), new(Fit("resnet-tanh", 1.0), Fit("tanh", 1.05))]);
+        var check = ResnetsLowerGsc.Judge([new(Fit("resnet-batch-relu", 1.25), Fit("batch-relu", 1.2)), new(Fit("resnet-tanh", 1.0),
+            Fit("tanh", 1.05))]);
         Assert.Equal(ClaimVerdict.DoesNotHold, check.Verdict);
         Assert.Contains("resnet-batch-relu", check.Reason);
     }

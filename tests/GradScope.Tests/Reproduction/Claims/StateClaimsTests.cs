@@ -31,7 +31,8 @@ public sealed class StateClaimsTests
     public void Collapsing_domain_ignores_exploding_and_linear_nets_and_needs_both_groups()
     {
         // An exploding net that collapses is not the claim's case; linear nets have nothing to collapse.
-        Assert.Equal(ClaimVerdict.Inconclusive, CollapsingDomain.Judge([Collapse("batch-relu", 0.05, exploding: true), Collapse("linear", 0.0)]).Verdict);
+        Assert.Equal(ClaimVerdict.Inconclusive, CollapsingDomain.Judge([Collapse("batch-relu", 0.05, exploding: true), Collapse("linear",
+            0.0)]).Verdict);
         Assert.Equal(ClaimVerdict.Inconclusive, CollapsingDomain.Judge([Collapse("tanh", 0.05)]).Verdict);
     }
 
@@ -76,12 +77,14 @@ public sealed class StateClaimsTests
         Assert.Equal(ClaimVerdict.Inconclusive, DilutionK2Plus1.Judge([flat, Unit(1, 1, 1)]).Verdict);
     }
 
-    private static InitialStateNet State(string name, double rate, params double[] errors) => new(Fit(name, rate, 0.5), Seeds(errors), Arch(name));
+    private static InitialStateNet State(string name, double rate, params double[] errors) => new(Fit(name, rate, 0.5), Seeds(errors),
+        Arch(name));
 
     [Fact]
     public void Orthogonal_state_holds_when_every_candidate_trains_better()
     {
-        var check = OrthogonalInitialState.Judge(State("relu", 0.99, 0.3, 0.32), [State("relu-ll", 1.0, 0.1, 0.12), State("resnet-relu", 1.0, 0.15, 0.2)]);
+        var check = OrthogonalInitialState.Judge(State("relu", 0.99, 0.3, 0.32), [State("relu-ll", 1.0, 0.1, 0.12), State("resnet-relu",
+            1.0, 0.15, 0.2)]);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
     }
 

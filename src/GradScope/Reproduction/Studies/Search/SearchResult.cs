@@ -7,7 +7,8 @@ namespace GradScope.Reproduction;
 /// error over its seeds among the rates where no seed diverged; <see cref="Best"/> is that rate's run of the
 /// first seed (shown in curves), <see cref="BestRuns"/> all its seeds (their spread is shown beside the mean).
 /// </summary>
-public sealed record SearchResult(string Architecture, OptimizerKind Optimizer, IReadOnlyList<double> Grid, IReadOnlyList<TrainCellResult> Runs, int Planned)
+public sealed record SearchResult(string Architecture, OptimizerKind Optimizer, IReadOnlyList<double> Grid,
+    IReadOnlyList<TrainCellResult> Runs, int Planned)
 {
     public int Missing => Planned - Runs.Count;
     public int Diverged => Runs.Count(r => r.Diverged);
@@ -15,7 +16,8 @@ public sealed record SearchResult(string Architecture, OptimizerKind Optimizer, 
     /// <summary>The best learning rate, or null when every finished rate had a diverged or unfinished seed.</summary>
     public double? BestLearningRate { get; } = ChooseBest(Runs);
 
-    public IReadOnlyList<TrainCellResult> BestRuns => BestLearningRate is double lr ? [.. Runs.Where(r => r.LearningRate == lr).OrderBy(r => r.Seed)] : [];
+    public IReadOnlyList<TrainCellResult> BestRuns => BestLearningRate is double lr ? [.. Runs.Where(r => r.LearningRate == lr).OrderBy(r =>
+        r.Seed)] : [];
 
     public TrainCellResult? Best => BestRuns.FirstOrDefault();
 
