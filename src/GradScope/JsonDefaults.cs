@@ -17,7 +17,8 @@ public static class JsonDefaults
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = indented,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // The optimizer converter comes first: the command line's names (rmsprop), not snake_case (rms_prop).
+        Converters = { new Training.OptimizerKindJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

@@ -16,8 +16,8 @@ internal static class ReportCommand
         {
             string root = Path.GetFullPath(parse.GetValue(directory)!);
             var plan = SweepRunner.ReadPlan(root);
-            var store = new CellStore(root);
-            int finished = plan.Cells.Count(c => store.IsFinished(c.Cell.Id));
+            var store = new CellStore(root, warning => context.Console.MarkupLineInterpolated($"[yellow]{warning}[/]"));
+            int finished = plan.Cells.Count(c => store.IsFinished(c.Cell));
             var paths = ReproductionReport.Write(root, [("Command", $"`gradscope report`")]);
             context.Console.MarkupLineInterpolated($"{finished} of {plan.Cells.Count} cells finished (preset {plan.Preset.Name})");
             context.Console.MarkupLineInterpolated($"report: [blue]{paths.Html}[/]");

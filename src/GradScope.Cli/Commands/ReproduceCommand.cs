@@ -12,7 +12,7 @@ namespace GradScope.Cli.Commands;
 /// </summary>
 internal static class ReproduceCommand
 {
-    public static Command Create(CliContext context) => Create(context, () => StudyDiagnostics.Default);
+    public static Command Create(CliContext context) => Create(context, () => LibraryDiagnostics.Instance);
 
     /// <summary>Tests inject the diagnostics implementation.</summary>
     public static Command Create(CliContext context, Func<IStudyDiagnostics> diagnosticsFactory)
@@ -68,9 +68,9 @@ internal static class ReproduceCommand
             var plan = SweepPlan.Create(chosen, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count,
                 diagnostics.Name);
             SweepRunner.PrepareDirectory(root, plan);
-            var store = new CellStore(root);
+            var store = new CellStore(root, warning => context.Console.MarkupLineInterpolated($"[yellow]{warning}[/]"));
             var mine = selection.Select(plan);
-            var todo = mine.Where(c => !store.IsFinished(c.Cell.Id)).ToList();
+            var todo = mine.Where(c => !store.IsFinished(c.Cell)).ToList();
             double secondsPerUnit = todo.Count > 0 ? CostModel.Calibrate(chosen, sweepData) : 0;
             PrintPlan(context, chosen, plan, selection, store, mine, secondsPerUnit, root);
 
@@ -107,7 +107,7 @@ internal static class ReproduceCommand
         {
             var planned = plan.Cells.Where(c => c.Studies[0] == study).ToList();
             var inShard = mine.Where(c => c.Studies[0] == study).ToList();
-            var run = inShard.Where(c => !store.IsFinished(c.Cell.Id)).ToList();
+            var run = inShard.Where(c => !store.IsFinished(c.Cell)).ToList();
             double seconds = run.Sum(c => c.Cell.Cost) * secondsPerUnit / selection.Jobs;
             total += seconds;
             table.AddRow(study, planned.Count.ToString(), inShard.Count.ToString(), (inShard.Count - run.Count).ToString(),

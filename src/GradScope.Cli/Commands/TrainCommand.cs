@@ -29,7 +29,7 @@ internal static class TrainCommand
         var trainSubset = new Option<int?>("--train-subset") { Description = "Train on a seeded random subset of N examples" };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test examples" };
         var diagnoseEvery = new Option<int>("--diagnose-every") { Description = "Record diagnostics every N epochs (0: never)" };
-        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<arch>-<optimizer>-lr<lr>-s<seed>)" };
+        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<run name>, docs/run-format.md)" };
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)",
@@ -50,7 +50,7 @@ internal static class TrainCommand
             Func<DataShape, ArchitectureSpec>? network = null;
             if (resumeDirectory is not null)
             {
-                stored = RunDirectory.ReadConfig(resumeDirectory);
+                stored = new RunDirectory(resumeDirectory).ReadConfig();
                 // An explicit --epochs extends (or shortens) the plan of the resumed run; everything else is the stored config.
                 if (parse.GetResult(epochs) is { Implicit: false }) stored = (stored with { Epochs = parse.GetValue(epochs) }).Validate();
             }
@@ -81,7 +81,7 @@ internal static class TrainCommand
             }.Validate();
             if (config.Architecture.Shape != splits.Train.Shape)
                 throw new DataFormatException($"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
-            string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunDirectory.DefaultName(config));
+            string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunName.Of(config));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
             context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");
@@ -100,10 +100,10 @@ internal static class TrainCommand
             var result = context.Interactive ? ProgressDisplay.Run(context, config.Epochs, Train) : Train(new PlainProgress(context));
 
             EpochSummary.Print(context, result.History);
-            if (result.State.Status == "diverged")
+            if (result.State.Status == RunStatus.Diverged)
                 context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
             else
-                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {Path.Combine(runDirectory, Trainer.CheckpointFile)}");
+                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
             return ExitCodes.Success;
         }, cancel)));
         return command;

@@ -44,7 +44,7 @@ internal static class ProgressDisplay
 
 internal static class EpochSummary
 {
-    public static string Line(EpochMetrics m) => m.Status == "diverged"
+    public static string Line(EpochMetrics m) => m.Status == EpochStatus.Diverged
         ? $"epoch {m.Epoch,3}: diverged (loss {m.TrainLoss:G4})"
         : $"epoch {m.Epoch,3}: loss {m.TrainLoss:0.0000}  train err {Percent(m.TrainError)} (running {Percent(m.TrainErrorRunning)})  test err {Percent(m.TestError)}  {m.Seconds:0.0}s  {m.ExamplesPerSecond:N0} ex/s";
 
@@ -58,7 +58,7 @@ internal static class EpochSummary
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("epoch", "loss", "train err", "running err", "test err", "s", "ex/s");
         foreach (var m in rows)
-            table.AddRow(m.Epoch.ToString(), m.Status == "diverged" ? "diverged" : $"{m.TrainLoss:0.0000}", Percent(m.TrainError),
+            table.AddRow(m.Epoch.ToString(), m.Status == EpochStatus.Diverged ? EpochStatus.Diverged.Name() : $"{m.TrainLoss:0.0000}", Percent(m.TrainError),
                 Percent(m.TrainErrorRunning), Percent(m.TestError), $"{m.Seconds:0.0}", $"{m.ExamplesPerSecond:N0}");
         context.Console.Write(table);
     }

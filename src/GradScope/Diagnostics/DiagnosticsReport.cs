@@ -1,18 +1,18 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace GradScope.Diagnostics;
 
 /// <summary>
-/// Everything <see cref="DiagnosticsRunner.Analyze{T}(Networks.ArchitectureSpec, Tensors.ParameterSet{T}, Tensors.ParameterSet{T}?, Tensors.Matrix{T}, ReadOnlySpan{int}, DiagnosticsOptions?)"/>
-/// measures on one batch, as plain records. Serialised by <see cref="ToJson"/>; the schema is documented in
-/// <c>docs/diagnostics-schema.md</c> (schema version <see cref="CurrentSchemaVersion"/>).
+/// Everything <see cref="DiagnosticsRunner"/> measures on one batch: the one diagnostics result type from measurement
+/// to report. <c>analyze --json</c>, the <c>diagnostics</c> field of <c>metrics.jsonl</c> and the reproduce cell
+/// results all serialise it unchanged with <see cref="JsonDefaults"/>; the schema is <c>docs/diagnostics-schema.md</c>
+/// (version <see cref="CurrentSchemaVersion"/>). Optional sections are omitted from the JSON when not computed.
 /// </summary>
 public sealed record DiagnosticsReport
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: GSC profile as one list of points (version 1 had parallel value and standard-error lists).</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Architecture { get; init; }
@@ -21,136 +21,55 @@ public sealed record DiagnosticsReport
     public int Width { get; init; }
     public int Blocks { get; init; }
     public int BatchSize { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ulong? Seed { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Epoch { get; init; }
     public bool CouplesExamples { get; init; }
     /// <summary>Mean loss of the analysed batch (batch statistics).</summary>
     public double Loss { get; init; }
     public required GscSection Gsc { get; init; }
+    /// <summary>One record per nonlinearity; <see cref="CollapseByPosition"/> averages a residual unit's records.</summary>
     public IReadOnlyList<CollapseRecord> Collapse { get; init; } = [];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DilutionEntry>? Dilution { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? EffectiveDepth { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Tau { get; init; }
     /// <summary>C_λ at the network input, λ = 0 … L, normalised to sum 1.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? LambdaProfile { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LambdaProfile>? LambdaProfilePerBlock { get; init; }
+    /// <summary>Taylor experiment, attached by callers that run it (reproduce attaches it to a trained cell's final report).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TaylorResult? Taylor { get; init; }
-    /// <summary>Wall-clock milliseconds per part.</summary>
-    public IReadOnlyDictionary<string, double> TimingsMs { get; init; } = new Dictionary<string, double>();
+    /// <summary>Wall-clock milliseconds per part; null where files must not depend on timing (reproduce cells).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? TimingsMs { get; init; }
 
-    public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
+    /// <summary>The fitted GSC rate r per linear layer, or null when the fit is undefined (fewer than two positions).</summary>
+    [JsonIgnore]
+    public double? GscRate => double.IsNaN(Gsc.Rate) ? null : Gsc.Rate;
 
-    private static JsonSerializerOptions CreateJsonOptions()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            WriteIndented = true,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        return options;
-    }
+    /// <summary>r^<paramref name="linearLayers"/>: the fitted growth over that many linear layers (null: fit undefined).</summary>
+    public double? Growth(int linearLayers) => GscRate is double r ? Math.Pow(r, linearLayers) : null;
 
-    public string ToJson(bool indented = true) =>
-        JsonSerializer.Serialize(this, indented ? JsonOptions : CompactJsonOptions);
+    /// <summary>
+    /// The collapse statistics per block position, nearest the output first. A residual unit holds m nonlinearities at
+    /// one position; they are averaged here, once, for every reader (text rendering, studies).
+    /// </summary>
+    public IReadOnlyList<PositionCollapse> CollapseByPosition() =>
+        [.. Collapse.GroupBy(c => c.Position).OrderBy(g => g.Key).Select(g => new PositionCollapse(
+            g.Key, g.Average(c => c.PreActivationStdMean), g.Min(c => c.PreActivationStdMin),
+            g.Average(c => c.SignDiversityMean), g.Average(c => c.PseudoLinearityMean)))];
 
-    private static JsonSerializerOptions CompactJsonOptions { get; } = new(JsonOptions) { WriteIndented = false };
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? JsonDefaults.Options : JsonDefaults.Compact);
 
     public static DiagnosticsReport FromJson(string json) =>
-        JsonSerializer.Deserialize<DiagnosticsReport>(json, JsonOptions) ?? throw new JsonException("Empty diagnostics report.");
+        JsonSerializer.Deserialize<DiagnosticsReport>(json, JsonDefaults.Options) ?? throw new JsonException("Empty diagnostics report.");
 
     /// <summary>A compact table per position and the verdict lines.</summary>
     public string ToText() => DiagnosticsText.Render(this);
-}
-
-/// <summary>The gradient-scale part of a report (SPEC §2.2).</summary>
-public sealed record GscSection
-{
-    /// <summary>GSC(k, 0) for k = 1 … L: element i is position k = i + 1 (nearest the output first).</summary>
-    public required IReadOnlyList<double> Profile { get; init; }
-    /// <summary>Standard error of each profile entry (all 0 when exact).</summary>
-    public required IReadOnlyList<double> ProfileStandardError { get; init; }
-    /// <summary>Linear layers from the output of each profile position (the fit's abscissa).</summary>
-    public required IReadOnlyList<int> LinearLayers { get; init; }
-    /// <summary>Fitted per-linear-layer rate r.</summary>
-    public double Rate { get; init; }
-    /// <summary>Fitted intercept c.</summary>
-    public double Intercept { get; init; }
-    public double R2 { get; init; }
-    /// <summary>r^depth.</summary>
-    public double Growth { get; init; }
-    public int LinearDepth { get; init; }
-    public required string Verdict { get; init; }
-    public double ExplodingThreshold { get; init; }
-    public double VanishingThreshold { get; init; }
-    /// <summary>"exact" or "hutchinson".</summary>
-    public required string Method { get; init; }
-    public int? Probes { get; init; }
-    /// <summary>GSC(k, l) as matrix[k][l], 0 ≤ k, l ≤ L; 1 on the diagonal, null for l &gt; k.</summary>
-    public double?[][]? Matrix { get; init; }
-    public double?[][]? MatrixStandardError { get; init; }
-    public string? MatrixMethod { get; init; }
-    public string? MatrixPrecision { get; init; }
-}
-
-/// <summary>Collapsing-domain statistics of one nonlinearity (SPEC §2.3).</summary>
-public sealed record CollapseRecord(
-    int Position, string Block, string Layer, string Activation, int LinearLayersFromOutput, int Units,
-    double PreActivationStdMean, double PreActivationStdMin, double SignDiversityMean, double PseudoLinearityMean);
-
-/// <summary>The human-readable rendering (plain text; the CLI decides how to print it).</summary>
-public static class DiagnosticsText
-{
-    private static string F(double v, string format = "0.000") =>
-        double.IsNaN(v) ? "nan" : double.IsInfinity(v) ? (v > 0 ? "inf" : "-inf") :
-        (Math.Abs(v) >= 1e5 || (Math.Abs(v) < 1e-3 && v != 0)) ? v.ToString("0.00e+0", CultureInfo.InvariantCulture) : v.ToString(format, CultureInfo.InvariantCulture);
-
-    public static string Render(DiagnosticsReport report)
-    {
-        var sb = new StringBuilder();
-        var g = report.Gsc;
-        sb.AppendLine($"{report.Description}");
-        sb.AppendLine($"batch {report.BatchSize}{(report.Seed is ulong s ? $", seed {s}" : "")}{(report.Epoch is int e ? $", epoch {e}" : "")}, loss {F(report.Loss, "0.0000")}, GSC {g.Method}{(g.Probes is int p ? $" ({p} probes)" : "")}");
-        var byPosition = report.Collapse.GroupBy(c => c.Position).ToDictionary(x => x.Key, x => x.ToList());
-        bool multi = byPosition.Values.Any(list => list.Count > 1);
-        sb.AppendLine();
-        sb.AppendLine("    k  lin  GSC(k,0)   pre-act std  sign div  pseudo-lin");
-        for (int i = 0; i < g.Profile.Count; i++)
-        {
-            int k = i + 1;
-            string gsc = F(g.Profile[i]);
-            if (g.ProfileStandardError.Count > i && g.ProfileStandardError[i] > 0) gsc += "±" + F(g.ProfileStandardError[i], "0.00");
-            string std = "", sign = "", pseudo = "";
-            if (byPosition.TryGetValue(k, out var entries))
-            {
-                std = F(entries.Average(c => c.PreActivationStdMean));
-                sign = F(entries.Average(c => c.SignDiversityMean));
-                pseudo = F(entries.Average(c => c.PseudoLinearityMean));
-            }
-            sb.AppendLine($"  {k,3}  {g.LinearLayers[i],3}  {gsc,-10} {std,11}  {sign,8}  {pseudo,10}");
-        }
-        if (multi) sb.AppendLine("  (collapse columns: mean over the nonlinearities of the block)");
-        sb.AppendLine();
-        sb.AppendLine($"GSC fit: log GSC(k,0) = log c + n·log r over linear layers n: r = {F(g.Rate, "0.0000")}, c = {F(g.Intercept)}, R² = {F(g.R2)}");
-        sb.AppendLine($"verdict: {g.Verdict} (r^{g.LinearDepth} = {F(g.Growth)}; exploding above {F(g.ExplodingThreshold, "0.##")}, vanishing below {F(g.VanishingThreshold, "0.##")})");
-        if (report.Dilution is { Count: > 0 } dilution)
-        {
-            sb.AppendLine($"dilution: k mean {F(dilution.Average(d => d.Dilution))}, GSC branch mean {F(dilution.Average(d => d.GscBranch))}, GSC unit mean {F(dilution.Average(d => d.GscUnit))}, " +
-                          $"growth reduction (G_b²−1)/(G_u²−1) mean {F(dilution.Average(d => d.GrowthReduction))} vs k²+1 mean {F(dilution.Average(d => d.PredictedReduction))}");
-        }
-        if (report.EffectiveDepth is int depth && report.LambdaProfile is { } lambda)
-        {
-            var top = lambda.Select((w, l) => (w, l)).Where(t => t.w >= 0.01).Select(t => $"λ={t.l}:{F(t.w)}");
-            sb.AppendLine($"effective depth: {depth} (τ = {F(report.Tau ?? double.NaN, "0.###")}); λ-profile ≥ 1%: {string.Join(" ", top)}");
-        }
-        if (report.Taylor is { } taylor)
-        {
-            sb.AppendLine($"Taylor ({taylor.Side}, {taylor.Examples} examples, baseline error {F(taylor.BaselineError)}): " +
-                          string.Join(" ", taylor.Points.Select(pt => $"m={pt.Replaced}:{F(pt.Error)}")));
-        }
-        return sb.ToString();
-    }
 }

@@ -31,7 +31,7 @@ public sealed record DiagnosticsOptions
     public int? Epoch { get; init; }
 }
 
-/// <summary>Runs every diagnostic of SPEC §2 on one batch and collects a <see cref="DiagnosticsReport"/>.</summary>
+/// <summary>Runs every diagnostic of SPEC §2 on one batch and collects the one result type, <see cref="DiagnosticsReport"/>.</summary>
 public static class DiagnosticsRunner
 {
     /// <summary>
@@ -69,7 +69,8 @@ public static class DiagnosticsRunner
         {
             collapse = CollapseMetrics.ForNetwork(network, theta, tape)
                 .Select(c => new CollapseRecord(c.Position, c.Block, c.Layer, c.Activation, c.LinearLayersFromOutput, c.Statistics.Units,
-                    c.Statistics.PreActivationStdMean, c.Statistics.PreActivationStdMin, c.Statistics.SignDiversityMean, c.Statistics.PseudoLinearityMean))
+                    c.Statistics.PreActivationStdMean, c.Statistics.PreActivationStdMin,
+                    c.Statistics.SignDiversityMean, c.Statistics.PseudoLinearityMean))
                 .ToList();
             Lap("collapse");
         }
@@ -130,9 +131,8 @@ public static class DiagnosticsRunner
             Loss = loss,
             Gsc = new GscSection
             {
-                Profile = profile.Values.Select(v => v.Value).ToList(),
-                ProfileStandardError = profile.Values.Select(v => v.StandardError).ToList(),
-                LinearLayers = profile.LinearLayers,
+                Profile = [.. profile.Values.Select((v, i) =>
+                    new GscProfilePoint(profile.Positions[i], profile.LinearLayers[i], v.Value, v.StandardError))],
                 Rate = fit.Rate,
                 Intercept = fit.Intercept,
                 R2 = fit.R2,

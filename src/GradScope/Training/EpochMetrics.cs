@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using GradScope.Diagnostics;
 
 namespace GradScope.Training;
 
@@ -7,8 +7,7 @@ namespace GradScope.Training;
 public sealed record EpochMetrics
 {
     public int Epoch { get; init; }
-    /// <summary>"ok" or "diverged".</summary>
-    public string Status { get; init; } = "ok";
+    public EpochStatus Status { get; init; } = EpochStatus.Ok;
     /// <summary>Mean mini-batch loss over the epoch, in training mode.</summary>
     public double TrainLoss { get; init; }
     /// <summary>Error on the training split measured after the epoch in evaluation mode.</summary>
@@ -20,15 +19,15 @@ public sealed record EpochMetrics
     public double Seconds { get; init; }
     public double ExamplesPerSecond { get; init; }
     public long Steps { get; init; }
+    /// <summary>Present every <c>diagnose_every</c> epochs: the report of docs/diagnostics-schema.md, written unchanged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonNode? Diagnostics { get; init; }
+    public DiagnosticsReport? Diagnostics { get; init; }
 }
 
 /// <summary>The run's lifecycle, stored as <c>state.json</c> so sweeps know which cells are finished.</summary>
 public sealed record RunState
 {
-    /// <summary>"running", "completed" or "diverged".</summary>
-    public string Status { get; init; } = "running";
+    public RunStatus Status { get; init; } = RunStatus.Running;
     public int EpochsCompleted { get; init; }
     public int EpochsPlanned { get; init; }
     public string? Message { get; init; }

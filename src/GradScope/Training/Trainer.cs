@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GradScope.Data;
-using GradScope.IO;
+using GradScope.Diagnostics;
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -18,47 +15,45 @@ public interface ITrainingObserver
     void OnEpochEnd(EpochMetrics metrics) { }
 }
 
-/// <summary>Measures diagnostics of the current network for <c>--diagnose-every</c>; returns a JSON object for metrics.jsonl.</summary>
-public delegate JsonNode? EpochDiagnostics(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset sample, int epoch);
+/// <summary>Measures diagnostics of the current network for <c>--diagnose-every</c>; the report goes into metrics.jsonl unchanged.</summary>
+public delegate DiagnosticsReport? EpochDiagnostics(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0,
+    Dataset sample, int epoch);
 
 /// <summary>How a run ended.</summary>
 public sealed record TrainingResult(RunState State, IReadOnlyList<EpochMetrics> History, Network<float> Network,
     ParameterSet<float> Parameters, ParameterSet<float> InitialParameters);
 
 /// <summary>
-/// Trains one network with one optimizer and writes the run directory (docs/run-format.md):
+/// Trains one network with one optimizer and writes its <see cref="RunDirectory"/> (docs/run-format.md):
 /// <c>config.json</c>, <c>state.json</c>, <c>metrics.jsonl</c> and <c>checkpoint.safetensors</c>, the latter
 /// after every epoch so that <see cref="Resume"/> continues exactly where an interrupted run stopped: batch
 /// order depends only on (seed, epoch), so a resumed run reproduces the uninterrupted one bit for bit.
 /// </summary>
 public sealed class Trainer
 {
-    public const string ConfigFile = "config.json";
-    public const string StateFile = "state.json";
-    public const string MetricsFile = "metrics.jsonl";
-    public const string CheckpointFile = "checkpoint.safetensors";
-
     private readonly TrainingConfig _config;
     private readonly DatasetSplits _data;
     private readonly Standardizer? _standardizer;
-    private readonly string? _runDirectory;
+    private readonly RunDirectory? _run;
 
     /// <param name="data">Already standardised splits (training subset applied by the trainer).</param>
     public Trainer(TrainingConfig config, DatasetSplits data, Standardizer? standardizer, string? runDirectory)
     {
         _config = config.Validate();
         if (data.Train.Features != config.Architecture.InputDim)
-            throw new ArgumentException($"The architecture expects {config.Architecture.InputDim} inputs, dataset '{data.Train.Name}' has {data.Train.Features}.");
+            throw new ArgumentException(
+                $"The architecture expects {config.Architecture.InputDim} inputs, dataset '{data.Train.Name}' has {data.Train.Features}.");
         _data = data;
         _standardizer = standardizer;
-        _runDirectory = runDirectory;
+        _run = runDirectory is null ? null : new RunDirectory(runDirectory);
     }
 
     public ITrainingObserver? Observer { get; init; }
     public EpochDiagnostics? Diagnostics { get; init; }
 
     /// <summary>The training split after the configured subset.</summary>
-    public Dataset TrainingSet => _config.TrainSubset is int n && n < _data.Train.Count ? _data.Train.RandomSubset(n, _config.Seed) : _data.Train;
+    public Dataset TrainingSet =>
+        _config.TrainSubset is int n && n < _data.Train.Count ? _data.Train.RandomSubset(n, _config.Seed) : _data.Train;
     public Dataset TestSet => _config.TestSubset is int n && n < _data.Test.Count ? _data.Test.Take(n) : _data.Test;
 
     /// <summary>Starts a fresh run (overwriting the run directory's files).</summary>
@@ -68,31 +63,27 @@ public sealed class Trainer
         var theta0 = Initializer.Initialize(network, _config.Seed);
         var theta = theta0.Clone();
         var optimizer = Optimizer<float>.Create(_config.Optimizer, network.Layout, _config.LearningRate);
-        if (_runDirectory is not null)
-        {
-            Directory.CreateDirectory(_runDirectory);
-            AtomicFile.WriteAllText(Path.Combine(_runDirectory, ConfigFile), JsonSerializer.Serialize(_config, JsonDefaults.Options));
-            AtomicFile.WriteAllText(Path.Combine(_runDirectory, MetricsFile), "");
-        }
+        _run?.Start(_config);
         return Continue(network, theta, theta0, optimizer, [], 0, cancel);
     }
 
     /// <summary>Continues the run in the run directory from its last checkpoint (or starts it when there is none).</summary>
     public TrainingResult Resume(CancellationToken cancel = default)
     {
-        if (_runDirectory is null) throw new InvalidOperationException("Resuming needs a run directory.");
-        string checkpointPath = Path.Combine(_runDirectory, CheckpointFile);
+        if (_run is null) throw new InvalidOperationException("Resuming needs a run directory.");
+        string checkpointPath = _run.CheckpointPath;
         if (!File.Exists(checkpointPath)) return Run(cancel);
         var checkpoint = Checkpoint.Load(checkpointPath);
         if (checkpoint.Architecture != _config.Architecture)
-            throw new ArgumentException($"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
+            throw new ArgumentException(
+                $"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
         var network = Network<float>.Build(_config.Architecture);
         var optimizer = Optimizer<float>.Create(_config.Optimizer, network.Layout, _config.LearningRate);
         checkpoint.RestoreOptimizer(optimizer);
         int done = checkpoint.State?.EpochsCompleted ?? 0;
-        var history = ReadMetrics(Path.Combine(_runDirectory, MetricsFile)).Where(m => m.Epoch <= done).ToList();
+        var history = _run.ReadMetrics().Where(m => m.Epoch <= done).ToList();
         // Drop lines of an epoch that finished after the checkpoint was taken (a kill between the two writes).
-        WriteMetrics(history);
+        _run.WriteMetrics(history);
         return Continue(network, checkpoint.Parameters, checkpoint.InitialParameters, optimizer, history, done, cancel);
     }
 
@@ -111,11 +102,11 @@ public sealed class Trainer
         {
             var initial = new EpochMetrics { Epoch = 0, Diagnostics = Diagnostics(network, theta, theta0, diagnosticsSample, 0) };
             history.Add(initial);
-            AppendMetrics(initial);
+            _run?.AppendMetrics(initial);
         }
 
-        var state = new RunState { Status = "running", EpochsCompleted = epochsDone, EpochsPlanned = _config.Epochs };
-        WriteState(state);
+        var state = new RunState { Status = RunStatus.Running, EpochsCompleted = epochsDone, EpochsPlanned = _config.Epochs };
+        _run?.WriteState(state);
         for (int epoch = epochsDone + 1; epoch <= _config.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -135,7 +126,8 @@ public sealed class Trainer
                 lossSum += loss * batch.Count;
                 errorCount += SoftmaxCrossEntropy<float>.CountErrors(tape.Logits, batch.Labels);
                 seen += batch.Count;
-                Observer?.OnBatch(epoch, batch.Index + 1, batcher.BatchesPerEpoch, seen / clock.Elapsed.TotalSeconds, lossSum / seen, (double)errorCount / seen);
+                Observer?.OnBatch(epoch, batch.Index + 1, batcher.BatchesPerEpoch, seen / clock.Elapsed.TotalSeconds,
+                    lossSum / seen, (double)errorCount / seen);
             }
             if (!diverged && !theta.AllFinite()) diverged = true;
 
@@ -144,21 +136,21 @@ public sealed class Trainer
             {
                 var failed = new EpochMetrics
                 {
-                    Epoch = epoch, Status = "diverged", TrainLoss = seen > 0 ? lossSum / seen : double.NaN,
+                    Epoch = epoch, Status = EpochStatus.Diverged, TrainLoss = seen > 0 ? lossSum / seen : double.NaN,
                     TrainErrorRunning = seen > 0 ? (double)errorCount / seen : double.NaN, Seconds = seconds,
                     ExamplesPerSecond = seen / seconds, Steps = optimizer.StepCount,
                 };
                 history.Add(failed);
-                AppendMetrics(failed);
+                _run?.AppendMetrics(failed);
                 Observer?.OnEpochEnd(failed);
-                state = state with { Status = "diverged", Message = $"non-finite or exploding loss in epoch {epoch}" };
-                WriteState(state);
+                state = state with { Status = RunStatus.Diverged, Message = $"non-finite or exploding loss in epoch {epoch}" };
+                _run?.WriteState(state);
                 return new TrainingResult(state, history, network, theta, theta0);
             }
 
             var trainEval = Evaluation.Evaluate(network, theta, train, tape: evalTape);
             var testEval = Evaluation.Evaluate(network, theta, test, tape: evalTape);
-            JsonNode? diagnostics = Diagnostics is not null && _config.DiagnoseEvery > 0 && epoch % _config.DiagnoseEvery == 0
+            DiagnosticsReport? diagnostics = Diagnostics is not null && _config.DiagnoseEvery > 0 && epoch % _config.DiagnoseEvery == 0
                 ? Diagnostics(network, theta, theta0, diagnosticsSample, epoch) : null;
             var metrics = new EpochMetrics
             {
@@ -175,60 +167,24 @@ public sealed class Trainer
             };
             history.Add(metrics);
             SaveCheckpoint(theta, theta0, optimizer, epoch);
-            AppendMetrics(metrics);
+            _run?.AppendMetrics(metrics);
             state = state with { EpochsCompleted = epoch };
-            WriteState(state);
+            _run?.WriteState(state);
             Observer?.OnEpochEnd(metrics);
         }
-        state = state with { Status = "completed" };
-        WriteState(state);
+        state = state with { Status = RunStatus.Completed };
+        _run?.WriteState(state);
         return new TrainingResult(state, history, network, theta, theta0);
     }
 
     private void SaveCheckpoint(ParameterSet<float> theta, ParameterSet<float> theta0, Optimizer<float> optimizer, int epoch)
     {
-        if (_runDirectory is null) return;
+        if (_run is null) return;
         var trainingState = new TrainingState
         {
             EpochsCompleted = epoch, Steps = optimizer.StepCount, Optimizer = _config.Optimizer,
             LearningRate = _config.LearningRate, Seed = _config.Seed,
         };
-        Checkpoint.Save(Path.Combine(_runDirectory, CheckpointFile), _config.Architecture, theta, theta0, optimizer, _standardizer, trainingState, _config);
-    }
-
-    private void WriteState(RunState state)
-    {
-        if (_runDirectory is null) return;
-        AtomicFile.WriteAllText(Path.Combine(_runDirectory, StateFile), JsonSerializer.Serialize(state, JsonDefaults.Options));
-    }
-
-    private void AppendMetrics(EpochMetrics metrics)
-    {
-        if (_runDirectory is null) return;
-        string path = Path.Combine(_runDirectory, MetricsFile);
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "";
-        AtomicFile.WriteAllText(path, existing + JsonSerializer.Serialize(metrics, JsonDefaults.Compact) + "\n");
-    }
-
-    private void WriteMetrics(IEnumerable<EpochMetrics> history)
-    {
-        if (_runDirectory is null) return;
-        var sb = new StringBuilder();
-        foreach (var m in history) sb.Append(JsonSerializer.Serialize(m, JsonDefaults.Compact)).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(_runDirectory, MetricsFile), sb.ToString());
-    }
-
-    public static List<EpochMetrics> ReadMetrics(string path)
-    {
-        if (!File.Exists(path)) return [];
-        return File.ReadLines(path).Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, JsonDefaults.Options) ?? throw new InvalidDataException($"{path}: empty metrics line"))
-            .ToList();
-    }
-
-    public static RunState? ReadState(string runDirectory)
-    {
-        string path = Path.Combine(runDirectory, StateFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<RunState>(File.ReadAllText(path), JsonDefaults.Options) : null;
+        Checkpoint.Save(_run.CheckpointPath, _config.Architecture, theta, theta0, optimizer, _standardizer, trainingState, _config);
     }
 }

@@ -12,6 +12,8 @@ public sealed record TrainingConfig
     public const int DefaultBatchSize = 128;
     public const int DefaultEpochs = 10;
     public const ulong DefaultSeed = 1;
+    /// <summary>Project choice: 100 × the loss of a uniform guess over 10 classes ≈ 230.</summary>
+    public static readonly double DefaultDivergenceLoss = 100 * Math.Log(10);
 
     public required ArchitectureSpec Architecture { get; init; }
     public OptimizerKind Optimizer { get; init; } = DefaultOptimizer;
@@ -30,8 +32,8 @@ public sealed record TrainingConfig
     public int DiagnoseEvery { get; init; }
     /// <summary>Examples used for diagnostics.</summary>
     public int DiagnosticsBatch { get; init; } = 256;
-    /// <summary>A mini-batch loss above this marks the run diverged (project choice: 100 × the loss of a uniform guess over 10 classes ≈ 230).</summary>
-    public double DivergenceLoss { get; init; } = 100 * Math.Log(10);
+    /// <summary>A mini-batch loss above this marks the run diverged.</summary>
+    public double DivergenceLoss { get; init; } = DefaultDivergenceLoss;
 
     /// <summary>Throws a one-line explanation for impossible values.</summary>
     public TrainingConfig Validate()

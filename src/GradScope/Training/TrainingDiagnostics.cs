@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GradScope.Diagnostics;
 
 namespace GradScope.Training;
@@ -11,10 +10,7 @@ public static class TrainingDiagnostics
     {
         if (config.DiagnoseEvery <= 0) return null;
         return (network, theta, theta0, sample, epoch) =>
-        {
-            var report = DiagnosticsRunner.Analyze(network.Spec, theta, theta0, sample.Inputs, sample.Labels,
+            DiagnosticsRunner.Analyze(network.Spec, theta, theta0, sample.Inputs, sample.Labels,
                 (options ?? new DiagnosticsOptions()) with { Seed = config.Seed, Epoch = epoch });
-            return JsonNode.Parse(report.ToJson());
-        };
     }
 }

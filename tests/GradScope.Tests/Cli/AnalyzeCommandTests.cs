@@ -17,7 +17,7 @@ public class AnalyzeCommandTests
         Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
         Assert.Contains("verdict", result.Output);
         var report = JsonNode.Parse(File.ReadAllText(json))!;
-        var profile = report["gsc"]!["profile"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+        var profile = report["gsc"]!["profile"]!.AsArray().Select(v => v!["value"]!.GetValue<double>()).ToList();
         Assert.Equal(8, profile.Count);
         // GSC(k, 0) of an orthogonal linear map followed by the loss is not 1 (the loss is nonlinear), but it is flat in k.
         Assert.All(profile, v => Assert.Equal(profile[0], v, 6));

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using GradScope.Cli;
+using GradScope.Diagnostics;
+using GradScope.Tests.Diagnostics;
 using GradScope.Tests.Data;
 using GradScope.Training;
 
@@ -19,20 +22,45 @@ public class TrainCommandTests
 
         var first = CliHarness.Run(Train(data, run, epochs: 1));
         Assert.True(first.ExitCode == ExitCodes.Success, first.Error);
-        foreach (var file in new[] { Trainer.ConfigFile, Trainer.StateFile, Trainer.MetricsFile, Trainer.CheckpointFile })
+        string[] files = [RunDirectory.ConfigFile, RunDirectory.StateFile, RunDirectory.MetricsFile, RunDirectory.CheckpointFile];
+        foreach (var file in files)
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.Contains("epoch   1", first.Output);
 
         // --resume continues the stored configuration; --epochs raises the planned total.
         var resumed = CliHarness.Run("train", "--resume", run, "--epochs", "2");
         Assert.True(resumed.ExitCode == ExitCodes.Success, resumed.Error);
-        Assert.Equal(2, Trainer.ReadState(run)!.EpochsCompleted);
-        Assert.Equal([1, 2], Trainer.ReadMetrics(Path.Combine(run, Trainer.MetricsFile)).Select(m => m.Epoch));
+        Assert.Equal(2, new RunDirectory(run).ReadState()!.EpochsCompleted);
+        Assert.Equal([1, 2], new RunDirectory(run).ReadMetrics().Select(m => m.Epoch));
 
-        var evaluated = CliHarness.Run("evaluate", "--checkpoint", Path.Combine(run, Trainer.CheckpointFile), "--data", data);
+        var evaluated = CliHarness.Run("evaluate", "--checkpoint", new RunDirectory(run).CheckpointPath, "--data", data);
         Assert.True(evaluated.ExitCode == ExitCodes.Success, evaluated.Error);
         Assert.Contains("train", evaluated.Output);
         Assert.Contains("test", evaluated.Output);
+    }
+
+    [Fact]
+    public void Diagnose_every_writes_the_documented_diagnostics_report_into_metrics_jsonl()
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Subdirectory("data");
+        IdxTestFiles.WriteDirectory(data, trainCount: 64, testCount: 20, gzip: true);
+        string run = Path.Combine(temp.Path, "run");
+        var result = CliHarness.Run([.. Train(data, run, epochs: 1), "--diagnose-every", "1"]);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+
+        var golden = JsonShape.Golden(JsonShape.DiagnosticsReportGolden).Select(line => line.Split(':')[0]).ToHashSet();
+        var lines = File.ReadAllLines(new RunDirectory(run).MetricsPath).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal([0, 1], lines.Select(l => l["epoch"]!.GetValue<int>()));
+        foreach (var line in lines)
+        {
+            var node = line["diagnostics"]!;
+            Assert.Equal(DiagnosticsReport.CurrentSchemaVersion, node["schema_version"]!.GetValue<int>());
+            Assert.All(JsonShape.Of(node), path => Assert.Contains(path.Split(':')[0], golden));
+            // Written unchanged: the typed report reads back and writes the same JSON.
+            Assert.Equal(node.ToJsonString(), DiagnosticsReport.FromJson(node.ToJsonString()).ToJson(indented: false));
+        }
+        Assert.Equal(1, new RunDirectory(run).ReadMetrics()[1].Diagnostics!.Epoch);
     }
 
     [Fact]

@@ -39,7 +39,10 @@ public class ReportTests
         Assert.Equal(4, m.GetArrayLength());
         Assert.Equal(1.0, m[2][2].GetDouble());
         Assert.Equal(JsonValueKind.Null, m[1][2].ValueKind);
-        Assert.Equal(gsc.GetProperty("profile")[1].GetDouble(), m[2][0].GetDouble(), 12);
+        var point = gsc.GetProperty("profile")[1];
+        Assert.Equal(2, point.GetProperty("position").GetInt32());
+        Assert.Equal(point.GetProperty("value").GetDouble(), m[2][0].GetDouble(), 12);
+        Assert.Equal(0.0, point.GetProperty("standard_error").GetDouble()); // exact
         Assert.Equal(5, root.GetProperty("collapse").GetArrayLength());
         Assert.True(root.GetProperty("collapse")[0].TryGetProperty("pseudo_linearity_mean", out _));
         Assert.Equal(2, root.GetProperty("dilution").GetArrayLength());

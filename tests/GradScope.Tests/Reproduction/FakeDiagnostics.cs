@@ -1,4 +1,5 @@
 using GradScope.Data;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Reproduction;
 using GradScope.Tensors;
@@ -14,13 +15,12 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
 {
     public string Name => "fake-test-diagnostics";
 
-    public Measurements Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
-        MeasureRequest request)
+    public DiagnosticsReport Analyze(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        DiagnosticsOptions options)
     {
         int blocks = network.BlockCount;
-        var scale = network.Blocks.Select(b => Norm(theta[b.Layers.OfType<GradScope.Layers.Linear<float>>().First().WeightIndex]))
-            .ToArray();
-        var profile = new List<GscPoint>();
+        var scale = network.Blocks.Select(b => Norm(theta[((GradScope.Layers.Linear<float>)b.Layers[0]).WeightIndex])).ToArray();
+        var profile = new List<GscProfilePoint>();
         double log = 0;
         int linear = 0;
         for (int position = 1; position <= blocks; position++)
@@ -28,40 +28,61 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
             var block = network.Blocks[network.BlockIndexOfPosition(position)];
             linear += block.LinearCount;
             log += Math.Log(0.5 + scale[network.BlockIndexOfPosition(position)]) * block.LinearCount;
-            profile.Add(new GscPoint(position, linear, Math.Exp(log)));
+            profile.Add(new GscProfilePoint(position, linear, Math.Exp(log), 0));
         }
         double rate = Math.Exp(log / linear);
         double mean = 0;
         foreach (float v in sample.Inputs.Span) mean += Math.Abs(v);
         mean /= sample.Inputs.Length;
-        var collapse = Enumerable.Range(1, blocks).Select(p => new LayerCollapse(p, mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1
-            + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
+        var collapse = Enumerable.Range(1, blocks).Select(p => new CollapseRecord(
+            p, $"blocks.{blocks - p}", $"blocks.{blocks - p}.act", "relu", p, 1,
+            mean / (1 + 0.2 * p), mean / (2 + 0.2 * p), 0.5 / (1 + 0.3 * p), 0.4 / (1 + 0.1 * p))).ToList();
         var dilution = network.Blocks.OfType<ResidualUnit<float>>().Select((u, i) =>
         {
             double k = 1 / Math.Max(u.ResidualWeight, 1e-3);
-            return new UnitDilution(i + 1, k, 2.0, Math.Pow(2.0, 1 / (k * k + 1)));
+            double unit = Math.Pow(2.0, 1 / (k * k + 1));
+            return new DilutionEntry(i + 1, $"blocks.{i}", u.ResidualWeight, k, 2.0, unit, unit, 3 / (unit * unit - 1),
+                Math.Log(2) / Math.Log(unit), k * k + 1, 0, 0, true);
         }).ToList();
-        double? effective = null;
-        if (request.EffectiveDepth && theta0 is not null) effective = Math.Min(blocks, blocks * 20 * Distance(theta, theta0));
-        return new Measurements
+        int? effective = null;
+        if (options.ResidualTrick && theta0 is not null)
+            effective = (int)Math.Round(Math.Min(blocks, blocks * 20 * Distance(theta, theta0)));
+        var spec = network.Spec;
+        return new DiagnosticsReport
         {
-            GscProfile = profile,
-            GscRate = rate,
-            GscIntercept = 1,
-            GscR2 = 0.99,
-            GscVerdict = Math.Pow(rate, linear) > 10 ? "exploding" : "stable",
+            Architecture = spec.Name,
+            Description = spec.ToString(),
+            Depth = spec.LinearLayers,
+            Width = spec.Width,
+            Blocks = blocks,
+            BatchSize = sample.Count,
+            Seed = options.Seed,
+            Epoch = options.Epoch,
+            Gsc = new GscSection
+            {
+                Profile = profile,
+                Rate = rate,
+                Intercept = 1,
+                R2 = 0.99,
+                LinearDepth = spec.LinearLayers,
+                Growth = Math.Pow(rate, spec.LinearLayers),
+                Verdict = Math.Pow(rate, linear) > 10 ? "exploding" : "stable",
+                Method = "exact",
+            },
             Collapse = collapse,
             Dilution = dilution.Count > 0 ? dilution : null,
             EffectiveDepth = effective,
+            Tau = effective is null ? null : options.ResidualTrickOptions.Tau,
             LambdaProfile = effective is null ? null : [.. Enumerable.Range(0, blocks + 1).Select(l => l == 0 ? 1.0 : 0.0)],
         };
     }
 
-    public IReadOnlyList<TaylorPoint> Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
+    public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
         IReadOnlyList<int> replaced)
     {
         double d = Distance(theta, theta0);
-        return [.. replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d)))];
+        var points = replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d), 1 + m * d)).ToList();
+        return new TaylorResult(TaylorSide.NearestInput, data.Count, 0.2, 1, points);
     }
 
     private static double Norm(Matrix<float> w)

@@ -27,7 +27,7 @@ public sealed class PlanTests
     {
         var plan = Plan(Presets.Quick);
         Assert.Equal(plan.Cells.Count, plan.Cells.Select(c => c.Cell.Id).Distinct().Count());
-        var shared = plan.Cells.Single(c => c.Cell.Id == "train-relu-d50-w100-adam-lr0.001-s1");
+        var shared = plan.Cells.Single(c => c.Cell.Id == "train-relu-d50-w100-adam-lr0.001-b128-e3-n8000-t2000-s1");
         Assert.Equal([StudyIds.Training, StudyIds.Orthogonal, StudyIds.WidthDepth], shared.Studies);
     }
 

@@ -9,7 +9,7 @@ public sealed class SearchResultTests
     private static TrainCellResult Run(double lr, ulong seed, double? error, bool diverged = false) => new()
     {
         Id = $"lr{lr}-s{seed}",
-        Status = diverged ? "diverged" : "completed",
+        Status = diverged ? RunStatus.Diverged : RunStatus.Completed,
         Architecture = ArchitectureSpec.Create("relu", DataShape.FashionMnist),
         Optimizer = OptimizerKind.Adam,
         LearningRate = lr,

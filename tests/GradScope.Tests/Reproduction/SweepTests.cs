@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using GradScope.Diagnostics;
 using GradScope.Reproduction;
 using GradScope.Tests.Data;
 using GradScope.Training;
@@ -60,12 +62,11 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         foreach (var planned in plan.Cells)
         {
             string dir = new CellStore(root).CellDirectory(planned.Cell.Id);
-            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)),
-                JsonDefaults.Options)!;
+            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)), JsonDefaults.Options)!;
             Assert.Equal(planned.Cell.Id, stored.Id);
             Assert.Equal(planned.Cell.Seed, stored.Seed);
             if (planned.Cell is TrainCellSpec train)
-                Assert.Equal(train.Training, RunDirectory.ReadConfig(dir));
+                Assert.Equal(train.Training, new RunDirectory(dir).ReadConfig());
         }
     }
 
@@ -86,12 +87,11 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         using var dir = new TempDirectory();
         using var cancel = new CancellationTokenSource();
         var observer = new CancelMidTraining(cancel, trainingCell: 3);
-        Assert.ThrowsAny<OperationCanceledException>(() => TinySweep.Run(dir.Path, observer: observer, cancel: cancel.Token,
-            report: false));
+        Assert.ThrowsAny<OperationCanceledException>(() => TinySweep.Run(dir.Path, observer: observer, cancel: cancel.Token, report: false));
         Assert.NotNull(observer.CancelledCell);
         var store = new CellStore(dir.Path);
         string interrupted = observer.CancelledCell!;
-        Assert.False(store.IsFinished(interrupted));
+        Assert.False(File.Exists(store.ResultPath(interrupted)));
         Assert.Equal(1, store.TrainingState(interrupted)!.EpochsCompleted);
 
         // A report of the partial sweep marks what is missing.
@@ -99,15 +99,14 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         Assert.Contains("missing", File.ReadAllText(Path.Combine(dir.Path, ReproductionReport.HtmlFile)));
 
         // Simulate a kill between a finished training and its result: the analysis is redone from the checkpoint.
-        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c =>
-            store.IsFinished(c.Id)).Id;
+        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => store.IsFinished(c)).Id;
         File.Delete(store.ResultPath(finished));
 
         var resumed = TinySweep.Run(dir.Path);
         Assert.Equal(0, resumed.Failed);
         Assert.True(resumed.AlreadyFinished > 0);
         Assert.Equal(resumed.Planned, resumed.AlreadyFinished + resumed.Ran + resumed.Diverged);
-        var history = Trainer.ReadMetrics(Path.Combine(store.CellDirectory(interrupted), Trainer.MetricsFile));
+        var history = new RunDirectory(store.CellDirectory(interrupted)).ReadMetrics();
         Assert.Equal([0, 1, 2], history.Select(m => m.Epoch));
         TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
     }
@@ -130,6 +129,66 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         using var dir = new TempDirectory();
         TinySweep.Run(dir.Path, new SweepSelection { Jobs = 2 });
         TinySweep.AssertSameStudies(_reference.Directory.Path, dir.Path);
+    }
+
+    [Fact]
+    public void A_corrupt_result_is_reported_and_its_cell_runs_again()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(_reference.Directory.Path, copy.Path);
+        var store = new CellStore(copy.Path);
+        var cells = SweepRunner.ReadPlan(copy.Path).Cells.Select(c => c.Cell).ToList();
+        var train = cells.OfType<TrainCellSpec>().First();
+        var init = cells.OfType<InitCellSpec>().First();
+        string trainResult = store.ResultPath(train.Id), initResult = store.ResultPath(init.Id);
+        File.WriteAllText(trainResult, File.ReadAllText(trainResult)[..100]); // torn write
+        File.WriteAllText(initResult, "{\"id\": \"not a result\"}");         // valid JSON, wrong shape
+
+        var warnings = new List<string>();
+        var summary = TinySweep.Run(copy.Path, warn: warnings.Add);
+
+        Assert.Equal(2, summary.Ran);
+        Assert.Equal(summary.Planned - 2, summary.AlreadyFinished);
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.StartsWith("warning: ", StringComparison.Ordinal)
+                                       && w.Contains(trainResult, StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains(initResult, StringComparison.Ordinal));
+        Assert.True(File.Exists(trainResult + CellStore.CorruptSuffix));
+        Assert.NotNull(store.ReadResult<TrainCellResult>(train.Id));
+        TinySweep.AssertSameStudies(_reference.Directory.Path, copy.Path);
+    }
+
+    [Fact]
+    public void A_corrupt_result_counts_as_missing_in_the_report_with_a_warning_line()
+    {
+        using var copy = new TempDirectory();
+        CopyDirectory(_reference.Directory.Path, copy.Path);
+        var cell = SweepRunner.ReadPlan(copy.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First();
+        string result = new CellStore(copy.Path).ResultPath(cell.Id);
+        File.WriteAllText(result, "{ truncated");
+
+        var report = Cli.CliHarness.Run("report", copy.Path);
+        Assert.True(report.ExitCode == 0, report.Error);
+        Assert.Contains($"warning: {result} is corrupt", report.Output.Replace("\n", "", StringComparison.Ordinal));
+        int planned = SweepRunner.ReadPlan(copy.Path).Cells.Count;
+        Assert.Contains($"{planned - 1} of {planned} cells finished", report.Output);
+        Assert.Contains(cell.Id, File.ReadAllText(Path.Combine(copy.Path, ReproductionReport.StudiesDirectory, "training.json")));
+    }
+
+    [Fact]
+    public void Train_cells_store_the_diagnostics_reports_of_metrics_jsonl_unchanged()
+    {
+        var store = new CellStore(_reference.Directory.Path);
+        var cell = SweepRunner.ReadPlan(_reference.Directory.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First();
+        var lines = File.ReadAllLines(new RunDirectory(store.CellDirectory(cell.Id)).MetricsPath).Select(l => JsonNode.Parse(l)!).ToList();
+        var result = JsonNode.Parse(File.ReadAllText(store.ResultPath(cell.Id)))!;
+        Assert.Equal(0, lines[0]["epoch"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(lines[0]["diagnostics"], result["initial"]), "initial report differs from metrics.jsonl epoch 0");
+        // The final report is the last epoch's, with the Taylor experiment attached.
+        var final = result["final"]!.DeepClone().AsObject();
+        Assert.True(final.Remove("taylor"));
+        Assert.True(JsonNode.DeepEquals(lines[^1]["diagnostics"], final), "final report differs from the last metrics line");
+        Assert.Equal(DiagnosticsReport.CurrentSchemaVersion, result["initial"]!["schema_version"]!.GetValue<int>());
     }
 
     [Fact]

@@ -11,13 +11,15 @@ internal static class TinySweep
         SweepPlan.Create(preset ?? Presets.Tiny, data.Shape, data.Splits.Train.Count, data.Splits.Test.Count, Diagnostics.Name);
 
     public static SweepSummary Run(string root, SweepSelection? selection = null, ISweepObserver? observer = null,
-        CancellationToken cancel = default, ReproductionPreset? preset = null, string? dataDirectory = null, bool report = true)
+        CancellationToken cancel = default, ReproductionPreset? preset = null, string? dataDirectory = null, bool report = true,
+        Action<string>? warn = null)
     {
         preset ??= Presets.Tiny;
         var data = SweepData.Load(preset.Data, dataDirectory);
         var plan = Plan(data, preset);
         SweepRunner.PrepareDirectory(root, plan);
-        var summary = SweepRunner.Run(plan, new CellStore(root), data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
+        var store = new CellStore(root, warn);
+        var summary = SweepRunner.Run(plan, store, data, Diagnostics, selection ?? new SweepSelection(), observer, cancel);
         if (report) ReproductionReport.Write(root);
         return summary;
     }

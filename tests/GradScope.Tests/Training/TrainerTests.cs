@@ -41,7 +41,7 @@ public sealed class TrainerTests : IDisposable
     public void Training_reduces_the_error_of_a_learnable_problem()
     {
         var result = new Trainer(Config("relu", OptimizerKind.Adam, 1e-2, 8), ToyData(), null, null).Run();
-        Assert.Equal("completed", result.State.Status);
+        Assert.Equal(RunStatus.Completed, result.State.Status);
         Assert.True(result.History[^1].TrainError < 0.2, $"train error {result.History[^1].TrainError}");
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss);
     }
@@ -59,15 +59,17 @@ public sealed class TrainerTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var interrupted = new Trainer(config, data, null, resumed) { Observer = new CancelAfter(1, cancel) };
         Assert.Throws<OperationCanceledException>(() => interrupted.Run(cancel.Token));
-        Assert.Equal(1, Trainer.ReadState(resumed)!.EpochsCompleted);
+        Assert.Equal(1, new RunDirectory(resumed).ReadState()!.EpochsCompleted);
 
         var continued = new Trainer(config, data, null, resumed).Resume();
-        Assert.Equal("completed", continued.State.Status);
+        Assert.Equal(RunStatus.Completed, continued.State.Status);
         for (int i = 0; i < reference.Parameters.Count; i++)
-            Assert.True(reference.Parameters[i].Span.SequenceEqual(continued.Parameters[i].Span), $"tensor {reference.Parameters.Layout.Entries[i].Name} differs");
-        var a = Trainer.ReadMetrics(Path.Combine(straight, Trainer.MetricsFile));
-        var b = Trainer.ReadMetrics(Path.Combine(resumed, Trainer.MetricsFile));
-        Assert.Equal(a.Select(m => (m.Epoch, m.TrainLoss, m.TrainError, m.TestError)), b.Select(m => (m.Epoch, m.TrainLoss, m.TrainError, m.TestError)));
+            Assert.True(reference.Parameters[i].Span.SequenceEqual(continued.Parameters[i].Span),
+                $"tensor {reference.Parameters.Layout.Entries[i].Name} differs");
+        var a = new RunDirectory(straight).ReadMetrics();
+        var b = new RunDirectory(resumed).ReadMetrics();
+        static (int, double, double?, double?) Key(EpochMetrics m) => (m.Epoch, m.TrainLoss, m.TrainError, m.TestError);
+        Assert.Equal(a.Select(Key), b.Select(Key));
     }
 
     [Fact]
@@ -75,9 +77,12 @@ public sealed class TrainerTests : IDisposable
     {
         string dir = Path.Combine(_root, "diverged");
         var result = new Trainer(Config("relu", OptimizerKind.Sgd, 1e4, 3), ToyData(), null, dir).Run();
-        Assert.Equal("diverged", result.State.Status);
-        Assert.Equal("diverged", Trainer.ReadState(dir)!.Status);
-        Assert.Equal("diverged", Trainer.ReadMetrics(Path.Combine(dir, Trainer.MetricsFile))[^1].Status);
+        Assert.Equal(RunStatus.Diverged, result.State.Status);
+        Assert.Equal(RunStatus.Diverged, new RunDirectory(dir).ReadState()!.Status);
+        Assert.Equal(EpochStatus.Diverged, new RunDirectory(dir).ReadMetrics()[^1].Status);
+        // The documented lowercase strings, not the enum member names.
+        Assert.Contains("\"status\": \"diverged\"", File.ReadAllText(new RunDirectory(dir).StatePath));
+        Assert.Contains("\"status\":\"diverged\"", File.ReadAllLines(new RunDirectory(dir).MetricsPath)[^1]);
     }
 
     [Fact]
@@ -86,7 +91,7 @@ public sealed class TrainerTests : IDisposable
         string dir = Path.Combine(_root, "ckpt");
         var config = Config("resnet-batch-relu", OptimizerKind.Adam, 1e-2, 1);
         var result = new Trainer(config, ToyData(), null, dir).Run();
-        var checkpoint = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFile));
+        var checkpoint = Checkpoint.Load(new RunDirectory(dir).CheckpointPath);
         Assert.Equal(config.Architecture, checkpoint.Architecture);
         Assert.Equal(1, checkpoint.State!.EpochsCompleted);
         Assert.Equal(config.Seed, checkpoint.Config!.Seed);

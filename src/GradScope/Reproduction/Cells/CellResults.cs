@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Training;
 
@@ -14,7 +16,8 @@ public sealed record InitCellResult
     public required string Input { get; init; }
     public ulong Seed { get; init; }
     public int Examples { get; init; }
-    public required Measurements Measurements { get; init; }
+    /// <summary>The diagnostics report of docs/diagnostics-schema.md, stored unchanged.</summary>
+    public required DiagnosticsReport Measurements { get; init; }
 }
 
 /// <summary>One epoch of a training cell, as shown in the curves.</summary>
@@ -33,8 +36,8 @@ public sealed record EpochRecord
 public sealed record TrainCellResult
 {
     public required string Id { get; init; }
-    /// <summary>"completed" or "diverged".</summary>
-    public required string Status { get; init; }
+    /// <summary><see cref="RunStatus.Completed"/> or <see cref="RunStatus.Diverged"/>.</summary>
+    public required RunStatus Status { get; init; }
     public string? Message { get; init; }
     /// <summary>The measured network; studies read its family (residual, norm, activation, init) from here, not from its name.</summary>
     public required ArchitectureSpec Architecture { get; init; }
@@ -54,10 +57,14 @@ public sealed record TrainCellResult
     public double? TrainLoss { get; init; }
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
     /// <summary>Diagnostics of the initial state (epoch 0) on the diagnostics batch.</summary>
-    public Measurements? Initial { get; init; }
-    /// <summary>Diagnostics after the last epoch (null for diverged runs).</summary>
-    public Measurements? Final { get; init; }
-    public IReadOnlyList<TaylorPoint> Taylor { get; init; } = [];
+    public DiagnosticsReport? Initial { get; init; }
+    /// <summary>Diagnostics after the last epoch, with the Taylor experiment attached (null for diverged runs).</summary>
+    public DiagnosticsReport? Final { get; init; }
 
-    public bool Diverged => Status == "diverged";
+    /// <summary>The Taylor experiment's points of the final report (empty when it did not run).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TaylorPoint> Taylor => Final?.Taylor?.Points ?? [];
+
+    [JsonIgnore]
+    public bool Diverged => Status == RunStatus.Diverged;
 }

@@ -1,8 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GradScope.Data;
-using GradScope.Layers;
+using GradScope.Diagnostics;
 using GradScope.Networks;
+using GradScope.Tensors;
 using GradScope.Training;
 
 namespace GradScope.Reproduction;
@@ -13,7 +12,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
     /// <summary>Runs the cell unless it is finished; <paramref name="progress"/> receives the finished fraction.</summary>
     public void Run(CellSpec cell, Action<double>? progress, CancellationToken cancel)
     {
-        if (store.IsFinished(cell.Id)) return;
+        if (store.IsFinished(cell)) return;
         store.WriteCellSpec(cell);
         switch (cell)
         {
@@ -28,7 +27,8 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
     private ArchitectureSpec Fit(ArchitectureSpec spec)
     {
         if (spec.InputDim != data.Features || spec.Classes != data.Classes)
-            throw new ArgumentException($"Cell network expects {spec.InputDim} inputs and {spec.Classes} classes; the data has {data.Features} and {data.Classes}.");
+            throw new ArgumentException($"Cell network expects {spec.InputDim} inputs and {spec.Classes} classes; " +
+                                        $"the data has {data.Features} and {data.Classes}.");
         return spec;
     }
 
@@ -39,7 +39,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
         Dataset sample = cell.Input == InitCellSpec.Noise
             ? GaussianNoise.Create(cell.Examples, data.Features, cell.Seed, data.Classes)
             : data.Splits.Train.Take(cell.Examples);
-        var measurements = diagnostics.Measure(network, theta, theta, sample, new MeasureRequest { EffectiveDepth = false, Seed = cell.Seed });
+        var measurements = Measure(network, theta, null, sample, cell.Seed, epoch: null, tau: null);
         store.WriteResult(cell.Id, new InitCellResult
         {
             Id = cell.Id,
@@ -57,22 +57,24 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
     {
         var config = cell.Training;
         Fit(config.Architecture);
-        string directory = store.CellDirectory(cell.Id);
-        var request = new MeasureRequest { Tau = cell.Tau };
-        var trainer = new Trainer(config, data.Splits, data.Standardizer, directory)
+        var run = new RunDirectory(store.CellDirectory(cell.Id));
+        // Probes are seeded per epoch so that resumed and sharded sweeps measure exactly what an uninterrupted one does.
+        DiagnosticsReport Diagnose(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+            int epoch) =>
+            Measure(network, theta, theta0, sample, config.Seed * 1000 + (ulong)epoch, epoch, cell.Tau);
+        var trainer = new Trainer(config, data.Splits, data.Standardizer, run.Path)
         {
             Observer = new EpochProgress(config.Epochs, progress),
-            Diagnostics = (network, theta, theta0, sample, epoch) =>
-                JsonSerializer.SerializeToNode(diagnostics.Measure(network, theta, theta0, sample, request with { Seed = config.Seed * 1000 + (ulong)epoch }), JsonDefaults.Options),
+            Diagnostics = Diagnose,
         };
 
-        var state = Trainer.ReadState(directory);
+        var state = run.ReadState();
         List<EpochMetrics> history;
         RunState finalState;
         TrainingResult? trained = null;
-        if (state?.Status == "diverged")
+        if (state?.Status == RunStatus.Diverged)
         {
-            history = Trainer.ReadMetrics(Path.Combine(directory, Trainer.MetricsFile));
+            history = run.ReadMetrics();
             finalState = state;
         }
         else
@@ -82,22 +84,26 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             finalState = trained.State;
         }
 
-        var initial = ReadMeasurements(history.FirstOrDefault(m => m.Epoch == 0));
-        Measurements? final = null;
-        IReadOnlyList<TaylorPoint> taylor = [];
-        if (trained is not null && finalState.Status == "completed")
+        var initial = history.FirstOrDefault(m => m.Epoch == 0)?.Diagnostics;
+        DiagnosticsReport? final = null;
+        bool completed = finalState.Status == RunStatus.Completed;
+        if (trained is not null && completed)
         {
-            var last = history.LastOrDefault(m => m.Status == "ok" && m.Epoch > 0);
+            var last = history.LastOrDefault(m => m.Status == EpochStatus.Ok && m.Epoch > 0);
             final = last is not null && last.Epoch == config.Epochs && last.Diagnostics is not null
-                ? ReadMeasurements(last)
-                : diagnostics.Measure(trained.Network, trained.Parameters, trained.InitialParameters,
-                    trainer.TrainingSet.Take(config.DiagnosticsBatch), request with { Seed = config.Seed * 1000 + (ulong)config.Epochs });
+                ? last.Diagnostics
+                : Diagnose(trained.Network, trained.Parameters, trained.InitialParameters,
+                    trainer.TrainingSet.Take(config.DiagnosticsBatch), config.Epochs);
             cancel.ThrowIfCancellationRequested();
-            taylor = diagnostics.Taylor(trained.Network, trained.Parameters, trained.InitialParameters,
-                trainer.TrainingSet.Take(cell.TaylorExamples), cell.TaylorSteps);
+            var taylorSet = trainer.TrainingSet.Take(cell.TaylorExamples);
+            if (cell.TaylorSteps.Count > 0 && taylorSet.Count > 0)
+                final = final with
+                {
+                    Taylor = diagnostics.Taylor(trained.Network, trained.Parameters, trained.InitialParameters, taylorSet, cell.TaylorSteps),
+                };
         }
 
-        var lastOk = history.LastOrDefault(m => m.Status == "ok" && m.Epoch > 0);
+        var lastOk = history.LastOrDefault(m => m.Status == EpochStatus.Ok && m.Epoch > 0);
         var a = config.Architecture;
         store.WriteResult(cell.Id, new TrainCellResult
         {
@@ -115,21 +121,39 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             Seed = config.Seed,
             EpochsCompleted = finalState.EpochsCompleted,
             EpochsPlanned = config.Epochs,
-            TrainError = finalState.Status == "completed" ? lastOk?.TrainError : null,
-            TrainErrorRunning = finalState.Status == "completed" ? lastOk?.TrainErrorRunning : null,
-            TestError = finalState.Status == "completed" ? lastOk?.TestError : null,
-            TrainLoss = finalState.Status == "completed" ? lastOk?.TrainLoss : null,
+            TrainError = completed ? lastOk?.TrainError : null,
+            TrainErrorRunning = completed ? lastOk?.TrainErrorRunning : null,
+            TestError = completed ? lastOk?.TestError : null,
+            TrainLoss = completed ? lastOk?.TrainLoss : null,
             History = [.. history.Select(ToRecord)],
             Initial = initial,
             Final = final,
-            Taylor = taylor,
         });
+    }
+
+    /// <summary>
+    /// One measurement of a cell: the residual trick only with θ⁰ (init cells pass none), probes seeded by
+    /// <paramref name="seed"/>, and no timings (a file that depends on timing would differ between resumed, sharded and
+    /// uninterrupted sweeps).
+    /// </summary>
+    private DiagnosticsReport Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
+        ulong seed, int? epoch, double? tau)
+    {
+        var options = new DiagnosticsOptions
+        {
+            Jacobian = new JacobianOptions { ProbeSeed = seed },
+            ResidualTrick = theta0 is not null,
+            ResidualTrickOptions = tau is double t ? new ResidualTrickOptions { Tau = t } : new ResidualTrickOptions(),
+            Seed = seed,
+            Epoch = epoch,
+        };
+        return diagnostics.Analyze(network, theta, theta0, sample, options) with { TimingsMs = null };
     }
 
     private static EpochRecord ToRecord(EpochMetrics m)
     {
-        var d = ReadMeasurements(m);
-        bool ok = m.Status == "ok";
+        var d = m.Diagnostics;
+        bool ok = m.Status == EpochStatus.Ok;
         return new EpochRecord
         {
             Epoch = m.Epoch,
@@ -141,9 +165,6 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             EffectiveDepth = d?.EffectiveDepth,
         };
     }
-
-    private static Measurements? ReadMeasurements(EpochMetrics? metrics) =>
-        metrics?.Diagnostics is JsonNode node ? node.Deserialize<Measurements>(JsonDefaults.Options) : null;
 
     private sealed class EpochProgress(int epochs, Action<double>? progress) : ITrainingObserver
     {

@@ -7,7 +7,7 @@ namespace GradScope.Reproduction;
 
 /// <summary>
 /// One independent unit of work of a sweep, stored as <c>cell.json</c> in its own directory. The id is
-/// derived from the content (architecture, sizes, optimiser, learning rate, seed), so two studies that
+/// derived from the content (<see cref="RunName"/>: every option that changes the result), so two studies that
 /// need the same run share one cell, and a re-run finds the cells it already finished.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -28,8 +28,6 @@ public abstract record CellSpec
     /// </summary>
     protected const double DoublePrecisionFactor = 1.5;
 
-    internal static string SizeTag(ArchitectureSpec a) =>
-        string.Create(CultureInfo.InvariantCulture, $"{a.Name}-d{a.LinearLayers}-w{a.Width}{(a.ResidualWeight is double w ? $"-wr{w:G4}" : "")}");
 }
 
 /// <summary>A network at initialisation measured on Gaussian noise or on training data (study 1, 5).</summary>
@@ -49,7 +47,7 @@ public sealed record InitCellSpec : CellSpec
 
     public static InitCellSpec Create(ArchitectureSpec network, string input, int examples, ulong seed) => new()
     {
-        Id = $"init-{SizeTag(network)}-{input}-s{seed}",
+        Id = string.Create(CultureInfo.InvariantCulture, $"init-{RunName.Architecture(network)}-{input}-b{examples}-s{seed}"),
         Network = network,
         Input = input,
         Examples = examples,
@@ -96,8 +94,7 @@ public sealed record TrainCellSpec : CellSpec
 
     public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced, int taylorExamples, double tau) => new()
     {
-        Id = string.Create(CultureInfo.InvariantCulture,
-            $"train-{SizeTag(training.Architecture)}-{Optimizer<float>.KindName(training.Optimizer)}-lr{training.LearningRate:G4}-s{training.Seed}"),
+        Id = $"train-{RunName.Of(training)}",
         Training = training,
         Seed = training.Seed,
         TaylorReplaced = taylorReplaced,

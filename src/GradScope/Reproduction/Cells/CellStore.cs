@@ -7,14 +7,17 @@ namespace GradScope.Reproduction;
 /// <summary>
 /// Layout of a sweep directory: <c>sweep.json</c>, <c>cells/&lt;id&gt;/</c> (cell.json, the trainer's run
 /// files, result.json), and the report files. A cell is finished exactly when its <c>result.json</c>
-/// exists: it is written atomically as the cell's last step.
+/// exists and reads back: it is written atomically as the cell's last step. A result that does not read back (a
+/// corrupt file, or one of an older schema) is reported through <paramref name="warn"/>, moved aside to
+/// <c>result.json.corrupt</c>, and its cell counts as not finished, so the next sweep runs it again.
 /// </summary>
-public sealed class CellStore(string root)
+public sealed class CellStore(string root, Action<string>? warn = null)
 {
     public const string CellsDirectory = "cells";
     public const string CellFile = "cell.json";
     public const string ResultFile = "result.json";
     public const string FailureFile = "failure.txt";
+    public const string CorruptSuffix = ".corrupt";
 
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -22,14 +25,37 @@ public sealed class CellStore(string root)
 
     public string ResultPath(string id) => Path.Combine(CellDirectory(id), ResultFile);
 
-    public bool IsFinished(string id) => File.Exists(ResultPath(id));
+    /// <summary>True when the cell's result exists and reads back as its kind's result type.</summary>
+    public bool IsFinished(CellSpec cell) => cell switch
+    {
+        InitCellSpec => ReadResult<InitCellResult>(cell.Id) is not null,
+        TrainCellSpec => ReadResult<TrainCellResult>(cell.Id) is not null,
+        _ => throw new ArgumentException($"Unknown cell kind {cell.GetType().Name}."),
+    };
 
+    /// <summary>The cell's result, or null when it has none or its file is corrupt (then reported and moved aside).</summary>
     public TResult? ReadResult<TResult>(string id) where TResult : class
     {
         string path = ResultPath(id);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<TResult>(File.ReadAllText(path), JsonDefaults.Options); }
-        catch (JsonException) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize<TResult>(File.ReadAllText(path), JsonDefaults.Options)
+                ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            SetAside(path, e.Message);
+            return null;
+        }
+    }
+
+    private void SetAside(string path, string reason)
+    {
+        string aside = path + CorruptSuffix;
+        try { File.Move(path, aside, overwrite: true); }
+        catch (FileNotFoundException) { return; } // another reader of the same sweep moved it first and warned
+        warn?.Invoke($"warning: {path} is corrupt and was moved to {aside}; its cell is not finished and runs again ({reason})");
     }
 
     public void WriteResult<TResult>(string id, TResult result) =>
@@ -38,12 +64,13 @@ public sealed class CellStore(string root)
     public void WriteCellSpec(CellSpec cell)
     {
         Directory.CreateDirectory(CellDirectory(cell.Id));
-        AtomicFile.WriteAllText(Path.Combine(CellDirectory(cell.Id), CellFile), JsonSerializer.Serialize<CellSpec>(cell, JsonDefaults.Options));
+        AtomicFile.WriteAllText(Path.Combine(CellDirectory(cell.Id), CellFile),
+            JsonSerializer.Serialize<CellSpec>(cell, JsonDefaults.Options));
     }
 
     /// <summary>The trainer's lifecycle state of a training cell, if it has started.</summary>
     public RunState? TrainingState(string id) =>
-        Directory.Exists(CellDirectory(id)) ? Trainer.ReadState(CellDirectory(id)) : null;
+        Directory.Exists(CellDirectory(id)) ? new RunDirectory(CellDirectory(id)).ReadState() : null;
 
     public string? Failure(string id)
     {

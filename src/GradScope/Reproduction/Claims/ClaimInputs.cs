@@ -1,3 +1,4 @@
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Training;
 
@@ -74,7 +75,7 @@ public sealed record TaylorNet(string Label, double EffectiveDepth, int Blocks, 
         {
             var baseline = Points.FirstOrDefault(p => p.Replaced == 0);
             if (baseline is null) return null;
-            return Points.Where(p => p.TrainError > baseline.TrainError + ClaimThresholds.TaylorOnsetError)
+            return Points.Where(p => p.Error > baseline.Error + ClaimThresholds.TaylorOnsetError)
                 .Select(p => (int?)p.Replaced).Min();
         }
     }

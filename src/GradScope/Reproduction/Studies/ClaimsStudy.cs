@@ -1,3 +1,4 @@
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Reporting;
 
@@ -58,8 +59,8 @@ internal static class ClaimsStudy
     /// <summary>The verdict as written in claims.json and claims.csv.</summary>
     public static string VerdictName(ClaimVerdict verdict) => VerdictLabels.Text(verdict);
 
-    private static GradientFit? Fit(ArchitectureSpec architecture, Measurements? m, int linearLayers) =>
-        m?.GscRate is double r && double.IsFinite(r) ? new GradientFit(architecture, r, m.GscR2, linearLayers) : null;
+    private static GradientFit? Fit(ArchitectureSpec architecture, DiagnosticsReport? m, int linearLayers) =>
+        m?.GscRate is double r && double.IsFinite(r) ? new GradientFit(architecture, r, m.Gsc.R2, linearLayers) : null;
 
     private static List<GradientFit> InitFits(SweepResults results, string study) =>
         [.. results.ArchitecturesOf(study).Select(a => results.InitOf(study, a, InitCellSpec.Noise).Result)
@@ -100,7 +101,7 @@ internal static class ClaimsStudy
 
     private static List<DilutedUnit> DilutionUnits(SweepResults results) =>
         [.. DilutionStudy.Rows(results).SelectMany(r => (r.Units ?? [])
-            .Select(u => new DilutedUnit(r.Architecture, r.ResidualWeight, u.Unit, u.K, u.BranchGsc, u.UnitGsc)))];
+            .Select(u => new DilutedUnit(r.Architecture, r.ResidualWeight, u.Position, u.Dilution, u.GscBranch, u.GscUnit)))];
 
     private static List<TaylorNet> TaylorNets(SweepResults results) =>
         [.. TrainingStudy.Searches(results).Where(s => s.Best is { Taylor.Count: > 1, Final.EffectiveDepth: not null })

@@ -1,4 +1,6 @@
+using GradScope.Diagnostics;
 using GradScope.Reporting;
+using GradScope.Training;
 
 namespace GradScope.Reproduction;
 
@@ -7,19 +9,18 @@ internal static class DilutionStudy
 {
     /// <summary>One dilution cell's numbers.</summary>
     public sealed record Row(string Architecture, double ResidualWeight, string Cell, double? MeanK, double? MeasuredRate, double? PredictedRate,
-        double? FittedRate, double? EffectiveDepth, double? TrainError, double? TestError, string Status, IReadOnlyList<UnitDilution>? Units);
+        double? FittedRate, double? EffectiveDepth, double? TrainError, double? TestError, string Status, IReadOnlyList<DilutionEntry>? Units);
 
     /// <summary>
     /// Per linear layer of the residual units: measured rate exp(Σ log GSC_unit / layers) and the prediction
-    /// exp(Σ log GSC_unit,predicted / layers), with the diagnostics library's k² + 1 prediction of each unit from its
-    /// branch (fallback: the unit's log-growth is the branch's divided by k² + 1).
+    /// exp(Σ log GSC_unit,predicted / layers), with the diagnostics library's k² + 1 prediction of each unit from its branch.
     /// </summary>
-    public static (double? Measured, double? Predicted) Rates(IReadOnlyList<UnitDilution>? units, int unitSize)
+    public static (double? Measured, double? Predicted) Rates(IReadOnlyList<DilutionEntry>? units, int unitSize)
     {
         if (units is not { Count: > 0 }) return (null, null);
         double layers = units.Count * (double)unitSize;
-        double measured = units.Sum(u => Math.Log(u.UnitGsc)) / layers;
-        double predicted = units.Sum(u => u.PredictedUnitGsc is double g ? Math.Log(g) : Math.Log(u.BranchGsc) / (u.K * u.K + 1)) / layers;
+        double measured = units.Sum(u => Math.Log(u.GscUnit)) / layers;
+        double predicted = units.Sum(u => Math.Log(u.PredictedGscUnit)) / layers;
         return (Math.Exp(measured), Math.Exp(predicted));
     }
 
@@ -32,8 +33,8 @@ internal static class DilutionStudy
             var r = results.Train(cell);
             var units = r?.Initial?.Dilution;
             var (measured, predicted) = Rates(units, a.UnitSize);
-            rows.Add(new Row(a.Name, a.EffectiveResidualWeight, cell.Id, units is { Count: > 0 } ? units.Average(u => u.K) : null, measured, predicted,
-                r?.Initial?.GscRate, r?.Final?.EffectiveDepth, r?.TrainError, r?.TestError, r?.Status ?? StudyText.MissingText, units));
+            rows.Add(new Row(a.Name, a.EffectiveResidualWeight, cell.Id, units is { Count: > 0 } ? units.Average(u => u.Dilution) : null, measured, predicted,
+                r?.Initial?.GscRate, r?.Final?.EffectiveDepth, r?.TrainError, r?.TestError, r?.Status.Name() ?? StudyText.MissingText, units));
         }
         return rows;
     }
@@ -76,12 +77,12 @@ internal static class DilutionStudy
         foreach (var r in rows)
             table.AddRow(r.Architecture, TableCell.Number(r.ResidualWeight), StudyText.Num(r.MeanK), StudyText.Num(r.MeasuredRate, 4), StudyText.Num(r.PredictedRate, 4),
                 StudyText.Num(r.FittedRate, 4), StudyText.Num(r.EffectiveDepth), StudyText.Pct(r.TrainError),
-                new TableCell(r.Status, r.Status == "diverged" ? CellStatus.Bad : r.Status == StudyText.MissingText ? CellStatus.Missing : CellStatus.None));
+                new TableCell(r.Status, r.Status == RunStatus.Diverged.Name() ? CellStatus.Bad : r.Status == StudyText.MissingText ? CellStatus.Missing : CellStatus.None));
         output.Set("networks", rows);
         output.AddCsv("dilution", ["architecture", "residual_weight", "cell", "mean_k", "measured_rate", "predicted_rate", "fitted_rate", "effective_depth", "train_error", "test_error", "status"],
             rows.Select(r => new object?[] { r.Architecture, r.ResidualWeight, r.Cell, r.MeanK, r.MeasuredRate, r.PredictedRate, r.FittedRate, r.EffectiveDepth, r.TrainError, r.TestError, r.Status }));
         output.AddCsv("dilution-units", ["architecture", "residual_weight", "unit", "k", "branch_gsc", "unit_gsc"],
-            rows.SelectMany(r => (r.Units ?? []).Select(u => new object?[] { r.Architecture, r.ResidualWeight, u.Unit, u.K, u.BranchGsc, u.UnitGsc })));
+            rows.SelectMany(r => (r.Units ?? []).Select(u => new object?[] { r.Architecture, r.ResidualWeight, u.Position, u.Dilution, u.GscBranch, u.GscUnit })));
         return output;
     }
 }

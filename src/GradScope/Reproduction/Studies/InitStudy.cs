@@ -28,8 +28,8 @@ internal static class InitStudy
                 YScale = AxisScale.Log10,
             };
             foreach (string arch in archs)
-                if (results.InitOf(StudyIds.Init, arch, input).Result?.Measurements.GscProfile is { Count: > 0 } profile)
-                    plot.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
+                if (results.InitOf(StudyIds.Init, arch, input).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
+                    plot.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             plot.AddReferenceLine(1, "GSC = 1");
             section.AddFigure(plot, input == "noise"
                 ? "Paper Fig. 1A. One curve per architecture; straight lines on the log axis are exponential growth with depth."
@@ -50,7 +50,7 @@ internal static class InitStudy
         foreach (string arch in archs)
         {
             if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data)
-                .Result?.Measurements.Collapse is not { Count: > 0 } collapse) continue;
+                .Result?.Measurements.CollapseByPosition() is not { Count: > 0 } collapse) continue;
             // Relative position: 26-block ResNets and 50-block MLPs share the axis.
             double blocks = Math.Max(1, collapse.Max(c => c.Position));
             std.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.PreActivationStd)));
@@ -77,13 +77,13 @@ internal static class InitStudy
             var (outSide, inSide) = StudyText.Ends(data?.Measurements);
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
             table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise),
-                StudyText.Num(noise?.Measurements.GscR2),
+                StudyText.Num(noise?.Measurements.Gsc.R2),
                 StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → " +
                     $"{StudyText.F(outSide!.SignDiversity)}"),
                 inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → " +
                     $"{StudyText.F(outSide!.PreActivationStd)}"));
-            rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.GscR2, data?.Measurements.GscRate, gd,
+            rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.Gsc.R2, data?.Measurements.GscRate, gd,
                 inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd,
                     inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
             json.Add(new
@@ -103,8 +103,8 @@ internal static class InitStudy
             "pseudo_linearity_input_side", "pseudo_linearity_output_side"], rows);
         output.AddCsv("init-profiles", ["architecture", "input", "position", "linear_layers", "gsc"],
             archs.SelectMany(a => new[] { InitCellSpec.Noise, InitCellSpec.Data }.SelectMany(input =>
-                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.GscProfile ?? []).Select(p => new object?[] { a, input,
-                    p.Position, p.LinearLayers, p.Gsc }))));
+                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.Gsc.Profile ?? []).Select(p => new object?[] { a, input,
+                    p.Position, p.LinearLayers, p.Value }))));
         return output;
     }
 }

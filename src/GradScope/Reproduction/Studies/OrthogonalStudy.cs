@@ -21,7 +21,7 @@ internal static class OrthogonalStudy
             var data = results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Data).Result;
             var s = results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam);
             int layers = init?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
-            return new Row(arch, layers, init?.Measurements.GscRate, init?.Measurements.GscR2, init?.Measurements.Growth(layers),
+            return new Row(arch, layers, init?.Measurements.GscRate, init?.Measurements.Gsc.R2, init?.Measurements.Growth(layers),
                 StudyText.Ends(data?.Measurements).Output?.SignDiversity, s);
         })];
 
@@ -45,8 +45,8 @@ internal static class OrthogonalStudy
         };
         foreach (string arch in results.ArchitecturesOf(StudyIds.Orthogonal))
         {
-            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.GscProfile is { Count: > 0 } profile)
-                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Gsc)));
+            if (results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
+                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
                 err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch,
                     e.TrainError!.Value)));

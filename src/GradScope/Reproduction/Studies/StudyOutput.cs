@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GradScope.Diagnostics;
 using GradScope.Reporting;
 
 namespace GradScope.Reproduction;
@@ -60,14 +61,14 @@ internal static class StudyText
     public static TableCell Growth(InitCellResult? cell)
     {
         if (cell?.Measurements.Growth(cell.LinearLayers) is not double growth) return TableCell.Missing(MissingText);
-        var fit = new GradientFit(cell.Architecture, cell.Measurements.GscRate!.Value, cell.Measurements.GscR2, cell.LinearLayers);
+        var fit = new GradientFit(cell.Architecture, cell.Measurements.GscRate!.Value, cell.Measurements.Gsc.R2, cell.LinearLayers);
         return TableCell.Number(growth, 3, fit.Exploding ? CellStatus.Bad : fit.Vanishing ? CellStatus.Warn : CellStatus.Ok);
     }
 
-    /// <summary>Collapse metrics of the nonlinearity nearest the output and nearest the input.</summary>
-    public static (LayerCollapse? Output, LayerCollapse? Input) Ends(Measurements? m)
+    /// <summary>Collapse metrics of the block position nearest the output and nearest the input.</summary>
+    public static (PositionCollapse? Output, PositionCollapse? Input) Ends(DiagnosticsReport? m)
     {
-        if (m?.Collapse is not { Count: > 0 } c) return (null, null);
-        return (c.MinBy(x => x.Position), c.MaxBy(x => x.Position));
+        if (m?.CollapseByPosition() is not { Count: > 0 } c) return (null, null);
+        return (c[0], c[^1]);
     }
 }

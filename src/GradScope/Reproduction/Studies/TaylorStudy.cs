@@ -1,3 +1,4 @@
+using GradScope.Diagnostics;
 using GradScope.Reporting;
 using GradScope.Training;
 
@@ -28,7 +29,7 @@ internal static class TaylorStudy
                 XLabel = "m / L (fraction of the blocks replaced by their first-order expansion)", YLabel = "training error",
             };
             foreach (var s in searches.Where(s => s.Optimizer == opt && s.Best is { Taylor.Count: > 0 }))
-                plot.AddSeries(s.Architecture, s.Best!.Taylor.Select(t => ((double)t.Replaced / s.Best.Blocks, t.TrainError)));
+                plot.AddSeries(s.Architecture, s.Best!.Taylor.Select(t => ((double)t.Replaced / s.Best.Blocks, t.Error)));
             section.AddFigure(plot, $"Paper Fig. 1F. Evaluated on {results.Preset.TaylorExamples:N0} training examples; m as a fraction " +
                 $"of the " +
                 "blocks L, so 26-block ResNets and 50-block MLPs share the axis.");
@@ -42,8 +43,8 @@ internal static class TaylorStudy
         {
             var b = s.Best;
             var pts = b?.Taylor ?? [];
-            double? e0 = pts.FirstOrDefault(t => t.Replaced == 0)?.TrainError;
-            double? eL = pts.Count > 0 ? pts.MaxBy(t => t.Replaced)!.TrainError : null;
+            double? e0 = pts.FirstOrDefault(t => t.Replaced == 0)?.Error;
+            double? eL = pts.Count > 0 ? pts.MaxBy(t => t.Replaced)!.Error : null;
             int? tol = pts.Count > 0 ? Tolerance(pts) : null;
             table.AddRow(s.Architecture, Optimizer<float>.KindName(s.Optimizer), b is null ? TableCell.Missing(StudyText.MissingText)
                 : TableCell.Integer(b.Blocks),
@@ -61,7 +62,7 @@ internal static class TaylorStudy
             }));
         output.AddCsv("taylor", ["architecture", "optimizer", "cell", "replaced", "train_error"],
             searches.Where(s => s.Best is not null).SelectMany(s => s.Best!.Taylor.Select(t => new object?[] { s.Architecture,
-                Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.TrainError })));
+                Optimizer<float>.KindName(s.Optimizer), s.Best.Id, t.Replaced, t.Error })));
         return output;
     }
 }

@@ -133,8 +133,8 @@ internal static class TrainingStudy
                     s.Architecture, Optimizer<float>.KindName(s.Optimizer), s.BestLearningRate, StudyFormat.PositionName(s.Position),
                         s.Seeds,
                     err?.Mean, err?.Min, err?.Max, b?.TrainErrorRunning, s.Spread(r => r.TestError)?.Mean, b?.Initial?.GscRate,
-                        b?.Initial?.GscR2,
-                    b?.Final?.GscRate, b?.Final?.GscR2, b?.LinearLayers, b?.Blocks, depth?.Mean, depth?.Min, depth?.Max, s.Runs.Count,
+                        b?.Initial?.Gsc.R2,
+                    b?.Final?.GscRate, b?.Final?.Gsc.R2, b?.LinearLayers, b?.Blocks, depth?.Mean, depth?.Min, depth?.Max, s.Runs.Count,
                         s.Planned, s.Diverged,
                 };
             }));

@@ -13,8 +13,8 @@ internal static class WidthDepthStudy
         public SeedSpread? EffectiveDepth => Search.Spread(r => r.Final?.EffectiveDepth);
         public double? GscRateInit => Search.Best?.Initial?.GscRate;
 
-        public string Status => Search.Best is not null ? "completed"
-            : Search.Runs.Count > 0 && Search.Diverged == Search.Runs.Count ? "diverged" : StudyText.MissingText;
+        public string Status => Search.Best is not null ? RunStatus.Completed.Name()
+            : Search.Runs.Count > 0 && Search.Diverged == Search.Runs.Count ? RunStatus.Diverged.Name() : StudyText.MissingText;
     }
 
     /// <summary>One row per (family, depth), sorted by family and depth.</summary>

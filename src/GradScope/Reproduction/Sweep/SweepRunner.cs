@@ -76,7 +76,7 @@ public static class SweepRunner
         var todo = new List<PlannedCell>();
         foreach (var cell in mine)
         {
-            if (store.IsFinished(cell.Cell.Id)) { finished++; observer?.OnCellEnd(cell, CellOutcome.Finished, null); }
+            if (store.IsFinished(cell.Cell)) { finished++; observer?.OnCellEnd(cell, CellOutcome.Finished, null); }
             else todo.Add(cell);
         }
 
@@ -86,7 +86,7 @@ public static class SweepRunner
             try
             {
                 runner.Run(cell.Cell, f => observer?.OnCellProgress(cell, f), token);
-                bool isDiverged = store.ReadResult<TrainCellResult>(cell.Cell.Id) is { Diverged: true } && cell.Cell is TrainCellSpec;
+                bool isDiverged = cell.Cell is TrainCellSpec && store.ReadResult<TrainCellResult>(cell.Cell.Id) is { Diverged: true };
                 if (isDiverged) Interlocked.Increment(ref diverged); else Interlocked.Increment(ref ran);
                 observer?.OnCellEnd(cell, isDiverged ? CellOutcome.Diverged : CellOutcome.Ran, null);
             }

@@ -1,3 +1,4 @@
+using GradScope.Diagnostics;
 using GradScope.Reporting;
 using GradScope.Reproduction;
 using GradScope.Training;
@@ -67,7 +68,7 @@ public sealed class DepthClaimsTests
     }
 
     private static TaylorNet Taylor(string label, double depth, int blocks, params (int M, double Error)[] points) =>
-        new(label, depth, blocks, [.. points.Select(p => new TaylorPoint(p.M, p.Error))]);
+        new(label, depth, blocks, [.. points.Select(p => new TaylorPoint(p.M, p.Error, 0))]);
 
     private static readonly TaylorNet[] Consistent =
     [
