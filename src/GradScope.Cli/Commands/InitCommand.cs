@@ -33,6 +33,7 @@ internal static class InitCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
             var spec = architecture.Read(parse)(new DataShape(parse.GetValue(inputDim), parse.GetValue(classes)));
+            Limits.NetworkFootprint.Require(spec, parameterCopies: 3, batch: 1);
             var network = Network<float>.Build(spec);
             var theta = Initializer.Initialize(network, parse.GetValue(seed));
             string path = parse.GetValue(output)!;

@@ -17,6 +17,8 @@ public sealed record ResidualTrickOptions
     public bool PerBlock { get; init; }
     /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values).</summary>
     public int MaxRows { get; init; } = 16384;
+    /// <summary>Observed once per block (the dynamic program's outer loop).</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>λ-profile of one position: C_λ for λ = 0 … Λ, normalised to sum 1.</summary>
@@ -79,6 +81,7 @@ public static class ResidualTrick
         var chunkIn = new Matrix<T>(0, 0);
         for (int position = 1; position <= blocks; position++)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             int b = network.BlockIndexOfPosition(position);
             var block = network.Blocks[b];
             var x = tape.Activations[b];

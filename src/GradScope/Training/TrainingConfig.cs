@@ -43,6 +43,9 @@ public sealed record TrainingConfig
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new ArgumentException($"--lr must be a positive number (got {LearningRate}).");
         if (BatchSize < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchSize}).");
+        // One example has zero batch variance: batch norm would output its bias alone and train on nothing.
+        if (BatchSize < 2 && Architecture.Normalization == Networks.NormKind.Batch)
+            throw new ArgumentException($"batch norm needs --batch of at least 2 (got {BatchSize}): one example has no batch variance.");
         if (Epochs < 0) throw new ArgumentException($"--epochs must be ≥ 0 (got {Epochs}).");
         if (TrainSubset is < 1) throw new ArgumentException($"--train-subset must be at least 1 (got {TrainSubset}).");
         if (TestSubset is < 1) throw new ArgumentException($"--test-subset must be at least 1 (got {TestSubset}).");

@@ -27,8 +27,8 @@ public sealed class SweepResults
             string id = planned.Cell.Id;
             switch (planned.Cell)
             {
-                case InitCellSpec when store.ReadResult<InitCellResult>(id) is { } init: _init[id] = init; break;
-                case TrainCellSpec when store.ReadResult<TrainCellResult>(id) is { } train: _train[id] = train; break;
+                case InitCellSpec cell when store.ReadResult(cell) is { } init: _init[id] = init; break;
+                case TrainCellSpec cell when store.ReadResult(cell) is { } train: _train[id] = train; break;
                 default:
                     if (store.Failure(id) is not null) _failed.Add(id);
                     else if (Directory.Exists(store.CellDirectory(id))) _started.Add(id);
