@@ -20,6 +20,12 @@ internal static class PlotModelBuilder
         model.Axes.Add(xAxis);
         model.Axes.Add(yAxis);
 
+        if (spec.HeatMap is { } heat)
+        {
+            HeatMapLayer.AddTo(model, heat);
+            return model;
+        }
+
         if (!data.HasData)
         {
             AddPlaceholder(model, xAxis, yAxis, spec.Series.Count == 0 || spec.Series.All(s => s.Points.Count == 0)

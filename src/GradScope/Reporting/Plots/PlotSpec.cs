@@ -30,6 +30,9 @@ public sealed class PlotSpec
 
     public List<ReferenceLine> ReferenceLines { get; } = [];
 
+    /// <summary>A matrix drawn as coloured cells instead of (or under) the series, with a colour bar.</summary>
+    public HeatMapData? HeatMap { get; set; }
+
     public PlotSpec AddSeries(string name, IEnumerable<PlotPoint> points,
                               SeriesStyle style = SeriesStyle.LineWithMarkers, int? colorIndex = null)
     {
