@@ -67,7 +67,7 @@ internal static class AnalyzeCommand
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
-            var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau));
+            var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau), token);
             if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs),
                     parse.GetValue(labels), parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
                 return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));

@@ -31,10 +31,16 @@ internal sealed class AnalyzeModelOptions
     };
 
     /// <summary>The diagnostics settings the zoo path uses too (full matrix, seed, τ).</summary>
-    public static DiagnosticsOptions Diagnostics(bool matrix, ulong seed, double tau)
+    public static DiagnosticsOptions Diagnostics(bool matrix, ulong seed, double tau, CancellationToken cancel)
     {
         if (!(tau > 0 && tau < 1)) throw new ArgumentException($"--tau must lie in (0, 1) (got {tau}).");
-        return new DiagnosticsOptions { Matrix = matrix, Seed = seed, ResidualTrickOptions = new ResidualTrickOptions { Tau = tau } };
+        return new DiagnosticsOptions
+        {
+            Matrix = matrix,
+            Seed = seed,
+            ResidualTrickOptions = new ResidualTrickOptions { Tau = tau, Cancellation = cancel },
+            Jacobian = new JacobianOptions { Cancellation = cancel },
+        };
     }
 
     /// <summary>Prints the report and writes its JSON (atomically) when asked.</summary>
