@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# Runs `gradscope bench` and the PyTorch peer (bench/peer/pytorch_mlp.py) on the same configurations
-# in one go and prints throughput ratios and GFLOP/s of both next to the machine's sgemm peak,
-# measured in the same run through the same OpenBLAS (bench/peer/sgemm_peak.py, inside the peer process).
-# Usage: bench/compare.sh [--seconds S] [--quick] [--archs a,b] [--out DIR]   (DIR keeps the raw JSON)
+# One command for the figures of docs/bench.md: GradScope's training step on every vector tier this CPU has, next to
+# PyTorch (bench/peer/pytorch_mlp.py) on the same configurations, the machine's sgemm peak measured in the same run
+# through OpenBLAS (bench/peer/sgemm_peak.py), and the diagnostics timings next to a float64 PyTorch implementation
+# of the same exact GSC profile. Writes the raw JSON, run.json (CPU model, tiers, load, commit), table.txt and table.md.
+# Usage: bench/compare.sh [--seconds S] [--quick] [--full] [--archs a,b] [--optimizers o,p] [--no-diagnostics] [--out DIR]
+#   default: 5 architectures × batch 128 and 1000 × 784 inputs × SGD and Adam, ≈ 6 minutes on 2 cores;
+#   --quick: batch 128 only, Adam only; --full: also batch 32 and 3072 inputs. DIR defaults to bench/results/<date>.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds=2
 out=""
-archs="relu,batch-relu,resnet-relu"
-peer_args=()
-gs_args=()
+archs="relu,batch-relu,layer-relu,resnet-relu,resnet-batch-relu"
+batches="128,1000"
+inputs="784"
+optimizers="sgd,adam"
+diagnostics=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
-    --quick) peer_args+=(--batches 128 --inputs 784); gs_args+=(--batches 128 --inputs 784); shift ;;
+    --quick) batches="128"; optimizers="adam"; shift ;;
+    --full) batches="32,128,1000"; inputs="784,3072"; shift ;;
     --archs) archs="$2"; shift 2 ;;
-    --out) out="$2"; mkdir -p "$out"; shift 2 ;;
+    --optimizers) optimizers="$2"; shift 2 ;;
+    --no-diagnostics) diagnostics=0; shift ;;
+    --out) out="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+[ -n "$out" ] || out="$root/bench/results/$(date -u +%F)"
+mkdir -p "$out"
 
 # The peer: Debian's PyTorch with OpenBLAS (without libopenblas Debian falls back to the reference BLAS).
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
@@ -28,8 +38,8 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-li
 fi
 
 # OpenBLAS picks a slow generic kernel on this CPU unless told its core type. Probe the candidates with the same
-# peak measurement the peer reports (bench/peer/sgemm_peak.py, which itself swaps AVX-512 core types for Haswell
-# on CPUs without AVX-512 instead of dying with an illegal instruction) and keep the fastest.
+# peak measurement the peer reports (sgemm_peak.py swaps AVX-512 core types for Haswell on CPUs without AVX-512
+# instead of dying with an illegal instruction) and keep the fastest.
 coretype=""; best=0
 for candidate in SkylakeX Zen Haswell; do
   if probe=$(OPENBLAS_CORETYPE=$candidate /usr/bin/python3 "$root/bench/peer/sgemm_peak.py" --size 1024 --repeats 5 --threads 2 2>/dev/null); then
@@ -42,48 +52,92 @@ for candidate in SkylakeX Zen Haswell; do
 done
 export OPENBLAS_CORETYPE=$coretype
 
-[ -n "$out" ] || out="$(mktemp -d)"
+# GradScope's tiers on this CPU. GRADSCOPE_TIER forces one (the default measures and picks the fastest);
+# DOTNET_EnableAVX512=0 (.NET 10's name; DOTNET_EnableAVX512F no longer works) hides AVX-512 from the runtime.
+tiers=(avx2)
+grep -qw avx512f /proc/cpuinfo && tiers=(avx512 avx2)
+cpu_model=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+"$root/gradscope" --help >/dev/null  # build once, outside the timings
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-# Side by side: one architecture at a time, GradScope then PyTorch, so that both see the same machine load
+# Side by side: one architecture at a time, GradScope (each tier) then PyTorch, so that all see the same machine load
 # (other sessions come and go within minutes); the peer measures the sgemm peak each time, the table uses the best.
 IFS=, read -r -a arch_list <<< "$archs"
+common=(--seconds "$seconds" --batches "$batches" --inputs "$inputs" --optimizers "$optimizers")
 for arch in "${arch_list[@]}"; do
-  "$root/gradscope" bench --no-diagnostics --seconds "$seconds" --archs "$arch" --json "$out/gradscope.$arch.json" "${gs_args[@]}" >&2
-  /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --seconds "$seconds" --archs "$arch" "${peer_args[@]}" > "$out/pytorch.$arch.json"
+  for tier in "${tiers[@]}"; do
+    if [ "$tier" = avx2 ] && [ "${#tiers[@]}" -gt 1 ]; then env_tier=(env DOTNET_EnableAVX512=0); else env_tier=(env GRADSCOPE_TIER=$tier); fi
+    "${env_tier[@]}" "$root/gradscope" bench --no-diagnostics --archs "$arch" "${common[@]}" \
+      --json "$out/gradscope.$tier.$arch.json" >&2
+  done
+  /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "$arch" "${common[@]}" > "$out/pytorch.$arch.json"
 done
-/usr/bin/python3 - "$out" "${arch_list[@]}" <<'PY'
-import json, sys
-out, archs = sys.argv[1], sys.argv[2:]
-for tool in ("gradscope", "pytorch"):
-    parts = [json.load(open(f"{out}/{tool}.{a}.json")) for a in archs]
-    merged = dict(parts[0])
-    merged["training"] = [r for p in parts for r in p["training"]]
-    merged["peak_memory_mb"] = max(p["peak_memory_mb"] for p in parts)
-    if tool == "pytorch":
-        merged["sgemm_peak_gflops"] = max(p["sgemm_peak_gflops"] for p in parts)
-        merged["sgemm_peak"] = max((p["sgemm_peak"] for p in parts), key=lambda r: r["sgemm_gflops"])
-        merged["sgemm_peak_per_arch"] = {a: p["sgemm_peak_gflops"] for a, p in zip(archs, parts)}
-    json.dump(merged, open(f"{out}/{tool}.json", "w"), indent=2)
-PY
+selected=$("$root/gradscope" bench --no-training --no-diagnostics --json "$out/gradscope.selected.json" >/dev/null && \
+  /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tier"])' "$out/gradscope.selected.json")
+if [ "$diagnostics" = 1 ]; then
+  # Diagnostics of a 50 × 100 network on 256 inputs, the tier GradScope picks, then the PyTorch float64 profile.
+  "$root/gradscope" bench --no-training --json "$out/gradscope.diagnostics.json" >&2
+  /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "" --gsc relu,batch-relu,resnet-batch-relu > "$out/pytorch.diagnostics.json"
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "{\"load_before\": \"$load_before\", \"load_after\": \"$load_after\", \"date\": \"$(date -u +%FT%TZ)\", \"commit\": \"$(git -C "$root" rev-parse --short HEAD)\"}" > "$out/run.json"
 
-/usr/bin/python3 - "$out/gradscope.json" "$out/pytorch.json" "$out/run.json" <<'PY'
-import json, sys
-ours, peer, run = (json.load(open(p)) for p in sys.argv[1:4])
-peak = peer["sgemm_peak_gflops"]
-key = lambda r: (r["arch"], r["batch"], r["inputs"])
-theirs = {key(r): r for r in peer["training"]}
-print(f"sgemm peak (OpenBLAS {peer.get('openblas_coretype')}, {peer['threads']} threads): {peak:.1f} GFLOP/s, best of "
-      + ", ".join(f"{a} {g:.1f}" for a, g in peer.get("sgemm_peak_per_arch", {}).items()) + f"; GradScope GEMM: {ours['gemm_tier']}")
-print(f"{'arch':12s} {'batch':>5s} {'inputs':>6s} {'gradscope ex/s':>15s} {'pytorch ex/s':>13s} {'ratio':>6s} {'GS GF/s':>8s} {'PT GF/s':>8s} {'GS % peak':>9s}")
-for r in ours["training"]:
-    p = theirs.get(key(r))
-    if p is None:
-        continue
-    print(f"{r['arch']:12s} {r['batch']:5d} {r['inputs']:6d} {r['examples_per_second']:15.0f} {p['examples_per_second']:13.0f} "
-          f"{r['examples_per_second'] / p['examples_per_second']:6.2f} {r['gflops']:8.1f} {p['gflops']:8.1f} {100 * r['gflops'] / peak:8.1f}%")
-print(f"load average (1/5/15 min) before {run['load_before']}, after {run['load_after']}; {run['date']} commit {run['commit']}")
-print(f"peak memory: gradscope {ours['peak_memory_mb']:.0f} MB, pytorch {peer['peak_memory_mb']:.0f} MB")
+/usr/bin/python3 - "$out" "$load_before" "$load_after" "$cpu_model" "$selected" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "${GRADSCOPE_COMMIT:-unknown}")" \
+  "${#tiers[@]}" "${tiers[@]}" "${arch_list[@]}" <<'PY'
+import json, os, sys, datetime
+out, load_before, load_after, cpu, selected, commit, ntiers = sys.argv[1:8]
+tiers = sys.argv[8:8 + int(ntiers)]
+archs = sys.argv[8 + int(ntiers):]
+load = lambda name: json.load(open(os.path.join(out, name)))
+ours, peak_per_arch, peer_rows, peer_doc = [], {}, [], None
+for a in archs:
+    for t in tiers:
+        ours += [dict(r, tier=t) for r in load(f"gradscope.{t}.{a}.json")["training"]]
+    peer_doc = load(f"pytorch.{a}.json")
+    peer_rows += peer_doc["training"]
+    peak_per_arch[a] = peer_doc["sgemm_peak_gflops"]
+peak = max(peak_per_arch.values())
+run = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
+       "cpu_model": cpu, "threads": os.cpu_count(), "tiers_timed": tiers, "tier_selected": selected,
+       "gemm_tier": load("gradscope.selected.json")["gemm_tier"], "openblas_coretype": peer_doc.get("openblas_coretype"),
+       "sgemm_peak_gflops": peak, "sgemm_peak_per_arch": peak_per_arch, "load_before": load_before, "load_after": load_after}
+json.dump({"tool": "gradscope", "training": ours}, open(os.path.join(out, "gradscope.json"), "w"), indent=2)
+json.dump({"tool": "pytorch", "training": peer_rows, "sgemm_peak_gflops": peak}, open(os.path.join(out, "pytorch.json"), "w"), indent=2)
+json.dump(run, open(os.path.join(out, "run.json"), "w"), indent=2)
+
+key = lambda r: (r["arch"], r["batch"], r["inputs"], r["optimizer"])
+theirs = {key(r): r for r in peer_rows}
+mine = {(key(r), r["tier"]): r for r in ours}
+head = ["arch", "batch", "inputs", "opt"] + [f"GS {t} ex/s" for t in tiers] + ["PyTorch ex/s"] \
+    + [f"ratio {t}" for t in tiers] + [f"% peak {t}" for t in tiers]
+rows = []
+for k in sorted({key(r) for r in ours}, key=lambda k: (archs.index(k[0]), k[2], k[1], k[3])):
+    p = theirs.get(k)
+    g = [mine.get((k, t)) for t in tiers]
+    rows.append([k[0], str(k[1]), str(k[2]), k[3]] + [f"{r['examples_per_second']:,.0f}" if r else "-" for r in g]
+                + [f"{p['examples_per_second']:,.0f}" if p else "-"]
+                + [f"{r['examples_per_second'] / p['examples_per_second']:.1f}×" if r and p else "-" for r in g]
+                + [f"{100 * r['gflops'] / peak:.0f} %" if r else "-" for r in g])
+lines_txt = [f"CPU {cpu}, {os.cpu_count()} threads; tiers timed {', '.join(tiers)}; selected at run time: {selected}",
+             f"sgemm peak (OpenBLAS {run['openblas_coretype']}): {peak:.1f} GFLOP/s (best of the per-architecture measurements)",
+             f"load average (1/5/15 min) before {load_before}, after {load_after}; {run['date']} commit {commit}", ""]
+widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+lines_txt.append("  ".join(h.rjust(w) for h, w in zip(head, widths)))
+lines_txt += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
+md = lines_txt[:3] + ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+if os.path.exists(os.path.join(out, "gradscope.diagnostics.json")):
+    gd, pd = load("gradscope.diagnostics.json")["diagnostics"], load("pytorch.diagnostics.json")["diagnostics"]
+    torch_ms = {d["arch"]: d["milliseconds"] for d in pd}
+    lines_txt += ["", "diagnostics, 50 × 100 network on 256 inputs (GradScope at the selected tier; wall ms, process cpu ms)"]
+    md += ["", "| network | part | GradScope wall ms | GradScope cpu ms | PyTorch float64 ms |", "|---|---|---|---|---|"]
+    for d in gd:
+        pt = f"{torch_ms[d['architecture']]:,.0f}" if d["part"] == "analyze/gsc_profile" and d["architecture"] in torch_ms else ""
+        cpu_ms = d.get("cpu_milliseconds")
+        cpu_s = f"{cpu_ms:,.0f}" if isinstance(cpu_ms, (int, float)) else ""
+        lines_txt.append(f"  {d['architecture']:18s} {d['part']:44s} {d['milliseconds']:10,.0f} {cpu_s:>8s} {pt:>10s}")
+        md.append(f"| {d['architecture']} | {d['part']} | {d['milliseconds']:,.0f} | {cpu_s} | {pt} |")
+open(os.path.join(out, "table.txt"), "w").write("\n".join(lines_txt) + "\n")
+open(os.path.join(out, "table.md"), "w").write("\n".join(md) + "\n")
+print("\n".join(lines_txt))
 PY
 echo "raw figures: $out" >&2

@@ -29,23 +29,22 @@ class Residual(nn.Module):
 
 def stage(inputs, norm):
     layers = [nn.Linear(inputs, WIDTH)]
-    if norm:
+    if norm == "batch":
         layers.append(nn.BatchNorm1d(WIDTH))
+    elif norm == "layer":
+        layers.append(nn.LayerNorm(WIDTH))
     layers.append(nn.ReLU())
     return layers
 
 
-def build(arch, inputs):
-    """relu, batch-relu, resnet-relu as in GradScope's zoo (SPEC §1.2)."""
+def build_blocks(arch, inputs):
+    """The blocks of [resnet-][batch-|layer-]relu as in GradScope's zoo (SPEC §1.2), input side first."""
     residual = arch.startswith("resnet-")
-    norm = "batch-" in arch
+    norm = "batch" if "batch-" in arch else "layer" if "layer-" in arch else None
     if not residual:
-        layers = []
-        for b in range(DEPTH):
-            layers += stage(inputs if b == 0 else WIDTH, norm)
-        return nn.Sequential(*layers, nn.Linear(WIDTH, CLASSES))
+        return [nn.Sequential(*stage(inputs if b == 0 else WIDTH, norm)) for b in range(DEPTH)]
     units = math.ceil((DEPTH - 1) / 2)
-    blocks, remaining = stage(inputs, norm), DEPTH - 1
+    blocks, remaining = [nn.Sequential(*stage(inputs, norm))], DEPTH - 1
     while remaining > 0:
         m = min(2, remaining)
         remaining -= m
@@ -53,14 +52,18 @@ def build(arch, inputs):
         for _ in range(m):
             branch += stage(WIDTH, norm)
         blocks.append(Residual(nn.Sequential(*branch), 1 / math.sqrt(units)))
-    return nn.Sequential(*blocks, nn.Linear(WIDTH, CLASSES))
+    return blocks
+
+
+def build(arch, inputs):
+    return nn.Sequential(*build_blocks(arch, inputs), nn.Linear(WIDTH, CLASSES))
 
 
 def linear_weights(inputs):
     return inputs * WIDTH + (DEPTH - 1) * WIDTH * WIDTH + WIDTH * CLASSES
 
 
-def time_training(arch, batch, inputs, seconds):
+def time_training(arch, batch, inputs, seconds, optimizer):
     torch.manual_seed(1)
     net = build(arch, inputs)
     # GradScope's initialisation (SPEC §1.2): Gaussian, variance 2/fan_in for hidden relu layers, 1/fan_in for the output.
@@ -69,7 +72,7 @@ def time_training(arch, batch, inputs, seconds):
         gain = 1.0 if i == len(linears) - 1 else 2.0
         nn.init.normal_(linear.weight, std=math.sqrt(gain / linear.in_features))
         nn.init.zeros_(linear.bias)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+    opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(net.parameters(), lr=1e-4)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(batch, inputs)
     y = torch.randint(0, CLASSES, (batch,))
@@ -91,10 +94,42 @@ def time_training(arch, batch, inputs, seconds):
     per_second = steps / elapsed
     flops = 6.0 * batch * linear_weights(inputs)
     return {
-        "arch": arch, "batch": batch, "inputs": inputs,
+        "arch": arch, "batch": batch, "inputs": inputs, "optimizer": optimizer,
         "steps_per_second": per_second, "examples_per_second": per_second * batch,
         "gflops": per_second * flops / 1e9,
     }
+
+
+def gsc_profile(arch, batch=256, inputs=784):
+    """Exact GSC(k, 0) profile of a 50 x 100 network on `batch` Gaussian inputs in float64 (SPEC §2.2), batch statistics:
+    GSC(k, 0) = ||J||_F / sqrt(B d_k) * ||f_k|| / ||f_0||, J = d(per-example losses)/d(f_k). With batch norm the examples
+    interact, so J has B dense rows: one backward pass per example's loss. Without, J is block-diagonal and one backward
+    pass of the summed losses gives every row at once. Returns (seconds, profile by position 1..L)."""
+    torch.manual_seed(1)
+    blocks = [b.double() for b in build_blocks(arch, inputs)]
+    output = nn.Linear(WIDTH, CLASSES).double()
+    x = torch.randn(batch, inputs, dtype=torch.float64)
+    y = torch.randint(0, CLASSES, (batch,))
+    coupled = "batch-" in arch
+    start = time.perf_counter()
+    feats, h = [], x
+    for block in blocks:
+        h = block(h)
+        feats.append(h)
+    losses = nn.functional.cross_entropy(output(h), y, reduction="none")
+    squares = [0.0] * len(feats)
+    if coupled:
+        for b in range(batch):
+            grads = torch.autograd.grad(losses[b], feats, retain_graph=True)
+            for k, g in enumerate(grads):
+                squares[k] += float(g.pow(2).sum())
+    else:
+        grads = torch.autograd.grad(losses.sum(), feats)
+        squares = [float(g.pow(2).sum()) for g in grads]
+    loss_norm = float(losses.norm())
+    profile = [math.sqrt(sq / (batch * f.shape[1])) * float(f.norm()) / loss_norm for sq, f in zip(squares, feats)]
+    seconds = time.perf_counter() - start
+    return seconds, profile[::-1]  # position 1 is the last block
 
 
 def main():
@@ -104,22 +139,31 @@ def main():
     parser.add_argument("--archs", default="relu,batch-relu,resnet-relu")
     parser.add_argument("--batches", default="32,128,1000")
     parser.add_argument("--inputs", default="784,3072")
+    parser.add_argument("--optimizers", default="adam")
+    parser.add_argument("--gsc", default="", help="also time the exact GSC profile (float64) of these architectures")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     peak = sgemm_peak.measure(threads=args.threads)  # before the training runs, with the same threads
     results = []
-    for arch in args.archs.split(","):
+    for arch in filter(None, args.archs.split(",")):
         for inputs in map(int, args.inputs.split(",")):
             for batch in map(int, args.batches.split(",")):
-                results.append(time_training(arch, batch, inputs, args.seconds))
-                print(f"pytorch {arch:12s} batch {batch:5d} inputs {inputs:5d}: "
-                      f"{results[-1]['examples_per_second']:10.0f} ex/s", file=sys.stderr)
+                for optimizer in args.optimizers.split(","):
+                    results.append(time_training(arch, batch, inputs, args.seconds, optimizer))
+                    print(f"pytorch {arch:17s} batch {batch:5d} inputs {inputs:5d} {optimizer:5s}: "
+                          f"{results[-1]['examples_per_second']:10.0f} ex/s", file=sys.stderr)
+    diagnostics = []
+    for arch in filter(None, args.gsc.split(",")):
+        seconds, profile = gsc_profile(arch)
+        diagnostics.append({"arch": arch, "part": "gsc profile (float64)", "milliseconds": 1000 * seconds, "profile": profile})
+        print(f"pytorch {arch:17s} exact GSC profile, float64, 50 x 100 on 256 inputs: {1000 * seconds:8.0f} ms", file=sys.stderr)
     print(json.dumps({
         "tool": "pytorch", "version": torch.__version__, "threads": args.threads,
         "openblas_coretype": CORETYPE_USED, "openblas_coretype_requested": CORETYPE_REQUESTED,
         "machine": platform.processor() or platform.machine(),
         "sgemm_peak_gflops": peak["sgemm_gflops"], "sgemm_peak": peak,
         "training": results,
+        "diagnostics": diagnostics,
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }, indent=2))
 

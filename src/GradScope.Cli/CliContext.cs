@@ -1,5 +1,3 @@
-using GradScope.Data;
-using GradScope.IO;
 using Spectre.Console;
 
 namespace GradScope.Cli;
@@ -10,54 +8,51 @@ namespace GradScope.Cli;
 /// </summary>
 public sealed class CliContext
 {
-    public CliContext(IAnsiConsole console, TextWriter error, bool interactive)
+    public CliContext(IAnsiConsole console, TextWriter error, bool interactive, CancellationToken interrupt = default)
     {
         Console = console;
         Error = error;
         Interactive = interactive;
+        Interrupt = interrupt;
     }
 
     public IAnsiConsole Console { get; }
     public TextWriter Error { get; }
     /// <summary>True on a terminal: progress bars are drawn; otherwise one plain line per epoch.</summary>
     public bool Interactive { get; }
+    /// <summary>Cancelled by SIGINT or SIGTERM (<see cref="InterruptSignals"/>); tests cancel it themselves.</summary>
+    public CancellationToken Interrupt { get; }
+    /// <summary>--verbose: an unexpected error prints its stack trace instead of one line.</summary>
+    public bool Verbose { get; set; }
 
-    public static CliContext ForTerminal() =>
-        new(AnsiConsole.Console, System.Console.Error, !System.Console.IsOutputRedirected);
+    public static CliContext ForTerminal(CancellationToken interrupt) =>
+        new(AnsiConsole.Console, System.Console.Error, !System.Console.IsOutputRedirected, interrupt);
 
     /// <summary>
-    /// Runs a command body and turns the errors users can cause into one line on stderr and a specific
-    /// exit code; anything else is a bug and keeps its stack trace.
+    /// Runs a command body under the one error policy (<see cref="ErrorPolicy"/>): every failure becomes one line on
+    /// stderr and its documented exit code. The body's token fires on the parser's cancellation or an interrupt.
     /// </summary>
     public int Guard(Func<CancellationToken, int> body, CancellationToken cancel)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interrupt);
         try
         {
-            return body(cancel);
+            int code = body(linked.Token);
+            // Work that ended without observing the interrupt still counts as interrupted: its results are partial.
+            return linked.IsCancellationRequested && code == ExitCodes.Success ? Report(new OperationCanceledException()) : code;
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            Error.WriteLine("gradscope: interrupted; finished work is saved.");
-            return ExitCodes.Cancelled;
-        }
-        catch (ArgumentException e)
-        {
-            Error.WriteLine($"gradscope: error: {FirstLine(e.Message)}");
-            return ExitCodes.InvalidArguments;
-        }
-        catch (Exception e) when (e is DataFormatException or CheckpointFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Error.WriteLine($"gradscope: error: {FirstLine(e.Message)}");
-            return ExitCodes.DataError;
+            return Report(e);
         }
     }
 
-    private static string FirstLine(string message)
+    /// <summary>Prints the one line for <paramref name="e"/> (and its trace with --verbose) and returns its exit code.</summary>
+    public int Report(Exception e)
     {
-        // ArgumentException appends " (Parameter 'x')"; users need only the sentence.
-        int cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        if (cut >= 0) message = message[..cut];
-        int newline = message.IndexOf('\n');
-        return newline >= 0 ? message[..newline].TrimEnd() : message;
+        var (code, line) = ErrorPolicy.Classify(e);
+        Error.WriteLine(line);
+        if (Verbose && code == ExitCodes.Unexpected) Error.WriteLine(e.ToString());
+        return code;
     }
 }

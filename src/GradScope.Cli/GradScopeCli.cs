@@ -27,12 +27,37 @@ public static class GradScopeCli
             ReportCommand.Create(context),
         };
         foreach (var option in new RootCommand().Options) root.Options.Add(option);
+        root.Options.Add(Verbose);
         return root;
     }
 
+    /// <summary>--verbose, on every command: unexpected errors print their stack trace.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the stack trace of unexpected errors",
+        Recursive = true,
+    };
+
     public static int Run(string[] args, CliContext context)
     {
-        var parse = Build(context).Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = context.Console.Profile.Out.Writer, Error = context.Error });
+        try
+        {
+            var parse = Build(context).Parse(args);
+            context.Verbose = parse.GetValue(Verbose);
+            if (parse.Errors.Count == 0) Validation.OptionRules.Check(parse);
+            // Signals are InterruptSignals' job: the parser's own handler would end the process after a timeout
+            // instead of letting the command save its work.
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = context.Console.Profile.Out.Writer,
+                Error = context.Error,
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e)
+        {
+            return context.Report(e);
+        }
     }
 }

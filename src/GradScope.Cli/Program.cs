@@ -1,3 +1,4 @@
 using GradScope.Cli;
 
-return GradScopeCli.Run(args, CliContext.ForTerminal());
+using var signals = InterruptSignals.Register(Console.Error);
+return GradScopeCli.Run(args, CliContext.ForTerminal(signals.Token));

@@ -35,10 +35,18 @@ internal static class AnalyzeCommand
         var labels = new Option<string?>("--labels") { Description = "Labels as a .npy vector (int64 or int32); default: seeded random labels" };
         var data = new DataOptions();
         var noise = new Option<int?>("--noise") { Description = "Analyse B Gaussian-noise inputs (the paper's probe)" };
-        var batch = new Option<int>("--batch") { Description = "With --data: number of training examples analysed", DefaultValueFactory = _ => 256 };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "With --data: number of training examples analysed",
+            DefaultValueFactory = _ => TrainingConfig.DefaultDiagnosticsBatch,
+        };
         var fullMatrix = new Option<bool>("--full-matrix") { Description = "Also compute the full GSC(k, l) matrix" };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON (docs/diagnostics-schema.md)" };
-        var tau = new Option<double>("--tau") { Description = "Effective-depth threshold τ", DefaultValueFactory = _ => 0.01 };
+        var tau = new Option<double>("--tau")
+        {
+            Description = "Effective-depth threshold τ",
+            DefaultValueFactory = _ => ResidualTrickOptions.DefaultTau,
+        };
         var output = new DiagnosisOutputOptions();
         var positional = new Argument<string[]>("CHECKPOINTS")
         {
@@ -55,7 +63,7 @@ internal static class AnalyzeCommand
         foreach (var option in new Option[] { seed, inputDim, classes, inputs, labels, noise, batch, fullMatrix, json, tau })
             command.Options.Add(option);
 
-        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
+        command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             string? checkpointFile = parse.GetValue(checkpointPath);
             string[] checkpointArgs = parse.GetValue(positional) ?? [];
@@ -77,10 +85,14 @@ internal static class AnalyzeCommand
             var (x, y) = ReadBatch(parse, new BatchOptions(noise, inputDim, classes, inputs, labels, data, batch), checkpoint, seedValue);
             ArchitectureSpec spec = checkpoint?.Architecture ?? architecture.Read(parse)(new DataShape(x.Cols, parse.GetValue(classes)));
             if (x.Cols != spec.InputDim)
-                throw new ArgumentException($"The network expects {spec.InputDim} input features, the batch has {x.Cols}.");
-            if (x.Rows < 2) throw new ArgumentException($"Analysing needs a batch of at least 2 examples (got {x.Rows}).");
+                throw new DataFormatException(
+                    $"the analysed batch has {x.Cols} input features, the network in {checkpointFile} expects {spec.InputDim}.");
+            // Data that disagrees with itself or with the network is a data error (3), whichever option supplied it.
+            if (x.Rows < 2) throw new DataFormatException($"analysing needs a batch of at least 2 examples; the data has {x.Rows}.");
+            Limits.NetworkFootprint.Require(spec, parameterCopies: 4, batch: x.Rows);
             foreach (int label in y)
-                if ((uint)label >= (uint)spec.Classes) throw new ArgumentException($"Label {label} is outside [0, {spec.Classes}).");
+                if ((uint)label >= (uint)spec.Classes)
+                    throw new DataFormatException($"label {label} is outside [0, {spec.Classes}), the network's classes.");
 
             ParameterSet<float> theta, theta0;
             if (checkpoint is not null)
@@ -99,7 +111,8 @@ internal static class AnalyzeCommand
                 Matrix = parse.GetValue(fullMatrix),
                 Seed = seedValue,
                 Epoch = checkpoint?.State?.EpochsCompleted,
-                ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue },
+                ResidualTrickOptions = new ResidualTrickOptions { Tau = tauValue, Cancellation = token },
+                Jacobian = new JacobianOptions { Cancellation = token },
             };
             string networkLabel = checkpointFile is null ? spec.Name : CheckpointLabel(checkpointFile, checkpointArgs);
             bool whatIf = parse.GetValue(output.WhatIf);
@@ -145,10 +158,14 @@ internal static class AnalyzeCommand
     private static (Matrix<float> Inputs, int[] Labels) ReadBatch(ParseResult parse, BatchOptions o, Checkpoint? checkpoint, ulong seed)
     {
         int classes = checkpoint?.Architecture.Classes ?? parse.GetValue(o.Classes);
+        if (classes < 2) throw new ArgumentException($"--classes must be at least 2 (got {classes}).");
         if (parse.GetValue(o.Noise) is int count)
         {
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");
             int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim);
+            if (dim < 1) throw new ArgumentException($"--input-dim must be positive (got {dim}).");
+            Limits.MemoryBudget.Require(Limits.MemoryBudget.Product(count, dim, sizeof(double) + sizeof(float)),
+                $"--noise {count} × {dim} inputs");
             var noise = GaussianNoise.Create(count, dim, seed, classes);
             return (noise.Inputs, noise.Labels);
         }
@@ -159,7 +176,7 @@ internal static class AnalyzeCommand
             if (parse.GetValue(o.Labels) is string labelsPath)
             {
                 y = Npy.ReadInt32Array(labelsPath);
-                if (y.Length != x.Rows) throw new ArgumentException($"{labelsPath} holds {y.Length} labels for {x.Rows} inputs.");
+                if (y.Length != x.Rows) throw DataFormatException.InFile(labelsPath, $"{y.Length} labels for {x.Rows} inputs.");
             }
             else
             {

@@ -23,7 +23,10 @@ internal sealed class ArchitectureOptions
         Description = "ResNets: linear layers per residual unit (m)",
         DefaultValueFactory = _ => NetworkSizes.DefaultUnitSize,
     };
-    public Option<double?> Dilution { get; } = new("--residual-weight") { Description = "ResNets: branch weight w_r (default 1/sqrt(units))" };
+    public Option<double?> Dilution { get; } = new("--residual-weight")
+    {
+        Description = "ResNets: branch weight w_r (default 1/sqrt(units))",
+    };
 
     public void AddTo(Command command)
     {

@@ -26,14 +26,16 @@ internal static class EvaluateCommand
             var standardizer = checkpoint.Standardizer ?? Standardizer.Fit(raw.Train);
             var splits = new DatasetSplits(standardizer.Transform(raw.Train), standardizer.Transform(raw.Test));
             if (splits.Train.Features != checkpoint.Architecture.InputDim)
-                throw new ArgumentException($"The checkpoint expects {checkpoint.Architecture.InputDim} input features, {dataset} has {splits.Train.Features}.");
+                throw new DataFormatException(
+                    $"the checkpoint expects {checkpoint.Architecture.InputDim} input features, {dataset} has {splits.Train.Features}.");
 
             var network = Network<float>.Build(checkpoint.Architecture);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("split", "examples", "loss", "error");
             foreach (var (name, split) in new[] { ("train", splits.Train), ("test", splits.Test) })
             {
                 var result = Evaluation.Evaluate(network, checkpoint.Parameters, split);
-                table.AddRow(name, $"{result.Count:N0}", $"{result.Loss:0.0000}", $"{100 * result.Error:0.00}%");
+                table.AddRow(name, $"{result.Count:N0}", result.Count == 0 ? "—" : $"{result.Loss:0.0000}",
+                    result.Count == 0 ? "—" : $"{100 * result.Error:0.00}%");
             }
             context.Console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/], {checkpoint.State?.EpochsCompleted ?? 0} epochs trained");
             context.Console.Write(table);

@@ -12,8 +12,16 @@ internal static class InitCommand
     {
         var architecture = new ArchitectureOptions();
         var seed = new Option<ulong>("--seed") { Description = "Initialisation seed", DefaultValueFactory = _ => 1UL };
-        var inputDim = new Option<int>("--input-dim") { Description = "Input features", DefaultValueFactory = _ => DataShape.FashionMnist.InputDim };
-        var classes = new Option<int>("--classes") { Description = "Output classes", DefaultValueFactory = _ => DataShape.FashionMnist.Classes };
+        var inputDim = new Option<int>("--input-dim")
+        {
+            Description = "Input features",
+            DefaultValueFactory = _ => DataShape.FashionMnist.InputDim,
+        };
+        var classes = new Option<int>("--classes")
+        {
+            Description = "Output classes",
+            DefaultValueFactory = _ => DataShape.FashionMnist.Classes,
+        };
         var output = new Option<string>("--out") { Description = "Checkpoint file to write (.safetensors)", Required = true };
 
         var command = new Command("init", "Write an untrained zoo network to a safetensors checkpoint.");
@@ -25,6 +33,7 @@ internal static class InitCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
             var spec = architecture.Read(parse)(new DataShape(parse.GetValue(inputDim), parse.GetValue(classes)));
+            Limits.NetworkFootprint.Require(spec, parameterCopies: 3, batch: 1);
             var network = Network<float>.Build(spec);
             var theta = Initializer.Initialize(network, parse.GetValue(seed));
             string path = parse.GetValue(output)!;

@@ -58,12 +58,16 @@ internal static class ReproduceCommand
 
             context.Console.MarkupLineInterpolated(
                 $"cells: [green]{summary.Ran} ran[/], {summary.AlreadyFinished} already finished, [yellow]{summary.Diverged} diverged[/], [red]{summary.Failed} failed[/] (shard {selection.Shard}: {summary.InShard} of {summary.Planned})");
+            if (!parse.GetValue(noReport))
+            {
+                var paths = ReproductionReport.Write(root, [("Command", $"`gradscope reproduce --preset {chosen.Name}`")]);
+                context.Console.MarkupLineInterpolated($"finished in {ReportNumber.Duration(clock.Elapsed)}");
+                context.Console.MarkupLineInterpolated($"report: [blue]{paths.Html}[/]");
+            }
+            // Failed cells make the report incomplete: exit 4 so scripts notice, and say how to retry.
             if (summary.Failed > 0)
-                context.Console.MarkupLineInterpolated($"[red]failed cells[/] keep a failure.txt under {Path.Combine(root, CellStore.CellsDirectory)}; re-running retries them.");
-            if (parse.GetValue(noReport)) return ExitCodes.Success;
-            var paths = ReproductionReport.Write(root, [("Command", $"`gradscope reproduce --preset {chosen.Name}`")]);
-            context.Console.MarkupLineInterpolated($"finished in {ReportNumber.Duration(clock.Elapsed)}");
-            context.Console.MarkupLineInterpolated($"report: [blue]{paths.Html}[/]");
+                throw new RuntimeFailureException($"{summary.Failed} cell(s) failed (each keeps a failure.txt under " +
+                    $"{Path.Combine(root, CellStore.CellsDirectory)}); rerun the same command to retry them.");
             return ExitCodes.Success;
         }, cancel)));
         return command;

@@ -18,9 +18,21 @@ internal static class TrainCommand
             Description = "sgd, momentum, adam or rmsprop",
             DefaultValueFactory = _ => Optimizer<float>.KindName(TrainingConfig.DefaultOptimizer),
         };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate };
-        var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => TrainingConfig.DefaultEpochs };
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Learning rate",
+            DefaultValueFactory = _ => TrainingConfig.DefaultLearningRate,
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Mini-batch size",
+            DefaultValueFactory = _ => TrainingConfig.DefaultBatchSize,
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs to train",
+            DefaultValueFactory = _ => TrainingConfig.DefaultEpochs,
+        };
         var seed = new Option<ulong>("--seed")
         {
             Description = "Seed of initialisation, subset and batch order",
@@ -34,11 +46,13 @@ internal static class TrainCommand
         {
             Description = "Continue the run in this directory from its last checkpoint (with --epochs: a new total)",
         };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in the --out directory" };
 
         var command = new Command("train", "Train a zoo network on a dataset and write a run directory.");
         architecture.AddTo(command);
         data.AddTo(command);
-        foreach (var option in new Option[] { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume })
+        foreach (var option in new Option[]
+                 { optimizer, lr, batch, epochs, seed, trainSubset, testSubset, diagnoseEvery, output, resume, overwrite })
             command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
@@ -64,7 +78,8 @@ internal static class TrainCommand
             var kind = Optimizer<float>.ParseKind(parse.GetValue(optimizer)!);
 
             string dataset = stored?.Dataset ?? parse.GetValue(data.Dataset)!;
-            var (splits, standardizer) = DataLoading.Load(dataset, stored is null ? parse.GetValue(data.Data) : stored.DataDirectory, context);
+            string? dataDirectory = stored is null ? parse.GetValue(data.Data) : stored.DataDirectory;
+            var (splits, standardizer) = DataLoading.Load(dataset, dataDirectory, context);
             var config = stored ?? new TrainingConfig
             {
                 Architecture = network!(splits.Train.Shape),
@@ -74,14 +89,18 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Dataset = dataset,
-                DataDirectory = parse.GetValue(data.Data),
+                DataDirectory = dataDirectory,
                 TrainSubset = parse.GetValue(trainSubset),
                 TestSubset = parse.GetValue(testSubset),
                 DiagnoseEvery = parse.GetValue(diagnoseEvery),
             }.Validate();
             if (config.Architecture.Shape != splits.Train.Shape)
-                throw new DataFormatException($"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
+                throw new DataFormatException(
+                    $"{resumeDirectory} holds a network for {config.Architecture.Shape}; the data has {splits.Train.Shape}.");
             string runDirectory = resumeDirectory ?? parse.GetValue(output) ?? Path.Combine("runs", RunName.Of(config));
+            if (resumeDirectory is null) RunDirectoryClaim.Claim(runDirectory, parse.GetValue(overwrite));
+            // θ, θ⁰, gradients, two optimizer slots and the evaluation copy, plus a tape per batch.
+            Limits.NetworkFootprint.Require(config.Architecture, parameterCopies: 6, batch: Math.Max(config.BatchSize, 1000));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
             context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");
@@ -102,6 +121,9 @@ internal static class TrainCommand
             EpochSummary.Print(context, result.History);
             if (result.State.Status == RunStatus.Diverged)
                 context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
+            else if (result.State.EpochsCompleted == 0)
+                context.Console.MarkupLineInterpolated(
+                    $"[green]done[/]: no epochs trained, so no checkpoint was written; config.json is in {runDirectory}");
             else
                 context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
             return ExitCodes.Success;

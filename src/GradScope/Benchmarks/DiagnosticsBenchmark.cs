@@ -38,20 +38,22 @@ public static class DiagnosticsBenchmark
     }
 
     public static IReadOnlyList<Timing> Measure(bool matrix = true, IReadOnlyList<string>? architectures = null,
-        Action<string>? progress = null)
+        Action<string>? progress = null, CancellationToken cancel = default)
     {
         architectures ??= ["relu", "batch-relu", "resnet-batch-relu"];
         // Warm-up: JIT every path on a small network first.
         var warmUp = new NetworkSizes { LinearLayers = 4, Width = 8 };
-        foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null);
+        foreach (var name in architectures) Time(name, warmUp, batch: 8, matrix: matrix, timings: null, progress: null, cancel);
         var timings = new List<Timing>();
         foreach (var name in architectures)
-            Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress);
+            Time(name, NetworkSizes.Default, batch: 256, matrix: matrix, timings: timings, progress: progress, cancel);
         return timings;
     }
 
-    private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress)
+    private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress,
+        CancellationToken cancel)
     {
+        var jacobian = new JacobianOptions { Cancellation = cancel };
         var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, sizes);
         var network = Network<double>.Build(spec);
         var theta0 = Initializer.Initialize(network, 1);
@@ -74,7 +76,11 @@ public static class DiagnosticsBenchmark
         double Cpu() { process.Refresh(); return process.TotalProcessorTime.TotalMilliseconds; }
 
         double cpu0 = Cpu();
-        var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels);
+        var report = DiagnosticsRunner.Analyze(network, theta, theta0, x, labels, new DiagnosticsOptions
+        {
+            Jacobian = jacobian,
+            ResidualTrickOptions = new ResidualTrickOptions { Cancellation = cancel },
+        });
         double analyzeCpu = Cpu() - cpu0;
         var parts = report.TimingsMs!; // the runner always records them; only reproduce cells strip them
         foreach (var (part, ms) in parts) Record($"analyze/{part}", ms);
@@ -85,7 +91,7 @@ public static class DiagnosticsBenchmark
         if (!matrix) return;
         var tape = network.CreateTape();
         network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
-        var tools = new JacobianTools<double>(network, theta, tape);
+        var tools = new JacobianTools<double>(network, theta, tape, jacobian);
         cpu0 = Cpu();
         var watch = Stopwatch.StartNew();
         GradientScale.Matrix(tools);
@@ -96,7 +102,7 @@ public static class DiagnosticsBenchmark
         var floatTheta = theta.Convert<float>();
         var floatTape = floatNetwork.CreateTape();
         floatNetwork.Forward(floatTheta, x.Convert<float>(), labels, floatTape, ForwardMode.Analyze);
-        var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape);
+        var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape, jacobian);
         cpu0 = Cpu();
         watch.Restart();
         GradientScale.Matrix(floatTools);

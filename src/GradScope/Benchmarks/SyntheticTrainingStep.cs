@@ -6,17 +6,17 @@ using GradScope.Training;
 namespace GradScope.Benchmarks;
 
 /// <summary>
-/// One zoo network with a fixed random batch and an Adam optimizer, ready to take training steps: the workload that
+/// One zoo network with a fixed random batch and an optimizer (Adam unless told), ready to take training steps: the workload that
 /// <c>gradscope bench</c> and the step profiler in bench/ time. Each phase is public so a profiler can time it alone.
 /// </summary>
 public sealed class SyntheticTrainingStep
 {
-    public SyntheticTrainingStep(ArchitectureSpec spec, int batch)
+    public SyntheticTrainingStep(ArchitectureSpec spec, int batch, OptimizerKind optimizer = OptimizerKind.Adam)
     {
         spec.Validate();
         Network = Network<float>.Build(spec);
         Theta = Initializer.Initialize(Network, seed: 1);
-        Optimizer = Optimizer<float>.Create(OptimizerKind.Adam, Network.Layout, 1e-4);
+        Optimizer = Optimizer<float>.Create(optimizer, Network.Layout, 1e-4);
         Inputs = new Matrix<float>(batch, spec.InputDim);
         var rng = new Rng(2);
         foreach (ref var v in Inputs.Span) v = (float)rng.NextGaussian();

@@ -28,6 +28,7 @@ internal sealed class DataFileReader : IDisposable
 
     public static DataFileReader Open(string path)
     {
+        if (Directory.Exists(path)) throw DataFormatException.InFile(path, $"{path} is a directory, expected a file");
         FileStream file;
         try
         {

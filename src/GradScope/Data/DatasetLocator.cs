@@ -94,8 +94,9 @@ public static class DatasetLocator
             "fashion-mnist" or "fashionmnist" or "fmnist" => "fashion-mnist",
             "mnist" => "mnist",
             "cifar10" or "cifar-10" => "cifar10",
-            _ => throw new DatasetNotFoundException(
-                $"unknown dataset '{name}'; known datasets: {string.Join(", ", KnownDatasets)}"),
+            // A name outside the list is a wrong option value (exit 2), not missing data.
+            _ => throw new ArgumentException(
+                $"--dataset: unknown dataset '{name}'; known datasets: {string.Join(", ", KnownDatasets)}."),
         };
     }
 
@@ -103,9 +104,12 @@ public static class DatasetLocator
     {
         string howTo = name switch
         {
-            "fashion-mnist" => $"install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR (or set {EnvironmentVariable}) with the four idx .gz files",
+            "fashion-mnist" => "install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR " +
+                $"(or set {EnvironmentVariable}) with the four idx .gz files",
             "mnist" => $"pass --data DIR (or set {EnvironmentVariable}) with the four MNIST idx files (train-images-idx3-ubyte.gz, …)",
-            _ => $"download the CIFAR-10 binary version elsewhere and pass --data DIR (or set {EnvironmentVariable}) with data_batch_1..5.bin and test_batch.bin",
+            _ =>
+                $"download the CIFAR-10 binary version elsewhere and pass --data DIR (or set {EnvironmentVariable}) with " +
+                $"data_batch_1..5.bin and test_batch.bin",
         };
         return new DatasetNotFoundException($"dataset '{name}' {what}; {howTo}");
     }

@@ -30,6 +30,8 @@ public sealed record JacobianOptions
     public ulong ProbeSeed { get; init; } = 0x5EED0F9CUL;
     /// <summary>Upper bound on the rows (C·B) of one chunk of stacked cotangents; at least one cotangent per chunk.</summary>
     public int MaxRows { get; init; } = 4096;
+    /// <summary>Observed at every block step, so Ctrl+C stops even a full GSC matrix within a fraction of a second.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -116,6 +118,7 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
         var next = new Matrix<T>(0, 0);
         for (int p = from; p < to; p++)
         {
+            Options.Cancellation.ThrowIfCancellationRequested();
             Network.BackwardStep(Theta, Tape, p, current, next, null);
             (current, next) = (next, current);
         }
@@ -130,6 +133,7 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
         var next = new Matrix<T>(0, 0);
         for (int q = from - 1; q >= Math.Max(to, 1); q--)
         {
+            Options.Cancellation.ThrowIfCancellationRequested();
             int b = Network.BlockIndexOfPosition(q);
             _jvp.Block(Network.Blocks[b], Theta, Tape.Activations[b], Tape.Activations[b + 1], Tape.BlockCaches[b], current, next);
             (current, next) = (next, current);
@@ -184,6 +188,7 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
             }
             observer(p, current, sums, logScale);
             if (p == to) return;
+            Options.Cancellation.ThrowIfCancellationRequested();
             if (total > 0 && double.IsFinite(total) && (total > limit || total < 1 / limit))
             {
                 double factor = Math.Sqrt(count / total);

@@ -8,12 +8,17 @@ namespace GradScope.Diagnostics;
 /// <summary>Settings of the λ dynamic program (SPEC §2.5).</summary>
 public sealed record ResidualTrickOptions
 {
+    /// <summary>Project choice τ = 0.01 (SPEC §2.5), the default of every command and sweep.</summary>
+    public const double DefaultTau = 0.01;
+
     /// <summary>τ: effective depth is the smallest d with Σ_{λ&gt;d} C_λ ≤ τ Σ_λ C_λ.</summary>
-    public double Tau { get; init; } = 0.01;
+    public double Tau { get; init; } = DefaultTau;
     /// <summary>Also record the (normalised) λ-profile at the input side of every block.</summary>
     public bool PerBlock { get; init; }
     /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values).</summary>
     public int MaxRows { get; init; } = 16384;
+    /// <summary>Observed once per block (the dynamic program's outer loop).</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>λ-profile of one position: C_λ for λ = 0 … Λ, normalised to sum 1.</summary>
@@ -76,6 +81,7 @@ public static class ResidualTrick
         var chunkIn = new Matrix<T>(0, 0);
         for (int position = 1; position <= blocks; position++)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             int b = network.BlockIndexOfPosition(position);
             var block = network.Blocks[b];
             var x = tape.Activations[b];

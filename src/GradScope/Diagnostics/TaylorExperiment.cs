@@ -15,6 +15,8 @@ public sealed record TaylorOptions
     public IReadOnlyList<int>? Counts { get; init; }
     /// <summary>Examples per evaluation batch (evaluation mode: results do not depend on it).</summary>
     public int BatchSize { get; init; } = 256;
+    /// <summary>Observed once per evaluation batch.</summary>
+    public CancellationToken Cancellation { get; init; }
     /// <summary>
     /// Batch norm in the θ⁰ calls uses the trained running statistics of θ (default, project choice): the initial
     /// function is then the same normalisation with the initial weights, gains and shifts. False uses θ⁰'s own
@@ -63,6 +65,7 @@ public static class TaylorExperiment
         var batchInput = new Matrix<T>(0, 0);
         for (int start = 0; start < n; start += options.BatchSize)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             int size = Math.Min(options.BatchSize, n - start);
             batchInput.Resize(size, inputs.Cols);
             inputs.Span.Slice(start * inputs.Cols, size * inputs.Cols).CopyTo(batchInput.Span);

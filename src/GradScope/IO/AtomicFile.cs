@@ -18,6 +18,8 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        // Checked first: the rename would fail only after the whole file was written, with "Is a directory : '…'".
+        if (Directory.Exists(full)) throw new IOException($"{path} is a directory; give a file name to write.");
         Directory.CreateDirectory(directory);
         // Same directory as the target: a rename across file systems would be a copy, not atomic.
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");

@@ -26,7 +26,7 @@ public sealed class CheckpointFormatException : Exception
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw InFile(path, $"file not found ({path})", e);
+            throw InFile(path, "file not found", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

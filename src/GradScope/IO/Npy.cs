@@ -16,17 +16,30 @@ public static class Npy
 
     public static readonly IReadOnlyList<string> SupportedDTypes = ["<f4", "<f8", "<i8", "<i4", "|u1"];
 
+    /// <summary>A header longer than this is a corrupt or hostile length field (numpy's own headers are a few hundred bytes).</summary>
+    public const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>Reads a file by streaming it (any size; nothing is read past the length the file reports).</summary>
     public static NpyArray Read(string path)
     {
-        return Parse(CheckpointFormatException.ReadAllBytes(path), path);
+        using var stream = DataFileOpener.Open(path);
+        return Load(stream, stream.Length, path);
     }
 
     /// <summary>Validates .npy bytes already in memory; <paramref name="path"/> only labels error messages.</summary>
     public static NpyArray Parse(byte[] bytes, string path = "<memory>")
     {
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, bytes.Length, path);
+    }
+
+    private static NpyArray Load(Stream stream, long length, string path)
+    {
+        var preamble = new byte[12];
+        int got = stream.ReadAtLeast(preamble.AsSpan(0, 10), 10, throwOnEndOfStream: false);
+        if (got < 10 || !preamble.AsSpan(0, 6).SequenceEqual(Magic))
             throw CheckpointFormatException.InFile(path, "not a .npy file (missing the \\x93NUMPY magic)");
-        byte major = bytes[6], minor = bytes[7];
+        byte major = preamble[6], minor = preamble[7];
         int lengthBytes = major switch
         {
             1 => 2,
@@ -34,28 +47,37 @@ public static class Npy
             _ => throw CheckpointFormatException.InFile(path, $"unsupported .npy version {major}.{minor}"),
         };
         int prefix = 8 + lengthBytes;
-        if (bytes.Length < prefix)
-            throw CheckpointFormatException.InFile(path, $"truncated: {bytes.Length} bytes, shorter than the version {major}.0 preamble");
+        if (length < prefix)
+            throw CheckpointFormatException.InFile(path, $"truncated: {length} bytes, shorter than the version {major}.0 preamble");
+        if (prefix > 10) stream.ReadExactly(preamble.AsSpan(10, prefix - 10));
         long headerLength = lengthBytes == 2
-            ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8))
-            : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (headerLength > bytes.Length - prefix)
-            throw CheckpointFormatException.InFile(path, $"truncated: header length {headerLength} exceeds the {bytes.Length - prefix} bytes that follow");
+            ? BinaryPrimitives.ReadUInt16LittleEndian(preamble.AsSpan(8))
+            : BinaryPrimitives.ReadUInt32LittleEndian(preamble.AsSpan(8));
+        if (headerLength > length - prefix)
+            throw CheckpointFormatException.InFile(path,
+                $"truncated: header length {headerLength} exceeds the {length - prefix} bytes that follow");
+        if (headerLength > MaxHeaderBytes)
+            throw CheckpointFormatException.InFile(path, $"header length {headerLength} exceeds the limit of {MaxHeaderBytes} bytes");
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
 
         // Versions 1 and 2 store the header in latin-1, version 3 in UTF-8.
         var encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
-        string headerText = encoding.GetString(bytes, prefix, (int)headerLength);
+        string headerText = encoding.GetString(headerBytes);
         var header = NpyHeader.Parse(headerText, path);
 
         string dtype = header.Descr;
         if (dtype.Length > 0 && dtype[0] == '>')
-            throw CheckpointFormatException.InFile(path, $"big-endian dtype '{dtype}' is not supported; save with a little-endian dtype (e.g. a.astype('<f4'))");
+            throw CheckpointFormatException.InFile(path,
+                $"big-endian dtype '{dtype}' is not supported; save with a little-endian dtype (e.g. a.astype('<f4'))");
         if (!SupportedDTypes.Contains(dtype))
             throw CheckpointFormatException.InFile(path, $"unsupported dtype '{dtype}' (supported: {string.Join(", ", SupportedDTypes)})");
         if (header.FortranOrder)
-            throw CheckpointFormatException.InFile(path, "fortran_order True is not supported; save a C-ordered array (np.ascontiguousarray)");
+            throw CheckpointFormatException.InFile(path,
+                "fortran_order True is not supported; save a C-ordered array (np.ascontiguousarray)");
         if (header.Shape.Length is not (1 or 2))
-            throw CheckpointFormatException.InFile(path, $"array has {header.Shape.Length} dimensions ({string.Join(", ", header.Shape)}); only 1-D and 2-D are supported");
+            throw CheckpointFormatException.InFile(path,
+                $"array has {header.Shape.Length} dimensions ({string.Join(", ", header.Shape)}); only 1-D and 2-D are supported");
 
         long count = 1;
         foreach (long dim in header.Shape)
@@ -67,14 +89,21 @@ public static class Npy
         long itemSize = ItemSize(dtype);
         long expected = count * itemSize;
         long dataStart = prefix + headerLength;
-        long available = bytes.Length - dataStart;
+        long available = length - dataStart;
         if (available < expected)
-            throw CheckpointFormatException.InFile(path, $"truncated: shape ({string.Join(", ", header.Shape)}) of {dtype} needs {expected} bytes of data but only {available} remain");
+            throw CheckpointFormatException.InFile(path,
+                $"truncated: shape ({string.Join(", ", header.Shape)}) of {dtype} needs {expected} bytes of data " +
+                $"but only {available} remain");
         if (available > expected)
-            throw CheckpointFormatException.InFile(path, $"{available - expected} bytes after the array data; the file is longer than its header describes");
+            throw CheckpointFormatException.InFile(path,
+                $"{available - expected} bytes after the array data; the file is longer than its header describes");
 
+        // The bytes plus the float copy made from them.
+        Limits.MemoryBudget.Require(expected + 4 * count, $"reading {System.IO.Path.GetFileName(path)} ({count:N0} elements)");
         var shape = header.Shape.Select(d => (int)d).ToArray();
-        return new NpyArray(path, dtype, shape, bytes.AsSpan((int)dataStart, (int)expected).ToArray());
+        var data = ChunkedBytes.Read(stream, expected,
+            got => CheckpointFormatException.InFile(path, $"truncated: the data ended after {got} of {expected} bytes"));
+        return new NpyArray(path, dtype, shape, data);
     }
 
     /// <summary>A 2-D array as a float matrix.</summary>

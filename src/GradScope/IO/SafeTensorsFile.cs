@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GradScope.Tensors;
@@ -18,15 +17,16 @@ public sealed class SafeTensorsFile
 {
     public const string MetadataKey = "__metadata__";
 
-    private readonly byte[] _bytes;
-    private readonly long _dataStart;
+    /// <summary>The reference implementation's limit; a larger header is a corrupt or hostile length field.</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    private readonly ChunkedBytes _data;
     private readonly Dictionary<string, SafeTensorInfo> _tensors;
 
-    private SafeTensorsFile(string path, byte[] bytes, long dataStart, Dictionary<string, SafeTensorInfo> tensors, Dictionary<string, string> metadata)
+    private SafeTensorsFile(string path, ChunkedBytes data, Dictionary<string, SafeTensorInfo> tensors, Dictionary<string, string> metadata)
     {
         Path = path;
-        _bytes = bytes;
-        _dataStart = dataStart;
+        _data = data;
         _tensors = tensors;
         Metadata = metadata;
         Names = tensors.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -72,7 +72,8 @@ public sealed class SafeTensorsFile
         foreach (var tensor in layout) stream.Write(tensor.Bytes);
     }
 
-    private static byte[] BuildHeader(List<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata, out List<NamedTensor> layout)
+    private static byte[] BuildHeader(List<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata,
+        out List<NamedTensor> layout)
     {
         EnsureLittleEndian();
         var duplicate = tensors.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -124,30 +125,52 @@ public sealed class SafeTensorsFile
 
     // ---- Reading -------------------------------------------------------------------------------
 
-    /// <summary>Reads and validates a whole file; any defect raises <see cref="CheckpointFormatException"/>.</summary>
+    /// <summary>
+    /// Reads and validates a whole file, streaming it (files of any size; nothing is read past the length the file
+    /// reports, so a device like /dev/zero fails as truncated); any defect raises <see cref="CheckpointFormatException"/>.
+    /// </summary>
     public static SafeTensorsFile Read(string path)
     {
-        return Parse(CheckpointFormatException.ReadAllBytes(path), path);
+        using var stream = DataFileOpener.Open(path);
+        return Load(stream, stream.Length, path);
     }
 
     /// <summary>Validates bytes already in memory; <paramref name="path"/> only labels error messages.</summary>
     public static SafeTensorsFile Parse(byte[] bytes, string path = "<memory>")
     {
-        EnsureLittleEndian();
-        if (bytes.Length < 8)
-            throw CheckpointFormatException.InFile(path, $"truncated: {bytes.Length} bytes, shorter than the 8-byte header length");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength == 0)
-            throw CheckpointFormatException.InFile(path, "header length is 0");
-        if (headerLength > (ulong)(bytes.Length - 8))
-            throw CheckpointFormatException.InFile(path, $"header length {headerLength} exceeds the {bytes.Length - 8} bytes that follow it (truncated or not a safetensors file)");
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = bytes.Length - dataStart;
-        var (tensors, metadata) = SafeTensorsHeader.Parse(bytes.AsSpan(8, (int)headerLength), dataLength, path);
-        return new SafeTensorsFile(path, bytes, dataStart, tensors, metadata);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, bytes.Length, path);
     }
 
-    /// <summary>An F32 tensor. F64 is refused rather than silently narrowed; use <see cref="GetDouble"/> or <see cref="GetMatrix{T}"/>.</summary>
+    private static SafeTensorsFile Load(Stream stream, long length, string path)
+    {
+        EnsureLittleEndian();
+        if (length < 8)
+            throw CheckpointFormatException.InFile(path, $"truncated: {length} bytes, shorter than the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength == 0)
+            throw CheckpointFormatException.InFile(path, "header length is 0");
+        if (headerLength > (ulong)(length - 8))
+            throw CheckpointFormatException.InFile(path,
+                $"header length {headerLength} exceeds the {length - 8} bytes that follow it (truncated or not a safetensors file)");
+        if (headerLength > MaxHeaderBytes)
+            throw CheckpointFormatException.InFile(path,
+                $"header length {headerLength} exceeds the format's limit of {MaxHeaderBytes} bytes");
+        var header = new byte[(int)headerLength];
+        stream.ReadExactly(header);
+        long dataLength = length - 8 - (long)headerLength;
+        var (tensors, metadata) = SafeTensorsHeader.Parse(header, dataLength, path);
+        Limits.MemoryBudget.Require(dataLength, $"reading {System.IO.Path.GetFileName(path)} ({dataLength:N0} bytes of tensors)");
+        var data = ChunkedBytes.Read(stream, dataLength,
+            got => CheckpointFormatException.InFile(path, $"truncated: the data section ended after {got} of {dataLength} bytes"));
+        return new SafeTensorsFile(path, data, tensors, metadata);
+    }
+
+    /// <summary>
+    /// An F32 tensor. F64 is refused rather than silently narrowed; use <see cref="GetDouble"/> or <see cref="GetMatrix{T}"/>.
+    /// </summary>
     public TensorData<float> GetFloat(string name)
     {
         var info = Expect(name, SafeTensorDType.F32);
@@ -219,7 +242,7 @@ public sealed class SafeTensorsFile
     {
         var result = new T[info.Count];
         // Byte-wise copy: tensors written by other tools need not be aligned to their element size.
-        _bytes.AsSpan((int)(_dataStart + info.Begin), (int)(info.End - info.Begin)).CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        _data.CopyTo(info.Begin, result);
         return result;
     }
 

@@ -148,6 +148,14 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     // ---- Row-sliced training passes (RowParallel): each slice computes partial statistics over its rows, the caller
     // combines them in slice order between two pool calls (no barrier), and each slice then finishes its rows.
 
+    /// <summary>Shapes x̂ and 1/σ for a row-sliced forward of <paramref name="batch"/> examples.</summary>
+    internal override void PrepareRows(LayerCache<T> layerCache, int batch)
+    {
+        var cache = (Cache)layerCache;
+        cache.Normalized.Resize(batch, InputDim);
+        cache.InverseStd.Resize(1, InputDim);
+    }
+
     /// <summary>Mean and Σ(x − mean)² (double, two passes) of the <paramref name="rows"/> rows of a slice.</summary>
     internal void PartialStatistics(ReadOnlySpan<T> x, int rows, Span<double> mean, Span<double> m2)
     {

@@ -110,7 +110,8 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         }
     }
 
-    /// <summary>dγ += Σ_r dy ⊙ x̂, dβ += Σ_r dy over <paramref name="rows"/> rows (written over when <paramref name="overwrite"/>).</summary>
+    /// <summary>dγ += Σ_r dy ⊙ x̂, dβ += Σ_r dy over <paramref name="rows"/> rows (written over when
+    /// <paramref name="overwrite"/>).</summary>
     private void AddParameterGradients(ReadOnlySpan<T> dy, ReadOnlySpan<T> xhat, int rows, ParameterSet<T> grads, bool overwrite)
     {
         int dim = InputDim;

@@ -55,34 +55,88 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
+    /// <summary>The weights packed for the products of a row-parallel pass (every slice multiplies by the same W).</summary>
+    public sealed class Cache : LayerCache<T>
+    {
+        /// <summary>Wᵀ (in × out) as the right operand of the forward product x·Wᵀ.</summary>
+        public PackedMatrix<T> ForwardWeights { get; } = new();
+        /// <summary>W (out × in) as the right operand of the input gradient dy·W.</summary>
+        public PackedMatrix<T> BackwardWeights { get; } = new();
+    }
+
+    public override LayerCache<T> CreateCache() => new Cache();
+
+    /// <summary>Packs W for the row products of the coming pass (forward: x·Wᵀ, backward: dy·W), once for all slices.</summary>
+    internal void PackWeights(ParameterSet<T> theta, LayerCache<T> cache, bool backward)
+    {
+        var packed = (Cache)cache;
+        if (backward) Gemm.Pack(Op.None, OutputDim, InputDim, theta[WeightIndex].Span, InputDim, packed.BackwardWeights);
+        else Gemm.Pack(Op.Transpose, InputDim, OutputDim, theta[WeightIndex].Span, InputDim, packed.ForwardWeights);
+    }
+
+    /// <summary>Marks the packed weights stale once the pass is over (the optimizer changes W next).</summary>
+    internal static void ReleaseWeights(LayerCache<T> cache)
+    {
+        var packed = (Cache)cache;
+        packed.ForwardWeights.Invalidate();
+        packed.BackwardWeights.Invalidate();
+    }
+
     internal override bool RowLocal => true;
 
     internal override IEnumerable<int> RowGradientIndices => BiasIndex >= 0 ? [WeightIndex, BiasIndex] : [WeightIndex];
 
-    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows)
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
+        ForwardRows(theta, x, y, rows, null);
+
+    internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
+        ForwardRows(theta, x, y, rows, cache as Cache);
+
+    private void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache? cache)
     {
-        var w = theta[WeightIndex].Span;
         if (BiasIndex >= 0)
         {
             var b = theta[BiasIndex].Span;
             for (int r = 0; r < rows; r++) b.CopyTo(y.Slice(r * OutputDim, OutputDim));
         }
-        Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, w, InputDim,
-            BiasIndex >= 0 ? T.One : T.Zero, y, OutputDim);
+        Product(theta, x, y, rows, BiasIndex >= 0 ? T.One : T.Zero, cache);
     }
 
-    /// <summary>z = x·Wᵀ without the bias (β = 0), for <see cref="Layer{T}.ForwardRowsWithBias"/> to add it.</summary>
-    internal ReadOnlySpan<T> ForwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> z, int rows)
+    /// <summary>z = x·Wᵀ without the bias (β = 0), for <see cref="Layer{T}.ForwardRowsWithBias"/> to add it; with the weights
+    /// packed in <paramref name="cache"/> when the pass packed them.</summary>
+    internal ReadOnlySpan<T> ForwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> z, int rows,
+        LayerCache<T>? cache = null)
     {
-        Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, theta[WeightIndex].Span, InputDim, T.Zero, z, OutputDim);
+        Product(theta, x, z, rows, T.Zero, cache as Cache);
         return BiasIndex >= 0 ? theta[BiasIndex].Span : default;
     }
 
-    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
-        int rows, ParameterSet<T> grads, bool overwrite)
+    /// <summary>y = x·Wᵀ + β·y for the rows of a slice.</summary>
+    private void Product(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, T beta, Cache? cache)
     {
-        if (!dx.IsEmpty)
-            Gemm.Multiply(Op.None, Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, theta[WeightIndex].Span, InputDim, T.Zero, dx, InputDim);
+        if (cache is { ForwardWeights.IsPacked: true })
+            Gemm.Multiply(Op.None, rows, OutputDim, InputDim, T.One, x, InputDim, cache.ForwardWeights, beta, y, OutputDim);
+        else
+            Gemm.Multiply(Op.None, Op.Transpose, rows, OutputDim, InputDim, T.One, x, InputDim, theta[WeightIndex].Span, InputDim, beta, y,
+                OutputDim);
+    }
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite) =>
+        BackwardRows(theta, x, dy, dx, rows, grads, overwrite, null);
+
+    internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> cache, int r0) =>
+        BackwardRows(theta, x, dy, dx, rows, grads, overwrite, cache as Cache);
+
+    private void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx,
+        int rows, ParameterSet<T> grads, bool overwrite, Cache? cache)
+    {
+        if (!dx.IsEmpty && cache is { BackwardWeights.IsPacked: true })
+            Gemm.Multiply(Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, cache.BackwardWeights, T.Zero, dx, InputDim);
+        else if (!dx.IsEmpty)
+            Gemm.Multiply(Op.None, Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, theta[WeightIndex].Span, InputDim, T.Zero, dx,
+                InputDim);
         Gemm.Multiply(Op.Transpose, Op.None, OutputDim, InputDim, rows, T.One, dy, OutputDim, x, InputDim,
             overwrite ? T.Zero : T.One, grads[WeightIndex].Span, InputDim);
         if (BiasIndex >= 0)

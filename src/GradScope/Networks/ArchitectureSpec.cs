@@ -62,6 +62,7 @@ public sealed record ArchitectureSpec
     [JsonIgnore]
     public ArchitectureSpec PlainCounterpart => this with { IsResidual = false, ResidualWeight = null };
 
+    /// <summary>The sizes this spec was created with.</summary>
     [JsonIgnore]
     public NetworkSizes Sizes => new() { LinearLayers = LinearLayers, Width = Width, UnitSize = UnitSize, ResidualWeight = ResidualWeight };
 
@@ -115,18 +116,12 @@ public sealed record ArchitectureSpec
     {
         var (residual, norm, activation, init) = ParseFamily(name);
         sizes ??= NetworkSizes.Default;
+        // One line per source: the name, the sizes, the data.
         return new ArchitectureSpec
         {
-            IsResidual = residual,
-            Normalization = norm,
-            Activation = activation,
-            Init = init,
-            LinearLayers = sizes.LinearLayers,
-            Width = sizes.Width,
-            UnitSize = sizes.UnitSize,
-            ResidualWeight = sizes.ResidualWeight,
-            InputDim = shape.InputDim,
-            Classes = shape.Classes,
+            IsResidual = residual, Normalization = norm, Activation = activation, Init = init,
+            LinearLayers = sizes.LinearLayers, Width = sizes.Width, UnitSize = sizes.UnitSize, ResidualWeight = sizes.ResidualWeight,
+            InputDim = shape.InputDim, Classes = shape.Classes,
         }.Validate();
     }
 
@@ -138,7 +133,8 @@ public sealed record ArchitectureSpec
         var match = NamePattern.Match(name.Trim().ToLowerInvariant());
         if (!match.Success)
             throw new ArgumentException(
-                $"Unknown architecture '{name}'. Valid names follow {Grammar}, e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
+                $"Unknown architecture '{name}'. Valid names follow {Grammar}, " +
+                "e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
         var activation = Enum.Parse<ActivationKind>(match.Groups["act"].Value, ignoreCase: true);
         var init = match.Groups["init"].Value switch { "-orth" => InitKind.Orthogonal, "-ll" => InitKind.LooksLinear, _ => InitKind.Gauss };
         if (init == InitKind.LooksLinear && activation != ActivationKind.Relu)

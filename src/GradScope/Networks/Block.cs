@@ -90,7 +90,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
                 var z = RowsOf(output, r0, rows);
-                var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows);
+                var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
                 var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
                 Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows);

@@ -139,10 +139,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal bool UsesRowPath =>
         !KernelSettings.Current.DisableRowParallel && (_rowLocal ??= Blocks.All(b => b.RowLocal) && Output.RowLocal);
 
-    /// <summary>True when batch-statistics training passes run <see cref="RowParallel{T}.ForwardBatchNorm"/>: plain blocks
-    /// linear → batch norm → row-local activation (batch-relu, batch-tanh, …), sliced by rows with one pool call per
-    /// batch-norm layer to combine the slices' statistics.</summary>
-    internal bool UsesBatchNormRowPath => !KernelSettings.Current.DisableRowParallel && RowParallel.BatchNormStages is not null;
+    /// <summary>True when batch-statistics training passes run <see cref="RowParallel{T}.ForwardBatchNorm"/>: plain blocks and
+    /// residual units of row-local and batch-norm layers (batch-relu, resnet-batch-tanh, …), sliced by rows with one pool
+    /// call per batch-norm layer to combine the slices' statistics.</summary>
+    internal bool UsesBatchNormRowPath => !KernelSettings.Current.DisableRowParallel && RowParallel.HasBatchNormPhases;
 
     private RowParallel<T>? _rowParallel;
     internal RowParallel<T> RowParallel => _rowParallel ??= new RowParallel<T>(this);

@@ -4,75 +4,126 @@ using GradScope.Tensors;
 
 namespace GradScope.Networks;
 
-/// <summary>The batch-norm phases of <see cref="RowParallel{T}"/>: plain linear → batch norm → activation networks.</summary>
+/// <summary>
+/// The batch-norm phases of <see cref="RowParallel{T}"/>, for any chain of plain blocks and residual units whose layers
+/// are row-local or batch norm, in any order (post- and pre-activation branches alike). The network is read as one flat
+/// program of steps — every layer of every block, a residual unit's "x + w·branch" after its branch, the output layer —
+/// and each batch-norm layer cuts it: it needs statistics over the whole batch in the forward pass and the sums Σdy,
+/// Σdy⊙x̂ over the whole batch in the backward pass. Between two cuts every slice runs its rows alone; at a cut each slice
+/// leaves partial statistics and the caller combines them in slice order between two pool calls. No barrier inside a
+/// pool call, so a busy pool running the items inline gives the same (bit-identical) result.
+/// </summary>
 internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private BatchNormStage<T>[]? _stages;
-    private bool _stagesMatched;
+    /// <summary>One step of the flat program: layer <paramref name="Layer"/> of block <paramref name="Block"/>, the residual
+    /// combination of the block (<see cref="Combine"/>), or the output layer (Block = −1).</summary>
+    private readonly record struct Step(int Block, int Layer)
+    {
+        public const int Combine = -1;
+        public bool IsOutput => Block < 0;
+    }
 
-    /// <summary>The blocks as typed linear → batch norm → activation stages, or null when some block is not one
-    /// (or the output layer is not row-local): then the batch-norm phases do not apply.</summary>
-    internal BatchNormStage<T>[]? BatchNormStages
+    private Step[]? _steps;
+    private int[] _cuts = [];
+    private bool _phasesMatched;
+
+    /// <summary>True when the phased path applies: every block a plain block or residual unit of row-local and batch-norm
+    /// layers with at least one batch norm somewhere, and a row-local output layer.</summary>
+    internal bool HasBatchNormPhases
     {
         get
         {
-            if (_stagesMatched) return _stages;
-            var stages = _network.Blocks.Select(BatchNormStage<T>.Of).OfType<BatchNormStage<T>>().ToArray();
-            _stages = _network.Output.RowLocal && stages.Length == _network.BlockCount ? stages : null;
-            _stagesMatched = true;
-            return _stages;
+            if (!_phasesMatched)
+            {
+                _steps = BuildSteps(_network, out _cuts);
+                _phasesMatched = true;
+            }
+            return _steps is not null;
         }
     }
 
-    /// <summary>
-    /// Forward of a linear → batch norm → activation network (batch statistics) by row slices. Phase p finishes block
-    /// p − 1 (normalise with the combined statistics, activation) and starts block p (linear, partial statistics);
-    /// between phases the caller combines the slices' statistics in slice order. No barrier inside a pool call, so a
-    /// busy pool running the items inline gives the same (bit-identical) result.
-    /// </summary>
+    private static Step[]? BuildSteps(Network<T> network, out int[] cuts)
+    {
+        cuts = [];
+        if (!network.Output.RowLocal) return null;
+        var steps = new List<Step>();
+        var cutList = new List<int>();
+        for (int b = 0; b < network.BlockCount; b++)
+        {
+            var block = network.Blocks[b];
+            if (block is not (PlainBlock<T> or ResidualUnit<T>)) return null;
+            for (int i = 0; i < block.Layers.Count; i++)
+            {
+                if (block.Layers[i] is BatchNorm<T>) cutList.Add(steps.Count);
+                else if (!block.Layers[i].RowLocal) return null;
+                steps.Add(new Step(b, i));
+            }
+            if (block is ResidualUnit<T>) steps.Add(new Step(b, Step.Combine));
+        }
+        steps.Add(new Step(-1, 0));
+        cuts = cutList.ToArray();
+        return cuts.Length > 0 ? steps.ToArray() : null;
+    }
+
+    private BatchNorm<T> NormAt(int cut) => (BatchNorm<T>)_network.Blocks[_steps![cut].Block].Layers[_steps[cut].Layer];
+
+    private static BatchNorm<T>.Cache NormCache(Tape<T> tape, Step step) =>
+        (BatchNorm<T>.Cache)tape.BlockCaches[step.Block].LayerCaches[step.Layer];
+
+    /// <summary>Forward with batch statistics by row slices: phase p normalises at cut p − 1 (with the combined
+    /// statistics), runs the steps up to cut p and leaves the partial statistics of that batch norm's input.</summary>
     public void ForwardBatchNorm(Network<T> network, ParameterSet<T> theta, Matrix<T> input, Tape<T> tape, ForwardMode mode)
     {
-        var stages = BatchNormStages!;
         int batch = input.Rows;
-        var blocks = network.Blocks;
-        for (int b = 0; b < blocks.Count; b++)
-        {
-            blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
-            var normCache = stages[b].NormCache(tape.BlockCaches[b]);
-            normCache.Normalized.Resize(batch, blocks[b].OutputDim);
-            normCache.InverseStd.Resize(1, blocks[b].OutputDim);
-        }
+        for (int b = 0; b < network.BlockCount; b++)
+            network.Blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
         tape.OutputCache.Mode = mode;
         tape.Logits.Resize(batch, network.Classes);
         int slices = Slices(batch);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
-        for (int p = 0; p <= blocks.Count; p++)
+        bool packed = PackWeights(theta, tape, backward: false, slices);
+        try
         {
-            Run(slices, new BatchNormForwardWork(parts, stages, network, theta, tape, batch, slices, p));
-            if (p < blocks.Count)
-                stages[p].Norm.CombineStatistics(theta, stages[p].NormCache(tape.BlockCaches[p]), batch, parts.Counts.AsSpan(0, slices),
-                    parts.Means, parts.M2s, parts.Mean);
+            for (int p = 0; p <= _cuts.Length; p++)
+            {
+                Run(slices, new PhasedForwardWork(this, parts, theta, tape, batch, slices, p));
+                if (p < _cuts.Length)
+                    NormAt(_cuts[p]).CombineStatistics(theta, NormCache(tape, _steps![_cuts[p]]), batch, parts.Counts.AsSpan(0, slices),
+                        parts.Means, parts.M2s, parts.Mean);
+            }
         }
+        finally { if (packed) ReleaseWeights(tape); }
     }
 
-    /// <summary>Backward counterpart of <see cref="ForwardBatchNorm"/>: phase k finishes block L − k (batch-norm input
-    /// gradient from the combined sums, linear) and starts block L − k − 1 (activation, partial Σdy, Σdy⊙x̂).</summary>
+    /// <summary>Backward counterpart of <see cref="ForwardBatchNorm"/>, the program in reverse: phase k finishes the batch
+    /// norm at cut k − 1 from the end (input gradient from the combined sums), runs the steps back to the next cut and
+    /// leaves that batch norm's partial Σdy, Σdy⊙x̂ (which are also the slice's dβ, dγ).</summary>
     public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
     {
-        var stages = BatchNormStages!;
         int batch = tape.BatchSize;
         int slices = Slices(batch);
         PrepareSliceBuffers(network, tape, batch, slices);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
-        int blocks = network.Blocks.Count;
-        for (int k = 0; k <= blocks; k++)
+        bool packed = PackWeights(theta, tape, backward: true, slices);
+        try
         {
-            Run(slices, new BatchNormBackwardWork(parts, stages, network, theta, tape, grads, batch, slices, k));
-            if (k < blocks)
+            RunBackwardPhases(theta, tape, grads, parts, batch, slices);
+        }
+        finally { if (packed) ReleaseWeights(tape); }
+        ReduceSliceGradients(tape, grads, slices);
+    }
+
+    private void RunBackwardPhases(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, BatchNormPartials<T> parts, int batch,
+        int slices)
+    {
+        for (int k = 0; k <= _cuts.Length; k++)
+        {
+            Run(slices, new PhasedBackwardWork(this, parts, theta, tape, grads, batch, slices, k));
+            if (k < _cuts.Length)
             {
-                int dim = network.Blocks[blocks - 1 - k].OutputDim;
+                int dim = NormAt(_cuts[^(k + 1)]).InputDim;
                 var g = parts.TotalG.AsSpan(0, dim);
                 var gh = parts.TotalGH.AsSpan(0, dim);
                 g.Clear();
@@ -84,87 +135,147 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 }
             }
         }
-        ReduceSliceGradients(tape, grads, slices);
     }
 
-    private readonly struct BatchNormForwardWork(BatchNormPartials<T> parts, BatchNormStage<T>[] stages, Network<T> network,
-        ParameterSet<T> theta, Tape<T> tape, int batch, int slices, int phase) : IWorkItem
+    /// <summary>The input of a step (full-batch matrix): the block input for its first layer, else the previous layer's output.</summary>
+    private static Matrix<T> StepInput(Tape<T> tape, Step step) =>
+        step.IsOutput ? tape.Activations[^1]
+        : step.Layer <= 0 ? tape.Activations[step.Block]
+        : tape.BlockCaches[step.Block].Outputs[step.Layer - 1];
+
+    /// <summary>The output of a layer step: the block output for the last layer of a plain block, else the layer's own output
+    /// (for a residual unit's last layer, the branch output that <see cref="Step.Combine"/> reads).</summary>
+    private Matrix<T> StepOutput(Tape<T> tape, Step step)
+    {
+        if (step.IsOutput) return tape.Logits;
+        var block = _network.Blocks[step.Block];
+        bool last = step.Layer == block.Layers.Count - 1;
+        return last && block is PlainBlock<T> ? tape.Activations[step.Block + 1] : tape.BlockCaches[step.Block].Outputs[step.Layer];
+    }
+
+    private readonly struct PhasedForwardWork(RowParallel<T> owner, BatchNormPartials<T> parts, ParameterSet<T> theta, Tape<T> tape,
+        int batch, int slices, int phase) : IWorkItem
     {
         public void Invoke(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             if (rows == 0) return;
+            var steps = owner._steps!;
+            var cuts = owner._cuts;
+            var network = owner._network;
+            int start = phase == 0 ? 0 : cuts[phase - 1];
+            int end = phase < cuts.Length ? cuts[phase] : steps.Length;
             if (phase > 0)
             {
-                int b = phase - 1;
-                var cache = tape.BlockCaches[b];
-                var stage = stages[b];
-                var normalized = Block<T>.RowsOf(cache.Outputs[1], r0, rows);
-                stage.Norm.NormalizeSlice(theta, Block<T>.RowsOf(cache.Outputs[0], r0, rows), normalized, rows,
-                    stage.NormCache(cache), r0, parts.Mean.AsSpan(0, stage.Norm.InputDim));
-                stage.Activation.ForwardRows(theta, normalized, Block<T>.RowsOf(tape.Activations[b + 1], r0, rows), rows);
+                var step = steps[start];
+                var norm = owner.NormAt(start);
+                var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
+                norm.NormalizeSlice(theta, Block<T>.RowsOf(StepInput(tape, step), r0, rows), y, rows, NormCache(tape, step), r0,
+                    parts.Mean.AsSpan(0, norm.InputDim));
+                start++;
             }
-            if (phase < stages.Length)
+            for (int i = start; i < end; i++)
             {
-                var cache = tape.BlockCaches[phase];
-                var stage = stages[phase];
-                var z = Block<T>.RowsOf(cache.Outputs[0], r0, rows);
-                stage.Linear.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[phase], r0, rows), z, rows);
-                int dim = stage.Norm.InputDim;
-                stage.Norm.PartialStatistics(z, rows, parts.Means[s].AsSpan(0, dim), parts.M2s[s].AsSpan(0, dim));
+                var step = steps[i];
+                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                if (step.IsOutput)
+                    network.Output.ForwardRows(theta, x, Block<T>.RowsOf(tape.Logits, r0, rows), rows, tape.OutputCache, r0);
+                else if (step.Layer == Step.Combine)
+                {
+                    var unit = (ResidualUnit<T>)network.Blocks[step.Block];
+                    var branch = Block<T>.RowsOf(unit.BranchOutput(tape.BlockCaches[step.Block]), r0, rows);
+                    ElementWise.Map(x, branch, Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows),
+                        new AddScaledOperator<T>(T.CreateChecked(unit.ResidualWeight)));
+                }
+                else
+                {
+                    var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
+                    network.Blocks[step.Block].Layers[step.Layer].ForwardRows(theta, x, y, rows,
+                        tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
+                }
             }
-            else
-                network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                    rows);
+            if (phase < cuts.Length)
+            {
+                var norm = owner.NormAt(end);
+                int dim = norm.InputDim;
+                norm.PartialStatistics(Block<T>.RowsOf(StepInput(tape, steps[end]), r0, rows), rows, parts.Means[s].AsSpan(0, dim),
+                    parts.M2s[s].AsSpan(0, dim));
+            }
         }
     }
 
-    private readonly struct BatchNormBackwardWork(BatchNormPartials<T> parts, BatchNormStage<T>[] stages, Network<T> network,
-        ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, int batch, int slices, int phase) : IWorkItem
+    private readonly struct PhasedBackwardWork(RowParallel<T> owner, BatchNormPartials<T> parts, ParameterSet<T> theta, Tape<T> tape,
+        ParameterSet<T> grads, int batch, int slices, int phase) : IWorkItem
     {
-        // Buffers: NetA holds the cotangent at a block output, LayerA the batch-norm output cotangent, LayerB its input's.
+        // The slice's cotangent lives in LayerA or LayerB (scratch.Current says which) across phases; a residual unit's
+        // output cotangent waits in Skip until its branch has been walked back to the unit's input.
         public void Invoke(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             var g = s == 0 ? grads : tape.RowGradients[s]!;
             bool overwrite = s != 0;
             var scratch = tape.RowScratch[s];
-            int b;
-            if (phase == 0)
+            var steps = owner._steps!;
+            var cuts = owner._cuts;
+            var network = owner._network;
+            int start = phase == 0 ? steps.Length - 1 : cuts[^phase];
+            int end = phase < cuts.Length ? cuts[^(phase + 1)] : -1;
+            if (phase > 0)
             {
-                var output = network.Output;
-                output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                    Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), scratch.NetA.AsSpan(0, rows * output.InputDim), rows, g, overwrite);
-                b = stages.Length - 1;
+                var step = steps[start];
+                var norm = owner.NormAt(start);
+                int dim = norm.InputDim;
+                if (NeedsInputGradient(step))
+                {
+                    var dx = Other(scratch, rows * dim);
+                    norm.InputGradientSlice(theta, Current(scratch, rows * dim), dx, rows, batch, NormCache(tape, step), r0,
+                        parts.TotalG.AsSpan(0, dim), parts.TotalGH.AsSpan(0, dim));
+                    Advance(scratch, step);
+                }
+                start--;
             }
-            else
+            for (int i = start; i > end; i--)
             {
-                b = stages.Length - phase;
-                var cache = tape.BlockCaches[b];
-                var stage = stages[b];
-                int dim = stage.Norm.InputDim;
-                var dz = scratch.LayerB.AsSpan(0, rows * dim);
-                stage.Norm.InputGradientSlice(theta, scratch.LayerA.AsSpan(0, rows * dim), dz, rows, batch, stage.NormCache(cache), r0,
-                    parts.TotalG.AsSpan(0, dim), parts.TotalGH.AsSpan(0, dim));
-                Span<T> dx = b == 0 ? default : scratch.NetA.AsSpan(0, rows * stage.Linear.InputDim);
-                stage.Linear.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[b], r0, rows),
-                    Block<T>.RowsOf(cache.Outputs[0], r0, rows), dz, dx, rows, g, overwrite);
-                b--;
+                var step = steps[i];
+                if (step.IsOutput)
+                {
+                    var output = network.Output;
+                    output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+                        Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), scratch.LayerA.AsSpan(0, rows * output.InputDim), rows, g,
+                        overwrite, tape.OutputCache, r0);
+                    scratch.Current = 0;
+                    continue;
+                }
+                var block = network.Blocks[step.Block];
+                if (step.Layer == Step.Combine)
+                {
+                    int n = rows * block.OutputDim;
+                    var dy = Current(scratch, n);
+                    dy.CopyTo(scratch.Skip.AsSpan(0, n));
+                    ElementWise.Map(dy, Other(scratch, n), new ScaleOperator<T>(T.CreateChecked(((ResidualUnit<T>)block).ResidualWeight)));
+                    scratch.Current ^= 1;
+                    continue;
+                }
+                var layer = block.Layers[step.Layer];
+                bool needDx = NeedsInputGradient(step);
+                Span<T> target = needDx ? Other(scratch, rows * layer.InputDim) : default;
+                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
+                layer.BackwardRows(theta, x, y, Current(scratch, rows * layer.OutputDim), target, rows, g, overwrite,
+                    tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
+                if (needDx) Advance(scratch, step);
             }
-            if (b < 0) return;
+            if (phase < cuts.Length)
             {
-                var cache = tape.BlockCaches[b];
-                var stage = stages[b];
-                int dim = stage.Norm.InputDim;
-                var dyNorm = scratch.LayerA.AsSpan(0, rows * dim);
-                stage.Activation.BackwardRows(theta, Block<T>.RowsOf(cache.Outputs[1], r0, rows),
-                    Block<T>.RowsOf(tape.Activations[b + 1], r0, rows), scratch.NetA.AsSpan(0, rows * dim), dyNorm, rows, g, overwrite);
+                var step = steps[end];
+                var norm = owner.NormAt(end);
+                int dim = norm.InputDim;
                 var sumG = parts.SumG[s].AsSpan(0, dim);
                 var sumGH = parts.SumGH[s].AsSpan(0, dim);
-                stage.Norm.PartialCotangentSums(dyNorm, rows, stage.NormCache(cache), r0, sumG, sumGH);
+                norm.PartialCotangentSums(Current(scratch, rows * dim), rows, NormCache(tape, step), r0, sumG, sumGH);
                 // dγ = Σ dy ⊙ x̂, dβ = Σ dy: the slice's partial sums are its parameter gradients.
-                var dGamma = g[stage.Norm.GainIndex].Span;
-                var dBeta = g[stage.Norm.BiasIndex].Span;
+                var dGamma = g[norm.GainIndex].Span;
+                var dBeta = g[norm.BiasIndex].Span;
                 if (overwrite)
                 {
                     sumGH.CopyTo(dGamma);
@@ -176,19 +287,26 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                     ElementWise.Map(dBeta, sumG, dBeta, default(AddOperator<T>));
                 }
             }
+
+            // The first layer of the first block has no input gradient to form (the network input's is never needed).
+            static bool NeedsInputGradient(Step step) => step.Block > 0 || step.Layer > 0;
+
+            // After a layer wrote its input gradient into the other buffer: it becomes current, and at a residual unit's
+            // input the waiting output cotangent joins it (dh = dy + branchᵀ(w·dy)).
+            void Advance(RowScratch<T> scratch, Step step)
+            {
+                scratch.Current ^= 1;
+                if (step.Layer != 0 || network.Blocks[step.Block] is not ResidualUnit<T> unit) return;
+                int n = rows * unit.InputDim;
+                var dx = Current(scratch, n);
+                ElementWise.Map(dx, scratch.Skip.AsSpan(0, n), dx, default(AddOperator<T>));
+            }
         }
+
+        private static Span<T> Current(RowScratch<T> scratch, int length) =>
+            (scratch.Current == 0 ? scratch.LayerA : scratch.LayerB).AsSpan(0, length);
+
+        private static Span<T> Other(RowScratch<T> scratch, int length) =>
+            (scratch.Current == 0 ? scratch.LayerB : scratch.LayerA).AsSpan(0, length);
     }
-}
-
-/// <summary>A plain block linear → batch norm → row-local activation, its layers typed (layer i writes cache output i).</summary>
-internal sealed record BatchNormStage<T>(Linear<T> Linear, BatchNorm<T> Norm, Layer<T> Activation)
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <summary>The stage a block is, or null when it is anything else.</summary>
-    public static BatchNormStage<T>? Of(Block<T> block) =>
-        block is PlainBlock<T> { Layers: [Linear<T> linear, BatchNorm<T> norm, var activation] } && activation.RowLocal
-            ? new BatchNormStage<T>(linear, norm, activation)
-            : null;
-
-    public BatchNorm<T>.Cache NormCache(BlockCache<T> cache) => (BatchNorm<T>.Cache)cache.LayerCaches[1];
 }

@@ -36,6 +36,55 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 for (int o = 0; o < length; o += ReduceChunk) chunks.Add((index, o, Math.Min(ReduceChunk, length - o)));
             }
         _reduceChunks = chunks.ToArray();
+        var linears = new List<(int, int)>();
+        for (int b = 0; b < network.BlockCount; b++)
+            for (int i = 0; i < network.Blocks[b].Layers.Count; i++)
+                if (network.Blocks[b].Layers[i] is Linear<T>) linears.Add((b, i));
+        linears.Add((-1, 0));
+        _linears = linears.ToArray();
+    }
+
+    /// <summary>Every linear layer as (block, layer), the output layer as (−1, 0): their weights are packed per pass.</summary>
+    private readonly (int Block, int Layer)[] _linears;
+
+    /// <summary>
+    /// Packs every weight matrix for the coming pass's products once (one pool item per layer) instead of once per slice,
+    /// runs the pass, and marks the packings stale afterwards (the optimizer changes the weights before the next pass).
+    /// </summary>
+    private void RunWithPackedWeights<TWork>(ParameterSet<T> theta, Tape<T> tape, bool backward, int slices, TWork work)
+        where TWork : struct, IWorkItem
+    {
+        bool packed = PackWeights(theta, tape, backward, slices);
+        try { Run(slices, work); }
+        finally { if (packed) ReleaseWeights(tape); }
+    }
+
+    /// <summary>Packs the weights when more than one slice will use them (one slice packs each weight once anyway, inside its
+    /// own products); returns whether it did, so the caller releases them after the pass.</summary>
+    private bool PackWeights(ParameterSet<T> theta, Tape<T> tape, bool backward, int slices)
+    {
+        if (slices == 1) return false;
+        Run(_linears.Length, new PackWork(this, theta, tape, backward));
+        return true;
+    }
+
+    private void ReleaseWeights(Tape<T> tape)
+    {
+        foreach (var (b, i) in _linears) Linear<T>.ReleaseWeights(LinearCache(tape, b, i));
+    }
+
+    private Linear<T> LinearAt(int block, int layer) => block < 0 ? _network.Output : (Linear<T>)_network.Blocks[block].Layers[layer];
+
+    private static LayerCache<T> LinearCache(Tape<T> tape, int block, int layer) =>
+        block < 0 ? tape.OutputCache : tape.BlockCaches[block].LayerCaches[layer];
+
+    private readonly struct PackWork(RowParallel<T> owner, ParameterSet<T> theta, Tape<T> tape, bool backward) : IWorkItem
+    {
+        public void Invoke(int index)
+        {
+            var (b, i) = owner._linears[index];
+            owner.LinearAt(b, i).PackWeights(theta, LinearCache(tape, b, i), backward);
+        }
     }
 
     /// <summary>From this batch size on, each thread gets two slices to claim: a thread that another process holds
@@ -70,7 +119,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         tape.OutputCache.Mode = mode;
         tape.Logits.Resize(batch, network.Classes);
         int slices = Slices(batch);
-        Run(slices, new ForwardWork(network, theta, tape, batch, slices));
+        RunWithPackedWeights(theta, tape, backward: false, slices, new ForwardWork(network, theta, tape, batch, slices));
     }
 
     public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
@@ -78,7 +127,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         int batch = tape.BatchSize;
         int slices = Slices(batch);
         PrepareSliceBuffers(network, tape, batch, slices);
-        Run(slices, new BackwardWork(network, theta, tape, grads, batch, slices));
+        RunWithPackedWeights(theta, tape, backward: true, slices, new BackwardWork(network, theta, tape, grads, batch, slices));
         ReduceSliceGradients(tape, grads, slices);
     }
 
@@ -116,7 +165,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             for (int b = 0; b < blocks.Count; b++)
                 blocks[b].ForwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], r0, rows);
             network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                rows);
+                rows, tape.OutputCache, r0);
         }
     }
 
@@ -133,7 +182,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             var output = network.Output;
             Span<T> current = scratch.NetA.AsSpan(0, rows * output.InputDim);
             output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), current, rows, g, overwrite);
+                Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), current, rows, g, overwrite, tape.OutputCache, r0);
             for (int b = blocks.Count - 1; b >= 0; b--)
             {
                 Span<T> next = b == 0 ? default

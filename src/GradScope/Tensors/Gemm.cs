@@ -43,6 +43,48 @@ public static class Gemm
                 Unsafe.As<T, double>(ref beta), MemoryMarshal.Cast<T, double>(c), ldc);
     }
 
+    /// <summary>
+    /// Packs op(B) (k × n; B stored with row stride ldb) for products at the current tier that all multiply by it
+    /// (<see cref="Multiply{T}(Op, int, int, int, T, ReadOnlySpan{T}, int, PackedMatrix{T}, T, Span{T}, int)"/>).
+    /// </summary>
+    public static void Pack<T>(Op opB, int k, int n, ReadOnlySpan<T> b, int ldb, PackedMatrix<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k <= 0 || n <= 0) throw new ArgumentException($"Cannot pack a {k}×{n} operand.");
+        CheckOperand(nameof(b), b.Length, opB == Op.None ? k : n, opB == Op.None ? n : k, ldb);
+        GemmTier tier = KernelsFor<T>();
+        if (tier == GemmTier.Scalar)
+        {
+            packed.Prepare(tier, k, n, k * n);
+            var dst = packed.Buffer.AsSpan(0, k * n);
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++) dst[p * n + j] = opB == Op.None ? b[p * ldb + j] : b[j * ldb + p];
+            return;
+        }
+        int length = GemmDispatch.PackedLength<T>(tier, k, n);
+        packed.Prepare(tier, k, n, length);
+        GemmDispatch.Pack(tier, opB, k, n, b, ldb, packed.Buffer.AsSpan(0, length));
+    }
+
+    /// <summary>C = α·op(A)·B + β·C, B packed by <see cref="Pack{T}"/> at the current tier (a k × n op(B)).</summary>
+    public static void Multiply<T>(Op opA, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b,
+        T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmTier tier = KernelsFor<T>();
+        if (!b.IsPacked || b.K != k || b.N != n || b.Tier != tier)
+            throw new InvalidOperationException($"The packed operand ({b.K}×{b.N}, {b.Tier}, packed {b.IsPacked}) does not fit a " +
+                                                $"{k}×{n} operand at tier {tier}.");
+        if (m <= 0) return;
+        CheckOperand(nameof(a), a.Length, opA == Op.None ? m : k, opA == Op.None ? k : m, lda);
+        CheckOperand(nameof(c), c.Length, m, n, ldc);
+        if (tier == GemmTier.Scalar) GemmReference.Multiply(opA, Op.None, m, n, k, alpha, a, lda, b.Buffer, n, beta, c, ldc);
+        else GemmDispatch.MultiplyPacked(tier, opA, m, n, k, alpha, a, lda, b.Buffer, beta, c, ldc);
+    }
+
+    /// <summary>The active tier, or scalar for element types without kernels.</summary>
+    private static GemmTier KernelsFor<T>() =>
+        typeof(T) == typeof(float) || typeof(T) == typeof(double) ? GemmTiers.Active : GemmTier.Scalar;
+
     private static void CheckOperand(string name, int length, int rows, int cols, int ld)
     {
         if (ld < cols || (long)(rows - 1) * ld + cols > length)

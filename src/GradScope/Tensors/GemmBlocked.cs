@@ -113,13 +113,16 @@ internal static unsafe class GemmBlocked<T, TKernel>
         public readonly T* C;
         public readonly int Lda, Ldb, Ldc;
         public readonly int ColTasks, RowsPerTask, ColsPerTask;
+        /// <summary>op(B) already in panels (<see cref="Pack"/>), or null: then each block packs its own.</summary>
+        public readonly T* PackedB;
 
         public Problem(Op opA, Op opB, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc,
-            int colTasks, int rowsPerTask, int colsPerTask)
+            int colTasks, int rowsPerTask, int colsPerTask, T* packedB)
         {
             OpA = opA; OpB = opB; M = m; N = n; K = k; Alpha = alpha; Beta = beta;
             A = a; B = b; C = c; Lda = lda; Ldb = ldb; Ldc = ldc;
             ColTasks = colTasks; RowsPerTask = rowsPerTask; ColsPerTask = colsPerTask;
+            PackedB = packedB;
         }
 
         public void Invoke(int task)
@@ -131,7 +134,44 @@ internal static unsafe class GemmBlocked<T, TKernel>
     }
 
     public static void Multiply(Op opA, Op opB, int m, int n, int k,
-        T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, bool allowParallel = true)
+        T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, bool allowParallel = true) =>
+        Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, allowParallel, packedB: null);
+
+    /// <summary>C = α·op(A)·B + β·C with B packed by <see cref="Pack"/>.</summary>
+    public static void MultiplyPacked(Op opA, int m, int n, int k, T alpha, T* a, int lda, T* packedB, T beta, T* c, int ldc,
+        bool allowParallel) =>
+        Multiply(opA, Op.None, m, n, k, alpha, a, lda, null, 0, beta, c, ldc, allowParallel, packedB);
+
+    /// <summary>Elements <see cref="Pack"/> writes for a k × n op(B).</summary>
+    public static int PackedLength(int k, int n) => k * ((n + TKernel.NR - 1) / TKernel.NR * TKernel.NR);
+
+    /// <summary>op(B) (k × n) into the panels <see cref="RunBlock"/> would pack, all K blocks one after another.</summary>
+    public static void Pack(Op opB, int k, int n, T* b, int ldb, T* dst)
+    {
+        int NR = TKernel.NR;
+        int kcStep = KStep(k);
+        int np = (n + NR - 1) / NR * NR;
+        for (int pc = 0; pc < k; pc += kcStep)
+        {
+            int kc = Math.Min(kcStep, k - pc);
+            for (int jq = 0; jq < n; jq += NR)
+            {
+                T* d = dst + (nint)pc * np + (nint)(jq / NR) * kc * NR;
+                if (opB == Op.Transpose) PackBTransposed(d, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
+                else PackB(d, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
+            }
+        }
+    }
+
+    /// <summary>Equal K blocks of at most <see cref="KcMax"/>: 784 → 4 × 196, not 3 × 256 + 16.</summary>
+    private static int KStep(int k)
+    {
+        int kBlocks = (k + KcMax - 1) / KcMax;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    private static void Multiply(Op opA, Op opB, int m, int n, int k,
+        T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, bool allowParallel, T* packedB)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         int rowTiles = (m + mr - 1) / mr, colPanels = (n + nr - 1) / nr;
@@ -150,7 +190,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
         int colsPerTask = (colPanels + colTasks - 1) / colTasks * nr;
         rowTasks = (m + rowsPerTask - 1) / rowsPerTask;
         colTasks = (n + colsPerTask - 1) / colsPerTask;
-        var problem = new Problem(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, colTasks, rowsPerTask, colsPerTask);
+        var problem = new Problem(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, colTasks, rowsPerTask, colsPerTask, packedB);
         if (rowTasks * colTasks == 1) RunBlock(in problem, 0, m, 0, n);
         else pool.For(rowTasks * colTasks, problem);
     }
@@ -160,9 +200,9 @@ internal static unsafe class GemmBlocked<T, TKernel>
     private static void RunBlock(in Problem g, int i0, int i1, int j0, int j1)
     {
         int MR = TKernel.MR, NR = TKernel.NR;
-        int kBlocks = (g.K + KcMax - 1) / KcMax;
-        int kcStep = (g.K + kBlocks - 1) / kBlocks; // equal K blocks: 784 → 4 × 196, not 3 × 256 + 16
+        int kcStep = KStep(g.K);
         int ncMax = NcMax;
+        nint packedStride = (g.N + NR - 1) / NR * NR;
         T* scratch = GemmScratch<T>.Get(MR * kcStep + (ncMax + NR) * kcStep);
         T* packA = scratch;
         T* packB = scratch + MR * kcStep;
@@ -177,13 +217,17 @@ internal static unsafe class GemmBlocked<T, TKernel>
                 int kc = Math.Min(kcStep, g.K - pc);
                 T beta = pc == 0 ? g.Beta : T.One;
 
-                // B block: always packed into NR-wide panels (read in place, a large power-of-two ldb thrashed L1).
-                for (int q = 0; q < panels; q++)
-                {
-                    int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                    if (g.OpB == Op.Transpose) PackBTransposed(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
-                    else PackB(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
-                }
+                // B block: always packed into NR-wide panels (read in place, a large power-of-two ldb thrashed L1),
+                // here or once for many products beforehand (Pack).
+                T* bPanels = packB;
+                if (g.PackedB != null) bPanels = g.PackedB + pc * packedStride + (nint)(jc / NR) * kc * NR;
+                else
+                    for (int q = 0; q < panels; q++)
+                    {
+                        int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
+                        if (g.OpB == Op.Transpose) PackBTransposed(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
+                        else PackB(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
+                    }
 
                 for (int ir = i0; ir < i1; ir += MR)
                 {
@@ -198,7 +242,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
                     for (int q = 0; q < panels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                        TKernel.Run(kc, ap, aRow, aCol, packB + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        TKernel.Run(kc, ap, aRow, aCol, bPanels + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
                     }
                 }
             }

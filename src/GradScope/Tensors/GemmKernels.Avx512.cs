@@ -8,8 +8,9 @@ namespace GradScope.Tensors;
 /// <summary>
 /// AVX-512 float kernel, register tile 6×32 (6 rows × 2 Vector512): the AVX2 6×16 layout at double width —
 /// 12 accumulators (≥ 2 FMA pipes × 4-cycle latency) + 2 B vectors + 1 broadcast; 6 A row pointers keep the
-/// general registers free of spills. Not yet measured (the development machine is AVX2-only); correctness is tested
-/// by forcing the tier (the JIT then emulates Vector512).
+/// general registers free of spills. On an AMD EPYC with AVX-512 one core ran 64×100×100 at ≈ 150 GFLOP/s and
+/// 500×100×100 at ≈ 190 GFLOP/s, against ≈ 100 and ≈ 111 for the AVX2 6×16 kernel (`bench … shapes`, best call);
+/// correctness is tested by forcing the tier (on CPUs without AVX-512 the JIT emulates Vector512).
 /// </summary>
 [SkipLocalsInit]
 internal readonly unsafe struct Avx512Float6x32 : IMicroKernel<float>

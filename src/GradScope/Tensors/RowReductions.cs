@@ -102,7 +102,8 @@ internal static class RowReductions
         return total;
     }
 
-    /// <summary>(Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂, dx̂ = γ ⊙ dy).</summary>
+    /// <summary>(Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂,
+    /// dx̂ = γ ⊙ dy).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (T Sum, T Dot) ProductSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h)
         where T : unmanaged, IFloatingPointIeee754<T>

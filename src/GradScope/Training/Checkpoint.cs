@@ -60,7 +60,10 @@ public sealed class Checkpoint
         SafeTensorsFile.Write(path, tensors, metadata);
     }
 
-    /// <summary>Weight matrices are stored out × in; every other tensor (1 × n in memory) 1-D, as PyTorch stores biases and norm parameters.</summary>
+    /// <summary>
+    /// Weight matrices are stored out × in; every other tensor (1 × n in memory) 1-D, as PyTorch stores biases and norm
+    /// parameters.
+    /// </summary>
     private static NamedTensor ToTensor(ParameterInfo info, string prefix, Matrix<float> values) =>
         IsWeightMatrix(info.Name)
             ? NamedTensor.FromMatrix(prefix + info.Name, values)
@@ -72,6 +75,7 @@ public sealed class Checkpoint
     public static Checkpoint Load(string path)
     {
         var file = SafeTensorsFile.Read(path);
+        CheckpointValidation.CheckFormat(file);
         if (!file.Metadata.TryGetValue("architecture", out var archJson))
             throw CheckpointFormatException.InFile(path, "no 'architecture' entry in the metadata; not a GradScope checkpoint");
         ArchitectureSpec architecture;
@@ -86,12 +90,22 @@ public sealed class Checkpoint
             throw CheckpointFormatException.InFile(path, $"invalid architecture metadata: {e.Message}", e);
         }
 
+        // θ, θ⁰, and the copies Build and the caller make.
+        Limits.NetworkFootprint.Require(architecture, parameterCopies: 4, batch: 1);
         var network = Network<float>.Build(architecture);
+        CheckpointValidation.CheckNoStrayTensors(file, network.Layout, architecture.ToString());
         var theta = ReadSet(file, network.Layout, "", path);
-        var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name) ? ReadSet(file, network.Layout, InitPrefix, path) : theta.Clone();
+        var theta0 = file.Contains(InitPrefix + network.Layout.Entries[0].Name)
+            ? ReadSet(file, network.Layout, InitPrefix, path)
+            : theta.Clone();
         Standardizer? standardizer = file.Contains(StandardizerTensors.DefaultPrefix + ".mean") ? file.ReadStandardizer() : null;
+        if (standardizer is not null && standardizer.Features != architecture.InputDim)
+            throw CheckpointFormatException.InFile(path,
+                $"the standardizer has {standardizer.Features} features, the architecture {architecture.InputDim} inputs");
         var optimizerState = file.Names.Where(n => n.StartsWith("optimizer.", StringComparison.Ordinal))
-            .ToDictionary(n => n, n => file.GetArray<float>(n));
+            .ToDictionary(n => n, n => ReadChecked(file, n, path));
+        var config = ReadJson<TrainingConfig>(file, "config", path);
+        CheckpointValidation.CheckConfigAgrees(path, architecture, config?.Architecture);
         return new Checkpoint
         {
             Architecture = architecture,
@@ -99,7 +113,7 @@ public sealed class Checkpoint
             InitialParameters = theta0,
             Standardizer = standardizer,
             State = ReadJson<TrainingState>(file, "training_state", path),
-            Config = ReadJson<TrainingConfig>(file, "config", path),
+            Config = config,
             OptimizerState = optimizerState,
         };
     }
@@ -110,7 +124,8 @@ public sealed class Checkpoint
         foreach (var (name, tensor) in optimizer.State)
         {
             if (!OptimizerState.TryGetValue(name, out var values))
-                throw new CheckpointFormatException($"The checkpoint has no optimizer tensor '{name}'; it was written by another optimizer.");
+                throw new CheckpointFormatException(
+                    $"The checkpoint has no optimizer tensor '{name}'; it was written by another optimizer.");
             if (values.Length != tensor.Length)
                 throw new CheckpointFormatException($"Optimizer tensor '{name}' has {values.Length} values, expected {tensor.Length}.");
             values.CopyTo(tensor.Span);
@@ -126,12 +141,19 @@ public sealed class Checkpoint
             var info = layout.Entries[i];
             string name = prefix + info.Name;
             if (!file.Contains(name)) throw CheckpointFormatException.InFile(path, $"missing tensor '{name}'");
+            CheckpointValidation.CheckShape(file, name, CheckpointValidation.ExpectedShape(info, IsWeightMatrix(info.Name)));
             var values = file.GetArray<float>(name);
-            if (values.Length != info.Length)
-                throw CheckpointFormatException.InFile(path, $"tensor '{name}' has {values.Length} values, the architecture needs {info.Rows}×{info.Cols}");
+            CheckpointValidation.CheckValues(path, name, values, IsWeightMatrix(info.Name) ? info.Cols : 1);
             values.CopyTo(set[i].Span);
         }
         return set;
+    }
+
+    private static float[] ReadChecked(SafeTensorsFile file, string name, string path)
+    {
+        var values = file.GetArray<float>(name);
+        CheckpointValidation.CheckValues(path, name, values, 1);
+        return values;
     }
 
     private static TValue? ReadJson<TValue>(SafeTensorsFile file, string key, string path) where TValue : class

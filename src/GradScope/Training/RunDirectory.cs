@@ -89,9 +89,14 @@ public sealed class RunDirectory(string path)
             }
             catch (JsonException e)
             {
+                // A torn last line (a write cut short outside GradScope's atomic writes) is dropped; a resumed run
+                // recomputes that epoch's line. A bad line before the last is corruption.
+                if (IsLastLine(number)) break;
                 throw new InvalidDataException($"{MetricsPath}, line {number}: not a valid metrics line ({e.Message}).", e);
             }
         }
         return lines;
     }
+
+    private bool IsLastLine(int number) => File.ReadLines(MetricsPath).Skip(number).All(l => l.Length == 0);
 }

@@ -74,14 +74,14 @@ public sealed class Trainer
         string checkpointPath = _run.CheckpointPath;
         if (!File.Exists(checkpointPath)) return Run(cancel);
         var checkpoint = Checkpoint.Load(checkpointPath);
-        if (checkpoint.Architecture != _config.Architecture)
-            throw new ArgumentException(
-                $"{checkpointPath} holds {checkpoint.Architecture.Name}, the run is configured for {_config.Architecture.Name}.");
+        ResumeConsistency.Check(_config, checkpoint, checkpointPath);
         var network = Network<float>.Build(_config.Architecture);
         var optimizer = Optimizer<float>.Create(_config.Optimizer, network.Layout, _config.LearningRate);
         checkpoint.RestoreOptimizer(optimizer);
         int done = checkpoint.State?.EpochsCompleted ?? 0;
         var history = _run.ReadMetrics().Where(m => m.Epoch <= done).ToList();
+        if (done > 0 && !history.Any(m => m.Epoch == done))
+            history.Add(RecomputeEpochLine(network, checkpoint, done));
         // Drop lines of an epoch that finished after the checkpoint was taken (a kill between the two writes).
         _run.WriteMetrics(history);
         return Continue(network, checkpoint.Parameters, checkpoint.InitialParameters, optimizer, history, done, cancel);
@@ -92,6 +92,9 @@ public sealed class Trainer
     {
         var train = TrainingSet;
         var test = TestSet;
+        if (_config.Architecture.Normalization == NormKind.Batch && train.Count > _config.BatchSize && train.Count % _config.BatchSize == 1)
+            throw new ArgumentException($"batch norm would train on a last mini-batch of 1 example ({train.Count} examples, --batch " +
+                $"{_config.BatchSize}); choose a batch size that leaves at least 2.");
         var diagnosticsSample = train.Take(Math.Min(_config.DiagnosticsBatch, train.Count));
         var batcher = new MiniBatcher(train, _config.BatchSize, _config.Seed);
         var tape = network.CreateTape();
@@ -158,8 +161,9 @@ public sealed class Trainer
                 TrainLoss = lossSum / seen,
                 TrainError = trainEval.Error,
                 TrainErrorRunning = (double)errorCount / seen,
-                TestLoss = testEval.Loss,
-                TestError = testEval.Error,
+                // An empty test split has no loss or error; null prints as "—" rather than NaN.
+                TestLoss = test.Count > 0 ? testEval.Loss : null,
+                TestError = test.Count > 0 ? testEval.Error : null,
                 Seconds = seconds,
                 ExamplesPerSecond = seen / seconds,
                 Steps = optimizer.StepCount,
@@ -175,6 +179,23 @@ public sealed class Trainer
         state = state with { Status = RunStatus.Completed };
         _run?.WriteState(state);
         return new TrainingResult(state, history, network, theta, theta0);
+    }
+
+    /// <summary>
+    /// The metrics of the checkpoint's epoch when its line was lost (torn): the evaluation figures are recomputed
+    /// from the checkpoint; the running averages of the epoch's mini-batches cannot be and are stored as NaN.
+    /// </summary>
+    private EpochMetrics RecomputeEpochLine(Network<float> network, Checkpoint checkpoint, int epoch)
+    {
+        var trainEval = Evaluation.Evaluate(network, checkpoint.Parameters, TrainingSet);
+        var test = TestSet;
+        var testEval = Evaluation.Evaluate(network, checkpoint.Parameters, test);
+        return new EpochMetrics
+        {
+            Epoch = epoch, TrainLoss = double.NaN, TrainErrorRunning = double.NaN, TrainError = trainEval.Error,
+            TestLoss = test.Count > 0 ? testEval.Loss : null, TestError = test.Count > 0 ? testEval.Error : null,
+            Steps = checkpoint.State?.Steps ?? 0,
+        };
     }
 
     private void SaveCheckpoint(ParameterSet<float> theta, ParameterSet<float> theta0, Optimizer<float> optimizer, int epoch)

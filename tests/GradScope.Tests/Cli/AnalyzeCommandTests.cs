@@ -45,8 +45,9 @@ public class AnalyzeCommandTests
         Npy.WriteMatrix(temp.File("x.npy"), new Matrix<float>(10, 6));
         Npy.WriteInt64(temp.File("y.npy"), new long[] { 0, 1 });
         var result = CliHarness.Run("analyze", "--arch", "relu", "--inputs", temp.File("x.npy"), "--labels", temp.File("y.npy"));
-        Assert.Equal(ExitCodes.InvalidArguments, result.ExitCode);
-        Assert.Contains("2 labels for 10 inputs", result.Error);
+        // A labels file that does not match its inputs is a data defect (exit 3), named by file.
+        Assert.Equal(ExitCodes.DataError, result.ExitCode);
+        Assert.Contains("y.npy: 2 labels for 10 inputs", result.Error);
     }
 
     [Theory]

@@ -123,7 +123,8 @@ public class DatasetLocatorTests
     [Fact]
     public void Unknown_dataset_lists_known_names()
     {
-        var e = Assert.Throws<DatasetNotFoundException>(() => DatasetLocator.Locate("imagenet", null, null, "/nonexistent"));
+        // An unknown name is a wrong option value (exit 2), not missing data.
+        var e = Assert.Throws<ArgumentException>(() => DatasetLocator.Locate("imagenet", null, null, "/nonexistent"));
         Assert.Contains("fashion-mnist, mnist, cifar10", e.Message);
     }
 

@@ -66,6 +66,11 @@ public class ReportTests
         var back = DiagnosticsReport.FromJson(odd.ToJson());
         Assert.True(double.IsNaN(back.Gsc.Rate));
         Assert.True(double.IsPositiveInfinity(back.Gsc.Growth));
+        // The studies' accessors: an undefined fit is a missing rate, not a NaN that slips into averages.
+        Assert.Null(odd.GscRate);
+        Assert.Null(odd.Growth(5));
+        Assert.Equal(report.Gsc.Rate, report.GscRate);
+        Assert.Equal(Math.Pow(report.Gsc.Rate, 5), report.Growth(5));
     }
 
     [Fact]

@@ -25,29 +25,8 @@ public class FastPathTrainingTests
     {
         // Width 100 and 784 inputs: > 65k parameters, so the optimizer also takes its parallel path.
         var spec = ArchitectureSpec.Create(arch, new DataShape(784, 10), new NetworkSizes { LinearLayers = 4, Width = 100, UnitSize = 2 });
-        ParameterSet<float> Train(bool scalar)
-        {
-            using (KernelSettings.Use(new KernelSettings(ForceScalar: scalar)))
-            {
-                var net = Network<float>.Build(spec);
-                var theta = Initializer.Initialize(net, 3);
-                var rng = new Rng(8);
-                var x = new Matrix<float>(33, 784);
-                foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-                var labels = Enumerable.Range(0, 33).Select(i => i % 10).ToArray();
-                var tape = net.CreateTape();
-                var grads = net.CreateParameters();
-                var opt = Optimizer<float>.Create(kind, net.Layout, 1e-3);
-                for (int step = 0; step < 4; step++)
-                {
-                    net.Forward(theta, x, labels, tape, ForwardMode.Train);
-                    grads.Clear();
-                    net.Backward(theta, tape, grads);
-                    opt.Step(theta, grads);
-                }
-                return theta;
-            }
-        }
+        ParameterSet<float> Train(bool scalar) =>
+            SyntheticTraining.Train(spec, kind, batch: 33, steps: 4, new KernelSettings(ForceScalar: scalar));
         var reference = Train(scalar: true);
         var fast = Train(scalar: false);
         for (int i = 0; i < reference.Count; i++)

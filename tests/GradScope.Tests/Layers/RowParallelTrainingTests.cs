@@ -25,9 +25,13 @@ public class RowParallelTrainingTests
     [InlineData("batch-relu", 128, 784)]
     [InlineData("batch-tanh", 600, 30)]
     [InlineData("batch-selu", 7, 50)]
+    [InlineData("resnet-batch-relu", 128, 784)]
+    [InlineData("resnet-batch-tanh", 600, 30)]
+    [InlineData("resnet-batch-selu", 9, 20)]
     public void Row_parallel_and_layer_paths_agree(string arch, int batch, int inputs)
     {
-        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10), new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
+        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
+            new NetworkSizes { LinearLayers = 5, Width = 100, UnitSize = 2 });
         var net = Network<float>.Build(spec);
         Assert.True(net.UsesRowPath || net.UsesBatchNormRowPath);
         var rng = new Rng(8);
@@ -67,18 +71,18 @@ public class RowParallelTrainingTests
         for (int i = 0; i < reference.Theta.Count; i++)
         {
             var name = net.Layout.Entries[i].Name;
+            // A linear bias feeding batch norm has zero gradient in exact arithmetic: what both paths compute is round-off
+            // (~1e-8), compared on the scale of a real gradient. Adam scales that noise to full-size steps, so those
+            // parameters (and the running means that follow them) drift apart by design and are not compared after training.
+            bool biasBeforeBatchNorm = spec.Normalization == NormKind.Batch && name.StartsWith("blocks.")
+                && (name.EndsWith(".linear.bias") || name.EndsWith(".running_mean"));
             var ge = reference.FirstGrads[i].Span; var ga = rows.FirstGrads[i].Span;
-            float scale = 0;
+            float scale = biasBeforeBatchNorm ? 1e-2f : 1e-3f;
             foreach (var v in ge) scale = Math.Max(scale, Math.Abs(v));
             for (int j = 0; j < ge.Length; j++)
-                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * Math.Max(scale, 1e-3f),
+                Assert.True(Math.Abs(ge[j] - ga[j]) <= 1e-5f * scale,
                     $"{arch} grad {name}[{j}]: layer {ge[j]:R}, rows {ga[j]:R}");
-            // A linear bias feeding batch norm has zero gradient in exact arithmetic: Adam scales its round-off noise
-            // to full-size steps, so those parameters (and the running means that follow them) drift apart by design;
-            // their gradients were compared above.
-            bool biasBeforeBatchNorm = name.EndsWith(".linear.bias") || name.EndsWith(".running_mean");
-            if (spec.Normalization == NormKind.Batch && name.StartsWith("blocks.") && biasBeforeBatchNorm)
-                continue;
+            if (biasBeforeBatchNorm) continue;
             var e = reference.Theta[i].Span; var a = rows.Theta[i].Span;
             for (int j = 0; j < e.Length; j++)
                 Assert.True(Math.Abs(e[j] - a[j]) <= 1e-4 * Math.Max(1, Math.Abs(e[j])),
@@ -113,14 +117,19 @@ public class RowParallelTrainingTests
     }
 
     [Fact]
-    public void Batch_norm_networks_take_the_phased_row_path_only_when_plain()
+    public void Batch_norm_networks_take_the_phased_row_path_plain_and_residual()
     {
-        var plain = Network<float>.Build(ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
+        var plain = Network<float>.Build(
+            ArchitectureSpec.Create("batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 2, Width = 10 }));
         Assert.False(plain.UsesRowPath);
         Assert.True(plain.UsesBatchNormRowPath);
         var resnet = Network<float>.Build(
             ArchitectureSpec.Create("resnet-batch-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 4, Width = 10 }));
         Assert.False(resnet.UsesRowPath);
-        Assert.False(resnet.UsesBatchNormRowPath);
+        Assert.True(resnet.UsesBatchNormRowPath);
+        var noNorm = Network<float>.Build(
+            ArchitectureSpec.Create("resnet-relu", new DataShape(5, 10), new NetworkSizes { LinearLayers = 4, Width = 10 }));
+        Assert.True(noNorm.UsesRowPath);
+        Assert.False(noNorm.UsesBatchNormRowPath);
     }
 }

@@ -108,7 +108,8 @@ public class ArchitectureSpecTests
     [Fact]
     public void A_resnet_needs_a_residual_layer()
     {
-        var error = Assert.Throws<ArgumentException>(() => ArchitectureSpec.Create("resnet-relu", Shape, new NetworkSizes { LinearLayers = 1 }));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ArchitectureSpec.Create("resnet-relu", Shape, new NetworkSizes { LinearLayers = 1 }));
         Assert.Contains("ResNet", error.Message);
     }
 

@@ -37,7 +37,8 @@ public class DeterminismTests
     [InlineData("batch-tanh", 1000)]
     public void Gradients_do_not_depend_on_whether_the_pool_is_busy(string arch, int batch)
     {
-        var network = Network<float>.Build(ArchitectureSpec.Create(arch, new DataShape(20, 10), new NetworkSizes { LinearLayers = 6, Width = 32 }));
+        var network = Network<float>.Build(
+            ArchitectureSpec.Create(arch, new DataShape(20, 10), new NetworkSizes { LinearLayers = 6, Width = 32 }));
         var theta = Initializer.Initialize(network, 4);
         var rng = new Rng(8);
         var x = new Matrix<float>(batch, 20);

@@ -68,7 +68,8 @@ public class NetworkGradientTests
     [InlineData("resnet-batch-tanh", 50, 26)]
     public void Block_count_follows_the_depth_convention(string name, int depth, int blocks)
     {
-        var network = Network<float>.Build(ArchitectureSpec.Create(name, DataShape.FashionMnist, new NetworkSizes { LinearLayers = depth }));
+        var network = Network<float>.Build(
+            ArchitectureSpec.Create(name, DataShape.FashionMnist, new NetworkSizes { LinearLayers = depth }));
         Assert.Equal(blocks, network.BlockCount);
         Assert.Equal(depth, network.Blocks.Sum(b => b.LinearCount));
     }

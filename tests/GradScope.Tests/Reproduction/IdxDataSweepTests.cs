@@ -13,7 +13,12 @@ public sealed class IdxDataSweepTests
         string data = dir.Subdirectory("mnist");
         IdxTestFiles.WriteDirectory(data, trainCount: 200, testCount: 60, gzip: true);
         // 10 classes need width ≥ 20 for the looks-linear output map.
-        var preset = Presets.Tiny with { Data = new DataSpec { Dataset = "mnist" }, Sizes = Presets.Tiny.Sizes with { Width = 20 }, Epochs = 1 };
+        var preset = Presets.Tiny with
+        {
+            Data = new DataSpec { Dataset = "mnist" },
+            Sizes = Presets.Tiny.Sizes with { Width = 20 },
+            Epochs = 1,
+        };
 
         string whole = dir.Subdirectory("whole");
         var summary = TinySweep.Run(whole, preset: preset, dataDirectory: data);

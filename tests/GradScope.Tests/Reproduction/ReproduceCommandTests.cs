@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using GradScope.Cli;
+using GradScope.Tests.Cli;
 using GradScope.Reproduction;
 using GradScope.Tests.Data;
 using GradScope.Tests.Reporting;
-using Spectre.Console;
 using Xunit.Abstractions;
 
 namespace GradScope.Tests.Reproduction;
@@ -23,43 +23,26 @@ public sealed partial class ReproduceCommandTests(ITestOutputHelper output)
     [GeneratedRegex("""<(?:polyline|polygon)[^>]*\spoints="[^"]*\d[^"]*"|<path[^>]*\sd="[^"]*\d[^"]*" """, RegexOptions.Singleline)]
     private static partial Regex NonEmptyShape();
 
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
-    {
-        var outWriter = new StringWriter();
-        var errWriter = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(outWriter),
-        });
-        console.Profile.Width = 200;
-        int exit = GradScopeCli.Run(args, new CliContext(console, errWriter, interactive: false));
-        return (exit, outWriter.ToString(), errWriter.ToString());
-    }
-
     [Fact]
     public void Tiny_reproduce_writes_a_report_that_renders_in_headless_chromium()
     {
         using var dir = new TempDirectory();
         string root = Path.Combine(dir.Path, "out");
-        var run = Cli("reproduce", "--preset", "tiny", "--out", root);
-        output.WriteLine(run.Out);
-        Assert.True(run.Exit == 0, run.Err);
+        var run = CliHarness.Run("reproduce", "--preset", "tiny", "--out", root);
+        output.WriteLine(run.Output);
+        run.ExpectSuccess();
         string html = Path.Combine(root, ReproductionReport.HtmlFile);
-        Assert.Contains("estimated time", run.Out);
-        Assert.EndsWith($"report: {html}", run.Out.TrimEnd());
-        Assert.Contains("0 failed", run.Out);
+        Assert.Contains("estimated time", run.Output);
+        Assert.EndsWith($"report: {html}", run.Output.TrimEnd());
+        Assert.Contains("0 failed", run.Output);
 
         // The real diagnostics produce every number: no study table shows "missing".
         Assert.DoesNotContain("No data yet", File.ReadAllText(html));
         foreach (string csv in Directory.GetFiles(Path.Combine(root, ReproductionReport.StudiesDirectory), "*.csv"))
             Assert.DoesNotContain("missing", File.ReadAllText(csv));
 
-        var rerun = Cli("report", root);
-        Assert.True(rerun.Exit == 0, rerun.Err);
-        Assert.Contains("33 of 33 cells finished", rerun.Out);
+        var rerun = CliHarness.Run("report", root).ExpectSuccess();
+        Assert.Contains("33 of 33 cells finished", rerun.Output);
 
         if (!HeadlessChromium.IsInstalled)
         {
@@ -92,17 +75,15 @@ public sealed partial class ReproduceCommandTests(ITestOutputHelper output)
     public void Report_of_a_directory_without_a_sweep_is_a_one_line_error()
     {
         using var dir = new TempDirectory();
-        var run = Cli("report", dir.Path);
-        Assert.Equal(ExitCodes.InvalidArguments, run.Exit);
-        Assert.Contains("sweep.json is missing", run.Err);
+        var run = CliHarness.Run("report", dir.Path).ExpectExit(ExitCodes.InvalidArguments);
+        Assert.Contains("sweep.json is missing", run.Error);
     }
 
     [Fact]
     public void Bad_shard_and_unknown_study_are_one_line_errors()
     {
-        Assert.Equal(ExitCodes.InvalidArguments, Cli("reproduce", "--preset", "tiny", "--shard", "3/2").Exit);
-        var bad = Cli("reproduce", "--preset", "tiny", "--studies", "init,nonsense");
-        Assert.Equal(ExitCodes.InvalidArguments, bad.Exit);
-        Assert.Contains("Unknown study 'nonsense'", bad.Err);
+        CliHarness.Run("reproduce", "--preset", "tiny", "--shard", "3/2").ExpectExit(ExitCodes.InvalidArguments);
+        var bad = CliHarness.Run("reproduce", "--preset", "tiny", "--studies", "init,nonsense").ExpectExit(ExitCodes.InvalidArguments);
+        Assert.Contains("Unknown study 'nonsense'", bad.Error);
     }
 }

@@ -153,7 +153,7 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
                                        && w.Contains(trainResult, StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains(initResult, StringComparison.Ordinal));
         Assert.True(File.Exists(trainResult + CellStore.CorruptSuffix));
-        Assert.NotNull(store.ReadResult<TrainCellResult>(train.Id));
+        Assert.NotNull(store.ReadResult(train));
         TinySweep.AssertSameStudies(_reference.Directory.Path, copy.Path);
     }
 

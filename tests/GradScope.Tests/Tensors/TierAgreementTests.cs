@@ -1,6 +1,7 @@
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
+using GradScope.Tests.Layers;
 using GradScope.Training;
 
 namespace GradScope.Tests.Tensors;
@@ -20,27 +21,8 @@ public class TierAgreementTests
     public void Both_vector_tiers_train_to_identical_parameters(string arch, OptimizerKind kind, int batch)
     {
         var spec = ArchitectureSpec.Create(arch, new DataShape(300, 10), new NetworkSizes { LinearLayers = 4, Width = 37, UnitSize = 2 });
-        ParameterSet<float> Train(VectorTier vector, GemmTier gemm)
-        {
-            using var scope = KernelSettings.Use(new KernelSettings(VectorTier: vector, GemmTier: gemm));
-            var net = Network<float>.Build(spec);
-            var theta = Initializer.Initialize(net, 5);
-            var rng = new Rng(9);
-            var x = new Matrix<float>(batch, spec.InputDim);
-            foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-            var labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
-            var tape = net.CreateTape();
-            var grads = net.CreateParameters();
-            var opt = Optimizer<float>.Create(kind, net.Layout, 1e-3);
-            for (int step = 0; step < 3; step++)
-            {
-                net.Forward(theta, x, labels, tape, ForwardMode.Train);
-                grads.Clear();
-                net.Backward(theta, tape, grads);
-                opt.Step(theta, grads);
-            }
-            return theta;
-        }
+        ParameterSet<float> Train(VectorTier vector, GemmTier gemm) =>
+            SyntheticTraining.Train(spec, kind, batch, steps: 3, new KernelSettings(VectorTier: vector, GemmTier: gemm));
         var narrow = Train(VectorTier.Vector256, GemmTier.Avx2);
         var wide = Train(VectorTier.Vector512, GemmTier.Avx512);
         for (int i = 0; i < narrow.Count; i++)

@@ -67,6 +67,9 @@ public class RunDirectoryTests
         run.Start(Config(OptimizerKind.Adam));
         run.AppendMetrics(new EpochMetrics { Epoch = 1, TrainLoss = 0.5 });
         File.AppendAllText(run.MetricsPath, "{\"epoch\": 2, \"train_lo\n");
+        // A torn last line is dropped (issue 15: a resume recomputes it); the same line before another is corruption.
+        Assert.Equal([1], run.ReadMetrics().Select(m => m.Epoch));
+        run.AppendMetrics(new EpochMetrics { Epoch = 3, TrainLoss = 0.4 });
         var e = Assert.Throws<InvalidDataException>(() => run.ReadMetrics());
         Assert.Contains($"{run.MetricsPath}, line 2", e.Message);
     }

@@ -16,7 +16,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
         store.WriteCellSpec(cell);
         switch (cell)
         {
-            case InitCellSpec init: RunInit(init); break;
+            case InitCellSpec init: RunInit(init, cancel); break;
             case TrainCellSpec train: RunTraining(train, progress, cancel); break;
             default: throw new ArgumentException($"Unknown cell kind {cell.GetType().Name}.");
         }
@@ -32,14 +32,14 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
         return spec;
     }
 
-    private void RunInit(InitCellSpec cell)
+    private void RunInit(InitCellSpec cell, CancellationToken cancel)
     {
         var network = Network<float>.Build(Fit(cell.Network));
         var theta = Initializer.Initialize(network, cell.Seed);
         Dataset sample = cell.Input == InitCellSpec.Noise
             ? GaussianNoise.Create(cell.Examples, data.Features, cell.Seed, data.Classes)
             : data.Splits.Train.Take(cell.Examples);
-        var measurements = Measure(network, theta, null, sample, cell.Seed, epoch: null, tau: null);
+        var measurements = Measure(network, theta, null, sample, cell.Seed, epoch: null, tau: null, cancel);
         store.WriteResult(cell.Id, new InitCellResult
         {
             Id = cell.Id,
@@ -61,7 +61,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
         // Probes are seeded per epoch so that resumed and sharded sweeps measure exactly what an uninterrupted one does.
         DiagnosticsReport Diagnose(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
             int epoch) =>
-            Measure(network, theta, theta0, sample, config.Seed * 1000 + (ulong)epoch, epoch, cell.Tau);
+            Measure(network, theta, theta0, sample, config.Seed * 1000 + (ulong)epoch, epoch, cell.Tau, cancel);
         var trainer = new Trainer(config, data.Splits, data.Standardizer, run.Path)
         {
             Observer = new EpochProgress(config.Epochs, progress),
@@ -137,13 +137,13 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
     /// uninterrupted sweeps).
     /// </summary>
     private DiagnosticsReport Measure(Network<float> network, ParameterSet<float> theta, ParameterSet<float>? theta0, Dataset sample,
-        ulong seed, int? epoch, double? tau)
+        ulong seed, int? epoch, double? tau, CancellationToken cancel)
     {
         var options = new DiagnosticsOptions
         {
-            Jacobian = new JacobianOptions { ProbeSeed = seed },
+            Jacobian = new JacobianOptions { ProbeSeed = seed, Cancellation = cancel },
             ResidualTrick = theta0 is not null,
-            ResidualTrickOptions = tau is double t ? new ResidualTrickOptions { Tau = t } : new ResidualTrickOptions(),
+            ResidualTrickOptions = new ResidualTrickOptions { Tau = tau ?? new ResidualTrickOptions().Tau, Cancellation = cancel },
             Seed = seed,
             Epoch = epoch,
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Training;
 
@@ -39,7 +40,7 @@ public sealed record InitCellSpec : CellSpec
     public required ArchitectureSpec Network { get; init; }
     /// <summary><see cref="Noise"/> or <see cref="Data"/> (the first standardised training examples).</summary>
     public required string Input { get; init; }
-    public int Examples { get; init; } = 256;
+    public int Examples { get; init; } = TrainingConfig.DefaultDiagnosticsBatch;
 
     public override ArchitectureSpec Architecture => Network;
 
@@ -62,7 +63,7 @@ public sealed record TrainCellSpec : CellSpec
     /// <summary>Numbers of replaced blocks for the Taylor experiment; null means 0..L.</summary>
     public IReadOnlyList<int>? TaylorReplaced { get; init; }
     public int TaylorExamples { get; init; } = 1000;
-    public double Tau { get; init; } = 0.01;
+    public double Tau { get; init; } = ResidualTrickOptions.DefaultTau;
     /// <summary>Examples the training runs on (the subset size), for the cost estimate.</summary>
     public int TrainCount { get; init; }
     public int TestCount { get; init; }
@@ -74,7 +75,9 @@ public sealed record TrainCellSpec : CellSpec
         get
         {
             int blocks = Training.Architecture.BlockCount;
-            return TaylorReplaced is null ? [.. Enumerable.Range(0, blocks + 1)] : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
+            return TaylorReplaced is null
+                ? [.. Enumerable.Range(0, blocks + 1)]
+                : [.. TaylorReplaced.Where(m => m >= 0 && m <= blocks).Distinct().Order()];
         }
     }
 
@@ -92,7 +95,8 @@ public sealed record TrainCellSpec : CellSpec
         }
     }
 
-    public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced, int taylorExamples, double tau) => new()
+    public static TrainCellSpec Create(TrainingConfig training, int trainCount, int testCount, IReadOnlyList<int>? taylorReplaced,
+        int taylorExamples, double tau) => new()
     {
         Id = $"train-{RunName.Of(training)}",
         Training = training,

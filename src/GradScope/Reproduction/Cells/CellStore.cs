@@ -28,13 +28,19 @@ public sealed class CellStore(string root, Action<string>? warn = null)
     /// <summary>True when the cell's result exists and reads back as its kind's result type.</summary>
     public bool IsFinished(CellSpec cell) => cell switch
     {
-        InitCellSpec => ReadResult<InitCellResult>(cell.Id) is not null,
-        TrainCellSpec => ReadResult<TrainCellResult>(cell.Id) is not null,
+        InitCellSpec init => ReadResult(init) is not null,
+        TrainCellSpec train => ReadResult(train) is not null,
         _ => throw new ArgumentException($"Unknown cell kind {cell.GetType().Name}."),
     };
 
     /// <summary>The cell's result, or null when it has none or its file is corrupt (then reported and moved aside).</summary>
-    public TResult? ReadResult<TResult>(string id) where TResult : class
+    public InitCellResult? ReadResult(InitCellSpec cell) => Read<InitCellResult>(cell.Id);
+
+    /// <inheritdoc cref="ReadResult(InitCellSpec)"/>
+    public TrainCellResult? ReadResult(TrainCellSpec cell) => Read<TrainCellResult>(cell.Id);
+
+    /// <remarks>Private and typed by the cell kind: reading one kind's result as the other's would set a good file aside.</remarks>
+    private TResult? Read<TResult>(string id) where TResult : class
     {
         string path = ResultPath(id);
         if (!File.Exists(path)) return null;

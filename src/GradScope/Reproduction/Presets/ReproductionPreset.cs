@@ -1,4 +1,5 @@
 using GradScope.Data;
+using GradScope.Diagnostics;
 using GradScope.Networks;
 using GradScope.Training;
 
@@ -56,8 +57,8 @@ public sealed record ReproductionPreset
     // Training protocol (shared by studies 2–6).
     public int? TrainSubset { get; init; }
     public int? TestSubset { get; init; }
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 128;
+    public int Epochs { get; init; } = TrainingConfig.DefaultEpochs;
+    public int BatchSize { get; init; } = TrainingConfig.DefaultBatchSize;
     /// <summary>Study 2: the optimisers and their learning-rate grids.</summary>
     public IReadOnlyList<LearningRateGrid> LearningRates { get; init; } =
     [
@@ -67,8 +68,8 @@ public sealed record ReproductionPreset
     /// <summary>Diagnostics during training every N epochs (epoch 0 = initial state).</summary>
     public int DiagnoseEvery { get; init; } = 1;
     /// <summary>Examples per diagnostics batch (during training and at initialisation).</summary>
-    public int DiagnosticsBatch { get; init; } = 256;
-    public double Tau { get; init; } = 0.01;
+    public int DiagnosticsBatch { get; init; } = TrainingConfig.DefaultDiagnosticsBatch;
+    public double Tau { get; init; } = ResidualTrickOptions.DefaultTau;
 
     // Studies.
     /// <summary>Study 1: architectures measured at initialisation.</summary>

@@ -27,8 +27,8 @@ public sealed class SweepResults
             string id = planned.Cell.Id;
             switch (planned.Cell)
             {
-                case InitCellSpec when store.ReadResult<InitCellResult>(id) is { } init: _init[id] = init; break;
-                case TrainCellSpec when store.ReadResult<TrainCellResult>(id) is { } train: _train[id] = train; break;
+                case InitCellSpec cell when store.ReadResult(cell) is { } init: _init[id] = init; break;
+                case TrainCellSpec cell when store.ReadResult(cell) is { } train: _train[id] = train; break;
                 default:
                     if (store.Failure(id) is not null) _failed.Add(id);
                     else if (Directory.Exists(store.CellDirectory(id))) _started.Add(id);
@@ -77,7 +77,8 @@ public sealed class SweepResults
 
     /// <summary>
     /// The networks of a study in plan order, one per family name (the first planned sizes): studies and claims read
-    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>, <see cref="ArchitectureSpec.Normalization"/>,
+    /// the family from the spec's typed properties (<see cref="ArchitectureSpec.IsResidual"/>,
+    /// <see cref="ArchitectureSpec.Normalization"/>,
     /// <see cref="ArchitectureSpec.Activation"/>, <see cref="ArchitectureSpec.Init"/>) instead of parsing names.
     /// </summary>
     public IReadOnlyList<ArchitectureSpec> ArchitectureSpecsOf(string study) =>

@@ -20,7 +20,8 @@ public sealed record SweepData(DatasetSplits Splits, Standardizer Standardizer, 
         string description;
         if (spec.Dataset == SyntheticData.Name)
         {
-            raw = SyntheticData.Create(spec.SyntheticTrain, spec.SyntheticTest, spec.SyntheticFeatures, spec.SyntheticClasses, spec.SyntheticSeed);
+            raw = SyntheticData.Create(spec.SyntheticTrain, spec.SyntheticTest, spec.SyntheticFeatures, spec.SyntheticClasses,
+                spec.SyntheticSeed);
             description = $"{SyntheticData.Name} (generated, seed {spec.SyntheticSeed})";
         }
         else

@@ -46,7 +46,8 @@ public sealed record SweepPlan
 
         int train = Math.Min(preset.TrainSubset ?? int.MaxValue, trainCount);
         int test = Math.Min(preset.TestSubset ?? int.MaxValue, testCount);
-        TrainCellSpec Train(ArchitectureSpec arch, OptimizerKind optimizer, double lr, ulong seed) => TrainCellSpec.Create(new TrainingConfig
+        TrainCellSpec Train(ArchitectureSpec arch, OptimizerKind optimizer, double lr, ulong seed) =>
+            TrainCellSpec.Create(new TrainingConfig
         {
             Architecture = arch,
             Optimizer = optimizer,
@@ -74,8 +75,11 @@ public sealed record SweepPlan
 
             foreach (string name in preset.Dilution.Architectures)
                 foreach (double w in preset.Dilution.ResidualWeights)
+                {
+                    var diluted = Arch(name, preset.Sizes with { ResidualWeight = w });
                     foreach (double lr in preset.Dilution.LearningRates)
-                        Add(Train(Arch(name, preset.Sizes with { ResidualWeight = w }), preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
+                        Add(Train(diluted, preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
+                }
 
             foreach (string name in preset.OrthogonalArchitectures)
             {
@@ -93,8 +97,9 @@ public sealed record SweepPlan
                     foreach (int depth in wd.Depths)
                     {
                         int width = WidthForBudget(Arch(name), depth, budget);
+                        var resized = Arch(name, preset.Sizes with { LinearLayers = depth, Width = width });
                         foreach (double lr in wd.LearningRates)
-                            Add(Train(Arch(name, preset.Sizes with { LinearLayers = depth, Width = width }), wd.Optimizer, lr, seed), StudyIds.WidthDepth);
+                            Add(Train(resized, wd.Optimizer, lr, seed), StudyIds.WidthDepth);
                     }
             }
         }

@@ -86,7 +86,7 @@ public static class SweepRunner
             try
             {
                 runner.Run(cell.Cell, f => observer?.OnCellProgress(cell, f), token);
-                bool isDiverged = cell.Cell is TrainCellSpec && store.ReadResult<TrainCellResult>(cell.Cell.Id) is { Diverged: true };
+                bool isDiverged = cell.Cell is TrainCellSpec train && store.ReadResult(train) is { Diverged: true };
                 if (isDiverged) Interlocked.Increment(ref diverged); else Interlocked.Increment(ref ran);
                 observer?.OnCellEnd(cell, isDiverged ? CellOutcome.Diverged : CellOutcome.Ran, null);
             }
