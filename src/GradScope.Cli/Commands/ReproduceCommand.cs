@@ -24,9 +24,10 @@ internal static class ReproduceCommand
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (i/N), e.g. 1/2 on one machine and 2/2 on another" };
         var jobs = new Option<int>("--jobs") { Description = "Cells trained at the same time", DefaultValueFactory = _ => 1 };
         var noReport = new Option<bool>("--no-report") { Description = "Skip building the report at the end" };
+        var slurm = new SlurmOptions();
 
         var command = new Command("reproduce", "Run the paper's studies as a resumable sweep and write report.html / report.md.");
-        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport }) command.Options.Add(option);
+        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport }.Concat(slurm.All)) command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
@@ -41,6 +42,8 @@ internal static class ReproduceCommand
             if (selection.Jobs < 1) throw new ArgumentException($"--jobs must be at least 1 (got {selection.Jobs}).");
             string root = Path.GetFullPath(parse.GetValue(output) ?? $"reproduce-{chosen.Name}");
             var diagnostics = diagnosticsFactory();
+            if (parse.GetValue(slurm.Slurm))
+                return SlurmReproduce.Run(context, parse, slurm, chosen, root, parse.GetValue(data), parse.GetValue(studies), diagnostics.Name);
 
             var sweepData = SweepData.Load(chosen.Data, parse.GetValue(data));
             context.Console.WriteLine($"data: {sweepData.Description}");
