@@ -22,6 +22,7 @@ public static class GradScopeCli
             InitCommand.Create(context),
             EvaluateCommand.Create(context),
             AnalyzeCommand.Create(context),
+            ExportCommand.Create(context),
             BenchCommand.Create(context),
             ReproduceCommand.Create(context),
             ReportCommand.Create(context),

@@ -56,6 +56,8 @@ internal static class AnalyzeCommand
 
         var command = new Command("analyze", "Measure exploding gradients, collapsing domains, dilution and effective depth.");
         command.Arguments.Add(positional);
+        var ownModel = new AnalyzeModelOptions();
+        ownModel.AddTo(command);
         command.Options.Add(checkpointPath);
         output.AddTo(command);
         architecture.AddTo(command);
@@ -65,6 +67,10 @@ internal static class AnalyzeCommand
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
+            var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau));
+            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs),
+                    parse.GetValue(labels), parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
+                return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));
             string? checkpointFile = parse.GetValue(checkpointPath);
             string[] checkpointArgs = parse.GetValue(positional) ?? [];
             if (checkpointArgs.Length > 2)
