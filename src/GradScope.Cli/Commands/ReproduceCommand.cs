@@ -65,7 +65,8 @@ internal static class ReproduceCommand
             string root = Path.GetFullPath(parse.GetValue(output) ?? $"reproduce-{chosen.Name}");
             var diagnostics = diagnosticsFactory();
             if (parse.GetValue(slurm.Slurm))
-                return SlurmReproduce.Run(context, parse, slurm, chosen, root, parse.GetValue(data), parse.GetValue(studies), diagnostics.Name);
+                return SlurmReproduce.Run(context, parse, slurm, chosen, root, parse.GetValue(data), parse.GetValue(studies),
+                    diagnostics.Name);
 
             var sweepData = SweepData.Load(chosen.Data, parse.GetValue(data));
             context.Console.WriteLine($"data: {sweepData.Description}");

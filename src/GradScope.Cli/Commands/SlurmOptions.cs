@@ -5,7 +5,10 @@ namespace GradScope.Cli.Commands;
 /// <summary>The options of <c>gradscope reproduce --slurm</c>; every one but --slurm needs --slurm (OptionRules).</summary>
 internal sealed class SlurmOptions
 {
-    public Option<bool> Slurm { get; } = new("--slurm") { Description = "Submit the sweep to Slurm as a job array plus a dependent report job" };
+    public Option<bool> Slurm { get; } = new("--slurm")
+    {
+        Description = "Submit the sweep to Slurm as a job array plus a dependent report job",
+    };
     public Option<int> Tasks { get; } = new("--tasks") { Description = "Array tasks (shards)", DefaultValueFactory = _ => 4 };
     public Option<string?> Partition { get; } = new("--partition") { Description = "Slurm partition" };
     public Option<string?> Time { get; } = new("--time") { Description = "Time limit per task, Slurm format (HH:MM:SS, D-HH:MM:SS)" };
@@ -21,7 +24,10 @@ internal sealed class SlurmOptions
         Description = "Extra #SBATCH line, repeatable (e.g. --sbatch-arg=--qos=long)",
         AllowMultipleArgumentsPerToken = false,
     };
-    public Option<string?> Binary { get; } = new("--binary") { Description = "Self-contained gradscope for the compute nodes (default: publish one into DIR)" };
+    public Option<string?> Binary { get; } = new("--binary")
+    {
+        Description = "Self-contained gradscope for the compute nodes (default: publish one into DIR)",
+    };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the plan and the sbatch scripts without submitting" };
     public Option<bool> Force { get; } = new("--force") { Description = "Submit even when the estimate exceeds --time" };
 

@@ -15,7 +15,8 @@ internal static class StatusCommand
     {
         var directory = new Argument<string>("DIR") { Description = "Output directory of gradscope reproduce" };
         var tasks = new Option<int?>("--tasks") { Description = "Shards to group by (default: the last --slurm submission's, else 1)" };
-        var command = new Command("status", "Show finished, running, failed, diverged and pending cells per shard of a reproduce directory.");
+        var command = new Command("status",
+            "Show finished, running, failed, diverged and pending cells per shard of a reproduce directory.");
         command.Arguments.Add(directory);
         command.Options.Add(tasks);
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
@@ -30,7 +31,8 @@ internal static class StatusCommand
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumns("shard", "finished", "running", "failed", "diverged", "pending", "cells");
             foreach (var s in status)
-                table.AddRow(Text(s.Shard), Text(s.Finished), Text(s.Running), Text(s.Failed), Text(s.Diverged), Text(s.Pending), Text(s.Total));
+                table.AddRow(Text(s.Shard), Text(s.Finished), Text(s.Running), Text(s.Failed), Text(s.Diverged), Text(s.Pending),
+                    Text(s.Total));
             table.AddRow("all", Text(status.Sum(s => s.Finished)), Text(status.Sum(s => s.Running)), Text(status.Sum(s => s.Failed)),
                 Text(status.Sum(s => s.Diverged)), Text(status.Sum(s => s.Pending)), Text(status.Sum(s => s.Total)));
             context.Console.Write(table);

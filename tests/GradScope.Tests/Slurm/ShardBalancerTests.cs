@@ -44,7 +44,8 @@ public sealed class ShardBalancerTests
     {
         var data = SweepData.Load(Presets.Tiny.Data, null);
         var plan = TinySweep.Plan(data);
-        var ids = Enumerable.Range(1, 3).SelectMany(i => new SweepSelection { Shard = new Shard(i, 3) }.Select(plan)).Select(c => c.Cell.Id);
+        var ids = Enumerable.Range(1, 3)
+            .SelectMany(i => new SweepSelection { Shard = new Shard(i, 3) }.Select(plan)).Select(c => c.Cell.Id);
         Assert.Equal(plan.Cells.Select(c => c.Cell.Id).Order(), ids.Order());
     }
 }

@@ -29,7 +29,8 @@ public sealed class SlurmBadInputTests(ITestOutputHelper output)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string a in new[] { cli, "reproduce", "--preset", "tiny", "--out", root, "--slurm", "--tasks", "3" }) info.ArgumentList.Add(a);
+        foreach (string a in new[] { cli, "reproduce", "--preset", "tiny", "--out", root, "--slurm", "--tasks", "3" })
+            info.ArgumentList.Add(a);
         info.Environment["PATH"] = dir.Subdirectory("empty-bin");
         using var process = System.Diagnostics.Process.Start(info)!;
         string stdout = process.StandardOutput.ReadToEnd();
@@ -79,7 +80,8 @@ public sealed class SlurmBadInputTests(ITestOutputHelper output)
         string root = Path.Combine(blocker, "out");
         bool slurm = SlurmCluster.Available(output);
         var before = slurm ? SlurmCluster.AllJobs() : [];
-        string[] args = ["reproduce", "--preset", "tiny", "--out", root, "--slurm", "--tasks", "2", .. slurm ? Array.Empty<string>() : ["--dry-run"]];
+        string[] args = ["reproduce", "--preset", "tiny", "--out", root, "--slurm", "--tasks", "2",
+            .. slurm ? Array.Empty<string>() : ["--dry-run"]];
         var outcome = CliHarness.Run(args);
         Assert.NotEqual(ExitCodes.Success, outcome.ExitCode);
         Assert.DoesNotContain('\n', outcome.Error.Trim());

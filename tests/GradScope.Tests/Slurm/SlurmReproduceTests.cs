@@ -47,11 +47,12 @@ public sealed class SlurmReproduceTests(SlurmFixture fixture, ITestOutputHelper 
         Assert.Contains("#SBATCH --array=1-3", script);
         SlurmCluster.WaitFor(JobTimeout, array, report);
         output.WriteLine($"array + report finished {clock.Elapsed.TotalSeconds:0} s after submission");
-        foreach (string log in Directory.GetFiles(Path.Combine(root, "slurm", "logs"))) output.WriteLine($"{log}:\n{File.ReadAllText(log)}");
+        string logs = Path.Combine(root, "slurm", "logs");
+        foreach (string log in Directory.GetFiles(logs)) output.WriteLine($"{log}:\n{File.ReadAllText(log)}");
 
         // Every task ran its own third of the plan; the report job merged them.
         for (int task = 1; task <= 3; task++)
-            Assert.Contains($"(shard {task}/3:", File.ReadAllText(Directory.GetFiles(Path.Combine(root, "slurm", "logs"), $"reproduce-{array}_{task}.out").Single()));
+            Assert.Contains($"(shard {task}/3:", File.ReadAllText(Path.Combine(logs, $"reproduce-{array}_{task}.out")));
         Assert.Contains("33 of 33 cells finished", File.ReadAllText(Path.Combine(root, "slurm", "logs", $"report-{report}.out")));
         TinySweep.AssertSameStudies(reference, root);
 

@@ -31,7 +31,7 @@ public static class SlurmClient
     public static void CheckAvailable(string? partition)
     {
         if (!ProcessRunner.IsOnPath("sbatch"))
-            throw new ArgumentException("--slurm needs sbatch on PATH (run on a Slurm login node, or use --dry-run to only write the scripts).");
+            throw new ArgumentException("--slurm needs sbatch on PATH (run on a Slurm login node; --dry-run prints the plan and scripts).");
         if (partition is null) return;
         var show = Run("scontrol", ["show", "partition", partition]);
         if (show.ExitCode != 0)

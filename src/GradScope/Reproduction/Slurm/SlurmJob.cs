@@ -37,7 +37,8 @@ public sealed record SlurmJob
         text.AppendLine("# Task i runs slice i/N; finished cells are skipped and claimed cells are never run twice, so a requeued or");
         text.AppendLine("# resubmitted task only runs what is unfinished.");
         var args = new List<string> { Quote(Binary), "reproduce", "--preset", Quote(Preset), "--out", Quote(Root),
-            "--shard", $"\"${{SLURM_ARRAY_TASK_ID}}/{Tasks}\"", "--jobs", CpusPerTask.ToString(CultureInfo.InvariantCulture), "--no-report" };
+            "--shard", $"\"${{SLURM_ARRAY_TASK_ID}}/{Tasks}\"", "--jobs", CpusPerTask.ToString(CultureInfo.InvariantCulture),
+            "--no-report" };
         if (DataDirectory is not null) args.AddRange(["--data", Quote(DataDirectory)]);
         if (Studies is not null) args.AddRange(["--studies", Quote(Studies)]);
         text.AppendLine("exec " + string.Join(' ', args));

@@ -57,8 +57,10 @@ public static class SweepRunner
         if (File.Exists(path))
         {
             var existing = ReadPlan(root);
-            if (JsonSerializer.Serialize(existing.Preset, JsonDefaults.Options) != JsonSerializer.Serialize(plan.Preset, JsonDefaults.Options))
-                throw new ArgumentException($"{root} already holds a sweep of preset '{existing.Preset.Name}' with other settings; use another --out directory.");
+            if (JsonSerializer.Serialize(existing.Preset, JsonDefaults.Options)
+                != JsonSerializer.Serialize(plan.Preset, JsonDefaults.Options))
+                throw new ArgumentException($"{root} already holds a sweep of preset '{existing.Preset.Name}' with other settings; " +
+                    "use another --out directory.");
             if (File.ReadAllText(path) == json) return;
         }
         AtomicFile.WriteAllText(path, json);
@@ -67,10 +69,12 @@ public static class SweepRunner
     public static SweepPlan ReadPlan(string root)
     {
         string path = Path.Combine(root, SweepPlan.FileName);
-        if (!File.Exists(path)) throw new ArgumentException($"{root} is not a reproduce output directory: {SweepPlan.FileName} is missing.");
+        if (!File.Exists(path))
+            throw new ArgumentException($"{root} is not a reproduce output directory: {SweepPlan.FileName} is missing.");
         try
         {
-            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), JsonDefaults.Options) ?? throw new JsonException("empty file");
+            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), JsonDefaults.Options)
+                ?? throw new JsonException("empty file");
         }
         catch (JsonException e)
         {
@@ -132,7 +136,8 @@ public static class SweepRunner
         {
             try
             {
-                Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = selection.Jobs, CancellationToken = cancel }, cell => RunOne(cell, cancel));
+                var options = new ParallelOptions { MaxDegreeOfParallelism = selection.Jobs, CancellationToken = cancel };
+                Parallel.ForEach(todo, options, cell => RunOne(cell, cancel));
             }
             catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
             {
