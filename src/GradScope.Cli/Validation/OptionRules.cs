@@ -23,7 +23,7 @@ internal static class OptionRules
             "--test-subset", "--diagnose-every", "--dataset", "--data", "--out", "--overwrite"],
             "a resumed run keeps the settings in its config.json (only --epochs may change)"),
         .. Commands.SlurmOptions.Dependent.Select(o => OptionRule.Need("reproduce", o, ["--slurm"], "it configures the Slurm submission")),
-        OptionRule.Conflict("reproduce", "--slurm", ["--shard", "--jobs"],
+        OptionRule.Conflict("reproduce", "--slurm", ["--shard", "--jobs", "--plan"],
             "each array task runs its own shard; use --tasks and --cpus-per-task"),
     ];
 
