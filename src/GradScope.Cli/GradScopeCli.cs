@@ -26,6 +26,7 @@ public static class GradScopeCli
             BenchCommand.Create(context),
             ReproduceCommand.Create(context),
             ReportCommand.Create(context),
+            StatusCommand.Create(context),
         };
         foreach (var option in new RootCommand().Options) root.Options.Add(option);
         root.Options.Add(Verbose);

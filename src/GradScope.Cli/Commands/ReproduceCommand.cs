@@ -40,9 +40,11 @@ internal static class ReproduceCommand
         {
             Description = "Print every preset's cell count and estimated time and core-hours, then exit",
         };
+        var slurm = new SlurmOptions();
 
         var command = new Command("reproduce", "Run the paper's studies as a resumable sweep and write report.html / report.md.");
-        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport, planOnly }) command.Options.Add(option);
+        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport, planOnly }.Concat(slurm.All))
+            command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
@@ -62,6 +64,9 @@ internal static class ReproduceCommand
             if (selection.Jobs < 1) throw new ArgumentException($"--jobs must be at least 1 (got {selection.Jobs}).");
             string root = Path.GetFullPath(parse.GetValue(output) ?? $"reproduce-{chosen.Name}");
             var diagnostics = diagnosticsFactory();
+            if (parse.GetValue(slurm.Slurm))
+                return SlurmReproduce.Run(context, parse, slurm, chosen, root, parse.GetValue(data), parse.GetValue(studies),
+                    diagnostics.Name);
 
             var sweepData = SweepData.Load(chosen.Data, parse.GetValue(data));
             context.Console.WriteLine($"data: {sweepData.Description}");
