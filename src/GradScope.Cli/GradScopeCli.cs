@@ -22,9 +22,11 @@ public static class GradScopeCli
             InitCommand.Create(context),
             EvaluateCommand.Create(context),
             AnalyzeCommand.Create(context),
+            ExportCommand.Create(context),
             BenchCommand.Create(context),
             ReproduceCommand.Create(context),
             ReportCommand.Create(context),
+            StatusCommand.Create(context),
         };
         foreach (var option in new RootCommand().Options) root.Options.Add(option);
         root.Options.Add(Verbose);

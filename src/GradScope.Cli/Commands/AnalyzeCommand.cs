@@ -20,7 +20,11 @@ internal static class AnalyzeCommand
     {
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint to analyse (.safetensors)" };
         var architecture = new ArchitectureOptions();
-        var seed = new Option<ulong>("--seed") { Description = "Initialisation seed (with --arch) and seed of noise and probes", DefaultValueFactory = _ => 1UL };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Initialisation seed (with --arch) and seed of noise and probes",
+            DefaultValueFactory = _ => 1UL,
+        };
         var inputDim = new Option<int>("--input-dim")
         {
             Description = "With --arch and --noise: input features",
@@ -32,7 +36,10 @@ internal static class AnalyzeCommand
             DefaultValueFactory = _ => DataShape.FashionMnist.Classes,
         };
         var inputs = new Option<string?>("--inputs") { Description = "Batch as a B × d .npy array (float32 or float64)" };
-        var labels = new Option<string?>("--labels") { Description = "Labels as a .npy vector (int64 or int32); default: seeded random labels" };
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Labels as a .npy vector (int64 or int32); default: seeded random labels",
+        };
         var data = new DataOptions();
         var noise = new Option<int?>("--noise") { Description = "Analyse B Gaussian-noise inputs (the paper's probe)" };
         var batch = new Option<int>("--batch")
@@ -56,6 +63,8 @@ internal static class AnalyzeCommand
 
         var command = new Command("analyze", "Measure exploding gradients, collapsing domains, dilution and effective depth.");
         command.Arguments.Add(positional);
+        var ownModel = new AnalyzeModelOptions();
+        ownModel.AddTo(command);
         command.Options.Add(checkpointPath);
         output.AddTo(command);
         architecture.AddTo(command);
@@ -65,6 +74,10 @@ internal static class AnalyzeCommand
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
+            var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau), token);
+            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs),
+                    parse.GetValue(labels), parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
+                return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));
             string? checkpointFile = parse.GetValue(checkpointPath);
             string[] checkpointArgs = parse.GetValue(positional) ?? [];
             if (checkpointArgs.Length > 2)
@@ -75,8 +88,10 @@ internal static class AnalyzeCommand
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
             if ((checkpointFile is null) == !hasArch)
                 throw new ArgumentException("Give exactly one of --checkpoint FILE or --arch NAME.");
-            int sources = (parse.GetValue(inputs) is not null ? 1 : 0) + (parse.GetValue(data.Data) is not null || parse.GetResult(data.Dataset) is { Implicit: false } ? 1 : 0) + (parse.GetValue(noise) is not null ? 1 : 0);
-            if (sources != 1) throw new ArgumentException("Give exactly one input source: --inputs X.npy, --data DIR (or --dataset NAME) or --noise B.");
+            bool fromData = parse.GetValue(data.Data) is not null || parse.GetResult(data.Dataset) is { Implicit: false };
+            int sources = (parse.GetValue(inputs) is not null ? 1 : 0) + (fromData ? 1 : 0) + (parse.GetValue(noise) is not null ? 1 : 0);
+            if (sources != 1)
+                throw new ArgumentException("Give exactly one input source: --inputs X.npy, --data DIR (or --dataset NAME) or --noise B.");
             ulong seedValue = parse.GetValue(seed);
             double tauValue = parse.GetValue(tau);
             if (!(tauValue > 0 && tauValue < 1)) throw new ArgumentException($"--tau must lie in (0, 1) (got {tauValue}).");

@@ -17,20 +17,43 @@ internal static class ReproduceCommand
     /// <summary>Tests inject the diagnostics implementation.</summary>
     public static Command Create(CliContext context, Func<IStudyDiagnostics> diagnosticsFactory)
     {
-        var preset = new Option<string>("--preset") { Description = $"Sweep size: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "quick" };
-        var data = new Option<string?>("--data") { Description = "Directory holding the dataset files (else $GRADSCOPE_DATA, else /usr/share/datasets/<dataset>)" };
+        var preset = new Option<string>("--preset")
+        {
+            Description = $"Sweep size: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "quick",
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Directory holding the dataset files (else $GRADSCOPE_DATA, else /usr/share/datasets/<dataset>)",
+        };
         var output = new Option<string?>("--out") { Description = "Output directory shared by all shards (default reproduce-<preset>)" };
-        var studies = new Option<string?>("--studies") { Description = $"Comma-separated studies to run: {string.Join(", ", StudyIds.All)} (default all)" };
-        var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (i/N), e.g. 1/2 on one machine and 2/2 on another" };
+        var studies = new Option<string?>("--studies")
+        {
+            Description = $"Comma-separated studies to run: {string.Join(", ", StudyIds.All)} (default all)",
+        };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only slice i of N (i/N), e.g. 1/2 on one machine and 2/2 on another",
+        };
         var jobs = new Option<int>("--jobs") { Description = "Cells trained at the same time", DefaultValueFactory = _ => 1 };
         var noReport = new Option<bool>("--no-report") { Description = "Skip building the report at the end" };
+        var planOnly = new Option<bool>("--plan")
+        {
+            Description = "Print every preset's cell count and estimated time and core-hours, then exit",
+        };
+        var slurm = new SlurmOptions();
 
         var command = new Command("reproduce", "Run the paper's studies as a resumable sweep and write report.html / report.md.");
-        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport }) command.Options.Add(option);
+        foreach (var option in new Option[] { preset, data, output, studies, shard, jobs, noReport, planOnly }.Concat(slurm.All))
+            command.Options.Add(option);
 
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             var clock = Stopwatch.StartNew();
+            if (parse.GetValue(planOnly))
+            {
+                PrintEstimates(context, parse.GetValue(data));
+                return ExitCodes.Success;
+            }
             var chosen = Presets.Get(parse.GetValue(preset)!);
             var selection = new SweepSelection
             {
@@ -41,10 +64,14 @@ internal static class ReproduceCommand
             if (selection.Jobs < 1) throw new ArgumentException($"--jobs must be at least 1 (got {selection.Jobs}).");
             string root = Path.GetFullPath(parse.GetValue(output) ?? $"reproduce-{chosen.Name}");
             var diagnostics = diagnosticsFactory();
+            if (parse.GetValue(slurm.Slurm))
+                return SlurmReproduce.Run(context, parse, slurm, chosen, root, parse.GetValue(data), parse.GetValue(studies),
+                    diagnostics.Name);
 
             var sweepData = SweepData.Load(chosen.Data, parse.GetValue(data));
             context.Console.WriteLine($"data: {sweepData.Description}");
-            var plan = SweepPlan.Create(chosen, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count, diagnostics.Name);
+            var plan = SweepPlan.Create(chosen, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count,
+                diagnostics.Name);
             SweepRunner.PrepareDirectory(root, plan);
             var store = new CellStore(root, warning => context.Console.MarkupLineInterpolated($"[yellow]{warning}[/]"));
             var mine = selection.Select(plan);
@@ -56,8 +83,10 @@ internal static class ReproduceCommand
                 ? RunWithBars(context, plan, store, sweepData, diagnostics, selection, todo, token)
                 : SweepRunner.Run(plan, store, sweepData, diagnostics, selection, new PlainSweepProgress(context, todo.Count), token);
 
+            string shardText = $"(shard {selection.Shard}: {summary.InShard} of {summary.Planned})";
+            var (ran, done, div, failed) = (summary.Ran, summary.AlreadyFinished, summary.Diverged, summary.Failed);
             context.Console.MarkupLineInterpolated(
-                $"cells: [green]{summary.Ran} ran[/], {summary.AlreadyFinished} already finished, [yellow]{summary.Diverged} diverged[/], [red]{summary.Failed} failed[/] (shard {selection.Shard}: {summary.InShard} of {summary.Planned})");
+                $"cells: [green]{ran} ran[/], {done} already finished, [yellow]{div} diverged[/], [red]{failed} failed[/] {shardText}");
             if (!parse.GetValue(noReport))
             {
                 var paths = ReproductionReport.Write(root, [("Command", $"`gradscope reproduce --preset {chosen.Name}`")]);
@@ -87,20 +116,41 @@ internal static class ReproduceCommand
             var run = inShard.Where(c => !store.IsFinished(c.Cell)).ToList();
             double seconds = run.Sum(c => c.Cell.Cost) * secondsPerUnit / selection.Jobs;
             total += seconds;
-            table.AddRow(study, planned.Count.ToString(), inShard.Count.ToString(), (inShard.Count - run.Count).ToString(), run.Count.ToString(),
+            table.AddRow(study, planned.Count.ToString(), inShard.Count.ToString(), (inShard.Count - run.Count).ToString(),
+                run.Count.ToString(),
                 run.Count == 0 ? "—" : ReportNumber.Duration(TimeSpan.FromSeconds(seconds)));
         }
         context.Console.Write(table);
-        context.Console.MarkupLineInterpolated($"estimated time: [bold]{ReportNumber.Duration(TimeSpan.FromSeconds(total))}[/] (studies 3 and 7 are computed from the others' cells)");
+        string estimate = ReportNumber.Duration(TimeSpan.FromSeconds(total));
+        context.Console.MarkupLineInterpolated($"estimated time: [bold]{estimate}[/] (studies 3 and 7 come from the others' cells)");
     }
 
-    private static SweepSummary RunWithBars(CliContext context, SweepPlan plan, CellStore store, SweepData data, IStudyDiagnostics diagnostics,
+    private static void PrintEstimates(CliContext context, string? dataDirectory)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("preset", "init cells", "training cells", "estimate (1 job)",
+            "core-hours");
+        foreach (string name in Presets.Names)
+        {
+            var preset = Presets.Get(name);
+            var sweepData = SweepData.Load(preset.Data, dataDirectory);
+            var estimate = PresetEstimate.Of(preset, sweepData, CostModel.Calibrate(preset, sweepData));
+            table.AddRow(name, estimate.InitCells.ToString(), estimate.TrainCells.ToString(),
+                ReportNumber.Duration(TimeSpan.FromSeconds(estimate.Seconds)), ReportNumber.Format(estimate.CoreHours, 2));
+        }
+        context.Console.Write(table);
+        context.Console.WriteLine($"Estimates come from a short timed training step on this machine ({Environment.ProcessorCount} cores, " +
+            "engine using all of them); they drift when the machine is busy.");
+    }
+
+    private static SweepSummary RunWithBars(CliContext context, SweepPlan plan, CellStore store, SweepData data,
+        IStudyDiagnostics diagnostics,
         SweepSelection selection, IReadOnlyList<PlannedCell> todo, CancellationToken token)
     {
         SweepSummary? summary = null;
         context.Console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .Start(progress =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();

@@ -22,6 +22,9 @@ internal static class OptionRules
         OptionRule.Conflict("train", "--resume", [.. ArchitectureShape, "--optimizer", "--lr", "--batch", "--seed", "--train-subset",
             "--test-subset", "--diagnose-every", "--dataset", "--data", "--out", "--overwrite"],
             "a resumed run keeps the settings in its config.json (only --epochs may change)"),
+        .. Commands.SlurmOptions.Dependent.Select(o => OptionRule.Need("reproduce", o, ["--slurm"], "it configures the Slurm submission")),
+        OptionRule.Conflict("reproduce", "--slurm", ["--shard", "--jobs", "--plan"],
+            "each array task runs its own shard; use --tasks and --cpus-per-task"),
     ];
 
     /// <summary>Checks the rules of the command that was parsed.</summary>

@@ -6,9 +6,29 @@ namespace GradScope.IO;
 /// </summary>
 public sealed class CheckpointFormatException : Exception
 {
-    public CheckpointFormatException(string message) : base(message) { }
+    public CheckpointFormatException(string message) : base(OneLine(message)) { }
 
-    public CheckpointFormatException(string message, Exception inner) : base(message, inner) { }
+    public CheckpointFormatException(string message, Exception inner) : base(OneLine(message), inner) { }
+
+    /// <summary>
+    /// Control characters escaped (<c>\n</c>, <c>\x00</c>): messages quote text from hostile files, and an error is
+    /// always exactly one line.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        return sb.ToString();
+    }
 
     /// <summary>"file-name: problem".</summary>
     public static CheckpointFormatException InFile(string path, string problem, Exception? inner = null)

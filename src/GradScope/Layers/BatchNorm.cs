@@ -18,14 +18,18 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     public const double Epsilon = 1e-5;
     public const double Momentum = 0.1;
 
-    public BatchNorm(string name, int dim, ParameterLayout layout) : base(name, dim, dim)
+    /// <param name="epsilon">ε; imported networks may use another value than the zoo's <see cref="Epsilon"/>.</param>
+    public BatchNorm(string name, int dim, ParameterLayout layout, double epsilon = Epsilon) : base(name, dim, dim)
     {
+        Eps = epsilon;
         GainIndex = layout.Add(name + ".weight", 1, dim);
         BiasIndex = layout.Add(name + ".bias", 1, dim);
         RunningMeanIndex = layout.Add(name + ".running_mean", 1, dim, trainable: false);
         RunningVarIndex = layout.Add(name + ".running_var", 1, dim, trainable: false);
     }
 
+    /// <summary>The ε of this layer.</summary>
+    public double Eps { get; }
     public int GainIndex { get; }
     public int BiasIndex { get; }
     public int RunningMeanIndex { get; }
@@ -53,7 +57,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var beta = theta[BiasIndex].Span;
         var invStd = cache.InverseStd.Resize(1, dim).Span;
         var xhat = cache.Normalized.Resize(batch, dim);
-        T eps = T.CreateChecked(Epsilon);
+        T eps = T.CreateChecked(Eps);
 
         if (mode == ForwardMode.Eval)
         {
@@ -75,7 +79,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         for (int j = 0; j < dim; j++)
         {
             variance[j] /= batch;
-            invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance[j] + Epsilon));
+            invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance[j] + Eps));
             meanT[j] = T.CreateTruncating(mean[j]);
         }
         NormalizeRows(x, xhat, y, meanT, invStd, gamma, beta);
@@ -189,7 +193,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                 m2 += m2s[s][j] + counts[s] * d * d;
             }
             double variance = m2 / batch;
-            invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance + Epsilon));
+            invStd[j] = T.CreateTruncating(1.0 / Math.Sqrt(variance + Eps));
             meanT[j] = T.CreateTruncating(mean);
             if (train)
             {

@@ -13,12 +13,16 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
 {
     public const double Epsilon = 1e-5;
 
-    public LayerNorm(string name, int dim, ParameterLayout layout) : base(name, dim, dim)
+    /// <param name="epsilon">ε; imported networks may use another value than the zoo's <see cref="Epsilon"/>.</param>
+    public LayerNorm(string name, int dim, ParameterLayout layout, double epsilon = Epsilon) : base(name, dim, dim)
     {
+        Eps = epsilon;
         GainIndex = layout.Add(name + ".weight", 1, dim);
         BiasIndex = layout.Add(name + ".bias", 1, dim);
     }
 
+    /// <summary>The ε of this layer.</summary>
+    public double Eps { get; }
     public int GainIndex { get; }
     public int BiasIndex { get; }
 
@@ -103,7 +107,7 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             var hr = xhat.Slice(r * dim, dim);
             double mean = RowReductions.SumWidened(xr) / dim;
             double variance = RowReductions.SumSquaredDeviationWidened(xr, mean) / dim;
-            T s = T.CreateTruncating(1.0 / Math.Sqrt(variance + Epsilon));
+            T s = T.CreateTruncating(1.0 / Math.Sqrt(variance + Eps));
             invStd[r] = s;
             ElementWise.Map(xr, hr, new NormalizeScalarOperator<T>(T.CreateTruncating(mean), s));
             ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Slice(r * dim, dim), default);

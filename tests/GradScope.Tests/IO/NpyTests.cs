@@ -122,6 +122,8 @@ public class NpyTests
     [InlineData("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2, 2), }", 16, "expected True or False")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}", 16, "unexpected header key 'extra'")]
     [InlineData("{'descr': '<f4", 16, "unterminated string")]
+    // Fuzz regression (CsCheck seed eeg_H2xWTlR1): a key holding a newline is quoted escaped, so the error stays one line.
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '\nan\0': 1}", 4, "unexpected header key '\\nan\\x00'")]
     public void Bad_files_are_reported(string header, int dataBytes, string expected)
     {
         string message = ErrorOf(Build(header, new byte[dataBytes]));

@@ -30,7 +30,7 @@ public sealed class MarkdownReportWriterTests
         string md = MarkdownReportWriter.Render(doc);
 
         Assert.Contains("Run `a | b` now.", md);
-        Assert.Contains("| **Bold** claim | `x\\|y` measured | ✅ **holds** |", md);
+        Assert.Contains("| **Bold** claim | ✅ **holds** | `x\\|y` measured |", md);
     }
 
     [Fact]

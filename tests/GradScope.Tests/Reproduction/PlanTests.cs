@@ -74,7 +74,7 @@ public sealed class PlanTests
     [Fact]
     public void Spearman_matches_hand_computed_values()
     {
-        Assert.Equal(1.0, ClaimsStudy.Spearman([1, 2, 3], [10, 20, 30]), 12);
-        Assert.Equal(-1.0, ClaimsStudy.Spearman([1, 2, 3], [3, 2, 1]), 12);
+        Assert.Equal(1.0, Spearman.Rank([1, 2, 3], [10, 20, 30]), 12);
+        Assert.Equal(-1.0, Spearman.Rank([1, 2, 3], [3, 2, 1]), 12);
     }
 }

@@ -43,8 +43,9 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
 
         using var claims = JsonDocument.Parse(studies["claims.json"]);
         var list = claims.RootElement.GetProperty("claims").EnumerateArray().ToList();
-        Assert.Equal(7, list.Count);
-        Assert.All(list, c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("evidence").GetString())));
+        Assert.Equal(10, list.Count);
+        Assert.All(list, c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("criterion").GetString())));
+        Assert.All(list, c => Assert.Contains(c.GetProperty("verdict").GetString(), new[] { "holds", "does not hold", "inconclusive" }));
 
         using var training = JsonDocument.Parse(studies["training.json"]);
         var searches = training.RootElement.GetProperty("searches").EnumerateArray().ToList();

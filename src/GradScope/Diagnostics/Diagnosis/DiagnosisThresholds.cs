@@ -17,10 +17,17 @@ public static class DiagnosisThresholds
 
     /// <summary>
     /// Per-layer rate above which growth is exponential even when r^L stays under <see cref="ExplodingGrowth"/>
-    /// (SPEC §7: SeLU's r = 1.039 with R² 0.99 is exponential growth at depth 50 although 1.039^50 ≈ 6.8).
-    /// 1.02 per layer is ×7 over 100 layers: a rate that makes any deeper version of the net explode.
+    /// (SPEC §7: SeLU's r = 1.039 with R² 0.99 is exponential growth at depth 50 although 1.039^50 ≈ 6.8):
+    /// 10^(1/<see cref="RateReferenceDepth"/>) ≈ 1.0233, the rate that compounds to ×10 over 100 layers. The same
+    /// definition as the science branch's PathologyThresholds.ExplodingRatePerLayer, which this aliases once merged.
     /// </summary>
-    public const double ExplodingRatePerLayer = 1.02;
+    public static double ExplodingRatePerLayer { get; } = Math.Pow(ExplodingGrowth, 1.0 / RateReferenceDepth);
+
+    /// <summary>The mirror of <see cref="ExplodingRatePerLayer"/>: 10^(−1/100) ≈ 0.977.</summary>
+    public static double VanishingRatePerLayer { get; } = Math.Pow(VanishingGrowth, 1.0 / RateReferenceDepth);
+
+    /// <summary>Linear layers over which a per-layer rate must reach ×10 to count as exploding on its own (twice the paper's 50).</summary>
+    public const int RateReferenceDepth = 100;
 
     /// <summary>
     /// Fit quality needed to call a per-layer rate exponential: with R² below this the profile is not a straight
@@ -30,7 +37,7 @@ public static class DiagnosisThresholds
 
     /// <summary>
     /// Width of the "borderline" band above a threshold, as a factor on the threshold's log-distance from 1
-    /// (growth in [10, 10^1.5) is borderline exploding; rate in [1.02, 1.02^1.5) likewise).
+    /// (growth in [10, 10^1.5) is borderline exploding; rate in [1.0233, 1.0233^1.5) likewise).
     /// </summary>
     public const double BorderlineFactor = 1.5;
 

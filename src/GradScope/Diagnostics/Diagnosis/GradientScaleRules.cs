@@ -56,14 +56,14 @@ public static class GradientScaleRules
         if (!double.IsFinite(growth) || !double.IsFinite(rate)) return null;
         bool exponential = r2 >= ExponentialFitR2;
         bool byGrowth = growth < VanishingGrowth;
-        bool byRate = rate < 1 / ExplodingRatePerLayer && exponential;
+        bool byRate = rate < VanishingRatePerLayer && exponential;
         if (!byGrowth && !byRate) return null;
         bool clear = (growth <= Math.Pow(VanishingGrowth, BorderlineFactor) && exponential)
-                     || (byRate && rate <= Math.Pow(1 / ExplodingRatePerLayer, BorderlineFactor));
+                     || (byRate && rate <= Math.Pow(VanishingRatePerLayer, BorderlineFactor));
         var severity = growth <= 1 / SevereGrowth ? Severity.High : Severity.Moderate;
         var evidence = new List<string>
         {
-            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(1 / ExplodingRatePerLayer)} with R² ≥ {ExponentialFitR2}); " +
+            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(VanishingRatePerLayer)} with R² ≥ {ExponentialFitR2}); " +
             $"fit R² = {Number(r2)}",
             $"total growth r^{m.LinearDepth} = {Number(growth)} (vanishing below {Number(VanishingGrowth)})",
         };

@@ -11,9 +11,11 @@ public sealed class ClaimsTableBlock : ReportBlock
     /// <summary>Optional caption; supports the inline subset.</summary>
     public string? Caption { get; set; }
 
-    public ClaimsTableBlock Add(string statement, string evidence, ClaimVerdict verdict)
+    public ClaimsTableBlock Add(string statement, string reason, ClaimVerdict verdict) => Add(new Claim(statement, reason, verdict));
+
+    public ClaimsTableBlock Add(Claim claim)
     {
-        Claims.Add(new Claim(statement, evidence, verdict));
+        Claims.Add(claim);
         return this;
     }
 }

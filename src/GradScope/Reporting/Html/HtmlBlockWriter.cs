@@ -48,8 +48,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
 
     private void AppendTable(TableBlock table)
     {
-        html.Append("<div class=\"table-wrap\">\n<table>\n");
-        AppendCaption(table.Caption);
+        OpenTable(table.Caption, null);
         html.Append("<thead><tr>");
         foreach (var column in table.Columns)
             html.Append(column.IsNumeric ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
@@ -63,7 +62,7 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</div>\n");
+        CloseTable();
     }
 
     private void AppendCell(TableCell cell, bool numeric)
@@ -89,27 +88,64 @@ internal sealed class HtmlBlockWriter(StringBuilder html)
 
     private void AppendClaims(ClaimsTableBlock claims)
     {
-        html.Append("<div class=\"table-wrap\">\n<table class=\"claims\">\n");
-        AppendCaption(claims.Caption);
-        html.Append("<thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Evidence</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n");
+        OpenTable(claims.Caption, "claims");
+        html.Append("<thead><tr><th scope=\"col\">Claim and criterion</th><th scope=\"col\">Verdict and measured " +
+            "reason</th></tr></thead>\n<tbody>\n");
         foreach (var claim in claims.Claims)
         {
-            html.Append("<tr><td>").Append(InlineMarkup.ToHtml(claim.Statement))
-                .Append("</td><td>").Append(InlineMarkup.ToHtml(claim.Evidence))
-                .Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
+            html.Append("<tr");
+            if (claim.Id is not null) html.Append(" id=\"claim-").Append(Encode(claim.Id)).Append('"');
+            html.Append("><td>");
+            if (claim.Id is not null) html.Append("<code class=\"claim-id\">").Append(Encode(claim.Id)).Append("</code> ");
+            html.Append(InlineMarkup.ToHtml(claim.Statement));
+            if (claim.Criterion is not null)
+                html.Append("<p class=\"criterion\"><span class=\"label\">Criterion.</span> " +
+                    "").Append(InlineMarkup.ToHtml(claim.Criterion)).Append("</p>");
+            AppendEvidence(claim);
+            html.Append("</td><td><span class=\"badge badge-").Append(VerdictLabels.CssName(claim.Verdict)).Append("\">")
                 .Append(VerdictLabels.Symbol(claim.Verdict)).Append(' ').Append(VerdictLabels.Text(claim.Verdict))
-                .Append("</span></td></tr>\n");
+                .Append("</span><p class=\"reason\">").Append(InlineMarkup.ToHtml(claim.Reason)).Append("</p></td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</div>\n");
+        CloseTable();
     }
 
-    private void AppendCaption(string? caption)
+    /// <summary>Every measurement behind a verdict, folded into a details element so long lists do not bury the table.</summary>
+    private void AppendEvidence(Claim claim)
     {
-        if (string.IsNullOrWhiteSpace(caption)) return;
-        html.Append("<caption><span class=\"label\">Table ").Append(++_tableCount).Append(".</span> ")
-            .Append(InlineMarkup.ToHtml(caption)).Append("</caption>\n");
+        if (claim.Evidence.Count == 0 && claim.Sources is null) return;
+        html.Append("<details class=\"evidence\"><summary>Evidence (").Append(claim.Evidence.Count)
+            .Append(claim.Evidence.Count == 1 ? " measurement)" : " measurements)").Append("</summary>");
+        if (claim.Evidence.Count > 0)
+        {
+            html.Append("<ul>");
+            foreach (string item in claim.Evidence) html.Append("<li>").Append(InlineMarkup.ToHtml(item)).Append("</li>");
+            html.Append("</ul>");
+        }
+        if (claim.Sources is not null)
+            html.Append("<p class=\"sources\">Recompute from ").Append(Encode(claim.Sources)).Append("</p>");
+        html.Append("</details>");
     }
+
+    /// <summary>
+    /// The caption sits outside the scrolling box, so it wraps to the column instead of running as wide as the table; the
+    /// box is a labelled, focusable region so keyboard users can scroll a wide table too.
+    /// </summary>
+    private void OpenTable(string? caption, string? cssClass)
+    {
+        html.Append("<div class=\"table-block\">\n");
+        string label = "Table";
+        if (!string.IsNullOrWhiteSpace(caption))
+        {
+            label = $"Table {++_tableCount}";
+            html.Append("<p class=\"table-caption\"><span class=\"label\">").Append(label).Append(".</span> ")
+                .Append(InlineMarkup.ToHtml(caption)).Append("</p>\n");
+        }
+        html.Append("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"").Append(label).Append("\">\n<table")
+            .Append(cssClass is null ? "" : $" class=\"{cssClass}\"").Append(">\n");
+    }
+
+    private void CloseTable() => html.Append("</tbody>\n</table>\n</div>\n</div>\n");
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

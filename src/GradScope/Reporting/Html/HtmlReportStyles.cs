@@ -35,12 +35,14 @@ internal static class HtmlReportStyles
         .meta div:has(code) { grid-column: 1 / -1; } /* commands are long: give them a full row */
 
         .toc { border: 1px solid var(--border); border-radius: 8px; padding: 0.9rem 1.1rem; margin: 0 0 2rem; font-size: 0.92rem; }
-        .toc-title { font-size: 0.72rem; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); margin: 0 0 0.4rem; }
+        .toc-title { font-size: 0.72rem; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted);
+                     margin: 0 0 0.4rem; }
         .toc ol { margin: 0; padding-left: 1.3rem; }
         .toc li { margin: 0.2rem 0; }
         .toc a { color: var(--text); }
         .toc a:hover { color: var(--link); }
-        main { min-width: 0; max-width: 52rem; }
+        main { min-width: 0; max-width: 62rem; }
+        main p, main .callout { max-width: 52rem; } /* prose keeps a readable measure; tables and figures use the column */
         @media (min-width: 1100px) {
           .layout { display: grid; grid-template-columns: 13.5rem minmax(0, 1fr); gap: 3.5rem; align-items: start; }
           .toc { position: sticky; top: 1.5rem; max-height: calc(100vh - 3rem); overflow-y: auto;
@@ -52,16 +54,20 @@ internal static class HtmlReportStyles
         p { margin: 0 0 1rem; }
 
         figure { margin: 1.75rem 0 2.25rem; }
-        figure.plot svg { display: block; width: 100%; height: auto; border: 1px solid var(--border); border-radius: 8px; background: #fff; }
-        figcaption, caption { font-size: 0.9rem; color: var(--muted); text-align: left; }
+        figure.plot svg { display: block; width: 100%; height: auto; border: 1px solid var(--border); border-radius: 8px;
+                          background: #fff; }
+        figcaption { font-size: 0.9rem; color: var(--muted); text-align: left; }
         figcaption { margin-top: 0.6rem; }
         .label { font-weight: 600; color: var(--text); }
         .plot-note { display: block; margin-top: 0.25rem; font-size: 0.82rem; color: var(--warn); }
 
-        .table-wrap { overflow-x: auto; margin: 1.5rem 0 2.25rem; }
+        .table-block { margin: 1.5rem 0 2.25rem; }
+        .table-caption { font-size: 0.9rem; color: var(--muted); margin: 0 0 0.55rem; }
+        /* Wide tables scroll inside their own framed box instead of pushing past the column. */
+        .table-wrap { overflow-x: auto; border: 1px solid var(--border); border-radius: 8px; }
+        .table-wrap table tr:last-child td { border-bottom: none; }
         table { border-collapse: collapse; width: 100%; font-size: 0.9rem; line-height: 1.45; }
-        caption { caption-side: top; padding-bottom: 0.55rem; }
-        th, td { padding: 0.45rem 0.75rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
+        th, td { padding: 0.45rem 0.6rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
         thead th { border-bottom: 2px solid var(--strong-border); font-weight: 600; white-space: nowrap; }
         tbody tr:nth-child(even) { background: var(--zebra); }
         .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -69,7 +75,13 @@ internal static class HtmlReportStyles
         td.s-warn { background: var(--warn-bg); color: #7a4a00; }
         td.s-bad { background: var(--bad-bg); color: #8a2c00; font-weight: 600; }
         td.s-missing { color: var(--faint); font-style: italic; }
-        table.claims td:last-child, table.claims th:last-child { width: 1%; white-space: nowrap; }
+        table.claims td:last-child, table.claims th:last-child { width: 30%; }
+        table.claims .claim-id { font-weight: 600; }
+        table.claims .criterion, table.claims .reason { margin: 0.4rem 0 0; font-size: 0.85rem; color: var(--muted); }
+        details.evidence { margin-top: 0.4rem; font-size: 0.85rem; }
+        details.evidence summary { cursor: pointer; color: var(--link); }
+        details.evidence ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+        details.evidence .sources { margin: 0.3rem 0 0; color: var(--muted); }
 
         .badge { display: inline-block; padding: 0.12em 0.65em; border-radius: 999px; font-size: 0.8rem; font-weight: 600;
                  line-height: 1.5; white-space: nowrap; color: #fff; }

@@ -82,11 +82,23 @@ internal sealed class MarkdownBlockWriter(StringBuilder md, string figuresDirect
     private void AppendClaims(ClaimsTableBlock claims)
     {
         AppendCaption(claims.Caption);
-        AppendRow(["Claim", "Evidence", "Verdict"]);
+        AppendRow(["Claim", "Verdict", "Measured reason"]);
         AppendRow(["---", "---", "---"]);
         foreach (var claim in claims.Claims)
-            AppendRow([InlineMarkup.ToMarkdown(claim.Statement, inTableCell: true), InlineMarkup.ToMarkdown(claim.Evidence, inTableCell: true), Verdict(claim.Verdict)]);
+            AppendRow([(claim.Id is null ? "" : $"`{claim.Id}` " +
+                $"") + InlineMarkup.ToMarkdown(claim.Statement, inTableCell: true), Verdict(claim.Verdict),
+                InlineMarkup.ToMarkdown(claim.Reason, inTableCell: true)]);
         md.Append('\n');
+        // Criteria and evidence in full below the table: a table cell cannot hold a list.
+        foreach (var claim in claims.Claims.Where(c => c.Criterion is not null || c.Evidence.Count > 0))
+        {
+            md.Append("**").Append(claim.Id is null ? "Claim" : $"`{claim.Id}`").Append("**");
+            if (claim.Criterion is not null) md.Append(" — criterion: ").Append(InlineMarkup.ToMarkdown(claim.Criterion));
+            md.Append("\n\n");
+            foreach (string item in claim.Evidence) md.Append("- ").Append(InlineMarkup.ToMarkdown(item)).Append('\n');
+            if (claim.Sources is not null) md.Append("- Recompute from ").Append(MarkdownText.Escape(claim.Sources)).Append('\n');
+            md.Append('\n');
+        }
     }
 
     private static string Verdict(ClaimVerdict verdict) => verdict switch

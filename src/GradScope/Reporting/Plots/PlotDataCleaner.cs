@@ -31,6 +31,8 @@ internal static class PlotDataCleaner
             if (nonFinite > 0) reasons.Add($"{nonFinite} NaN/∞ {(nonFinite == 1 ? "point" : "points")}");
             if (reasons.Count > 0) notes.Add($"{source.Name}: omitted {string.Join(" and ", reasons)}.");
 
+            // Lines join points in x order: a series filled in table order (depth 50, 5, 10, 20) would otherwise cross itself.
+            if (source.Style != SeriesStyle.Markers) kept = [.. kept.OrderBy(p => p.X)];
             series.Add(new CleanedSeries(source, kept, source.ColorIndex ?? i));
         }
 

@@ -15,8 +15,8 @@ internal static class PlotModelBuilder
     public static PlotModel Build(PlotSpec spec, CleanedPlot data)
     {
         var model = CreateStyledModel(spec.Title);
-        var xAxis = CreateAxis(spec.XScale, AxisPosition.Bottom, spec.XLabel);
-        var yAxis = CreateAxis(spec.YScale, AxisPosition.Left, spec.YLabel);
+        var xAxis = CreateAxis(spec.XScale, AxisPosition.Bottom, spec.XLabel, spec.XIntegers);
+        var yAxis = CreateAxis(spec.YScale, AxisPosition.Left, spec.YLabel, spec.YIntegers);
         model.Axes.Add(xAxis);
         model.Axes.Add(yAxis);
 
@@ -69,7 +69,7 @@ internal static class PlotModelBuilder
         Padding = new OxyThickness(8, 8, 14, 8),
     };
 
-    private static Axis CreateAxis(AxisScale scale, AxisPosition position, string title)
+    private static Axis CreateAxis(AxisScale scale, AxisPosition position, string title, bool integers = false)
     {
         Axis axis = scale == AxisScale.Log10
             ? new DecadeLogarithmicAxis
@@ -102,10 +102,17 @@ internal static class PlotModelBuilder
         axis.TickStyle = TickStyle.Outside;
         axis.MajorGridlineStyle = LineStyle.Solid;
         axis.MajorGridlineColor = PlotTheme.MajorGrid;
-        axis.AxisTitleDistance = 6;
+        axis.AxisTitleDistance = 10; // browsers render labels a little wider than the Helvetica metrics used for layout
         // Static report: no zoom/pan, so nothing should move the axes away from the data.
         axis.IsZoomEnabled = false;
         axis.IsPanEnabled = false;
+        if (integers && axis is not LogarithmicAxis)
+        {
+            // Epochs, depths and block counts are whole numbers: a tick at 1.5 epochs would be a label for nothing.
+            axis.MinimumMajorStep = 1;
+            axis.MinimumMinorStep = 1;
+            axis.StringFormat = "0";
+        }
         return axis;
     }
 
@@ -147,8 +154,8 @@ internal static class PlotModelBuilder
                 MarkerType = marker,
                 MarkerSize = 4,
                 MarkerFill = color,
-                MarkerStroke = PlotTheme.Background,
-                MarkerStrokeThickness = 1,
+                MarkerStroke = PlotTheme.IsOpenMarker(marker) ? color : PlotTheme.Background,
+                MarkerStrokeThickness = PlotTheme.IsOpenMarker(marker) ? 1.5 : 1,
             };
             foreach (var p in data.Points)
                 scatter.Points.Add(new ScatterPoint(p.X, p.Y));
@@ -160,13 +167,13 @@ internal static class PlotModelBuilder
             Title = data.Source.Name,
             Color = color,
             StrokeThickness = style == SeriesStyle.Dashed ? 1.75 : 2,
-            LineStyle = style == SeriesStyle.Dashed ? LineStyle.Dash : LineStyle.Solid,
+            LineStyle = style == SeriesStyle.Dashed ? LineStyle.Dash : PlotTheme.SeriesDash(data.ColorIndex),
             MarkerType = style == SeriesStyle.LineWithMarkers ? marker : MarkerType.None,
             MarkerSize = 3.5,
             MarkerFill = color,
             // A white rim keeps overlapping markers of different series apart.
-            MarkerStroke = PlotTheme.Background,
-            MarkerStrokeThickness = 1,
+            MarkerStroke = PlotTheme.IsOpenMarker(marker) ? color : PlotTheme.Background,
+            MarkerStrokeThickness = PlotTheme.IsOpenMarker(marker) ? 1.5 : 1,
         };
         foreach (var p in data.Points)
             series.Points.Add(new DataPoint(p.X, p.Y));

@@ -26,6 +26,11 @@ public sealed class PlotSpec
 
     public AxisScale YScale { get; set; } = AxisScale.Linear;
 
+    /// <summary>The x quantity is a whole number (epochs, depth, blocks): ticks only at integers.</summary>
+    public bool XIntegers { get; set; }
+
+    public bool YIntegers { get; set; }
+
     public List<PlotSeries> Series { get; } = [];
 
     public List<ReferenceLine> ReferenceLines { get; } = [];

@@ -40,13 +40,24 @@ internal static class PlotTheme
         OxyColor.FromRgb(0x00, 0x00, 0x00), // black
     ];
 
-    /// <summary>Marker shapes cycle too, so series stay distinguishable in greyscale print or beyond the palette.</summary>
+    /// <summary>
+    /// Marker shapes cycle with a period (5) coprime to the palette's (7), so the first 35 series all differ in their
+    /// (colour, marker) pair and stay distinguishable in greyscale print and beyond the palette.
+    /// </summary>
     public static readonly IReadOnlyList<MarkerType> Markers =
-        [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle];
+        [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle, MarkerType.Cross];
+
+    /// <summary>Line dash by palette round: series 8–14 reuse the colours of 1–7, but dashed; 15–21 dash-dotted.</summary>
+    public static readonly IReadOnlyList<LineStyle> Dashes = [LineStyle.Solid, LineStyle.Dash, LineStyle.DashDot];
 
     public static OxyColor SeriesColor(int index) => Palette[Mod(index, Palette.Count)];
 
     public static MarkerType SeriesMarker(int index) => Markers[Mod(index, Markers.Count)];
+
+    public static LineStyle SeriesDash(int index) => Dashes[Mod(index / Palette.Count, Dashes.Count)];
+
+    /// <summary>Open markers (a cross) have no fill: they are drawn with the series colour instead of a white rim.</summary>
+    public static bool IsOpenMarker(MarkerType marker) => marker is MarkerType.Cross or MarkerType.Plus or MarkerType.Star;
 
     private static int Mod(int value, int modulus) => ((value % modulus) + modulus) % modulus;
 }

@@ -18,8 +18,14 @@ public sealed record DataSpec
     public ulong SyntheticSeed { get; init; } = 7;
 }
 
-/// <summary>A learning-rate search grid for one optimiser.</summary>
-public sealed record LearningRateGrid(OptimizerKind Optimizer, IReadOnlyList<double> Rates);
+/// <summary>
+/// A learning-rate search grid for one optimiser, over <paramref name="Architectures"/> (null: every architecture of
+/// the training study), so that a budget preset can run a secondary optimiser on a few key networks only.
+/// </summary>
+public sealed record LearningRateGrid(OptimizerKind Optimizer, IReadOnlyList<double> Rates, IReadOnlyList<string>? Architectures = null)
+{
+    public bool Covers(string architecture) => Architectures is null || Architectures.Contains(architecture);
+}
 
 /// <summary>Study 4: ResNets over a range of branch weights w_r (dilution).</summary>
 public sealed record DilutionSpec
@@ -35,6 +41,7 @@ public sealed record WidthDepthSpec
 {
     public IReadOnlyList<string> Architectures { get; init; } = ["relu"];
     public IReadOnlyList<int> Depths { get; init; } = [5, 10, 20, 50];
+    /// <summary>Its own learning-rate search: the best rate of a 5-layer network need not suit a 50-layer one.</summary>
     /// <summary>Trainable parameters per network; null: those of the preset's depth × width network of the first architecture.</summary>
     public long? ParameterBudget { get; init; }
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
@@ -52,6 +59,10 @@ public sealed record ReproductionPreset
     public DataSpec Data { get; init; } = new();
     /// <summary>Linear layers (output layer excluded), width and residual units of every network; study 6 varies depth and width.</summary>
     public NetworkSizes Sizes { get; init; } = NetworkSizes.Default;
+    /// <summary>
+    /// Seeds of every trained cell (the spread over them is shown beside each mean). Initial-state cells use the first
+    /// seed only: they measure the random initial state, whose seed-to-seed spread is small next to the effects shown.
+    /// </summary>
     public IReadOnlyList<ulong> Seeds { get; init; } = [1];
 
     // Training protocol (shared by studies 2–6).

@@ -8,17 +8,20 @@ internal static class InitStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
-        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " + results.Preset.Sizes.Width +
+        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " +
+            "" + results.Preset.Sizes.Width +
             "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
-            "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding gradient. " +
-            "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth (exploding when > 10).");
+            "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding " +
+                "gradient. " +
+            "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth; " + GradientFit.Rule + ".");
         var output = new StudyOutput(StudyIds.Init, section);
         StudyText.NoteMissing(output, results, StudyIds.Init);
         var archs = results.ArchitecturesOf(StudyIds.Init);
 
         foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
         {
-            var plot = new PlotSpec($"init-gsc-{input}", $"GSC(k, 0) at initialisation, {(input == "noise" ? "Gaussian noise" : "training data")} input")
+            var plot = new PlotSpec($"init-gsc-{input}", $"GSC(k, 0) at initialisation, " +
+                $"{(input == "noise" ? "Gaussian noise" : "training data")} input")
             {
                 XLabel = "k (linear layers between position and error layer)",
                 YLabel = "GSC(k, 0)",
@@ -35,29 +38,35 @@ internal static class InitStudy
 
         var std = new PlotSpec("init-preact-std", "Pre-activation standard deviation per layer (data input)")
         {
-            XLabel = "block position (1 = nearest the output)",
+            XLabel = "block position / blocks (0 = output side, 1 = input side)",
             YLabel = "mean pre-activation std",
             YScale = AxisScale.Log10,
         };
         var sign = new PlotSpec("init-sign-diversity", "Sign diversity per layer (data input)")
         {
-            XLabel = "block position (1 = nearest the output)",
+            XLabel = "block position / blocks (0 = output side, 1 = input side)",
             YLabel = "mean sign diversity",
         };
         foreach (string arch in archs)
         {
-            if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result?.Measurements.CollapseByPosition() is not { Count: > 0 } collapse) continue;
-            std.AddSeries(arch, collapse.Select(c => ((double)c.Position, c.PreActivationStd)));
-            sign.AddSeries(arch, collapse.Select(c => ((double)c.Position, c.SignDiversity)));
+            if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data)
+                .Result?.Measurements.CollapseByPosition() is not { Count: > 0 } collapse) continue;
+            // Relative position: 26-block ResNets and 50-block MLPs share the axis.
+            double blocks = Math.Max(1, collapse.Max(c => c.Position));
+            std.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.PreActivationStd)));
+            sign.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.SignDiversity)));
         }
         sign.AddReferenceLine(0.5, "maximum diversity");
         section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units.");
-        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged; a drop towards 0 means a collapsing domain (units act almost linearly).");
+        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged; a drop towards 0 means a collapsing " +
+            "domain (units act almost linearly).");
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L (noise)"),
             TableColumn.Numeric("R²"), TableColumn.Numeric("r (data)"), TableColumn.Numeric("r^L (data)"),
             TableColumn.Numeric("sign div. in → out"), TableColumn.Numeric("pre-act std in → out"))
-            .WithCaption("Fitted GSC rate per linear layer and growth over the depth (red: exploding, amber: vanishing), and the collapse metrics of the first and last nonlinearity on data.");
+            .WithCaption("Fitted GSC rate per linear layer and growth over the depth, coloured by the per-layer verdict (red: exploding, " +
+                "amber: vanishing; " +
+                GradientFit.Rule + "), and the collapse metrics of the first and last nonlinearity on data.");
         var rows = new List<object?[]>();
         var json = new List<object>();
         foreach (string arch in archs)
@@ -67,12 +76,16 @@ internal static class InitStudy
             int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
             var (outSide, inSide) = StudyText.Ends(data?.Measurements);
             double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
-            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(gn), StudyText.Num(noise?.Measurements.Gsc.R2),
-                StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(gd),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → {StudyText.F(outSide!.SignDiversity)}"),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → {StudyText.F(outSide!.PreActivationStd)}"));
+            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise),
+                StudyText.Num(noise?.Measurements.Gsc.R2),
+                StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
+                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → " +
+                    $"{StudyText.F(outSide!.SignDiversity)}"),
+                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → " +
+                    $"{StudyText.F(outSide!.PreActivationStd)}"));
             rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.Gsc.R2, data?.Measurements.GscRate, gd,
-                inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd, inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
+                inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd,
+                    inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
             json.Add(new
             {
                 architecture = arch,
@@ -84,12 +97,14 @@ internal static class InitStudy
             });
         }
         output.Set("architectures", json);
-        output.AddCsv("init", ["architecture", "linear_layers", "gsc_rate_noise", "growth_noise", "gsc_r2_noise", "gsc_rate_data", "growth_data",
+        output.AddCsv("init", ["architecture", "linear_layers", "gsc_rate_noise", "growth_noise", "gsc_r2_noise", "gsc_rate_data",
+            "growth_data",
             "sign_diversity_input_side", "sign_diversity_output_side", "preact_std_input_side", "preact_std_output_side",
             "pseudo_linearity_input_side", "pseudo_linearity_output_side"], rows);
         output.AddCsv("init-profiles", ["architecture", "input", "position", "linear_layers", "gsc"],
             archs.SelectMany(a => new[] { InitCellSpec.Noise, InitCellSpec.Data }.SelectMany(input =>
-                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.Gsc.Profile ?? []).Select(p => new object?[] { a, input, p.Position, p.LinearLayers, p.Value }))));
+                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.Gsc.Profile ?? []).Select(p => new object?[] { a, input,
+                    p.Position, p.LinearLayers, p.Value }))));
         return output;
     }
 }

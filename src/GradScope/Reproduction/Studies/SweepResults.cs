@@ -3,13 +3,6 @@ using GradScope.Training;
 
 namespace GradScope.Reproduction;
 
-/// <summary>The best run of one learning-rate search: the finished, non-diverged run with the lowest final training error.</summary>
-public sealed record SearchResult(string Architecture, OptimizerKind Optimizer, TrainCellResult? Best, IReadOnlyList<TrainCellResult> Runs, int Planned)
-{
-    public int Missing => Planned - Runs.Count;
-    public int Diverged => Runs.Count(r => r.Diverged);
-}
-
 /// <summary>The plan of a sweep directory with every finished cell's result, read once for the report.</summary>
 public sealed class SweepResults
 {
@@ -59,20 +52,21 @@ public sealed class SweepResults
     /// <summary>The initial-state cell of an architecture of a study for the given input, at the first seed.</summary>
     public (InitCellSpec? Cell, InitCellResult? Result) InitOf(string study, string architecture, string input)
     {
-        var cell = Plan.CellsOf<InitCellSpec>(study).FirstOrDefault(c => c.Network.Name == architecture && c.Input == input && c.Seed == Seed);
+        var cell = Plan.CellsOf<InitCellSpec>(study).FirstOrDefault(c => c.Network.Name == architecture && c.Input == input
+            && c.Seed == Seed);
         return (cell, cell is null ? null : Init(cell));
     }
 
-    /// <summary>The learning-rate search of (architecture, optimiser) among a study's training cells matching <paramref name="filter"/>.</summary>
+    /// <summary>The learning-rate search of (architecture, optimiser) over every seed among a study's training cells matching <paramref
+    /// name="filter"/>.</summary>
     public SearchResult Search(string study, string architecture, OptimizerKind optimizer, Func<TrainCellSpec, bool>? filter = null)
     {
         var cells = Plan.CellsOf<TrainCellSpec>(study)
-            .Where(c => c.Training.Architecture.Name == architecture && c.Training.Optimizer == optimizer && c.Seed == Seed && (filter?.Invoke(c) ?? true))
+            .Where(c => c.Training.Architecture.Name == architecture && c.Training.Optimizer == optimizer && (filter?.Invoke(c) ?? true))
             .ToList();
         var runs = cells.Select(Train).OfType<TrainCellResult>().ToList();
-        var best = runs.Where(r => !r.Diverged && r.TrainError is double e && double.IsFinite(e))
-            .OrderBy(r => r.TrainError).ThenBy(r => r.LearningRate).FirstOrDefault();
-        return new SearchResult(architecture, optimizer, best, runs, cells.Count);
+        var grid = cells.Select(c => c.Training.LearningRate).Distinct().Order().ToList();
+        return new SearchResult(architecture, optimizer, grid, runs, cells.Count);
     }
 
     /// <summary>

@@ -62,14 +62,18 @@ public sealed record SweepPlan
             DiagnosticsBatch = Math.Min(preset.DiagnosticsBatch, train),
         }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
 
+        ulong firstSeed = preset.Seeds.Count > 0 ? preset.Seeds[0] : 1;
+        foreach (string name in preset.InitArchitectures)
+            foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Init);
+        foreach (string name in preset.OrthogonalArchitectures)
+            foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Orthogonal);
+
         foreach (ulong seed in preset.Seeds)
         {
-            foreach (string name in preset.InitArchitectures)
-                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
-                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Init);
-
             foreach (string name in preset.TrainArchitectures)
-                foreach (var grid in preset.LearningRates)
+                foreach (var grid in preset.LearningRates.Where(g => g.Covers(name)))
                     foreach (double lr in grid.Rates)
                         Add(Train(Arch(name), grid.Optimizer, lr, seed), StudyIds.Training);
 
@@ -82,12 +86,8 @@ public sealed record SweepPlan
                 }
 
             foreach (string name in preset.OrthogonalArchitectures)
-            {
-                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
-                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Orthogonal);
                 foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
                     Add(Train(Arch(name), OptimizerKind.Adam, lr, seed), StudyIds.Orthogonal);
-            }
 
             var wd = preset.WidthDepth;
             if (wd.Architectures.Count > 0)

@@ -16,7 +16,11 @@ public interface ISweepObserver
 }
 
 /// <summary>How many cells a sweep run touched.</summary>
-public sealed record SweepSummary(int Planned, int InShard, int AlreadyFinished, int Ran, int Diverged, int Failed);
+public sealed record SweepSummary(int Planned, int InShard, int AlreadyFinished, int Ran, int Diverged, int Failed)
+{
+    /// <summary>Cells skipped because another live task holds their claim (<see cref="CellClaim"/>).</summary>
+    public int HeldElsewhere { get; init; }
+}
 
 /// <summary>What this invocation runs: the shard, the studies, and how many cells at once.</summary>
 public sealed record SweepSelection
@@ -25,9 +29,16 @@ public sealed record SweepSelection
     public IReadOnlyList<string> Studies { get; init; } = StudyIds.All;
     public int Jobs { get; init; } = 1;
 
-    /// <summary>The cells of the plan this invocation is responsible for, in plan order.</summary>
-    public IReadOnlyList<PlannedCell> Select(SweepPlan plan) =>
-        [.. plan.Cells.Where(c => Shard.Contains(c.Cell.Id) && c.Studies.Any(s => Studies.Contains(s) || (s == StudyIds.Training && Studies.Contains(StudyIds.Taylor))))];
+    /// <summary>
+    /// The cells of the plan this invocation is responsible for, in plan order. Shards are balanced by the cost model over the
+    /// whole plan (<see cref="ShardBalancer"/>), so the assignment does not depend on which studies a task runs.
+    /// </summary>
+    public IReadOnlyList<PlannedCell> Select(SweepPlan plan)
+    {
+        var shardOf = Shard.Count > 1 ? ShardBalancer.Assign(plan.Cells, Shard.Count) : null;
+        return [.. plan.Cells.Where(c => (shardOf is null || shardOf[c.Cell.Id] == Shard.Index)
+            && c.Studies.Any(s => Studies.Contains(s) || (s == StudyIds.Training && Studies.Contains(StudyIds.Taylor))))];
+    }
 }
 
 /// <summary>
@@ -46,8 +57,10 @@ public static class SweepRunner
         if (File.Exists(path))
         {
             var existing = ReadPlan(root);
-            if (JsonSerializer.Serialize(existing.Preset, JsonDefaults.Options) != JsonSerializer.Serialize(plan.Preset, JsonDefaults.Options))
-                throw new ArgumentException($"{root} already holds a sweep of preset '{existing.Preset.Name}' with other settings; use another --out directory.");
+            if (JsonSerializer.Serialize(existing.Preset, JsonDefaults.Options)
+                != JsonSerializer.Serialize(plan.Preset, JsonDefaults.Options))
+                throw new ArgumentException($"{root} already holds a sweep of preset '{existing.Preset.Name}' with other settings; " +
+                    "use another --out directory.");
             if (File.ReadAllText(path) == json) return;
         }
         AtomicFile.WriteAllText(path, json);
@@ -56,10 +69,12 @@ public static class SweepRunner
     public static SweepPlan ReadPlan(string root)
     {
         string path = Path.Combine(root, SweepPlan.FileName);
-        if (!File.Exists(path)) throw new ArgumentException($"{root} is not a reproduce output directory: {SweepPlan.FileName} is missing.");
+        if (!File.Exists(path))
+            throw new ArgumentException($"{root} is not a reproduce output directory: {SweepPlan.FileName} is missing.");
         try
         {
-            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), JsonDefaults.Options) ?? throw new JsonException("empty file");
+            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), JsonDefaults.Options)
+                ?? throw new JsonException("empty file");
         }
         catch (JsonException e)
         {
@@ -68,11 +83,12 @@ public static class SweepRunner
     }
 
     public static SweepSummary Run(SweepPlan plan, CellStore store, SweepData data, IStudyDiagnostics diagnostics,
-        SweepSelection selection, ISweepObserver? observer, CancellationToken cancel)
+        SweepSelection selection, ISweepObserver? observer, CancellationToken cancel, IClaimLiveness? liveness = null)
     {
+        liveness ??= ClaimLiveness.Default;
         var mine = selection.Select(plan);
         var runner = new CellRunner(store, data, diagnostics);
-        int finished = 0, ran = 0, diverged = 0, failed = 0;
+        int finished = 0, ran = 0, diverged = 0, failed = 0, held = 0;
         var todo = new List<PlannedCell>();
         foreach (var cell in mine)
         {
@@ -82,6 +98,15 @@ public static class SweepRunner
 
         void RunOne(PlannedCell cell, CancellationToken token)
         {
+            // Claimed first, so two tasks sharing the directory (a requeued task, a resubmitted array) never run one cell twice.
+            using var claim = CellClaim.TryAcquire(store.CellDirectory(cell.Cell.Id), liveness);
+            if (claim is null) { Interlocked.Increment(ref held); return; }
+            if (store.IsFinished(cell.Cell))
+            {
+                Interlocked.Increment(ref finished);
+                observer?.OnCellEnd(cell, CellOutcome.Finished, null);
+                return;
+            }
             observer?.OnCellStart(cell);
             try
             {
@@ -111,13 +136,14 @@ public static class SweepRunner
         {
             try
             {
-                Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = selection.Jobs, CancellationToken = cancel }, cell => RunOne(cell, cancel));
+                var options = new ParallelOptions { MaxDegreeOfParallelism = selection.Jobs, CancellationToken = cancel };
+                Parallel.ForEach(todo, options, cell => RunOne(cell, cancel));
             }
             catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
             {
                 throw new OperationCanceledException(cancel);
             }
         }
-        return new SweepSummary(plan.Cells.Count, mine.Count, finished, ran, diverged, failed);
+        return new SweepSummary(plan.Cells.Count, mine.Count, finished, ran, diverged, failed) { HeldElsewhere = held };
     }
 }

@@ -23,7 +23,7 @@ public class FindingRulesTests
     [Fact]
     public void Exploding_misses_by_a_hair_below_both_thresholds()
     {
-        // Growth just under 10 with a rate under the per-layer threshold (needs depth > 116 so that 1.02^L > 10 is impossible).
+        // Growth just under 10 with a rate under the per-layer threshold: at depth 200 that rate is 10^(1/200) < 10^(1/100).
         double rate = HandBuilt.RateFor(ExplodingGrowth * (1 - 1e-6), 200);
         Assert.True(rate < ExplodingRatePerLayer);
         Assert.Null(GradientScaleRules.Exploding(HandBuilt.Profile(rate, depth: 200)));

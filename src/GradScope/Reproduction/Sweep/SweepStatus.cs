@@ -1,0 +1,43 @@
+namespace GradScope.Reproduction;
+
+/// <summary>Where one cell stands, read from its directory alone.</summary>
+public enum CellState { Pending, Running, Finished, Diverged, Failed }
+
+/// <summary>Counts of cell states in one shard.</summary>
+public sealed record ShardStatus(int Shard, int Finished, int Running, int Failed, int Diverged, int Pending)
+{
+    public int Total => Finished + Running + Failed + Diverged + Pending;
+}
+
+/// <summary>
+/// The state of every cell of a sweep directory per shard, from the files alone (sweep.json, result.json,
+/// failure.txt, claim.lock), so it works while an array runs and after it. A lock whose holder is dead counts as
+/// pending: the next task that reaches the cell reclaims it.
+/// </summary>
+public static class SweepStatus
+{
+    public static IReadOnlyList<ShardStatus> Read(string root, int shards, IClaimLiveness liveness)
+    {
+        var plan = SweepRunner.ReadPlan(root);
+        var store = new CellStore(root);
+        var shardOf = ShardBalancer.Assign(plan.Cells, shards);
+        var counts = new int[shards, 5];
+        foreach (var cell in plan.Cells)
+            counts[shardOf[cell.Cell.Id] - 1, (int)StateOf(store, cell.Cell, liveness)]++;
+        return [.. Enumerable.Range(0, shards).Select(s => new ShardStatus(s + 1,
+            Finished: counts[s, (int)CellState.Finished], Running: counts[s, (int)CellState.Running],
+            Failed: counts[s, (int)CellState.Failed], Diverged: counts[s, (int)CellState.Diverged],
+            Pending: counts[s, (int)CellState.Pending]))];
+    }
+
+    public static CellState StateOf(CellStore store, CellSpec cell, IClaimLiveness liveness)
+    {
+        string directory = store.CellDirectory(cell.Id);
+        bool diverged = cell is TrainCellSpec train && store.ReadResult(train) is { Diverged: true };
+        if (diverged) return CellState.Diverged;
+        if (store.IsFinished(cell)) return CellState.Finished;
+        if (CellClaim.ReadHolder(directory) is { } holder && !liveness.IsDead(holder)) return CellState.Running;
+        if (store.Failure(cell.Id) is not null) return CellState.Failed;
+        return CellState.Pending;
+    }
+}

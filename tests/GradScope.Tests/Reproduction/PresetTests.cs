@@ -1,0 +1,58 @@
+using GradScope.Reproduction;
+using GradScope.Training;
+
+namespace GradScope.Tests.Reproduction;
+
+public sealed class PresetTests
+{
+    private static SweepPlan Plan(ReproductionPreset preset) => SweepPlan.Create(preset, GradScope.Networks.DataShape.FashionMnist, 60000,
+        10000, "test");
+
+    private static IEnumerable<IGrouping<string, TrainCellSpec>> TrainedBySeedlessId(SweepPlan plan) =>
+        plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().GroupBy(c => c.Id[..c.Id.LastIndexOf("-s", StringComparison.Ordinal)]);
+
+    [Theory]
+    [InlineData("quick", 2)]
+    [InlineData("standard", 2)]
+    [InlineData("paper", 3)]
+    public void Every_trained_cell_runs_with_every_seed(string name, int seeds)
+    {
+        var plan = Plan(Presets.Get(name));
+        Assert.All(TrainedBySeedlessId(plan), g => Assert.Equal(seeds, g.Select(c => c.Seed).Distinct().Count()));
+        // Initial states are measured once, at the first seed.
+        Assert.All(plan.Cells.Select(c => c.Cell).OfType<InitCellSpec>(), c => Assert.Equal(1UL, c.Seed));
+    }
+
+    [Fact]
+    public void Quick_searches_three_point_grids_with_rmsprop_and_trains_residual_variants()
+    {
+        var quick = Presets.Quick;
+        Assert.All(quick.LearningRates, g => Assert.True(g.Rates.Count >= 3));
+        Assert.Contains(quick.LearningRates, g => g.Optimizer == OptimizerKind.RmsProp);
+        Assert.Contains("resnet-tanh", quick.TrainArchitectures);
+        Assert.Contains(quick.TrainArchitectures, a => a.StartsWith("resnet-batch-", StringComparison.Ordinal)
+            || a.StartsWith("resnet-layer-", StringComparison.Ordinal));
+        Assert.True(quick.WidthDepth.LearningRates.Count >= 3);
+        var plan = Plan(quick);
+        var rmsprop = plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().Where(c => c.Training.Optimizer == OptimizerKind.RmsProp)
+            .ToList();
+        Assert.Equal(["batch-relu", "relu", "resnet-relu"], rmsprop.Select(c => c.Training.Architecture.Name).Distinct().Order());
+    }
+
+    [Fact]
+    public void Quick_measures_the_last_block_of_a_resnet_in_the_taylor_experiment()
+    {
+        var plan = Plan(Presets.Quick);
+        var resnet = plan.Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => c.Training.Architecture.IsResidual);
+        Assert.Equal(resnet.Training.Architecture.BlockCount, resnet.TaylorSteps[^1]);
+    }
+
+    [Fact]
+    public void Standard_uses_the_full_training_set_for_at_least_ten_epochs()
+    {
+        var standard = Presets.Standard;
+        Assert.Null(standard.TrainSubset);
+        Assert.True(standard.Epochs >= 10);
+        Assert.Contains("standard", Presets.Names);
+    }
+}
