@@ -75,15 +75,11 @@ internal static class AnalyzeCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             var ownOptions = AnalyzeModelOptions.Diagnostics(parse.GetValue(fullMatrix), parse.GetValue(seed), parse.GetValue(tau), token);
-            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(checkpointPath), parse.GetValue(inputs),
+            if (ownModel.Run(parse, parse.GetValue(architecture.Arch), parse.GetValue(inputs),
                     parse.GetValue(labels), parse.GetValue(noise), parse.GetValue(seed), ownOptions) is { } ownReport)
                 return AnalyzeModelOptions.Write(context, ownReport, parse.GetValue(json));
             string? checkpointFile = parse.GetValue(checkpointPath);
             string[] checkpointArgs = parse.GetValue(positional) ?? [];
-            if (checkpointArgs.Length > 2)
-                throw new ArgumentException($"Give at most two checkpoints to compare (got {checkpointArgs.Length}).");
-            if (checkpointArgs.Length > 0 && checkpointFile is not null)
-                throw new ArgumentException("Give the checkpoint either as --checkpoint FILE or as an argument, not both.");
             if (checkpointArgs.Length > 0) checkpointFile = checkpointArgs[0];
             bool hasArch = parse.GetValue(architecture.Arch) is not null;
             if ((checkpointFile is null) == !hasArch)
@@ -131,7 +127,6 @@ internal static class AnalyzeCommand
             };
             string networkLabel = checkpointFile is null ? spec.Name : CheckpointLabel(checkpointFile, checkpointArgs);
             bool whatIf = parse.GetValue(output.WhatIf);
-            if (whatIf && checkpointArgs.Length == 2) throw new ArgumentException("--what-if analyses one network; give one checkpoint.");
             var trainedFrom = ReferenceEquals(theta, theta0) ? null : theta0;
             var result = DiagnosisRunner.Run(networkLabel, spec, theta, trainedFrom, x, y, options, whatIf);
             DiagnosisResult? second = checkpointArgs.Length == 2 ? AnalyzeSecond(checkpointArgs, spec, x, y, options) : null;
@@ -179,8 +174,6 @@ internal static class AnalyzeCommand
             if (count < 2) throw new ArgumentException($"--noise needs at least 2 examples (got {count}).");
             int dim = checkpoint?.Architecture.InputDim ?? parse.GetValue(o.InputDim);
             if (dim < 1) throw new ArgumentException($"--input-dim must be positive (got {dim}).");
-            Limits.MemoryBudget.Require(Limits.MemoryBudget.Product(count, dim, sizeof(double) + sizeof(float)),
-                $"--noise {count} × {dim} inputs");
             var noise = GaussianNoise.Create(count, dim, seed, classes);
             return (noise.Inputs, noise.Labels);
         }

@@ -61,17 +61,11 @@ internal sealed class AnalyzeModelOptions
     }
 
     /// <summary>The report of <c>--model</c>, or null when the option is absent (the zoo/checkpoint path runs).</summary>
-    public DiagnosticsReport? Run(ParseResult parse, string? arch, string? checkpoint, string? inputs, string? labels, int? noise,
+    public DiagnosticsReport? Run(ParseResult parse, string? arch, string? inputs, string? labels, int? noise,
         ulong seed, DiagnosticsOptions options)
     {
-        if (parse.GetValue(Model) is not string model)
-        {
-            if (parse.GetValue(Init) is not null || parse.GetValue(InitSafeTensors) is not null
-                || parse.GetResult(Mode) is { Implicit: false })
-                throw new ArgumentException("--init, --init-safetensors and --mode belong to --model.");
-            return null;
-        }
-        if (checkpoint is not null) throw new ArgumentException("Give either --model or --checkpoint, not both.");
+        // Options that only --model reads, and those it would ignore, are refused up front (Validation/OptionRules).
+        if (parse.GetValue(Model) is not string model) return null;
         var mode = parse.GetValue(Mode) switch
         {
             "train" => BatchNormMode.Train,

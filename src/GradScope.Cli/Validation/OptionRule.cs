@@ -4,8 +4,8 @@ namespace GradScope.Cli.Validation;
 
 /// <summary>
 /// One rule about options given together on one command: a conflict (both given: one would be silently ignored)
-/// or a requirement (given without what it works with). Options are matched by name, so a command adds rules here
-/// without touching its own file.
+/// or a requirement (given without what it works with). Options and arguments are matched by name, so a command adds
+/// rules here without touching its own file.
 /// </summary>
 internal sealed record OptionRule(string Command, string Option, OptionRule.Kind Type, string[] Others, string Reason)
 {
@@ -24,18 +24,36 @@ internal sealed record OptionRule(string Command, string Option, OptionRule.Kind
         if (Type == Kind.ConflictsWith)
         {
             string? other = Others.FirstOrDefault(o => Given(parse, o));
-            if (other is not null) throw new ArgumentException($"{Option} cannot be combined with {other}: {Reason}.");
+            if (other is not null) throw new ArgumentException($"{Display(Option)} cannot be combined with {Display(other)}: {Reason}.");
         }
         else if (!Others.Any(o => Given(parse, o)))
         {
-            throw new ArgumentException($"{Option} needs {string.Join(" or ", Others)}: {Reason}.");
+            throw new ArgumentException($"{Display(Option)} needs {string.Join(" or ", Others.Select(Display))}: {Reason}.");
         }
     }
 
-    /// <summary>True when the user typed the option (a default value does not count).</summary>
+    /// <summary>Options as typed (--json); an argument by its help name (a CHECKPOINTS argument).</summary>
+    private static string Display(string name) => name.StartsWith('-') ? name : $"a {name} argument";
+
+    /// <summary>
+    /// True when the user typed the option (a default value does not count), or gave at least one value for the
+    /// argument of that name (e.g. analyze's CHECKPOINTS).
+    /// </summary>
     public static bool Given(ParseResult parse, string name)
     {
-        var option = parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
-        return option is not null && parse.GetResult(option) is { Implicit: false };
+        var command = parse.CommandResult.Command;
+        var option = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+        if (option is not null) return parse.GetResult(option) is { Implicit: false };
+        var argument = command.Arguments.FirstOrDefault(a => a.Name == name);
+        return argument is not null && parse.GetResult(argument) is { Tokens.Count: > 0 };
+    }
+
+    /// <summary>How many values the user gave for the argument (or option) <paramref name="name"/>.</summary>
+    public static int Count(ParseResult parse, string name)
+    {
+        var command = parse.CommandResult.Command;
+        Symbol? symbol = command.Arguments.FirstOrDefault(a => a.Name == name)
+            ?? (Symbol?)command.Options.FirstOrDefault(o => o.Name == name);
+        return symbol is null ? 0 : parse.GetResult(symbol)?.Tokens.Count ?? 0;
     }
 }

@@ -6,9 +6,11 @@ namespace GradScope.Data;
 /// </summary>
 public class DataFormatException : Exception
 {
-    public DataFormatException(string message) : base(message) { }
+    // Messages quote names from hostile files (an ONNX node called "a\nb"): control characters are escaped, so an
+    // error stays one line.
+    public DataFormatException(string message) : base(IO.CheckpointFormatException.OneLine(message)) { }
 
-    public DataFormatException(string message, Exception inner) : base(message, inner) { }
+    public DataFormatException(string message, Exception inner) : base(IO.CheckpointFormatException.OneLine(message), inner) { }
 
     /// <summary>"file-name: problem" — the file name alone keeps the message on one readable line.</summary>
     public static DataFormatException InFile(string path, string problem, Exception? inner = null)

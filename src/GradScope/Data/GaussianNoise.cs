@@ -1,4 +1,5 @@
 using System.Numerics;
+using GradScope.Limits;
 using GradScope.Tensors;
 
 namespace GradScope.Data;
@@ -15,6 +16,9 @@ public static class GaussianNoise
     /// </summary>
     public static Matrix<T> Sample<T>(int rows, int cols, ulong seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Counted in 64 bits before allocating: --noise 400000000 must say how much it needs, not overflow an int.
+        MemoryBudget.Require(MemoryBudget.Product(rows, cols, System.Runtime.CompilerServices.Unsafe.SizeOf<T>()),
+            $"{rows:N0} × {cols:N0} Gaussian-noise inputs");
         var m = new Matrix<T>(rows, cols);
         var rng = Rng.ForStream(seed, InputsStream);
         var span = m.Span;

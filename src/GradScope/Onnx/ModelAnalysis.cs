@@ -1,6 +1,7 @@
 using GradScope.Data;
 using GradScope.Diagnostics;
 using GradScope.IO;
+using GradScope.Limits;
 using GradScope.Tensors;
 
 namespace GradScope.Onnx;
@@ -36,6 +37,8 @@ public static class ModelAnalysis
             : request.InitSafeTensors is not null ? OnnxImporter.InitialFromSafeTensors(model, request.InitSafeTensors)
             : null;
         var (inputs, labels) = ReadBatch(request, model.Network.InputDim, model.Network.Classes);
+        // The import bounded each tensor; the diagnostics' θ copies and tapes over this batch must fit too (in double).
+        NetworkFootprint.Require(model.Network.Spec, parameterCopies: 8, batch: inputs.Rows);
         var report = DiagnosticsRunner.Analyze(model.Network, model.Parameters, theta0, inputs, labels, options);
         return (model, Name(report, model, theta0 is not null));
     }
@@ -68,16 +71,15 @@ public static class ModelAnalysis
                 throw DataFormatException.InFile(request.Inputs!,
                     $"holds an array of shape ({string.Join(", ", array.Shape)}); the model needs B × {inputDim} " +
                     "(one flattened example per row: x.reshape(len(x), -1))");
-            var values = array.ToFloatArray();
-            x = new Matrix<double>(array.Shape[0], inputDim);
-            var span = x.Span;
-            for (int i = 0; i < span.Length; i++) span[i] = values[i];
-            if (x.Rows < 2) throw new ArgumentException($"Analysing needs a batch of at least 2 examples (got {x.Rows}).");
+            // ToMatrix refuses NaN and ±Inf, naming the element: the zoo path and --model read inputs alike.
+            x = array.ToMatrix().Convert<double>();
+            if (x.Rows < 2)
+                throw DataFormatException.InFile(request.Inputs!, $"analysing needs a batch of at least 2 examples; the file holds {x.Rows}");
         }
         if (request.Labels is string labelsPath)
         {
             y = Npy.ReadInt32Array(labelsPath);
-            if (y.Length != x.Rows) throw new ArgumentException($"{labelsPath} holds {y.Length} labels for {x.Rows} inputs.");
+            if (y.Length != x.Rows) throw DataFormatException.InFile(labelsPath, $"{y.Length} labels for {x.Rows} inputs.");
         }
         else if (y is null)
         {
@@ -86,7 +88,8 @@ public static class ModelAnalysis
         }
         foreach (int label in y)
             if ((uint)label >= (uint)classes)
-                throw new ArgumentException($"Label {label} is outside [0, {classes}) (the model has {classes} outputs).");
+                throw DataFormatException.InFile(request.Labels ?? request.ModelPath,
+                    $"label {label} is outside [0, {classes}), the model's {classes} outputs");
         return (x, y);
     }
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using GradScope.IO;
 using GradScope.Onnx.Proto;
 
 namespace GradScope.Onnx;
@@ -41,19 +42,30 @@ public sealed class OnnxGraph
 
     public static OnnxGraph Load(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw OnnxImportException.InFile(path, "file not found");
-        if (info.Length > MaxFileBytes)
-            throw OnnxImportException.InFile(path,
-                $"{info.Length:N0} bytes is over the 2 GiB protobuf limit; store the weights as external data");
         ModelProto model;
-        try
+        // A directory, a device such as /dev/zero or a pipe fails here with one line, before anything is read.
+        using (var stream = DataFileOpener.Open(path))
         {
-            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw OnnxImportException.InFile(path, $"not a valid ONNX model (truncated or corrupt protobuf: {FirstLine(e.Message)})", e);
+            if (stream.Length > MaxFileBytes)
+                throw OnnxImportException.InFile(path,
+                    $"{stream.Length:N0} bytes is over the 2 GiB protobuf limit; store the weights as external data");
+            // Nothing is read past the length the file reports: /dev/zero (length 0) is an empty file, not endless zeros.
+            if (stream.Length == 0) throw OnnxImportException.InFile(path, "the file is empty");
+            var bytes = new byte[stream.Length];
+            try
+            {
+                stream.ReadExactly(bytes);
+                model = ModelProto.Parser.ParseFrom(bytes);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw OnnxImportException.InFile(path, "the file ended before its reported length (was it being written?)", e);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw OnnxImportException.InFile(path,
+                    $"not a valid ONNX model (truncated or corrupt protobuf: {FirstLine(e.Message)})", e);
+            }
         }
         return FromModel(model, path);
     }

@@ -70,6 +70,8 @@ public static class OnnxImporter
                     target[r * entry.Cols + c] = T.CreateChecked(source.Scale * v);
                 }
         }
+        ImportedParameters.RequireValid(path, theta0, i => model.Sources[i] is { } s
+            ? $"tensor '{s.StateDictName ?? s.Initializer}' (θ⁰ of {layout.Entries[i].Name})" : layout.Entries[i].Name);
         return theta0;
     }
 }

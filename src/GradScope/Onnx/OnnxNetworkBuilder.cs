@@ -66,6 +66,8 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
             for (int i = 0; i < values.Length; i++) span[i] = T.CreateChecked(values[i]);
             sources[index] = source;
         }
+        ImportedParameters.RequireValid(_graph.Path, theta,
+            i => sources[i]?.Initializer is { } init ? $"tensor '{init}' ({_layout.Entries[i].Name})" : _layout.Entries[i].Name);
         return new ImportedNetwork<T>(_graph.Path, _graph, network, theta, sources, _notes, _options.Mode);
     }
 

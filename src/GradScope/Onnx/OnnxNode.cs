@@ -41,8 +41,13 @@ public sealed class OnnxNode
 
     public bool HasSubgraph => _attributes.Values.Any(a => a.G is not null || a.Graphs.Count > 0);
 
-    public double Float(string name, double fallback) =>
-        _attributes.TryGetValue(name, out var a) ? OnnxTensor.Decimal(a.F) : fallback;
+    /// <summary>A float attribute (a slope, ε, α); a NaN or infinite one is refused, naming the node.</summary>
+    public double Float(string name, double fallback)
+    {
+        if (!_attributes.TryGetValue(name, out var a)) return fallback;
+        if (!float.IsFinite(a.F)) throw OnnxImportException.InFile(_path, $"{Label} has attribute {name} = {a.F}; it must be finite");
+        return OnnxTensor.Decimal(a.F);
+    }
 
     public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) ? a.I : fallback;
 
@@ -55,9 +60,13 @@ public sealed class OnnxNode
     {
         string output = Outputs.Count > 0 ? Outputs[0] : Name;
         if (_attributes.TryGetValue("value", out var v) && v.T is not null) return OnnxTensor.Decode(v.T, _path, output);
-        if (_attributes.TryGetValue("value_float", out var f)) return OnnxTensor.FromFloats(output, [], [OnnxTensor.Decimal(f.F)]);
+        if (_attributes.TryGetValue("value_float", out var f)) return OnnxTensor.FromFloats(output, [], [Float("value_float", 0)]);
         if (_attributes.TryGetValue("value_floats", out var fs))
-            return OnnxTensor.FromFloats(output, [fs.Floats.Count], fs.Floats.Select(x => (double)x).ToArray());
+        {
+            double[] values = fs.Floats.Select(x => (double)x).ToArray();
+            OnnxTensor.RequireFinite(values, [values.Length], _path, $"{Label} value_floats");
+            return OnnxTensor.FromFloats(output, [fs.Floats.Count], values);
+        }
         if (_attributes.TryGetValue("value_int", out var i)) return OnnxTensor.FromIntegers(output, [], [i.I]);
         if (_attributes.TryGetValue("value_ints", out var ints)) return OnnxTensor.FromIntegers(output, [ints.Ints.Count],
             ints.Ints.ToArray());

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using GradScope.IO;
+using GradScope.Limits;
 using GradScope.Onnx.Proto;
 
 namespace GradScope.Onnx;
@@ -97,6 +99,8 @@ public sealed class OnnxTensor
                 throw OnnxImportException.InFile(modelPath,
                     $"{label} declares shape [{string.Join(", ", dims)}] ({count:N0} elements) but holds {raw.Length:N0} bytes of data");
         }
+        // Decoded values are doubles; a model of many large tensors must not exhaust memory before it is refused.
+        MemoryBudget.Require(MemoryBudget.Product(count, sizeof(double)), $"{Path.GetFileName(modelPath)}: {label} ({count:N0} values)");
         int n = (int)count;
         switch (type)
         {
@@ -105,6 +109,7 @@ public sealed class OnnxTensor
                 var values = new double[n];
                 if (hasRaw) for (int i = 0; i < n; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]);
                 else { Expect(proto.FloatData.Count, n, modelPath, label); for (int i = 0; i < n; i++) values[i] = proto.FloatData[i]; }
+                RequireFinite(values, dims, modelPath, label);
                 return new OnnxTensor(name, dims, type, values, null);
             }
             case TensorProto.Types.DataType.Double:
@@ -112,6 +117,7 @@ public sealed class OnnxTensor
                 var values = new double[n];
                 if (hasRaw) for (int i = 0; i < n; i++) values[i] = BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]);
                 else { Expect(proto.DoubleData.Count, n, modelPath, label); for (int i = 0; i < n; i++) values[i] = proto.DoubleData[i]; }
+                RequireFinite(values, dims, modelPath, label);
                 return new OnnxTensor(name, dims, type, values, null);
             }
             case TensorProto.Types.DataType.Int64:
@@ -139,6 +145,18 @@ public sealed class OnnxTensor
 
     internal static OnnxTensor FromIntegers(string name, long[] dims, long[] values) =>
         new(name, dims, TensorProto.Types.DataType.Int64, null, values);
+
+    /// <summary>
+    /// Weights and constants must be finite: a NaN weight behind a ReLU still yields a finite loss and a plausible
+    /// verdict. The error names the tensor and the first bad element's index.
+    /// </summary>
+    internal static void RequireFinite(ReadOnlySpan<double> values, IReadOnlyList<long> dims, string path, string label)
+    {
+        int bad = FiniteCheck.FirstNonFinite(values);
+        if (bad < 0) return;
+        throw OnnxImportException.InFile(path, $"{label} holds {values[bad]} at index {FiniteCheck.Index(bad, dims)}; "
+            + "weights and constants must be finite");
+    }
 
     private static void Expect(int actual, int expected, string path, string label)
     {

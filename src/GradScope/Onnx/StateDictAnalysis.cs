@@ -1,5 +1,6 @@
 using GradScope.Diagnostics;
 using GradScope.IO;
+using GradScope.Limits;
 using GradScope.Networks;
 using GradScope.Tensors;
 
@@ -19,8 +20,9 @@ public static class StateDictAnalysis
         ParameterSet<double>? theta0 = null;
         if (request.InitSafeTensors is not null) theta0 = Read(request.InitSafeTensors, arch, spec).Theta;
         if (request.InitOnnx is not null) throw new ArgumentException("With a state_dict give θ⁰ as --init-safetensors, not --init.");
-        var network = Network<double>.Build(spec);
         var (inputs, labels) = ModelAnalysis.ReadBatch(request, spec.InputDim, spec.Classes);
+        NetworkFootprint.Require(spec, parameterCopies: 8, batch: inputs.Rows);
+        var network = Network<double>.Build(spec);
         var report = DiagnosticsRunner.Analyze(network, theta, theta0, inputs, labels, options);
         return report with { Description = $"{spec} from the nn.Sequential state_dict {Path.GetFileName(request.ModelPath)}" };
     }
@@ -49,6 +51,8 @@ public static class StateDictAnalysis
             "linear weights must be 2-D (out × in)");
         var spec = ArchitectureSpec.Create(arch, new DataShape(first.Shape[1], last.Shape[0]),
             new NetworkSizes { LinearLayers = linears.Count - 1, Width = first.Shape[0] });
+        // Sizes come from tensor headers: refuse an absurd network before its parameters are allocated.
+        NetworkFootprint.Require(spec, parameterCopies: 2, batch: 0);
         if (expected is not null && spec != expected)
             throw OnnxImportException.InFile(path, $"describes {spec}, not the analysed {expected}");
         var layout = Network<double>.Build(spec).Layout;
@@ -65,6 +69,7 @@ public static class StateDictAnalysis
         }
         Copy(file, path, $"{linears[^1]}.weight", theta, "output.weight", used);
         Copy(file, path, $"{linears[^1]}.bias", theta, "output.bias", used);
+        ImportedParameters.RequireValid(path, theta, i => layout.Entries[i].Name);
         var extra = file.Names.FirstOrDefault(n => !used.Contains(n) && !n.EndsWith("num_batches_tracked", StringComparison.Ordinal));
         if (extra is not null)
             throw OnnxImportException.InFile(path,
