@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using GradScope.Tensors;
 
@@ -22,11 +23,13 @@ internal static class ImportedParameters
             for (int i = 0; i < values.Length; i++)
             {
                 if (!T.IsFinite(values[i]))
-                    throw OnnxImportException.InFile(path, $"{describe(p)} is {values[i]} at index {i}; values must be finite");
+                    throw OnnxImportException.InFile(path, $"{describe(p)} is {Text(values[i])} at index {i}; values must be finite");
                 if (variance && T.IsNegative(values[i]))
                     throw OnnxImportException.InFile(path,
-                        $"{describe(p)} holds the negative variance {values[i]} at index {i}; running variances must be ≥ 0");
+                        $"{describe(p)} holds the negative variance {Text(values[i])} at index {i}; running variances must be ≥ 0");
             }
         }
     }
+
+    private static string Text<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

@@ -154,7 +154,7 @@ public sealed class OnnxTensor
     {
         int bad = FiniteCheck.FirstNonFinite(values);
         if (bad < 0) return;
-        throw OnnxImportException.InFile(path, $"{label} holds {values[bad]} at index {FiniteCheck.Index(bad, dims)}; "
+        throw OnnxImportException.InFile(path, $"{label} holds {values[bad].ToString(CultureInfo.InvariantCulture)} at index {FiniteCheck.Index(bad, dims)}; "
             + "weights and constants must be finite");
     }
 
