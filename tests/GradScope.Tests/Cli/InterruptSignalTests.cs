@@ -51,6 +51,63 @@ public sealed class InterruptSignalTests : IDisposable
     }
 
     [Fact]
+    public void Own_model_analysis_stops_on_SIGTERM_with_exit_130_and_no_report()
+    {
+        string checkpoint = Path.Combine(_temp.Path, "deep.safetensors"), onnx = Path.Combine(_temp.Path, "deep.onnx");
+        CliHarness.Run("init", "--arch", "relu", "--depth", "400", "--width", "100", "--out", checkpoint).ExpectSuccess();
+        CliHarness.Run("export", "--checkpoint", checkpoint, "--onnx", onnx).ExpectSuccess();
+        string json = Path.Combine(_temp.Path, "report.json");
+        using var child = Child.Start(_temp.Path, "analyze", "--model", onnx, "--noise", "64", "--full-matrix", "--json", json);
+        Thread.Sleep(3000);
+        var (code, error) = child.Signal(SigTerm);
+        Assert.Equal(ExitCodes.Cancelled, code);
+        Assert.Contains("gradscope: interrupted", error);
+        Assert.False(File.Exists(json), "no report may be left behind by an interrupted analysis");
+    }
+
+    [Fact]
+    public void Diagnosis_with_html_report_stops_on_SIGINT_and_writes_no_report()
+    {
+        string html = Path.Combine(_temp.Path, "report.html");
+        using var child = Child.Start(_temp.Path, "analyze", "--arch", "relu", "--depth", "400", "--width", "100", "--noise", "64",
+            "--full-matrix", "--what-if", "--html", html);
+        Thread.Sleep(3000);
+        var (code, error) = child.Signal(SigInt);
+        Assert.Equal(ExitCodes.Cancelled, code);
+        Assert.Contains("gradscope: interrupted", error);
+        Assert.False(File.Exists(html), "no report may be left behind by an interrupted analysis");
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp*"));
+    }
+
+    /// <summary>
+    /// One shard of a sweep, as a Slurm array task runs it (Slurm ends a task with SIGTERM at its time limit): finished
+    /// cells are kept, nothing is half-written, and <c>status</c> shows them finished and nothing still running.
+    /// </summary>
+    [Fact]
+    public void Sharded_reproduce_stops_on_SIGTERM_keeps_finished_cells_and_status_shows_them()
+    {
+        // The quick preset reads Fashion-MNIST (CI installs it); its init cells take seconds each, long enough to interrupt.
+        if (!GradScope.Data.IdxFileSet.Find("/usr/share/datasets/fashion-mnist").IsComplete) return;
+        string root = Path.Combine(_temp.Path, "sweep");
+        using var child = Child.Start(_temp.Path, "reproduce", "--preset", "quick", "--shard", "1/4", "--out", root, "--no-report",
+            "--data", "/usr/share/datasets/fashion-mnist");
+        child.WaitForOutput("[2/");
+        var (code, error) = child.Signal(SigTerm);
+        Assert.Equal(ExitCodes.Cancelled, code);
+        Assert.Contains("gradscope: interrupted", error);
+        string cells = Path.Combine(root, GradScope.Reproduction.CellStore.CellsDirectory);
+        int finished = Directory.GetFiles(cells, GradScope.Reproduction.CellStore.ResultFile, SearchOption.AllDirectories).Length;
+        Assert.True(finished >= 2, $"{finished} finished cells kept");
+        Assert.Empty(Directory.GetFiles(root, "*.tmp*", SearchOption.AllDirectories));
+
+        var status = CliHarness.Run("status", root, "--tasks", "4").ExpectSuccess();
+        var shard1 = status.Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .First(cols => cols.Length > 3 && cols[1] == "1");
+        Assert.Equal(finished.ToString(System.Globalization.CultureInfo.InvariantCulture), shard1[2]);
+        Assert.Equal("0", shard1[3]); // running: the interrupted process holds no claim any more
+    }
+
+    [Fact]
     public void Training_stops_on_SIGINT_keeps_finished_epochs_and_resumes()
     {
         string data = _temp.Subdirectory("data");
