@@ -72,6 +72,7 @@ internal static class ReproduceCommand
             context.Console.WriteLine($"data: {sweepData.Description}");
             var plan = SweepPlan.Create(chosen, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count,
                 diagnostics.Name);
+            Validation.ShardCount.Check($"--shard {selection.Shard}", selection.Shard.Count, plan.Cells.Count);
             SweepRunner.PrepareDirectory(root, plan);
             var store = new CellStore(root, warning => context.Console.MarkupLineInterpolated($"[yellow]{warning}[/]"));
             var mine = selection.Select(plan);

@@ -50,6 +50,7 @@ internal static class SlurmReproduce
 
         var sweepData = SweepData.Load(preset.Data, dataDirectory);
         var plan = SweepPlan.Create(preset, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count, diagnosticsName);
+        Validation.ShardCount.Check($"--tasks {tasks}", tasks, plan.Cells.Count);
         SweepRunner.PrepareDirectory(root, plan);
         var store = new CellStore(root);
         var todo = plan.Cells.Where(c => !store.IsFinished(c.Cell)).ToList();

@@ -25,6 +25,7 @@ internal static class StatusCommand
             var submission = SlurmSubmission.Read(root);
             int shards = parse.GetValue(tasks) ?? submission?.Tasks ?? 1;
             if (shards < 1) throw new ArgumentException($"--tasks must be at least 1 (got {shards}).");
+            Validation.ShardCount.Check($"--tasks {shards}", shards, SweepRunner.ReadPlan(root).Cells.Count);
             // Files only: a lock counts as running unless its pid is gone from this host or it is older than the timeout.
             var liveness = new ClaimLiveness(ClaimLiveness.DefaultTimeout, jobIsActive: _ => null);
             var status = SweepStatus.Read(root, shards, liveness);
