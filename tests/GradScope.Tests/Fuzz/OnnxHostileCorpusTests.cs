@@ -181,6 +181,38 @@ public sealed class OnnxHostileCorpusTests : IDisposable
         Assert.DoesNotContain("\nname", result.Error);
     }
 
+    // ---- Files of 2 GB and more (sparse files: no disk, nothing large read) ---------------------------------
+
+    [Fact]
+    public void Model_file_over_the_2_GiB_protobuf_limit_is_refused_without_reading_it()
+    {
+        string path = _temp.File("huge.onnx");
+        using (var stream = File.Create(path)) stream.SetLength(GradScope.Onnx.OnnxGraph.MaxFileBytes + 1);
+        Refused(ExitCodes.DataError, ["analyze", "--model", path, "--noise", "4"], "huge.onnx", "2 GiB protobuf limit", "external data");
+    }
+
+    [Fact]
+    public void External_weights_beyond_2_GB_into_their_file_are_read()
+    {
+        var m = TestModels.Mlp();
+        var weight = m.Graph.Initializer[0];
+        byte[] values = weight.RawData.ToByteArray();
+        const long offset = (1L << 31) + 4096;
+        using (var stream = File.Create(_temp.File("weights.bin")))
+        {
+            stream.SetLength(offset);
+            stream.Position = offset;
+            stream.Write(values);
+        }
+        weight.ClearRawData();
+        weight.DataLocation = TensorProto.Types.DataLocation.External;
+        weight.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        weight.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = $"{offset}" });
+        var model = GradScope.Onnx.OnnxImporter.Import<double>(Save(m));
+        var imported = model.Parameters[0].Span;
+        for (int i = 0; i < imported.Length; i++) Assert.Equal(BitConverter.ToSingle(values, 4 * i), (float)imported[i]);
+    }
+
     // ---- Crashes -----------------------------------------------------------------------------------------
 
     [Fact]
