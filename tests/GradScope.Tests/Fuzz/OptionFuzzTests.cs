@@ -19,6 +19,7 @@ public sealed class OptionFuzzTests : IDisposable
     private readonly string _data;
     private readonly string _checkpoint;
     private readonly string _output;
+    private readonly string _sweep;
     private readonly Dictionary<string, string[]> _values;
 
     public OptionFuzzTests()
@@ -28,7 +29,11 @@ public sealed class OptionFuzzTests : IDisposable
         _checkpoint = _temp.File("net.safetensors");
         CliAssert.Succeeds("init", "--arch", "relu", "--depth", "2", "--width", "3", "--input-dim", "12", "--out", _checkpoint);
         _output = Path.Combine(_temp.Path, "out", "result");
+        _sweep = Path.Combine(_temp.Path, "sweep");
+        CliAssert.Succeeds("reproduce", "--preset", "tiny", "--studies", "init", "--out", _sweep, "--no-report");
         string[] paths = [_checkpoint, _temp.Path, "/dev/zero", "/nonexistent/x", ""];
+        string onnx = Onnx.OnnxFixtures.Model("bn_relu_mlp"), state = Onnx.OnnxFixtures.File("bn_relu_mlp_state.safetensors");
+        string reportFile = Path.Combine(_temp.Path, "out", "report");
         _values = new Dictionary<string, string[]>
         {
             ["--arch"] = ["relu", "batch-tanh", "resnet-relu", "layer-selu-orth", "relu-ll", "imagenet", ""],
@@ -49,6 +54,15 @@ public sealed class OptionFuzzTests : IDisposable
             ["--out"] = [_output, _temp.Path],
             ["--json"] = [Path.Combine(_temp.Path, "out", "report.json")],
             ["--seconds"] = ["-1", "0", "NaN"],
+            ["--model"] = [onnx, onnx, state, _checkpoint, "/dev/zero", _temp.Path, ""],
+            ["--init"] = [Onnx.OnnxFixtures.Init("bn_relu_mlp"), onnx, _checkpoint, "/nonexistent"],
+            ["--init-safetensors"] = [Onnx.OnnxFixtures.File("bn_relu_mlp_state_init.safetensors"), _checkpoint, "/dev/zero"],
+            ["--mode"] = ["train", "eval", "test", ""],
+            ["--html"] = [reportFile + ".html"],
+            ["--md"] = [reportFile + ".md"],
+            ["--diagnosis-json"] = [reportFile + ".json"],
+            ["--onnx"] = [Path.Combine(_temp.Path, "out", "net.onnx"), _temp.Path],
+            ["--branch-layout"] = ["pre", "post", "mid"],
         };
     }
 
@@ -57,7 +71,6 @@ public sealed class OptionFuzzTests : IDisposable
     private static readonly string[] Numbers =
         ["-1", "0", "1", "2", "3", "8", "100000", "100000000", "2147483648", "NaN", "1e309", "x", ""];
 
-    /// <summary>Commands fuzzed, with options always added so a run stays small (overridable only where harmless).</summary>
     /// <summary>
     /// Commands fuzzed, with options added when the draw left them out, so most lines get past the parser and a run
     /// stays small: a tiny dataset, shallow networks, one epoch; bench only ever reaches its option checks.
@@ -70,6 +83,8 @@ public sealed class OptionFuzzTests : IDisposable
         ["train"] = ["--arch", "relu", "--data", _data, "--out", _output, "--depth", "2", "--width", "3", "--epochs", "1"],
         ["bench"] = ["--seconds", "-1"],
         ["report"] = [],
+        ["status"] = [],
+        ["export"] = ["--checkpoint", _checkpoint, "--onnx", Path.Combine(_temp.Path, "out", "net.onnx")],
     };
 
     private string[] Build(string command, uint[] draws)
@@ -79,6 +94,7 @@ public sealed class OptionFuzzTests : IDisposable
         var options = tree.Subcommands.Single(c => c.Name == command).Options.Where(o => o.Name != "--help").ToList();
         var args = new List<string> { command };
         if (command == "report") args.Add(draws[0] % 2 == 0 ? _temp.Path : "/nonexistent");
+        if (command == "status") args.Add(draws[0] % 3 == 0 ? _temp.Path : _sweep);
         for (int i = 0; i < options.Count; i++)
         {
             uint r = draws[i % draws.Length] >> (i / draws.Length);
@@ -97,7 +113,7 @@ public sealed class OptionFuzzTests : IDisposable
     [Fact]
     public void Option_combinations_never_exit_unexpectedly_and_failures_are_one_line()
     {
-        var commands = new[] { "init", "analyze", "evaluate", "train", "bench", "report" };
+        var commands = new[] { "init", "analyze", "evaluate", "train", "bench", "report", "status", "export", "analyze" };
         Gen.Select(Gen.Int[0, commands.Length - 1], Gen.UInt.Array[24]).Select((c, draws) => Build(commands[c], draws)).Sample(args =>
         {
             string scratch = Path.Combine(_temp.Path, "out");
