@@ -64,6 +64,14 @@ internal static class OptionRules
               + "for --mode eval export the model to ONNX." : null),
     ];
 
+    /// <summary>Options that name a file to write, per command: a directory there is refused before the work is done.</summary>
+    private static readonly Dictionary<string, string[]> OutputFiles = new()
+    {
+        ["analyze"] = ["--json", "--html", "--md", "--diagnosis-json"],
+        ["export"] = ["--onnx"],
+        ["init"] = ["--out"],
+    };
+
     /// <summary>Checks the rules of the command that was parsed.</summary>
     public static void Check(ParseResult parse)
     {
@@ -77,6 +85,8 @@ internal static class OptionRules
             if (rule.Command == command) rule.Check(parse);
         foreach (var rule in Values)
             if (rule.Commands.Contains(command)) rule.Check(parse);
+        foreach (string option in OutputFiles.GetValueOrDefault(command, []))
+            if (OptionRule.Given(parse, option) && parse.GetValue<string>(option) is { Length: > 0 } path) IO.AtomicFile.RefuseDirectory(path);
     }
 
     /// <summary>--unit-size, --residual-weight and --branch-layout shape residual units; a plain network has none.</summary>

@@ -18,13 +18,12 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        // Checked first: the rename would fail only after the whole file was written, with "Is a directory : '…'".
-        if (Directory.Exists(full)) throw new IOException($"{path} is a directory; give a file name to write.");
-        Directory.CreateDirectory(directory);
+        RefuseDirectory(path);
         // Same directory as the target: a rename across file systems would be a copy, not atomic.
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
+            Directory.CreateDirectory(directory);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
@@ -32,11 +31,32 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            // The user named the target, not our temporary file: say which file could not be written and why.
+            string reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => $"{directory} does not accept new files",
+                _ => e.Message.Replace(temp, full, StringComparison.Ordinal),
+            };
+            throw new IOException($"cannot write {path}: {reason}", e);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A directory where a file is to be written is refused before any work: the rename would fail only after the whole
+    /// file (or the analysis that makes it) was done, with "Is a directory : '…'".
+    /// </summary>
+    public static void RefuseDirectory(string path)
+    {
+        if (Directory.Exists(Path.GetFullPath(path))) throw new IOException($"{path} is a directory; give a file name to write.");
     }
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
