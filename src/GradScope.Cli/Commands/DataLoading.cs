@@ -10,7 +10,8 @@ internal static class DataLoading
     {
         var location = DatasetLocator.Locate(dataset, directory);
         var raw = location.Load();
-        context.Console.WriteLine($"{dataset}: {raw.Train.Count:N0} training and {raw.Test.Count:N0} test examples of {raw.Train.Features} features from {location.Directory}");
+        context.Console.WriteLine($"{dataset}: {raw.Train.Count:N0} training and {raw.Test.Count:N0} test examples " +
+            $"of {raw.Train.Features} features from {location.Directory}");
         return Standardizer.FitTransform(raw);
     }
 }

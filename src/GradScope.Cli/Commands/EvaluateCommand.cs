@@ -37,7 +37,8 @@ internal static class EvaluateCommand
                 table.AddRow(name, $"{result.Count:N0}", result.Count == 0 ? "—" : $"{result.Loss:0.0000}",
                     result.Count == 0 ? "—" : $"{100 * result.Error:0.00}%");
             }
-            context.Console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/], {checkpoint.State?.EpochsCompleted ?? 0} epochs trained");
+            int epochs = checkpoint.State?.EpochsCompleted ?? 0;
+            context.Console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/], {epochs} epochs trained");
             context.Console.Write(table);
             return ExitCodes.Success;
         }, cancel)));

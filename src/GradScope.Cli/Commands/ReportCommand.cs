@@ -10,7 +10,8 @@ internal static class ReportCommand
     public static Command Create(CliContext context)
     {
         var directory = new Argument<string>("DIR") { Description = "Output directory of gradscope reproduce" };
-        var command = new Command("report", "Rebuild report.html, report.md and the study JSON/CSV from a reproduce directory, marking unfinished cells.");
+        var command = new Command("report",
+            "Rebuild report.html, report.md and the study JSON/CSV from a reproduce directory, marking unfinished cells.");
         command.Arguments.Add(directory);
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {

@@ -103,8 +103,11 @@ internal static class TrainCommand
             Limits.NetworkFootprint.Require(config.Architecture, parameterCopies: 6, batch: Math.Max(config.BatchSize, 1000));
             bool resuming = resumeDirectory is not null;
             int trainCount = Math.Min(config.TrainSubset ?? int.MaxValue, splits.Train.Count);
-            context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}");
-            context.Console.MarkupLineInterpolated($"training on {trainCount:N0} examples of {config.Dataset}, run directory [blue]{runDirectory}[/]");
+            string settings = $"{Optimizer<float>.KindName(config.Optimizer)} lr {config.LearningRate:G4}, batch {config.BatchSize}, " +
+                $"{config.Epochs} epochs, seed {config.Seed}";
+            context.Console.MarkupLineInterpolated($"[bold]{config.Architecture}[/], {settings}");
+            context.Console.MarkupLineInterpolated(
+                $"training on {trainCount:N0} examples of {config.Dataset}, run directory [blue]{runDirectory}[/]");
 
             TrainingResult Train(ITrainingObserver observer)
             {
@@ -120,12 +123,14 @@ internal static class TrainCommand
 
             EpochSummary.Print(context, result.History);
             if (result.State.Status == RunStatus.Diverged)
-                context.Console.MarkupLineInterpolated($"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
+                context.Console.MarkupLineInterpolated(
+                    $"[yellow]run diverged:[/] {result.State.Message}; metrics and the last good checkpoint are kept in {runDirectory}");
             else if (result.State.EpochsCompleted == 0)
                 context.Console.MarkupLineInterpolated(
                     $"[green]done[/]: no epochs trained, so no checkpoint was written; config.json is in {runDirectory}");
             else
-                context.Console.MarkupLineInterpolated($"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
+                context.Console.MarkupLineInterpolated(
+                    $"[green]done[/]: {result.State.EpochsCompleted} epochs, checkpoint {new RunDirectory(runDirectory).CheckpointPath}");
             return ExitCodes.Success;
         }, cancel)));
         return command;

@@ -17,7 +17,8 @@ internal static class ProgressDisplay
         TrainingResult? result = null;
         context.Console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .Start(progress =>
             {
                 var task = progress.AddTask("training", maxValue: Math.Max(1, epochs));
@@ -46,7 +47,8 @@ internal static class EpochSummary
 {
     public static string Line(EpochMetrics m) => m.Status == EpochStatus.Diverged
         ? $"epoch {m.Epoch,3}: diverged (loss {m.TrainLoss:G4})"
-        : $"epoch {m.Epoch,3}: loss {m.TrainLoss:0.0000}  train err {Percent(m.TrainError)} (running {Percent(m.TrainErrorRunning)})  test err {Percent(m.TestError)}  {m.Seconds:0.0}s  {m.ExamplesPerSecond:N0} ex/s";
+        : $"epoch {m.Epoch,3}: loss {m.TrainLoss:0.0000}  train err {Percent(m.TrainError)} (running {Percent(m.TrainErrorRunning)})"
+          + $"  test err {Percent(m.TestError)}  {m.Seconds:0.0}s  {m.ExamplesPerSecond:N0} ex/s";
 
     private static string Percent(double? value) => value is double v ? $"{100 * v:0.00}%" : "—";
 
@@ -58,7 +60,8 @@ internal static class EpochSummary
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("epoch", "loss", "train err", "running err", "test err", "s", "ex/s");
         foreach (var m in rows)
-            table.AddRow(m.Epoch.ToString(), m.Status == EpochStatus.Diverged ? EpochStatus.Diverged.Name() : $"{m.TrainLoss:0.0000}", Percent(m.TrainError),
+            table.AddRow(m.Epoch.ToString(), m.Status == EpochStatus.Diverged ? EpochStatus.Diverged.Name() : $"{m.TrainLoss:0.0000}",
+                Percent(m.TrainError),
                 Percent(m.TrainErrorRunning), Percent(m.TestError), $"{m.Seconds:0.0}", $"{m.ExamplesPerSecond:N0}");
         context.Console.Write(table);
     }

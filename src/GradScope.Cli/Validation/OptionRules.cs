@@ -86,7 +86,8 @@ internal static class OptionRules
         foreach (var rule in Values)
             if (rule.Commands.Contains(command)) rule.Check(parse);
         foreach (string option in OutputFiles.GetValueOrDefault(command, []))
-            if (OptionRule.Given(parse, option) && parse.GetValue<string>(option) is { Length: > 0 } path) IO.AtomicFile.RefuseDirectory(path);
+            if (OptionRule.Given(parse, option) && parse.GetValue<string>(option) is { Length: > 0 } path)
+                IO.AtomicFile.RefuseDirectory(path);
     }
 
     /// <summary>--unit-size, --residual-weight and --branch-layout shape residual units; a plain network has none.</summary>

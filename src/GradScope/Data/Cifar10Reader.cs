@@ -44,7 +44,9 @@ public static class Cifar10Reader
     public static Dataset ReadBatch(string path, string? name = null) =>
         ReadBatches(name ?? Path.GetFileNameWithoutExtension(path), [path]);
 
-    /// <summary>Where the batch files are: <paramref name="directory"/> itself or its cifar-10-batches-bin subdirectory; null if neither.</summary>
+    /// <summary>
+    /// Where the batch files are: <paramref name="directory"/> itself or its cifar-10-batches-bin subdirectory; null if neither.
+    /// </summary>
     public static string? FindBatchDirectory(string directory)
     {
         foreach (string candidate in new[] { directory, Path.Combine(directory, ArchiveSubdirectory) })
@@ -63,7 +65,8 @@ public static class Cifar10Reader
         if (missing.Count > 0)
         {
             throw new DatasetNotFoundException(
-                $"{batches}: missing CIFAR-10 file(s) {string.Join(", ", missing)}; download the binary version elsewhere and pass --data DIR");
+                $"{batches}: missing CIFAR-10 file(s) {string.Join(", ", missing)}; " +
+                "download the binary version elsewhere and pass --data DIR");
         }
         return new DatasetSplits(
             ReadBatches($"{name}/train", TrainFileNames.Select(f => Path.Combine(batches, f)).ToList()),
@@ -80,7 +83,8 @@ public static class Cifar10Reader
         if (length % RecordLength != 0)
         {
             throw DataFormatException.InFile(path,
-                $"length {length} bytes is not a multiple of the {RecordLength}-byte record (1 label + {PixelsPerImage} pixels): truncated, or not the binary version");
+                $"length {length} bytes is not a multiple of the {RecordLength}-byte record (1 label + {PixelsPerImage} pixels): " +
+                "truncated, or not the binary version");
         }
         return length / RecordLength;
     }

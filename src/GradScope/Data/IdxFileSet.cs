@@ -4,7 +4,8 @@ namespace GradScope.Data;
 /// The four standard idx files of an MNIST-style directory, each found under its .gz name or its
 /// uncompressed name; <see cref="Missing"/> lists the ones found under neither.
 /// </summary>
-public sealed record IdxFileSet(string? TrainImages, string? TrainLabels, string? TestImages, string? TestLabels, IReadOnlyList<string> Missing)
+public sealed record IdxFileSet(
+    string? TrainImages, string? TrainLabels, string? TestImages, string? TestLabels, IReadOnlyList<string> Missing)
 {
     public const string TrainImagesName = "train-images-idx3-ubyte";
     public const string TrainLabelsName = "train-labels-idx1-ubyte";

@@ -18,7 +18,8 @@ public sealed class Standardizer
         for (int j = 0; j < scale.Length; j++)
         {
             if (!float.IsFinite(mean[j]) || !float.IsFinite(scale[j]) || scale[j] <= 0)
-                throw new ArgumentException($"Standardizer: feature {j} has mean {mean[j]} and scale {scale[j]}; need finite values and scale > 0.");
+                throw new ArgumentException(
+                    $"Standardizer: feature {j} has mean {mean[j]} and scale {scale[j]}; need finite values and scale > 0.");
         }
         Mean = mean;
         Scale = scale;

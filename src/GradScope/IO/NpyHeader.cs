@@ -108,7 +108,8 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape)
                 if (Peek() == ')') { _pos++; break; }
                 int start = _pos;
                 while (_pos < text.Length && char.IsAsciiDigit(text[_pos])) _pos++;
-                if (_pos == start || !long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long dim))
+                var digits = text.AsSpan(start, _pos - start);
+                if (_pos == start || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long dim))
                     throw Bad($"expected a non-negative integer in 'shape' at header position {start}");
                 if (Peek() == 'L') _pos++; // Python 2 long literals in old files
                 dims.Add(dim);

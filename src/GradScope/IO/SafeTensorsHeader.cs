@@ -59,7 +59,8 @@ internal static class SafeTensorsHeader
         foreach (var entry in element.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.String)
-                throw CheckpointFormatException.InFile(path, $"__metadata__ value for '{entry.Name}' is a JSON {entry.Value.ValueKind}, expected a string");
+                throw CheckpointFormatException.InFile(path,
+                    $"__metadata__ value for '{entry.Name}' is a JSON {entry.Value.ValueKind}, expected a string");
             if (!metadata.TryAdd(entry.Name, entry.Value.GetString()!))
                 throw CheckpointFormatException.InFile(path, $"__metadata__ has key '{entry.Name}' twice");
         }
@@ -103,7 +104,8 @@ internal static class SafeTensorsHeader
         if (end < begin) throw Bad($"data_offsets [{begin}, {end}] end before they begin");
         long expected = count * dtype.ByteSize();
         if (end - begin != expected)
-            throw Bad($"data_offsets [{begin}, {end}] span {end - begin} bytes but {dtype} × [{string.Join(", ", shape)}] needs {expected}");
+            throw Bad($"data_offsets [{begin}, {end}] span {end - begin} bytes " +
+                $"but {dtype} × [{string.Join(", ", shape)}] needs {expected}");
         if (end > dataLength)
             throw Bad($"truncated: data ends at byte {end} but the data section has only {dataLength} bytes");
         return new SafeTensorInfo(name, dtype, shape, begin, end);
@@ -118,11 +120,13 @@ internal static class SafeTensorsHeader
             if (t.Begin < position)
                 throw CheckpointFormatException.InFile(path, $"tensors '{previous!.Name}' and '{t.Name}' overlap in the data section");
             if (t.Begin > position)
-                throw CheckpointFormatException.InFile(path, $"{t.Begin - position} unused bytes before tensor '{t.Name}' in the data section");
+                throw CheckpointFormatException.InFile(path,
+                    $"{t.Begin - position} unused bytes before tensor '{t.Name}' in the data section");
             position = t.End;
             previous = t;
         }
         if (position != dataLength)
-            throw CheckpointFormatException.InFile(path, $"{dataLength - position} bytes after the last tensor; the file is longer than its header describes");
+            throw CheckpointFormatException.InFile(path,
+                $"{dataLength - position} bytes after the last tensor; the file is longer than its header describes");
     }
 }

@@ -74,7 +74,8 @@ public static class ModelAnalysis
             // ToMatrix refuses NaN and ±Inf, naming the element: the zoo path and --model read inputs alike.
             x = array.ToMatrix().Convert<double>();
             if (x.Rows < 2)
-                throw DataFormatException.InFile(request.Inputs!, $"analysing needs a batch of at least 2 examples; the file holds {x.Rows}");
+                throw DataFormatException.InFile(request.Inputs!,
+                    $"analysing needs a batch of at least 2 examples; the file holds {x.Rows}");
         }
         if (request.Labels is string labelsPath)
         {

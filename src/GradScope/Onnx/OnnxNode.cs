@@ -45,7 +45,9 @@ public sealed class OnnxNode
     public double Float(string name, double fallback)
     {
         if (!_attributes.TryGetValue(name, out var a)) return fallback;
-        if (!float.IsFinite(a.F)) throw OnnxImportException.InFile(_path, $"{Label} has attribute {name} = {a.F.ToString(CultureInfo.InvariantCulture)}; it must be finite");
+        if (!float.IsFinite(a.F))
+            throw OnnxImportException.InFile(_path,
+                $"{Label} has attribute {name} = {a.F.ToString(CultureInfo.InvariantCulture)}; it must be finite");
         return OnnxTensor.Decimal(a.F);
     }
 

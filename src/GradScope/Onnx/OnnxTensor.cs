@@ -154,7 +154,8 @@ public sealed class OnnxTensor
     {
         int bad = FiniteCheck.FirstNonFinite(values);
         if (bad < 0) return;
-        throw OnnxImportException.InFile(path, $"{label} holds {values[bad].ToString(CultureInfo.InvariantCulture)} at index {FiniteCheck.Index(bad, dims)}; "
+        string value = values[bad].ToString(CultureInfo.InvariantCulture);
+        throw OnnxImportException.InFile(path, $"{label} holds {value} at index {FiniteCheck.Index(bad, dims)}; "
             + "weights and constants must be finite");
     }
 

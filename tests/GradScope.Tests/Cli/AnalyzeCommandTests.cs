@@ -13,7 +13,8 @@ public class AnalyzeCommandTests
     {
         using var temp = new TempDirectory();
         string json = temp.File("report.json");
-        var result = CliHarness.Run("analyze", "--arch", "linear-orth", "--depth", "8", "--width", "16", "--input-dim", "16", "--noise", "32", "--json", json);
+        var result = CliHarness.Run("analyze", "--arch", "linear-orth", "--depth", "8", "--width", "16", "--input-dim", "16",
+            "--noise", "32", "--json", json);
         Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
         Assert.Contains("verdict", result.Output);
         var report = JsonNode.Parse(File.ReadAllText(json))!;

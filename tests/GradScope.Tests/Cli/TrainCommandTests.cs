@@ -10,7 +10,8 @@ namespace GradScope.Tests.Cli;
 public class TrainCommandTests
 {
     private static string[] Train(string dataDir, string outDir, int epochs = 2) =>
-        ["train", "--arch", "relu", "--depth", "3", "--width", "8", "--epochs", $"{epochs}", "--batch", "16", "--data", dataDir, "--out", outDir];
+        ["train", "--arch", "relu", "--depth", "3", "--width", "8", "--epochs", $"{epochs}", "--batch", "16", "--data", dataDir,
+            "--out", outDir];
 
     [Fact]
     public void Trains_writes_a_run_directory_and_resumes_it()
@@ -124,7 +125,8 @@ public class TrainCommandTests
     {
         using var temp = new TempDirectory();
         string file = temp.File("net.safetensors");
-        var result = CliHarness.Run("init", "--arch", "resnet-batch-relu", "--depth", "5", "--width", "8", "--input-dim", "12", "--seed", "3", "--out", file);
+        var result = CliHarness.Run("init", "--arch", "resnet-batch-relu", "--depth", "5", "--width", "8", "--input-dim", "12",
+            "--seed", "3", "--out", file);
         Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
         var checkpoint = Checkpoint.Load(file);
         Assert.Equal(12, checkpoint.Architecture.InputDim);

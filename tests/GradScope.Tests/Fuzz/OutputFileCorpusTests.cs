@@ -41,7 +41,8 @@ public sealed class OutputFileCorpusTests : IDisposable
     {
         if (!Directory.Exists("/proc/self")) return; // Linux: /proc accepts no new files, even for root
         var result = CliAssert.Fails(ExitCodes.DataError,
-            ["analyze", "--arch", "relu", "--depth", "2", "--width", "3", "--noise", "4", "--input-dim", "4", "--json", "/proc/report.json"],
+            ["analyze", "--arch", "relu", "--depth", "2", "--width", "3", "--noise", "4", "--input-dim", "4",
+                "--json", "/proc/report.json"],
             "cannot write /proc/report.json");
         Assert.DoesNotContain(".tmp", result.Error);
     }

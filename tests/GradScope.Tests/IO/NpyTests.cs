@@ -115,7 +115,8 @@ public class NpyTests
     [InlineData("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", 8, "structured dtypes")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2), }", 32, "3 dimensions")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", 4, "0 dimensions")]
-    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12, "truncated: shape (2, 2) of <f4 needs 16 bytes of data but only 12 remain")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12,
+        "truncated: shape (2, 2) of <f4 needs 16 bytes of data but only 12 remain")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 20, "4 bytes after the array data")]
     [InlineData("{'descr': '<f4', 'shape': (2, 2), }", 16, "must have 'descr', 'fortran_order' and 'shape'")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", 16, "expected a non-negative integer")]

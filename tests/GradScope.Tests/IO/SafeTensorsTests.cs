@@ -155,15 +155,18 @@ public class SafeTensorsTests
     [InlineData("{\"a\": {\"dtype\": \"Q7\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 8, "tensor 'a': unknown dtype 'Q7'")]
     [InlineData("{\"a\": {\"dtype\": \"f32\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 8, "unknown dtype 'f32'")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}", 8, "span 8 bytes but F32 × [3] needs 12")]
-    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 8, "truncated: data ends at byte 16 but the data section has only 8 bytes")]
+    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 8,
+        "truncated: data ends at byte 16 but the data section has only 8 bytes")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [8, 0]}}", 8, "end before they begin")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [-2], \"data_offsets\": [0, 8]}}", 8, "not a non-negative 32-bit integer")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [2]}}", 8, "missing field 'data_offsets'")]
     [InlineData("{\"a\": {\"shape\": [2], \"data_offsets\": [0, 8]}}", 8, "missing string field 'dtype'")]
-    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "tensors 'a' and 'b' overlap")]
+    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, " +
+        "\"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "tensors 'a' and 'b' overlap")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "4 unused bytes before tensor 'a'")]
     [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 8, "4 bytes after the last tensor")]
-    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "names tensor 'a' twice")]
+    [InlineData("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, " +
+        "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "names tensor 'a' twice")]
     [InlineData("{\"__metadata__\": {\"epoch\": 3}}", 0, "__metadata__ value for 'epoch' is a JSON Number, expected a string")]
     [InlineData("{\"__metadata__\": [\"x\"]}", 0, "__metadata__ is a JSON Array")]
     public void Corrupt_header_is_reported(string header, int dataBytes, string expected)
@@ -177,7 +180,8 @@ public class SafeTensorsTests
     public void Header_length_beyond_file_is_reported()
     {
         string message = ErrorOf(Build("{}", 0, claimedLength: 1000));
-        Assert.Equal("bad.safetensors: header length 1000 exceeds the 2 bytes that follow it (truncated or not a safetensors file)", message);
+        Assert.Equal("bad.safetensors: header length 1000 exceeds the 2 bytes that follow it (truncated or not a safetensors file)",
+            message);
     }
 
     [Fact]
