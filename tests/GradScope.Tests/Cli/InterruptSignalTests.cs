@@ -37,18 +37,9 @@ public sealed class InterruptSignalTests : IDisposable
     [Theory]
     [InlineData(SigInt)]
     [InlineData(SigTerm)]
-    public void Full_matrix_analysis_stops_on_a_signal_with_exit_130(int signal)
-    {
-        string json = Path.Combine(_temp.Path, "report.json");
-        using var child = Child.Start(_temp.Path, "analyze", "--arch", "relu", "--depth", "400", "--width", "100", "--noise", "64",
-            "--full-matrix", "--json", json);
-        // Nothing is printed before the report; the interrupted line proves the handler ran, not the default action.
-        Thread.Sleep(3000);
-        var (code, error) = child.Signal(signal);
-        Assert.Equal(ExitCodes.Cancelled, code);
-        Assert.Contains("gradscope: interrupted", error);
-        Assert.False(File.Exists(json), "no report may be left behind by an interrupted analysis");
-    }
+    public void Full_matrix_analysis_stops_on_a_signal_with_exit_130(int signal) =>
+        AnalysisStops(signal, "report.json", "analyze", "--arch", "relu", "--depth", "400", "--width", "100", "--noise", "64",
+            "--full-matrix", "--json");
 
     [Fact]
     public void Own_model_analysis_stops_on_SIGTERM_with_exit_130_and_no_report()
@@ -56,27 +47,31 @@ public sealed class InterruptSignalTests : IDisposable
         string checkpoint = Path.Combine(_temp.Path, "deep.safetensors"), onnx = Path.Combine(_temp.Path, "deep.onnx");
         CliHarness.Run("init", "--arch", "relu", "--depth", "400", "--width", "100", "--out", checkpoint).ExpectSuccess();
         CliHarness.Run("export", "--checkpoint", checkpoint, "--onnx", onnx).ExpectSuccess();
-        string json = Path.Combine(_temp.Path, "report.json");
-        using var child = Child.Start(_temp.Path, "analyze", "--model", onnx, "--noise", "64", "--full-matrix", "--json", json);
-        Thread.Sleep(3000);
-        var (code, error) = child.Signal(SigTerm);
-        Assert.Equal(ExitCodes.Cancelled, code);
-        Assert.Contains("gradscope: interrupted", error);
-        Assert.False(File.Exists(json), "no report may be left behind by an interrupted analysis");
+        AnalysisStops(SigTerm, "report.json", "analyze", "--model", onnx, "--noise", "64", "--full-matrix", "--json");
     }
 
     [Fact]
     public void Diagnosis_with_html_report_stops_on_SIGINT_and_writes_no_report()
     {
-        string html = Path.Combine(_temp.Path, "report.html");
-        using var child = Child.Start(_temp.Path, "analyze", "--arch", "relu", "--depth", "400", "--width", "100", "--noise", "64",
-            "--full-matrix", "--what-if", "--html", html);
+        AnalysisStops(SigInt, "report.html", "analyze", "--arch", "relu", "--depth", "400", "--width", "100", "--noise", "64",
+            "--full-matrix", "--what-if", "--html");
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp*"));
+    }
+
+    /// <summary>
+    /// Runs the analysis (<paramref name="args"/> end with the report option, followed by <paramref name="report"/>),
+    /// signals it mid-computation, and checks exit 130, the interrupted line and that no report was written.
+    /// </summary>
+    private void AnalysisStops(int signal, string report, params string[] args)
+    {
+        string path = Path.Combine(_temp.Path, report);
+        using var child = Child.Start(_temp.Path, [.. args, path]);
+        // Nothing is printed before the report; the interrupted line proves the handler ran, not the default action.
         Thread.Sleep(3000);
-        var (code, error) = child.Signal(SigInt);
+        var (code, error) = child.Signal(signal);
         Assert.Equal(ExitCodes.Cancelled, code);
         Assert.Contains("gradscope: interrupted", error);
-        Assert.False(File.Exists(html), "no report may be left behind by an interrupted analysis");
-        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp*"));
+        Assert.False(File.Exists(path), "no report may be left behind by an interrupted analysis");
     }
 
     /// <summary>
