@@ -155,8 +155,9 @@ internal static class AnalyzeCommand
         var other = Checkpoint.Load(file);
         var spec = other.Architecture;
         if (spec.InputDim != first.InputDim || spec.Classes != first.Classes)
-            throw new ArgumentException($"{file} maps {spec.InputDim} inputs to {spec.Classes} classes, the first network " +
-                                        $"{first.InputDim} to {first.Classes}: they cannot be compared on one batch.");
+            // Two files that do not fit together are a data error (3), like a batch that does not fit the network.
+            throw DataFormatException.InFile(file, $"maps {spec.InputDim} inputs to {spec.Classes} classes, the first network " +
+                $"{first.InputDim} to {first.Classes}: they cannot be compared on one batch");
         return DiagnosisRunner.Run(CheckpointLabel(file, files), spec, other.Parameters, other.InitialParameters, x, y,
             options with { Epoch = other.State?.EpochsCompleted }, whatIf: false);
     }

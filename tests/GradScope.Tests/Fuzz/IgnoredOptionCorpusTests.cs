@@ -90,6 +90,15 @@ public sealed class IgnoredOptionCorpusTests : IDisposable
     [InlineData("init --arch resnet-relu --depth 4 --width 3 --residual-weight 0.5 --branch-layout post --out {out}")]
     public void The_same_options_where_they_are_used_still_work(string line) => CliAssert.Succeeds(Expand(line));
 
+    [Fact]
+    public void Two_checkpoints_of_different_shapes_are_a_data_error_naming_the_second()
+    {
+        string other = _temp.File("wide.safetensors");
+        CliAssert.Succeeds("init", "--arch", "relu", "--depth", "2", "--width", "4", "--input-dim", "5", "--classes", "2", "--out", other);
+        CliAssert.Fails(ExitCodes.DataError, Expand($"analyze {{ckpt}} {other} --noise 4"), "wide.safetensors", "5 inputs",
+            "cannot be compared");
+    }
+
     /// <summary>A rule naming an option its command does not have would never fire: every name must exist.</summary>
     [Fact]
     public void Every_rule_names_options_its_command_has()
