@@ -68,12 +68,44 @@ internal static class ElementwiseRegion
                 $"the element-wise ops from {region[0].Label} to {last.Label} leave through {exits.Count} values; " +
                 "GradScope fuses element-wise ops into one function of one input");
         }
-        var memo = new Dictionary<string, ScalarFunction>(StringComparer.Ordinal);
         var exit = exits[0];
+        CheckSize(graph, start, exit, region);
+        var memo = new Dictionary<string, ScalarFunction>(StringComparer.Ordinal);
         var function = Build(graph, start, exit, memo);
         int end = region.FindIndex(n => n.Outputs[0] == exit);
         var used = region.Take(end + 1).ToList();
         return new FunctionItem(used[^1], function, used);
+    }
+
+    /// <summary>Most element-wise ops fused into one activation; PyTorch's longest (tanh-approximated GELU) has about ten.</summary>
+    public const int MaxFusedOps = 256;
+
+    /// <summary>Most scalar operations one activation may cost per element, counting shared subexpressions at every use.</summary>
+    public const long MaxEvaluationCost = 4096;
+
+    /// <summary>
+    /// A hostile file must not turn one activation into a stack overflow (a run of 100,000 Relus is built recursively)
+    /// or into an evaluation that never ends (x·x squared 60 times is a 2^60-node tree when shared terms are re-evaluated).
+    /// </summary>
+    private static void CheckSize(OnnxGraph graph, string start, string exit, List<OnnxNode> region)
+    {
+        if (region.Count > MaxFusedOps)
+            throw OnnxImportException.InFile(graph.Path, $"{region.Count:N0} element-wise ops from {region[0].Label} form one activation; "
+                + $"GradScope fuses at most {MaxFusedOps}");
+        var costs = new Dictionary<string, long>(StringComparer.Ordinal);
+        long Cost(string value)
+        {
+            if (value == start || graph.IsConstant(value)) return 1;
+            if (costs.TryGetValue(value, out long known)) return known;
+            long total = 1;
+            foreach (string input in DataInputs(graph, graph.Producer(value)!))
+                total = Math.Min(long.MaxValue / 2, total + Cost(input));
+            return costs[value] = total;
+        }
+        long cost = Cost(exit);
+        if (cost > MaxEvaluationCost)
+            throw OnnxImportException.InFile(graph.Path, $"the activation from {region[0].Label} costs {cost:N0} scalar operations per "
+                + $"element (shared terms counted at every use); GradScope evaluates at most {MaxEvaluationCost:N0}");
     }
 
     private static ScalarFunction Build(OnnxGraph graph, string start, string value, Dictionary<string, ScalarFunction> memo)

@@ -216,6 +216,28 @@ public sealed class OnnxHostileCorpusTests : IDisposable
     // ---- Crashes -----------------------------------------------------------------------------------------
 
     [Fact]
+    public void Long_run_of_element_wise_ops_is_refused_not_a_stack_overflow()
+    {
+        var m = TestModels.Mlp((t, a) =>
+        {
+            string value = a;
+            for (int i = 0; i < 100_000; i++) t.Node("Relu", $"/r{i}/Relu", [value], value = i == 99_999 ? "m" : $"r{i}");
+        });
+        Refused(ExitCodes.DataError, ["analyze", "--model", Save(m), "--noise", "4"], "100,001 element-wise ops", "at most 256");
+    }
+
+    [Fact]
+    public void Activation_that_squares_itself_sixty_times_is_refused_not_a_hang()
+    {
+        var m = TestModels.Mlp((t, a) =>
+        {
+            string value = a;
+            for (int i = 0; i < 60; i++) t.Node("Mul", $"/sq{i}/Mul", [value, value], value = i == 59 ? "m" : $"sq{i}");
+        });
+        Refused(ExitCodes.DataError, ["analyze", "--model", Save(m), "--noise", "4"], "scalar operations per element", "at most 4,096");
+    }
+
+    [Fact]
     public void Dev_zero_as_model_is_a_data_error_not_out_of_memory()
     {
         if (!File.Exists("/dev/zero")) return;
