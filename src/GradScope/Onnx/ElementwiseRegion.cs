@@ -42,18 +42,27 @@ internal static class ElementwiseRegion
     /// <summary>The element-wise run that starts at <paramref name="start"/>, or null when its consumers are not element-wise.</summary>
     public static FunctionItem? Grow(OnnxGraph graph, string start, OnnxNode? ignore = null)
     {
+        // Grown forward from the start through consumers, not by scanning every node of the graph: a scan per call made
+        // importing a chain of n blocks O(n²) (4,000 blocks took 15 s, 400,000 would take days). A node joins once all
+        // its data inputs are in the region, so the list stays in topological order.
         var values = new HashSet<string>(StringComparer.Ordinal) { start };
         var region = new List<OnnxNode>();
-        foreach (var node in graph.Nodes)
+        var members = new HashSet<OnnxNode>();
+        var frontier = new Queue<string>([start]);
+        while (frontier.Count > 0)
         {
-            if (!IsElementwise(graph, node)) continue;
-            var inputs = DataInputs(graph, node).ToList();
-            if (inputs.Count == 0 || !inputs.All(values.Contains)) continue;
-            region.Add(node);
-            values.Add(node.Outputs[0]);
+            foreach (var node in graph.Consumers(frontier.Dequeue()))
+            {
+                if (members.Contains(node) || !IsElementwise(graph, node)) continue;
+                var inputs = DataInputs(graph, node).ToList();
+                if (inputs.Count == 0 || !inputs.All(values.Contains)) continue;
+                members.Add(node);
+                region.Add(node);
+                values.Add(node.Outputs[0]);
+                frontier.Enqueue(node.Outputs[0]);
+            }
         }
         if (region.Count == 0) return null;
-        var members = region.ToHashSet();
         var outside = graph.Consumers(start).Where(c => !members.Contains(c) && c != ignore).ToList();
         if (outside.Count > 0)
             throw OnnxImportException.InFile(graph.Path,

@@ -148,10 +148,12 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
     private static void Name(List<PlannedBlock> blocks, LinearItem output)
     {
         var candidates = blocks.Select(b => CommonModule(b.Nodes.Select(n => n.ModulePath))).ToList();
+        // Counted once, not compared pairwise: a hostile chain of 100,000 blocks must not take n² steps to name.
+        var uses = candidates.CountBy(c => c, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         for (int i = 0; i < blocks.Count; i++)
         {
             string name = candidates[i];
-            bool shared = candidates.Where((c, j) => j != i && c == name).Any() || name == output.Node.ModulePath;
+            bool shared = uses[name] > 1 || name == output.Node.ModulePath;
             if (name.Length == 0 || shared)
             {
                 var anchor = blocks[i].Residual?.Node ?? blocks[i].Items.OfType<LinearItem>().FirstOrDefault()?.Node
@@ -161,10 +163,17 @@ internal sealed class OnnxNetworkBuilder<T> where T : unmanaged, IFloatingPointI
             blocks[i].Name = name;
         }
         var names = blocks.Select(b => b.Name).ToList();
-        bool clash = names.Distinct(StringComparer.Ordinal).Count() != names.Count
-            || names.Any(a => names.Any(b => !ReferenceEquals(a, b) && b.StartsWith(a + ".", StringComparison.Ordinal)));
+        var distinct = names.ToHashSet(StringComparer.Ordinal);
+        // A name clashes when another block's name is one of its dotted prefixes ("units" and "units.0").
+        bool clash = distinct.Count != names.Count || names.Any(n => DottedPrefixes(n).Any(distinct.Contains));
         if (clash)
             for (int i = 0; i < blocks.Count; i++) blocks[i].Name = $"blocks.{i}";
+    }
+
+    /// <summary>"a", "a.b" for "a.b.c": every proper prefix that ends before a dot.</summary>
+    private static IEnumerable<string> DottedPrefixes(string name)
+    {
+        for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1)) yield return name[..dot];
     }
 
     private static string CommonModule(IEnumerable<string> paths)
