@@ -1,3 +1,4 @@
+using static GradScope.Diagnostics.PathologyThresholds;
 using GradScope.Layers;
 using GradScope.Networks;
 using static GradScope.Diagnostics.Diagnosis.DiagnosisThresholds;
