@@ -64,7 +64,7 @@ internal sealed class ArchitectureOptions
             "post" => BranchLayout.PostActivation,
             var other => throw new ArgumentException($"--branch-layout must be pre or post (got '{other}')."),
         };
-        return shape => ArchitectureSpec.Create(name, shape, sizes) with { BranchLayout = layout };
+        return shape => ArchitectureSpec.Create(name, shape, sizes, layout);
     }
 }
 

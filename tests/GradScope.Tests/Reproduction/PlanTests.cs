@@ -31,23 +31,6 @@ public sealed class PlanTests
         Assert.Equal([StudyIds.Training, StudyIds.Orthogonal, StudyIds.WidthDepth], shared.Studies);
     }
 
-    [Fact]
-    public void Width_for_budget_keeps_the_parameter_count()
-    {
-        var relu = ArchitectureSpec.Create("relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 50, Width = 100 });
-        long budget = relu.TrainableParameters;
-        foreach (int depth in new[] { 5, 10, 20, 50 })
-        {
-            int width = SweepPlan.WidthForBudget(relu, depth, budget);
-            Assert.True(Built(relu with { LinearLayers = depth, Width = width }) <= budget);
-            Assert.True(Built(relu with { LinearLayers = depth, Width = width + 2 }) > budget);
-        }
-        Assert.Equal(100, SweepPlan.WidthForBudget(relu, 50, budget));
-        // Hand-computed: 784·100 + 100 + 49·(100·100 + 100) + 100·10 + 10.
-        Assert.Equal(574_410, budget);
-    }
-
-    private static long Built(ArchitectureSpec spec) => Network<float>.Build(spec).Layout.TrainableCount;
 
     [Fact]
     public void Every_cell_network_is_built_for_the_data_shape_with_the_preset_sizes()
