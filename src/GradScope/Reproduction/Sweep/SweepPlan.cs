@@ -62,7 +62,7 @@ public sealed record SweepPlan
             DiagnosticsBatch = Math.Min(preset.DiagnosticsBatch, train),
         }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
 
-        ulong firstSeed = preset.Seeds.Count > 0 ? preset.Seeds[0] : 1;
+        ulong firstSeed = preset.FirstSeed;
         foreach (string name in preset.InitArchitectures)
             foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
                 Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Init);
