@@ -164,7 +164,10 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
     public ArchitectureSpec WithFamily(bool? residual = null, NormKind? normalization = null, InitKind? init = null,
         long? parameterBudget = null)
     {
-        var changed = this with { IsResidual = residual ?? IsResidual, Normalization = normalization ?? Normalization, Init = init ?? Init };
+        var changed = this with
+        {
+            IsResidual = residual ?? IsResidual, Normalization = normalization ?? Normalization, Init = init ?? Init,
+        };
         return parameterBudget is long budget ? changed.AtParameterBudget(LinearLayers, budget) : changed.Validate();
     }
 
@@ -224,7 +227,8 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
     private static void CheckLooksLinear(InitKind init, ActivationKind activation, string network)
     {
         if (init == InitKind.LooksLinear && activation != ActivationKind.Relu)
-            throw new ArgumentException($"Looks-linear initialisation (-ll) needs relu; {network} uses {activation.ToString().ToLowerInvariant()}.");
+            throw new ArgumentException(
+                $"Looks-linear initialisation (-ll) needs relu; {network} uses {activation.ToString().ToLowerInvariant()}.");
     }
 
     private string LayoutName => BranchLayout == BranchLayout.PreActivation ? "pre-activation" : "post-activation";

@@ -55,7 +55,9 @@ internal static partial class HeadlessChromiumChecks
         return dom.StdOut;
     }
 
-    /// <summary>Fails unless every figure of <paramref name="ids"/> holds an inline SVG with a shape matching <paramref name="drawn"/>.</summary>
+    /// <summary>
+    /// Fails unless every figure of <paramref name="ids"/> holds an inline SVG with a shape matching <paramref name="drawn"/>.
+    /// </summary>
     public static void AssertFiguresDrawn(string dom, IEnumerable<string> ids, Regex drawn)
     {
         var figures = FigureWithSvg().Matches(dom).ToDictionary(m => m.Groups["id"].Value, m => m.Value);

@@ -26,7 +26,8 @@ public class HeadlessChromiumChecksTests
             HeadlessChromiumChecks.AssertFiguresDrawn(Empty, ["empty"], HeadlessChromiumChecks.DrawnShapeOrCell()));
         Assert.Contains("nothing drawn", empty.Message);
         // Rectangles count only where heat maps are expected: every plot frame has one.
-        Assert.Throws<TrueException>(() => HeadlessChromiumChecks.AssertFiguresDrawn(Cells, ["matrix"], HeadlessChromiumChecks.DrawnShape()));
+        Assert.Throws<TrueException>(() =>
+            HeadlessChromiumChecks.AssertFiguresDrawn(Cells, ["matrix"], HeadlessChromiumChecks.DrawnShape()));
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public static class GradientScaleRules
 
         var evidence = new List<string>
         {
-            $"rate r = {Rate(rate)} per linear layer (exploding above {Rate(ExplodingRatePerLayer)} with R² ≥ {ExponentialFitMinimumR2}); " +
+            $"rate r = {Rate(rate)} per linear layer (exploding above {Rate(ExplodingRatePerLayer)} " +
+            $"with R² ≥ {ExponentialFitMinimumR2}); " +
             $"fit R² = {Number(r2)}{(exponential ? "" : " — not a clean exponential")}",
             $"total growth r^{m.LinearDepth} = {Number(growth)} (exploding above {Number(ExplodingGrowth)})",
         };
@@ -64,7 +65,8 @@ public static class GradientScaleRules
         var severity = growth <= 1 / SevereGrowth ? Severity.High : Severity.Moderate;
         var evidence = new List<string>
         {
-            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(VanishingRatePerLayer)} with R² ≥ {ExponentialFitMinimumR2}); " +
+            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(VanishingRatePerLayer)} " +
+            $"with R² ≥ {ExponentialFitMinimumR2}); " +
             $"fit R² = {Number(r2)}",
             $"total growth r^{m.LinearDepth} = {Number(growth)} (vanishing below {Number(VanishingGrowth)})",
         };
