@@ -30,6 +30,10 @@ from collections import defaultdict
 ID_TAGS = re.compile(r"-(?:m\d+|b\d+|e\d+|n\d+|t\d+)(?=-)")
 CELL_ID = re.compile(r"^(?:train|init)-[a-z0-9.\-]+$")
 
+# Fields of a residual unit's dilution entry, old name -> new name.
+UNIT_RENAMES = {"unit": "position", "k": "dilution", "branch_gsc": "gsc_branch", "unit_gsc": "gsc_unit",
+                "predicted_unit_gsc": "predicted_gsc_unit"}
+
 # Renames of the diagnostics schema (old path -> new path), applied to the BEFORE side's leaf paths.
 RENAMES = [
     (re.compile(r"/gsc_profile\[(\d+)\]/gsc$"), r"/gsc/profile[\1]/value"),
@@ -37,11 +41,8 @@ RENAMES = [
     # (the training history keeps gsc_rate as it was)
     (re.compile(r"^(?!.*/history\[)(.*)/gsc_(rate|intercept|r2|verdict)$"), r"\1/gsc/\2"),
     (re.compile(r"(/collapse\[\d+\])/(pre_activation_std|sign_diversity|pseudo_linearity)$"), r"\1/\2_mean"),
-    (re.compile(r"(/(?:units|dilution)\[\d+\])/unit$"), r"\1/position"),
-    (re.compile(r"(/(?:units|dilution)\[\d+\])/k$"), r"\1/dilution"),
-    (re.compile(r"(/(?:units|dilution)\[\d+\])/branch_gsc$"), r"\1/gsc_branch"),
-    (re.compile(r"(/(?:units|dilution)\[\d+\])/unit_gsc$"), r"\1/gsc_unit"),
-    (re.compile(r"(/(?:units|dilution)\[\d+\])/predicted_unit_gsc$"), r"\1/predicted_gsc_unit"),
+    (re.compile(r"(/(?:units|dilution)\[\d+\])/(unit|k|branch_gsc|unit_gsc|predicted_unit_gsc)$"),
+     lambda m: f"{m.group(1)}/{UNIT_RENAMES[m.group(2)]}"),
     (re.compile(r"(/points\[\d+\])/train_error$"), r"\1/error"),
     # Cell results: the Taylor curve moved into the final diagnostics report.
     (re.compile(r"^/taylor\[(\d+)\]/train_error$"), r"/final/taylor/points[\1]/error"),
