@@ -30,7 +30,8 @@ public sealed partial class ArchitectureDocTests
     private static partial Regex Backticked();
 
     private static readonly Type[] Types =
-        [.. new[] { typeof(ArchitectureSpec).Assembly, typeof(ExitCodes).Assembly, typeof(ArchitectureDocTests).Assembly }.SelectMany(a => a.GetTypes())];
+        [.. new[] { typeof(ArchitectureSpec).Assembly, typeof(ExitCodes).Assembly, typeof(ArchitectureDocTests).Assembly }
+            .SelectMany(a => a.GetTypes())];
 
     [Fact]
     public void Every_type_and_path_it_names_exists()
@@ -101,7 +102,9 @@ public sealed partial class ArchitectureDocTests
 
     private static string SimpleName(Type type) => type.Name.Split('`')[0];
 
-    /// <summary>Relative to the repository, to the library (<c>Networks/…</c>) or the command line (<c>Cli/…</c>), with or without .cs.</summary>
+    /// <summary>
+    /// Relative to the repository, to the library (<c>Networks/…</c>) or the command line (<c>Cli/…</c>), with or without .cs.
+    /// </summary>
     private static bool PathExists(string root, string path)
     {
         string trimmed = path.TrimEnd('/');

@@ -63,7 +63,9 @@ public static class CollapseRules
             new(kind, Severity, Certainty, summary, evidence, Hits.Select(h => h.Position).Distinct().Order().ToList(), Fraction);
     }
 
-    /// <summary>The share of <paramref name="layers"/> that <paramref name="hit"/> picks; null below <paramref name="threshold"/>.</summary>
+    /// <summary>
+    /// The share of <paramref name="layers"/> that <paramref name="hit"/> picks; null below <paramref name="threshold"/>.
+    /// </summary>
     private static LayerShare? Share(List<NonlinearityMeasurement> layers, Func<NonlinearityMeasurement, bool> hit, double threshold)
     {
         var hits = layers.Where(hit).ToList();
