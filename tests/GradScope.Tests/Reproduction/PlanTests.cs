@@ -60,4 +60,15 @@ public sealed class PlanTests
         Assert.Equal(1.0, Spearman.Rank([1, 2, 3], [10, 20, 30]), 12);
         Assert.Equal(-1.0, Spearman.Rank([1, 2, 3], [3, 2, 1]), 12);
     }
+
+    [Fact]
+    public void Width_depth_cells_spend_the_budget_of_the_default_network()
+    {
+        var cells = Plan(Presets.Quick).CellsOf<TrainCellSpec>(StudyIds.WidthDepth).Select(c => c.Training.Architecture).ToList();
+        // The widths the quick preset has always trained (the same as before AtParameterBudget became their one owner).
+        Assert.Equal([(5, 292), (10, 210), (20, 152), (50, 100)],
+            cells.Select(a => (a.LinearLayers, a.Width)).Distinct().OrderBy(p => p.LinearLayers));
+        long budget = ArchitectureSpec.Create("relu", DataShape.FashionMnist).TrainableParameters;
+        Assert.All(cells, a => Assert.True(a.TrainableParameters <= budget));
+    }
 }
