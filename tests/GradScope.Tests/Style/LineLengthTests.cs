@@ -42,21 +42,6 @@ public class LineLengthTests
         "tests/GradScope.Tests/Diagnostics/ResidualTrickTests.cs",
         "tests/GradScope.Tests/Layers/LayerGradientTests.cs",
         "tests/GradScope.Tests/Networks/NetworkGradientTests.cs",
-        // reliab
-        "src/GradScope.Cli/Commands/DataLoading.cs",
-        "src/GradScope.Cli/Commands/EvaluateCommand.cs",
-        "src/GradScope.Cli/Commands/ReportCommand.cs",
-        "src/GradScope.Cli/Commands/TrainCommand.cs",
-        "src/GradScope.Cli/Commands/TrainingProgress.cs",
-        "src/GradScope/Data/Cifar10Reader.cs",
-        "src/GradScope/Data/IdxFileSet.cs",
-        "src/GradScope/Data/Standardizer.cs",
-        "src/GradScope/IO/NpyHeader.cs",
-        "src/GradScope/IO/SafeTensorsHeader.cs",
-        "tests/GradScope.Tests/Cli/AnalyzeCommandTests.cs",
-        "tests/GradScope.Tests/Cli/TrainCommandTests.cs",
-        "tests/GradScope.Tests/IO/NpyTests.cs",
-        "tests/GradScope.Tests/IO/SafeTensorsTests.cs",
     ];
 
     [Fact]
