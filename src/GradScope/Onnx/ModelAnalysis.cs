@@ -33,6 +33,10 @@ public static class ModelAnalysis
         if ((request.Inputs is null) == (request.Noise is null))
             throw new ArgumentException("With --model give exactly one input source: --inputs X.npy or --noise B.");
         var model = OnnxImporter.Import<double>(request.ModelPath, new OnnxImportOptions { Mode = request.Mode });
+        // --mode eval chooses batch norm's running statistics; without batch norm it would be silently ignored.
+        bool batchNorm = model.Network.Blocks.SelectMany(b => b.Layers).Any(l => l is RunningStatisticsBatchNorm<double>);
+        if (request.Mode == BatchNormMode.Eval && !batchNorm)
+            throw new ArgumentException($"--mode eval selects batch norm's running statistics, and {model.Name} has no batch norm.");
         var theta0 = request.InitOnnx is not null ? OnnxImporter.InitialFromOnnx(model, request.InitOnnx)
             : request.InitSafeTensors is not null ? OnnxImporter.InitialFromSafeTensors(model, request.InitSafeTensors)
             : null;

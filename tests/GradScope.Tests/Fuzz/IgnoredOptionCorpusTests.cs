@@ -27,9 +27,10 @@ public sealed class IgnoredOptionCorpusTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>{onnx}, {init}, {state}, {ckpt} and {out} stand for a model, its θ⁰, a state_dict, a checkpoint and an output
-    /// file.</summary>
+    /// file; {lnonnx} for a model without batch norm.</summary>
     private string[] Expand(string line) => line.Split(' ').Select(a => a
         .Replace("{onnx}", OnnxFixtures.Model("bn_relu_mlp"), StringComparison.Ordinal)
+        .Replace("{lnonnx}", OnnxFixtures.Model("ln_tanh_mlp"), StringComparison.Ordinal)
         .Replace("{init}", OnnxFixtures.Init("bn_relu_mlp"), StringComparison.Ordinal)
         .Replace("{state}", OnnxFixtures.File("bn_relu_mlp_state.safetensors"), StringComparison.Ordinal)
         .Replace("{ckpt}", _checkpoint, StringComparison.Ordinal)
@@ -54,6 +55,7 @@ public sealed class IgnoredOptionCorpusTests : IDisposable
     [InlineData("analyze --model {onnx} --init {init} --init-safetensors {state} --noise 4", "--init", "--init-safetensors")]
     [InlineData("analyze --model {state} --arch batch-relu --mode eval --noise 4", "--mode", "--arch")]
     [InlineData("analyze --model {state} --arch batch-relu --depth 2 --noise 4", "--model", "--depth")]
+    [InlineData("analyze --model {lnonnx} --mode eval --noise 4", "--mode eval", "has no batch norm")]
     // analyze of a checkpoint given as an argument: the file fixes the architecture, as with --checkpoint.
     [InlineData("analyze {ckpt} --noise 4 --depth 3", "CHECKPOINTS", "--depth")]
     [InlineData("analyze {ckpt} --noise 4 --classes 3", "CHECKPOINTS", "--classes")]
