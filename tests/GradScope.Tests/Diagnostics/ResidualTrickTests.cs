@@ -130,6 +130,32 @@ public class ResidualTrickTests
         GradientCheck.AssertClose(sumAll.Span, gradient.Span, 1e-10, "Σ_λ g_λ");
     }
 
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-relu")]
+    [InlineData("resnet-batch-relu")]
+    public void Chunk_size_does_not_change_a_bit(string name)
+    {
+        // The λ groups go through each block a chunk at a time (bounded buffers); every element is computed by the same
+        // arithmetic whatever the chunk, so all chunk sizes — one group, a few, all at once — agree exactly.
+        var spec = Small(name, depth: 12, width: 7, input: 5, classes: 3);
+        var network = Network<double>.Build(spec);
+        var theta0 = Initializer.Initialize(network, 3);
+        var theta = theta0.Clone();
+        Perturb(theta, 0.2, new Rng(4));
+        const int batch = 6;
+        var p = Make(spec, batch: batch, theta: theta);
+        var whole = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = 1 << 20 });
+        Assert.True(whole.Profile.Weights[^1] > 0, "every λ is carried");
+        foreach (int groups in new[] { 1, 2, 5 })
+        {
+            var chunked = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = groups * batch });
+            Assert.Equal(whole.Profile.Weights, chunked.Profile.Weights);
+            Assert.Equal(whole.Truncation.RelativeError, chunked.Truncation.RelativeError);
+            Assert.Equal(whole.Truncation.Cancellation, chunked.Truncation.Cancellation);
+        }
+    }
+
     [Fact]
     public void Truncation_depth_sees_groups_that_cancel_where_the_norm_share_does_not()
     {
