@@ -37,6 +37,11 @@ public static class DiagProfile
             Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
             return;
         }
+        if (args.Contains("matrix-only"))
+        {
+            Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
+            return;
+        }
         if (args.Contains("trick"))
         {
             Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));

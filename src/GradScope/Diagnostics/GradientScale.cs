@@ -113,7 +113,8 @@ public static class GradientScale
     /// <summary>
     /// The full matrix GSC(k, l) for 0 ≤ l ≤ k ≤ <paramref name="kMax"/> (default L): entry [k][l], 1 on the diagonal,
     /// undefined (NaN) above it. One sweep per l: each chunk of stacked cotangents of position l is propagated back
-    /// through every position k &gt; l and the norms are read on the way.
+    /// through every position k &gt; l and the norms are read on the way (for chains of linear → ReLU blocks, exact mode,
+    /// the same norms by <see cref="ReluChainFrobenius"/>).
     /// </summary>
     public static GscValue[][] Matrix<T>(JacobianTools<T> tools, JacobianMode mode = JacobianMode.Auto, int? kMax = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -126,9 +127,12 @@ public static class GradientScale
             for (int l = 0; l <= top; l++) result[k][l] = l == k ? new GscValue(1, 0, true) : new GscValue(double.NaN, double.NaN, false);
         }
         var resolved = tools.ResolveMode(mode);
+        // Chains of linear → ReLU blocks: the same exact norms one example at a time, skipping the inactive units.
+        var chain = resolved == JacobianMode.Exact && ReluChainFrobenius.Applies(tools, 1, top)
+            ? ReluChainFrobenius.Compute(tools, 1, top) : null;
         for (int l = 0; l < top; l++)
         {
-            var frob = tools.SquaredFrobenius(l, top, resolved, Rng.ForStream(tools.Options.ProbeSeed, 1000 + (ulong)l));
+            var frob = chain?[l] ?? tools.SquaredFrobenius(l, top, resolved, Rng.ForStream(tools.Options.ProbeSeed, 1000 + (ulong)l));
             for (int k = l + 1; k <= top; k++) result[k][l] = ToValue(tools, frob[k], k, l);
         }
         return result;
