@@ -8,8 +8,8 @@ namespace GradScope.Bench;
 
 /// <summary>
 /// `-- train [arch] [batch] [inputs] [steps] [layer] [sgd]`: one training step split into phases (forward, zeroing, backward,
-/// optimizer: Adam, or SGD with `sgd`), each timed per step; prints the median and the best (the best is what an idle machine gives: on a loaded
-/// one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path.
+/// optimizer: Adam, or SGD with `sgd`), each timed per step; prints the median and the best (the best is what an idle machine
+/// gives: on a loaded one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path.
 /// </summary>
 public static class TrainProfile
 {

@@ -42,10 +42,12 @@ public sealed record GscProfile(
 public static class GradientScale
 {
     /// <summary>log GSC(k, l) from ‖J‖_F² (qm norm: ‖J‖_F / √(B·d_k)).</summary>
-    public static double LogGsc<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l) where T : unmanaged, IFloatingPointIeee754<T>
+    public static double LogGsc<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l)
+        where T : unmanaged, IFloatingPointIeee754<T>
         => 0.5 * (frob.LogSquared - tools.LogInputDimension(k)) + tools.LogPositionNorm(k) - tools.LogPositionNorm(l);
 
-    private static GscValue ToValue<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l) where T : unmanaged, IFloatingPointIeee754<T>
+    private static GscValue ToValue<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double g = Math.Exp(LogGsc(tools, frob, k, l));
         // GSC ∝ √‖J‖_F², so its relative standard error is half that of ‖J‖_F² (delta method).
@@ -60,12 +62,14 @@ public static class GradientScale
     {
         if (position <= 0) return 0;
         int n = 1;
-        for (int p = 1; p < Math.Min(position, network.BlockCount + 1); p++) n += network.Blocks[network.BlockIndexOfPosition(p)].LinearCount;
+        for (int p = 1; p < Math.Min(position, network.BlockCount + 1); p++)
+            n += network.Blocks[network.BlockIndexOfPosition(p)].LinearCount;
         return n;
     }
 
     /// <summary>GSC(k, l) for one pair, 0 ≤ l &lt; k ≤ L + 1 (L + 1 = the network input).</summary>
-    public static GscValue Pair<T>(JacobianTools<T> tools, int k, int l, JacobianMode mode = JacobianMode.Auto) where T : unmanaged, IFloatingPointIeee754<T>
+    public static GscValue Pair<T>(JacobianTools<T> tools, int k, int l, JacobianMode mode = JacobianMode.Auto)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!(0 <= l && l < k)) throw new ArgumentOutOfRangeException(nameof(l), $"Need l < k, got k = {k}, l = {l}.");
         var frob = tools.SquaredFrobenius(l, k, mode);
@@ -102,7 +106,8 @@ public static class GradientScale
     public static GscFit Fit(IReadOnlyList<double> linearLayers, IReadOnlyList<double> logGsc, int linearDepth, VerdictOptions verdict)
     {
         var finite = Enumerable.Range(0, logGsc.Count).Where(i => double.IsFinite(logGsc[i])).ToList();
-        var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(), finite.Select(i => logGsc[i]).ToList());
+        var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(),
+            finite.Select(i => logGsc[i]).ToList());
         if (double.IsNaN(slope))
             return new GscFit(double.NaN, Math.Exp(intercept), double.NaN, linearDepth, double.NaN, GrowthVerdict.Undetermined);
         double logGrowth = slope * linearDepth;

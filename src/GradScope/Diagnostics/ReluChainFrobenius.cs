@@ -40,7 +40,8 @@ public static class ReluChainFrobenius
     /// (null for l &lt; firstL), as <see cref="JacobianTools{T}.Exact"/> returns them for one l. <see cref="Applies"/> must
     /// hold for firstL. The cancellation token of the tools is observed before every example.
     /// </summary>
-    public static FrobeniusEstimate[]?[] Compute<T>(JacobianTools<T> tools, int firstL, int kMax) where T : unmanaged, IFloatingPointIeee754<T>
+    public static FrobeniusEstimate[]?[] Compute<T>(JacobianTools<T> tools, int firstL, int kMax)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Applies(tools, firstL, kMax))
             throw new ArgumentException($"Positions {firstL} … {kMax} are not a chain of linear → ReLU blocks without batch coupling.");

@@ -154,7 +154,8 @@ public static class ResidualTrick
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
-    private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0) where T : unmanaged, IFloatingPointIeee754<T>
+    private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         string prefix = block.Name + ".";
         for (int i = 0; i < theta.Count; i++)
@@ -164,7 +165,8 @@ public static class ResidualTrick
     }
 
     /// <summary>target = a + (b − c).</summary>
-    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w)

@@ -29,7 +29,8 @@ public class ReluChainFrobeniusTests
             var reference = p.Tools.Exact(l, top, perExample: false);
             for (int k = l; k <= top; k++)
             {
-                Assert.True(Math.Abs(reference[k].LogSquared - fast[l]![k].LogSquared) <= tolerance * Math.Max(1, Math.Abs(reference[k].LogSquared)),
+                Assert.True(Math.Abs(reference[k].LogSquared - fast[l]![k].LogSquared) <= tolerance * Math.Max(1,
+                    Math.Abs(reference[k].LogSquared)),
                     $"l = {l}, k = {k}: {reference[k].LogSquared} vs {fast[l]![k].LogSquared}");
                 Assert.True(fast[l]![k].Exact);
                 Assert.Equal(reference[k].Samples, fast[l]![k].Samples);

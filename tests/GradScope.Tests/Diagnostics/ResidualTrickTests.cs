@@ -126,7 +126,8 @@ public class ResidualTrickTests
         for (int l = 0; l <= blocks; l++) Near(result.Profile.Weights[l], chunked.Profile.Weights[l], 1e-12, $"chunked C_{l}");
         // Σ_λ g_λ is the ordinary input gradient of the summed losses (t = 1 recovers Π J_b).
         var gradient = p.Tools.Vjp(0, blocks + 1, ones);
-        var sumAll = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
+        var sumAll = sums.Aggregate((a,
+            b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
         GradientCheck.AssertClose(sumAll.Span, gradient.Span, 1e-10, "Σ_λ g_λ");
     }
 
