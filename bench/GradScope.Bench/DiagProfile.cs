@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GradScope.Benchmarks;
 using GradScope.Diagnostics;
 using GradScope.Layers;
 using GradScope.Networks;
@@ -14,19 +15,10 @@ public static class DiagProfile
 {
     public static void Run(string[] args)
     {
-        string arch = args.Length > 0 ? args[0] : "relu";
-        int repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
-        var spec = ArchitectureSpec.Create(arch, DataShape.FashionMnist, NetworkSizes.Default);
-        var network = Network<double>.Build(spec);
-        var theta0 = Initializer.Initialize(network, 1);
-        var theta = theta0.Clone();
-        var rng = new Rng(2);
-        for (int i = 0; i < theta.Count; i++)
-            if (theta.Layout.Entries[i].Trainable)
-                foreach (ref var v in theta[i].Span) v += 0.01 * rng.NextGaussian();
-        var x = new Matrix<double>(256, spec.InputDim);
-        DiagMath.FillGaussian(x.Span, rng);
-        var labels = Enumerable.Range(0, 256).Select(_ => rng.NextInt(spec.Classes)).ToArray();
+        string arch = args.ElementAtOrDefault(0) ?? "relu";
+        int repeats = int.TryParse(args.ElementAtOrDefault(1), out int r) ? r : 3;
+        var (_, network, theta0, theta, x, labels) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
+        var rng = new Rng(3);
         var tape = network.CreateTape();
         network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
         var tools = new JacobianTools<double>(network, theta, tape, new JacobianOptions());
