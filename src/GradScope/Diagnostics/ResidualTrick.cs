@@ -74,9 +74,9 @@ public static class ResidualTrick
         int blocks = network.BlockCount;
         var ones = new Matrix<T>(batch, 1);
         ones.Span.Fill(T.One);
-        // g and next hold up to L + 1 stacked groups: sized once for the widest position, so that they do not grow
-        // (a fresh allocation and its page faults) at every block.
-        int widest = tape.Activations.Max(a => a.Cols);
+        // g and next hold up to L + 1 stacked groups: sized once for the widest hidden position, so that they do not grow
+        // (a fresh allocation and its page faults) at every block; only the network input, if wider, grows one of them.
+        int widest = tape.Activations.Skip(1).Max(a => a.Cols);
         var g = new Matrix<T>((blocks + 1) * batch, widest);
         var next = new Matrix<T>((blocks + 1) * batch, widest);
         network.BackwardStep(theta, tape, 0, ones, g, null);
@@ -85,7 +85,9 @@ public static class ResidualTrick
         var withTheta = new Matrix<T>(0, 0);
         var withInit = new Matrix<T>(0, 0);
         var initOutput = new Matrix<T>(0, 0);
+        var thetaOutput = new Matrix<T>(0, 0);
         var chunkIn = new Matrix<T>(0, 0);
+        var caches = new SharedCaches<T>();
         int chunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
@@ -107,7 +109,12 @@ public static class ResidualTrick
                 if (options.PerBlock || position == blocks) perBlock.Add(Profile(g, position + 1, batch, blocks));
                 continue;
             }
-            var initCache = block.CreateCache();
+            // Both VJPs run on block caches shared by all blocks of one structure (a forward rewrites everything a backward
+            // reads, as when a tape is reused from one training step to the next): a backward of a chunk writes scratch of
+            // the chunk's size into its cache, and the tape's caches, one per block, would each grow to it — hundreds of MB
+            // of fresh pages in a run that analyses one network.
+            var (thetaCache, initCache) = caches.For(block);
+            block.Forward(theta, x, thetaOutput, thetaCache, mode);
             block.Forward(theta0, x, initOutput, initCache, mode);
             int newCount = Math.Min(count + 1, blocks + 1);
             next.Resize(newCount * batch, dimIn);
@@ -125,7 +132,7 @@ public static class ResidualTrick
                 if (thetaEnd > first)
                 {
                     chunkIn.Resize((thetaEnd - first) * batch, dimOut);
-                    block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
+                    block.Backward(theta, x, thetaOutput, thetaCache, chunkIn, withTheta, null);
                     chunkIn.Resize((initEnd - first) * batch, dimOut);
                 }
                 block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
@@ -151,6 +158,19 @@ public static class ResidualTrick
         var truncation = GradientTruncation.Of(g, batch, blocks, options.Tau);
         int depth = ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau);
         return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
+    }
+
+    /// <summary>One pair of block caches (θ, θ⁰) per block structure (block type and layers), reused by every block of it.</summary>
+    private sealed class SharedCaches<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Dictionary<string, (BlockCache<T> Theta, BlockCache<T> Init)> _byStructure = new();
+
+        public (BlockCache<T> Theta, BlockCache<T> Init) For(Block<T> block)
+        {
+            string key = block.GetType().Name + ": " + block.Describe();
+            if (!_byStructure.TryGetValue(key, out var pair)) _byStructure[key] = pair = (block.CreateCache(), block.CreateCache());
+            return pair;
+        }
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
