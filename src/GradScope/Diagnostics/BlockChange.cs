@@ -43,6 +43,8 @@ public static class BlockChange
         var withInit = new Matrix<T>(0, 0);
         var initOutput = new Matrix<T>(0, 0);
         var probes = new Matrix<T>(0, 0);
+        var thetaOutput = new Matrix<T>(0, 0);
+        var caches = new StructureCaches<T>();
         for (int b = 0; b < network.BlockCount; b++)
         {
             var block = network.Blocks[b];
@@ -51,8 +53,10 @@ public static class BlockChange
             var y = tape.Activations[b + 1];
             probes.Resize(options.Probes * x.Rows, y.Cols);
             DiagMath.FillGaussian(probes.Span, rng);
-            block.Backward(theta, x, y, tape.BlockCaches[b], probes, withTheta, null);
-            var initCache = block.CreateCache();
+            // Both VJPs on caches shared by the blocks of one structure (see StructureCaches), not on the tape's.
+            var (thetaCache, initCache) = caches.For(block);
+            block.Forward(theta, x, thetaOutput, thetaCache, mode);
+            block.Backward(theta, x, thetaOutput, thetaCache, probes, withTheta, null);
             block.Forward(theta0, x, initOutput, initCache, mode);
             block.Backward(theta0, x, initOutput, initCache, probes, withInit, null);
             double initSq = DiagMath.SumSquares<T>(withInit.Span);

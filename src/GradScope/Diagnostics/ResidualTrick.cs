@@ -87,7 +87,7 @@ public static class ResidualTrick
         var initOutput = new Matrix<T>(0, 0);
         var thetaOutput = new Matrix<T>(0, 0);
         var chunkIn = new Matrix<T>(0, 0);
-        var caches = new SharedCaches<T>();
+        var caches = new StructureCaches<T>();
         int chunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
@@ -109,10 +109,7 @@ public static class ResidualTrick
                 if (options.PerBlock || position == blocks) perBlock.Add(Profile(g, position + 1, batch, blocks));
                 continue;
             }
-            // Both VJPs run on block caches shared by all blocks of one structure (a forward rewrites everything a backward
-            // reads, as when a tape is reused from one training step to the next): a backward of a chunk writes scratch of
-            // the chunk's size into its cache, and the tape's caches, one per block, would each grow to it — hundreds of MB
-            // of fresh pages in a run that analyses one network.
+            // Both VJPs run on caches shared by all blocks of one structure (see StructureCaches), not on the tape's.
             var (thetaCache, initCache) = caches.For(block);
             block.Forward(theta, x, thetaOutput, thetaCache, mode);
             block.Forward(theta0, x, initOutput, initCache, mode);
@@ -158,19 +155,6 @@ public static class ResidualTrick
         var truncation = GradientTruncation.Of(g, batch, blocks, options.Tau);
         int depth = ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau);
         return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
-    }
-
-    /// <summary>One pair of block caches (θ, θ⁰) per block structure (block type and layers), reused by every block of it.</summary>
-    private sealed class SharedCaches<T> where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        private readonly Dictionary<string, (BlockCache<T> Theta, BlockCache<T> Init)> _byStructure = new();
-
-        public (BlockCache<T> Theta, BlockCache<T> Init) For(Block<T> block)
-        {
-            string key = block.GetType().Name + ": " + block.Describe();
-            if (!_byStructure.TryGetValue(key, out var pair)) _byStructure[key] = pair = (block.CreateCache(), block.CreateCache());
-            return pair;
-        }
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
