@@ -25,6 +25,12 @@ public static class DiagProfile
         var tools = new JacobianTools<double>(network, theta, tape, new JacobianOptions());
         string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"{arch}: 50 × 100, batch 256; load {load}; best of {repeats}");
+        if (args.Contains("gauss"))
+        {
+            var draws = new double[50 * 8 * 256 * 100];
+            Time("50 × 8 × 256 × 100 Gaussian draws", repeats, () => DiagMath.FillGaussian<double>(draws, new Rng(5)));
+            return;
+        }
         if (args.Contains("change"))
         {
             Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
