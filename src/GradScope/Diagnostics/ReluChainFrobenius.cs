@@ -41,11 +41,20 @@ public static class ReluChainFrobenius
     /// hold for firstL. The cancellation token of the tools is observed before every example.
     /// </summary>
     public static FrobeniusEstimate[]?[] Compute<T>(JacobianTools<T> tools, int firstL, int kMax)
+        where T : unmanaged, IFloatingPointIeee754<T> => Compute(tools, firstL, kMax, MaxStackedElements);
+
+    /// <summary>Bound on the elements of one stacked cotangent buffer (4 Mi: 32 MB in double); wider networks sweep the
+    /// positions l in groups that fit.</summary>
+    internal const int MaxStackedElements = 1 << 22;
+
+    /// <summary><see cref="Compute{T}(JacobianTools{T}, int, int)"/> with stacked buffers of at most
+    /// <paramref name="maxStackedElements"/> elements (tests use small ones to exercise the groups).</summary>
+    internal static FrobeniusEstimate[]?[] Compute<T>(JacobianTools<T> tools, int firstL, int kMax, int maxStackedElements)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Applies(tools, firstL, kMax))
             throw new ArgumentException($"Positions {firstL} … {kMax} are not a chain of linear → ReLU blocks without batch coupling.");
-        var context = new Context<T>(tools, firstL, kMax);
+        var context = new Context<T>(tools, firstL, kMax, maxStackedElements);
         WorkerPool.Shared.For(tools.BatchSize, new ExampleWork<T>(context));
         // Combine the examples in a fixed order (the result does not depend on which thread ran which example).
         var result = new FrobeniusEstimate[]?[kMax + 1];
@@ -66,16 +75,32 @@ public static class ReluChainFrobenius
     /// <summary>What every example's sweep reads, and where it writes log ‖row block of J‖_F² per (example, l, k).</summary>
     private sealed class Context<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public Context(JacobianTools<T> tools, int firstL, int kMax)
+        public Context(JacobianTools<T> tools, int firstL, int kMax, int maxStackedElements)
         {
             Tools = tools;
             FirstL = firstL;
             KMax = kMax;
             Logs = new double[tools.BatchSize * (kMax + 1) * (kMax + 1)];
             Array.Fill(Logs, double.NegativeInfinity);
-            int widest = 0, rows = 0;
+            int widest = 0;
             for (int p = firstL; p <= kMax; p++) widest = Math.Max(widest, tools.Network.PositionWidth(p));
-            for (int p = firstL; p < kMax; p++) rows += tools.Network.PositionWidth(p);
+            // Groups of consecutive l whose stacked rows fit the budget (at least one l each).
+            int rows = 0, groupRows = 0, begin = firstL;
+            var groups = new List<(int Begin, int End)>();
+            for (int l = firstL; l < kMax; l++)
+            {
+                int width = tools.Network.PositionWidth(l);
+                if (groupRows > 0 && (long)(groupRows + width) * widest > maxStackedElements)
+                {
+                    groups.Add((begin, l));
+                    begin = l;
+                    groupRows = 0;
+                }
+                groupRows += width;
+                rows = Math.Max(rows, groupRows);
+            }
+            groups.Add((begin, kMax));
+            Groups = groups;
             Scratch = new Scratch<T>[WorkerPool.Shared.Concurrency];
             for (int i = 0; i < Scratch.Length; i++) Scratch[i] = new Scratch<T>(rows, widest, kMax + 1);
         }
@@ -83,6 +108,8 @@ public static class ReluChainFrobenius
         public JacobianTools<T> Tools { get; }
         public int FirstL { get; }
         public int KMax { get; }
+        /// <summary>The l of one stacked sweep: [Begin, End).</summary>
+        public IReadOnlyList<(int Begin, int End)> Groups { get; }
         public double[] Logs { get; }
         public Scratch<T>[] Scratch { get; }
 
@@ -115,7 +142,7 @@ public static class ReluChainFrobenius
             {
                 // Each example is a chain of products: keep them on this thread (the examples are the parallelism).
                 using var single = KernelSettings.Use(KernelSettings.Current with { GemmSingleThreaded = true });
-                Sweep(example, scratch);
+                foreach (var (begin, end) in context.Groups) Sweep(example, begin, end, scratch);
             }
             finally
             {
@@ -131,14 +158,14 @@ public static class ReluChainFrobenius
         }
 
         /// <summary>
-        /// Example e's rows of the unit cotangents of every position l, carried to kMax. The sweeps of all l that have
-        /// started by block p share its mask and weights, so they are stacked (the sweep from l joins at position l with
+        /// Example e's rows of the unit cotangents of the positions l in [begin, end), carried to kMax. The sweeps of all l
+        /// that have started by block p share its mask and weights, so they are stacked (the sweep from l joins at position l with
         /// its identity) and each block costs one product of up to Σ_l d_l rows. The columns of the carried cotangents
         /// are kept in the order "active units of the next block first", so that the next product reads its operand in
         /// place (the first a columns, row stride d) instead of gathering it: the weights are gathered instead, a × d_in
         /// per block, with their columns in the order the block after needs. Row and column orders do not change norms.
         /// </summary>
-        private void Sweep(int example, Scratch<T> scratch)
+        private void Sweep(int example, int begin, int end, Scratch<T> scratch)
         {
             var tools = context.Tools;
             var network = tools.Network;
@@ -148,18 +175,21 @@ public static class ReluChainFrobenius
             var order = scratch.Order;
             var nextOrder = scratch.NextOrder;
             var logScale = scratch.LogScale;
-            int rows = 0, cols = network.PositionWidth(context.FirstL);
-            int active = ActiveFirst(example, context.FirstL, order);
-            for (int p = context.FirstL; p < context.KMax; p++)
+            int rows = 0, cols = network.PositionWidth(begin);
+            int active = ActiveFirst(example, begin, order);
+            for (int p = begin; p < context.KMax; p++)
             {
-                // The sweep from l = p joins: an identity (in the current column order) below the rows already carried.
-                int width = network.PositionWidth(p);
-                scratch.Start[p] = rows;
-                logScale[p] = 0;
-                current.AsSpan(rows * width, width * width).Clear();
-                for (int u = 0; u < width; u++) current[(rows + u) * width + u] = T.One;
-                rows += width;
-                context.Logs[context.Index(example, p, p)] = Math.Log(width);
+                if (p < end)
+                {
+                    // The sweep from l = p joins: an identity (in the current column order) below the rows already carried.
+                    int width = network.PositionWidth(p);
+                    scratch.Start[p] = rows;
+                    logScale[p] = 0;
+                    current.AsSpan(rows * width, width * width).Clear();
+                    for (int u = 0; u < width; u++) current[(rows + u) * width + u] = T.One;
+                    rows += width;
+                    context.Logs[context.Index(example, p, p)] = Math.Log(width);
+                }
 
                 var linear = (Linear<T>)network.Blocks[network.BlockIndexOfPosition(p)].Layers[0];
                 var w = tools.Theta[linear.WeightIndex].Span;
@@ -180,7 +210,7 @@ public static class ReluChainFrobenius
                 (order, nextOrder) = (nextOrder, order);
                 active = nextActive;
                 cols = inputs;
-                for (int l = context.FirstL; l <= p; l++)
+                for (int l = begin; l <= Math.Min(p, end - 1); l++)
                 {
                     int segmentRows = network.PositionWidth(l);
                     var segment = product.Slice(scratch.Start[l] * inputs, segmentRows * inputs);

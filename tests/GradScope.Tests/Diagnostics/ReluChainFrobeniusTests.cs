@@ -39,6 +39,19 @@ public class ReluChainFrobeniusTests
         if (scale > 1) Assert.True(fast[1]![top].LogSquared > Math.Log(1e200), "the deep entries pass the rescaling limit");
     }
 
+    [Theory]
+    [InlineData(1)] // one l per stacked sweep
+    [InlineData(3 * 7 * 7)] // three at a time
+    public void Sweeping_the_positions_in_groups_changes_nothing(int maxStackedElements)
+    {
+        var p = Make(Small("relu", depth: 9, width: 7, input: 5, classes: 3), batch: 5, seed: 8);
+        int top = p.Network.BlockCount;
+        var whole = ReluChainFrobenius.Compute(p.Tools, 1, top);
+        var grouped = ReluChainFrobenius.Compute(p.Tools, 1, top, maxStackedElements);
+        for (int l = 1; l < top; l++)
+            Assert.Equal(whole[l]!.Select(f => f.LogSquared), grouped[l]!.Select(f => f.LogSquared));
+    }
+
     [Fact]
     public void Float_matrix_equals_the_double_matrix_to_float_accuracy()
     {
