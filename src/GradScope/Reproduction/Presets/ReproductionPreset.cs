@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GradScope.Data;
 using GradScope.Diagnostics;
 using GradScope.Networks;
@@ -63,7 +64,11 @@ public sealed record ReproductionPreset
     /// Seeds of every trained cell (the spread over them is shown beside each mean). Initial-state cells use the first
     /// seed only: they measure the random initial state, whose seed-to-seed spread is small next to the effects shown.
     /// </summary>
-    public IReadOnlyList<ulong> Seeds { get; init; } = [1];
+    public IReadOnlyList<ulong> Seeds { get; init; } = [TrainingConfig.DefaultSeed];
+
+    /// <summary>The seed of the initial-state cells and of the tables and curves: the first of <see cref="Seeds"/>.</summary>
+    [JsonIgnore]
+    public ulong FirstSeed => Seeds.Count > 0 ? Seeds[0] : TrainingConfig.DefaultSeed;
 
     // Training protocol (shared by studies 2–6).
     public int? TrainSubset { get; init; }

@@ -62,7 +62,7 @@ public sealed record SweepPlan
             DiagnosticsBatch = Math.Min(preset.DiagnosticsBatch, train),
         }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
 
-        ulong firstSeed = preset.Seeds.Count > 0 ? preset.Seeds[0] : 1;
+        ulong firstSeed = preset.FirstSeed;
         foreach (string name in preset.InitArchitectures)
             foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
                 Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Init);
@@ -80,7 +80,7 @@ public sealed record SweepPlan
             foreach (string name in preset.Dilution.Architectures)
                 foreach (double w in preset.Dilution.ResidualWeights)
                 {
-                    var diluted = Arch(name, preset.Sizes with { ResidualWeight = w });
+                    var diluted = Arch(name).WithResidualWeight(w);
                     foreach (double lr in preset.Dilution.LearningRates)
                         Add(Train(diluted, preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
                 }
@@ -96,8 +96,7 @@ public sealed record SweepPlan
                 foreach (string name in wd.Architectures)
                     foreach (int depth in wd.Depths)
                     {
-                        int width = WidthForBudget(Arch(name), depth, budget);
-                        var resized = Arch(name, preset.Sizes with { LinearLayers = depth, Width = width });
+                        var resized = Arch(name).AtParameterBudget(depth, budget);
                         foreach (double lr in wd.LearningRates)
                             Add(Train(resized, wd.Optimizer, lr, seed), StudyIds.WidthDepth);
                     }
@@ -111,24 +110,5 @@ public sealed record SweepPlan
             Diagnostics = diagnostics,
             Cells = [.. cells.Select(c => new PlannedCell(c.Cell, c.Studies))],
         };
-    }
-
-    /// <summary>
-    /// The largest width (even, so looks-linear works) whose network of <paramref name="linearLayers"/> layers stays within the
-    /// budget; below the smallest width looks-linear allows, that smallest width.
-    /// </summary>
-    public static int WidthForBudget(ArchitectureSpec family, int linearLayers, long budget)
-    {
-        long Count(int w) => (family with { LinearLayers = linearLayers, Width = w }).TrainableParameters;
-        int minWidth = Math.Max(2, family.IsLooksLinear ? 2 * family.Classes : 2);
-        int lo = minWidth, hi = minWidth;
-        while (Count(hi) <= budget && hi < 1 << 16) hi *= 2;
-        while (hi - lo > 2)
-        {
-            int mid = (lo + hi) / 2 & ~1;
-            if (mid <= lo) break;
-            if (Count(mid) <= budget) lo = mid; else hi = mid;
-        }
-        return lo;
     }
 }
