@@ -206,4 +206,20 @@ public class TaylorTests
         var init = TaylorExperiment.Run(network, theta0, theta0, x, labels);
         Assert.All(init.Points, pt => Near(init.BaselineLoss, pt.Loss, 1e-12, $"m = {pt.Replaced} at θ⁰"));
     }
+
+    [Theory]
+    [InlineData(TaylorSide.NearestInput)]
+    [InlineData(TaylorSide.NearestOutput)]
+    public void A_cancelled_token_stops_the_experiment_from_either_side(TaylorSide side)
+    {
+        var (network, theta, theta0, x) = Setup("resnet-batch-relu");
+        int[] labels = [0, 1, 2, 0, 1, 2, 0];
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => TaylorExperiment.Run(network, theta, theta0, x, labels,
+            new TaylorOptions { Side = side, Cancellation = cancel.Token }));
+        // The same call without the cancel runs to the end.
+        Assert.Equal(network.BlockCount, TaylorExperiment.Run(network, theta, theta0, x, labels, new TaylorOptions { Side = side })
+            .Points.Count);
+    }
 }

@@ -8,4 +8,20 @@ namespace GradScope.Reproduction;
 /// read (never truncated), and <see cref="Sources"/> the study CSV files and columns that recompute it.
 /// </summary>
 public sealed record ClaimCheck(string Id, string Statement, string Criterion, ClaimVerdict Verdict, string Reason,
-    IReadOnlyList<string> Evidence, string Sources);
+    IReadOnlyList<string> Evidence, string Sources)
+{
+    /// <summary>Added to every criterion whose inputs come from several seeds.</summary>
+    public const string SeedRule = " With several seeds, a verdict that holds or fails on the mean becomes inconclusive when " +
+        "the seeds disagree on it.";
+
+    /// <summary>
+    /// A decided verdict becomes inconclusive when the seeds behind it disagree: a difference the seed-to-seed spread can
+    /// reverse is not evidence either way. <paramref name="disagreeing"/> names what the seeds disagree on.
+    /// </summary>
+    public ClaimCheck UnlessSeedsDisagree(IEnumerable<string> disagreeing)
+    {
+        var names = disagreeing.Distinct().ToList();
+        if (names.Count == 0 || Verdict == ClaimVerdict.Inconclusive) return this;
+        return this with { Verdict = ClaimVerdict.Inconclusive, Reason = $"{Reason}; seeds disagree on {string.Join(", ", names)}" };
+    }
+}
