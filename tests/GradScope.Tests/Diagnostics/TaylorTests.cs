@@ -21,8 +21,10 @@ public class TaylorTests
         Perturb(theta, 0.3, rng, which);
         foreach (var e in theta.Layout.Entries)
         {
-            if (e.Name.EndsWith("running_var", StringComparison.Ordinal)) foreach (ref var v in theta[e.Name].Span) v = 0.5 + rng.NextDouble();
-            if (e.Name.EndsWith("running_mean", StringComparison.Ordinal)) foreach (ref var v in theta[e.Name].Span) v = 0.3 * rng.NextGaussian();
+            if (e.Name.EndsWith("running_var", StringComparison.Ordinal))
+                foreach (ref var v in theta[e.Name].Span) v = 0.5 + rng.NextDouble();
+            if (e.Name.EndsWith("running_mean", StringComparison.Ordinal))
+                foreach (ref var v in theta[e.Name].Span) v = 0.3 * rng.NextGaussian();
         }
         return (network, theta, theta0, GradientCheck.RandomMatrix(7, 5, rng));
     }
@@ -106,7 +108,8 @@ public class TaylorTests
                 {
                     string n = th.Layout.Entries[i].Name;
                     if (!prefixes.Any(pf => n.StartsWith(pf, StringComparison.Ordinal))) continue;
-                    for (int j = 0; j < th[i].Span.Length; j++) th[i].Span[j] = theta0[i].Span[j] + t * (theta[i].Span[j] - theta0[i].Span[j]);
+                    for (int j = 0; j < th[i].Span.Length; j++)
+                        th[i].Span[j] = theta0[i].Span[j] + t * (theta[i].Span[j] - theta0[i].Span[j]);
                 }
                 var tape = network.CreateTape();
                 network.ForwardLogits(th, x, tape, ForwardMode.Eval);

@@ -62,7 +62,8 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         foreach (var planned in plan.Cells)
         {
             string dir = new CellStore(root).CellDirectory(planned.Cell.Id);
-            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)), JsonDefaults.Options)!;
+            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)),
+                JsonDefaults.Options)!;
             Assert.Equal(planned.Cell.Id, stored.Id);
             Assert.Equal(planned.Cell.Seed, stored.Seed);
             if (planned.Cell is TrainCellSpec train)
@@ -87,7 +88,8 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         using var dir = new TempDirectory();
         using var cancel = new CancellationTokenSource();
         var observer = new CancelMidTraining(cancel, trainingCell: 3);
-        Assert.ThrowsAny<OperationCanceledException>(() => TinySweep.Run(dir.Path, observer: observer, cancel: cancel.Token, report: false));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            TinySweep.Run(dir.Path, observer: observer, cancel: cancel.Token, report: false));
         Assert.NotNull(observer.CancelledCell);
         var store = new CellStore(dir.Path);
         string interrupted = observer.CancelledCell!;
@@ -99,7 +101,8 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         Assert.Contains("missing", File.ReadAllText(Path.Combine(dir.Path, ReproductionReport.HtmlFile)));
 
         // Simulate a kill between a finished training and its result: the analysis is redone from the checkpoint.
-        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>().First(c => store.IsFinished(c)).Id;
+        string finished = SweepRunner.ReadPlan(dir.Path).Cells.Select(c => c.Cell).OfType<TrainCellSpec>()
+            .First(c => store.IsFinished(c)).Id;
         File.Delete(store.ResultPath(finished));
 
         var resumed = TinySweep.Run(dir.Path);

@@ -96,7 +96,10 @@ public sealed record ReproductionPreset
     public IReadOnlyList<string> OrthogonalArchitectures { get; init; } = [];
     public WidthDepthSpec WidthDepth { get; init; } = new();
 
-    /// <summary>The grid of one optimiser (empty when the preset does not train with it).</summary>
-    public IReadOnlyList<double> LearningRatesFor(OptimizerKind kind) =>
-        LearningRates.FirstOrDefault(g => g.Optimizer == kind)?.Rates ?? [];
+    /// <summary>
+    /// The learning rates one optimiser searches on one architecture: the union of its grids that cover it (a budget preset
+    /// extends a grid for a few networks whose best rate sat at an edge). Empty when the preset does not train with it.
+    /// </summary>
+    public IReadOnlyList<double> LearningRatesFor(OptimizerKind kind, string architecture) =>
+        [.. LearningRates.Where(g => g.Optimizer == kind && g.Covers(architecture)).SelectMany(g => g.Rates).Distinct().Order()];
 }

@@ -58,7 +58,7 @@ public sealed class SweepResults
         return (cell, cell is null ? null : Init(cell));
     }
 
-    /// <summary>The finished initial-state results of an architecture of a study for the given input, one per seed, in seed order.</summary>
+    /// <summary>The finished initial-state results of an architecture of a study for one input, one per seed, in seed order.</summary>
     public IReadOnlyList<InitCellResult> InitsOf(string study, string architecture, string input) =>
         [.. Plan.CellsOf<InitCellSpec>(study).Where(c => c.Network.Name == architecture && c.Input == input)
             .OrderBy(c => c.Seed).Select(Init).OfType<InitCellResult>()];

@@ -10,7 +10,7 @@ namespace GradScope.Reproduction;
 internal static class TrainingStudy
 {
     public static IReadOnlyList<OptimizerKind> Optimizers(SweepResults results) =>
-        [.. results.Preset.LearningRates.Where(g => g.Rates.Count > 0).Select(g => g.Optimizer)];
+        [.. results.Preset.LearningRates.Where(g => g.Rates.Count > 0).Select(g => g.Optimizer).Distinct()];
 
     public static IEnumerable<SearchResult> Searches(SweepResults results) =>
         from arch in results.ArchitecturesOf(StudyIds.Training)

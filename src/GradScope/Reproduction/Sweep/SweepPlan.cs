@@ -90,7 +90,7 @@ public sealed record SweepPlan
                 }
 
             foreach (string name in preset.OrthogonalArchitectures)
-                foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
+                foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam, name))
                     Add(Train(Arch(name), OptimizerKind.Adam, lr, seed), StudyIds.Orthogonal);
 
             var wd = preset.WidthDepth;
