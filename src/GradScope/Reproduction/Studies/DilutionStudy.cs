@@ -10,9 +10,12 @@ namespace GradScope.Reproduction;
 /// </summary>
 internal static class DilutionStudy
 {
-    /// <summary>One dilution cell (one seed): k and rates at initialisation, effective depth and error after training.</summary>
+    /// <summary>
+    /// One dilution cell (one seed): k and rates at initialisation, effective depth (gradient truncation, and the SPEC's
+    /// λ-share) and error after training.
+    /// </summary>
     public sealed record Run(string Architecture, double ResidualWeight, ulong Seed, string Cell, double? MeanK, double? MeasuredRate,
-        double? PredictedRate, double? FittedRate, double? EffectiveDepth, double? SpecEffectiveDepth, double? TrainError,
+        double? PredictedRate, double? FittedRate, double? TruncationEffectiveDepth, double? EffectiveDepth, double? TrainError,
         double? TestError, string Status, IReadOnlyList<DilutionEntry>? Units);
 
     /// <summary>One (architecture, w_r) over its seeds: means with their seed range.</summary>
@@ -23,7 +26,7 @@ internal static class DilutionStudy
         public SeedSpread? MeasuredRate => Of(r => r.MeasuredRate);
         public SeedSpread? PredictedRate => Of(r => r.PredictedRate);
         public SeedSpread? FittedRate => Of(r => r.FittedRate);
-        public SeedSpread? EffectiveDepth => Of(r => r.EffectiveDepth);
+        public SeedSpread? EffectiveDepth => Of(r => r.TruncationEffectiveDepth);
         public SeedSpread? TrainError => Of(r => r.TrainError);
         public int Diverged => Seeds.Count(r => r.Status == RunStatus.Diverged.Name());
         public int Missing => Seeds.Count(r => r.Status == StudyText.MissingText);
@@ -128,7 +131,7 @@ internal static class DilutionStudy
             runs.Select(r => new object?[]
             {
                 r.Architecture, r.ResidualWeight, r.Seed, r.Cell, r.MeanK, r.MeasuredRate, r.PredictedRate, r.FittedRate,
-                r.EffectiveDepth, r.SpecEffectiveDepth, r.TrainError, r.TestError, r.Status,
+                r.TruncationEffectiveDepth, r.EffectiveDepth, r.TrainError, r.TestError, r.Status,
             }));
         output.AddCsv("dilution-units", ["architecture", "residual_weight", "seed", "unit", "k", "branch_gsc", "unit_gsc"],
             runs.SelectMany(r => (r.Units ?? []).Select(u => new object?[]
