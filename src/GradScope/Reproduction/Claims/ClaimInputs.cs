@@ -5,20 +5,24 @@ using GradScope.Training;
 namespace GradScope.Reproduction;
 
 /// <summary>
-/// Collapse metrics of the first and the last nonlinearity of a network at initialisation, on data (means over the seeds).
-/// <paramref name="SeedsAgree"/> is false when the seeds disagree on whether it explodes or collapses.
+/// Collapse metrics of the first and the last nonlinearity of a network at initialisation, on data (means over the seeds),
+/// with each seed's own in <paramref name="PerSeed"/> (null for one seed).
 /// </summary>
 public sealed record CollapseAtInit(
     ArchitectureSpec Architecture, bool Exploding, double SignIn, double SignOut, double? PseudoIn, double? PseudoOut,
-    bool SeedsAgree = true)
+    IReadOnlyList<CollapseAtInit>? PerSeed = null)
 {
+    public int Seeds => PerSeed?.Count ?? 1;
+
+    /// <summary>Seed number <paramref name="index"/> alone (the last one for an index beyond the seeds).</summary>
+    public CollapseAtInit AtSeed(int index) => PerSeed is { Count: > 0 } s ? s[Math.Min(index, s.Count - 1)] : this;
+
     public bool Collapsed => SignOut < PathologyThresholds.CollapseRatio * SignIn ||
         (PseudoIn is double i && PseudoOut is double o && i > 0 && o < PathologyThresholds.CollapseRatio * i);
 
     public string Describe() => $"{Architecture.Name}: sign diversity {StudyText.F(SignIn)} → {StudyText.F(SignOut)}" +
         (PseudoIn is double a && PseudoOut is double b ? $", pseudo-linearity {StudyText.F(a)} → {StudyText.F(b)}" : "") +
-        (Exploding ? " (exploding)" : "") + (Collapsed ? " — collapsed" : " — not collapsed") +
-        (SeedsAgree ? "" : " (seeds disagree)");
+        (Exploding ? " (exploding)" : "") + (Collapsed ? " — collapsed" : " — not collapsed");
 }
 
 /// <summary>One residual unit of the dilution study at initialisation, measured on one seed's network.</summary>

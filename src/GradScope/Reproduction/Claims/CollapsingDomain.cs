@@ -20,7 +20,10 @@ public static class CollapsingDomain
 
     private static bool IsRemedy(ArchitectureSpec a) => a.IsResidual || a.Init == InitKind.LooksLinear;
 
-    public static ClaimCheck Judge(IReadOnlyList<CollapseAtInit> nets)
+    public static ClaimCheck Judge(IReadOnlyList<CollapseAtInit> nets) => ClaimCheck.AcrossSeeds(Rule(nets),
+        nets.Select(n => n.Seeds).DefaultIfEmpty(1).Max(), i => Rule([.. nets.Select(n => n.AtSeed(i))]));
+
+    private static ClaimCheck Rule(IReadOnlyList<CollapseAtInit> nets)
     {
         var nonlinear = nets.Where(n => n.Architecture.Activation != ActivationKind.Linear).ToList();
         var plain = nonlinear.Where(n => !IsRemedy(n.Architecture) && !n.Exploding).ToList();
@@ -33,8 +36,7 @@ public static class CollapsingDomain
         var verdict = plain.Count == 0 || (remedies.Count == 0 && plainCollapsed.Count > 0) ? ClaimVerdict.Inconclusive
             : plainCollapsed.Count == 0 || remedyCollapsed.Count > 0 ? ClaimVerdict.DoesNotHold
             : ClaimVerdict.Holds;
-        return new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources)
-            .UnlessSeedsDisagree(nonlinear.Where(n => !n.SeedsAgree).Select(n => n.Architecture.Name));
+        return new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
     }
 
     private static string List(IReadOnlyList<string> names) =>

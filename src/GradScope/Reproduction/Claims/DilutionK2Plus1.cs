@@ -18,16 +18,11 @@ public static class DilutionK2Plus1
 
     public static ClaimCheck Judge(IReadOnlyList<DilutedUnit> units)
     {
-        var (verdict, reason, evidence) = Rule(units);
-        var check = new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
-        var seeds = units.GroupBy(u => u.Seed).OrderBy(g => g.Key).ToList();
-        if (seeds.Count < 2) return check;
-        var bySeed = seeds.Select(g => (Seed: g.Key, Rule(g.ToList()))).ToList();
-        evidence.AddRange(bySeed.Select(s => $"seed {s.Seed} alone: {VerdictLabels.Text(s.Item2.Verdict)} ({s.Item2.Reason})"));
-        return check.UnlessSeedsDisagree(bySeed.Where(s => s.Item2.Verdict != verdict).Select(s => $"the verdict (seed {s.Seed})"));
+        var seeds = units.Select(u => u.Seed).Distinct().Order().ToList();
+        return ClaimCheck.AcrossSeeds(Rule(units), seeds.Count, i => Rule([.. units.Where(u => u.Seed == seeds[i])]));
     }
 
-    private static (ClaimVerdict Verdict, string Reason, List<string> Evidence) Rule(IReadOnlyList<DilutedUnit> units)
+    private static ClaimCheck Rule(IReadOnlyList<DilutedUnit> units)
     {
         var measurable = units.Where(u => u.Measurable && double.IsFinite(u.LawRatio)).ToList();
         var byWeight = measurable.GroupBy(u => (u.Architecture, u.ResidualWeight))
@@ -37,7 +32,9 @@ public static class DilutionK2Plus1
         var evidence = byWeight.Select(g => $"{g.Key.Architecture} w_r = {StudyText.F(g.Key.ResidualWeight)}: median k = " +
             $"{StudyText.F(g.K)}, median reduction / (k² + 1) = {StudyText.F(g.Ratio)} over {g.Count} measurable units").ToList();
         evidence.Add($"{units.Count - measurable.Count} of {units.Count} units not measurable (branch barely grows the gradient)");
-        if (measurable.Count < 3) return (ClaimVerdict.Inconclusive, $"{measurable.Count} measurable units", evidence);
+        if (measurable.Count < 3)
+            return new ClaimCheck(Id, Statement, Criterion, ClaimVerdict.Inconclusive, $"{measurable.Count} measurable units", evidence,
+                Sources);
         double median = EffectiveDepthLimitedByExplosion.Median([.. measurable.Select(u => u.LawRatio)]);
         double kMin = measurable.Min(u => u.K), kMax = measurable.Max(u => u.K);
         static bool Within(double ratio) => ratio >= 1 / ClaimThresholds.DilutionFactor && ratio <= ClaimThresholds.DilutionFactor;
@@ -48,6 +45,6 @@ public static class DilutionK2Plus1
             : narrow ? ClaimVerdict.Inconclusive
             : byWeight.All(g => Within(g.Ratio)) ? ClaimVerdict.Holds : ClaimVerdict.Inconclusive;
         if (verdict == ClaimVerdict.Inconclusive) reason += narrow ? " (k range too narrow)" : " (some w_r outside a factor 2)";
-        return (verdict, reason, evidence);
+        return new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
     }
 }

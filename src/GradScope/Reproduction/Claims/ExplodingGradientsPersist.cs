@@ -13,8 +13,7 @@ public static class ExplodingGradientsPersist
     public static string Criterion { get; } = "At initialisation on Gaussian noise, each plain (non-residual) MLP is judged per " +
         "layer on its rate and R² (mean over the seeds): " + GradientFit.Rule + ". Holds when every measured technique group " +
         "(batch norm, layer norm, SeLU without norm; linear activations left out) has an exploding family and at least two " +
-        "groups are measured; does not hold when no family of any group explodes; inconclusive otherwise." +
-        " A family counts as exploding or not only when all its seeds agree; a group left unsettled makes the claim inconclusive.";
+        "groups are measured; does not hold when no family of any group explodes; inconclusive otherwise." + ClaimCheck.SeedRule;
     public const string Sources = "init.csv: architecture, linear_layers, seeds, gsc_rate_noise, gsc_r2_noise, growth_noise, " +
         "gsc_rate_noise_min, gsc_rate_noise_max";
 
@@ -25,25 +24,24 @@ public static class ExplodingGradientsPersist
         : a.Normalization == NormKind.Layer ? "layer norm"
         : a.Activation == ActivationKind.Selu ? "SeLU" : null;
 
-    public static ClaimCheck Judge(IReadOnlyList<GradientFit> atInit)
+    public static ClaimCheck Judge(IReadOnlyList<GradientFit> atInit) => ClaimCheck.AcrossSeeds(Rule(atInit),
+        atInit.Select(f => f.Seeds).DefaultIfEmpty(1).Max(), i => Rule([.. atInit.Select(f => f.AtSeed(i))]));
+
+    private static ClaimCheck Rule(IReadOnlyList<GradientFit> atInit)
     {
         var groups = atInit.Where(f => Technique(f.Architecture) is not null).GroupBy(f => Technique(f.Architecture)!).ToList();
         var evidence = groups.SelectMany(g => g.Select(f => $"{g.Key}: {f.Architecture.Name} {f.Describe()}")).ToList();
-        // A family counts only when its seeds agree; a group with neither a firm exploding family nor only firm calm ones is unsettled.
-        var exploding = groups.Where(g => g.Any(f => f.Exploding && f.SeedsAgree)).Select(g => g.Key).ToList();
-        var calm = groups.Where(g => g.All(f => !f.Exploding && f.SeedsAgree)).Select(g => g.Key).ToList();
-        var unsettled = groups.Select(g => g.Key).Except(exploding).Except(calm).ToList();
+        var exploding = groups.Where(g => g.Any(f => f.Exploding)).Select(g => g.Key).ToList();
+        var calm = groups.Where(g => g.All(f => !f.Exploding)).Select(g => g.Key).ToList();
         (ClaimVerdict verdict, string reason) = groups.Count switch
         {
             0 => (ClaimVerdict.Inconclusive, "no normalised or SeLU MLP measured at initialisation"),
-            _ when calm.Count == groups.Count => (ClaimVerdict.DoesNotHold, $"no family explodes in {string.Join(", ", calm)}"),
-            _ when exploding.Count == groups.Count && groups.Count >= 2 => (ClaimVerdict.Holds,
+            _ when exploding.Count == 0 => (ClaimVerdict.DoesNotHold, $"no family explodes in {string.Join(", ", calm)}"),
+            _ when calm.Count == 0 && groups.Count >= 2 => (ClaimVerdict.Holds,
                 "exploding: " + string.Join(", ", groups.SelectMany(g => g.Where(f => f.Exploding).Select(f => f.Architecture.Name)))),
-            _ when exploding.Count == groups.Count => (ClaimVerdict.Inconclusive, $"only {groups[0].Key} measured"),
-            _ => (ClaimVerdict.Inconclusive, $"exploding in {List(exploding)}; none in {List(calm)}; seeds disagree in {List(unsettled)}"),
+            _ when calm.Count == 0 => (ClaimVerdict.Inconclusive, $"only {groups[0].Key} measured"),
+            _ => (ClaimVerdict.Inconclusive, $"exploding in {string.Join(", ", exploding)}; none in {string.Join(", ", calm)}"),
         };
         return new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
     }
-
-    private static string List(IReadOnlyList<string> groups) => groups.Count == 0 ? "none" : string.Join(", ", groups);
 }

@@ -26,19 +26,10 @@ public static class TaylorDepthReduction
     public static ClaimCheck Judge(IReadOnlyList<TaylorNet> nets)
     {
         var evidence = nets.SelectMany(Describe).ToList();
-        var (verdict, reason) = Rule(nets.Select(n => Sides.Select(side => n.Mean(side)).ToArray()).ToList());
-        var check = new ClaimCheck(Id, Statement, Criterion, verdict, reason, evidence, Sources);
-        int seeds = nets.Count == 0 ? 0 : nets.Max(n => n.Seeds.Count);
-        if (seeds < 2) return check;
-        var disagreeing = new List<string>();
-        for (int s = 0; s < seeds; s++)
-        {
-            var withSeed = nets.Where(n => n.Seeds.Count > s).ToList();
-            var (v, r) = Rule(withSeed.Select(n => Sides.Select(side => SeedPoint(n, n.Seeds[s], side)).ToArray()).ToList());
-            evidence.Add($"seed #{s + 1} alone: {VerdictLabels.Text(v)} ({r})");
-            if (v != verdict) disagreeing.Add($"the verdict (seed #{s + 1})");
-        }
-        return check.UnlessSeedsDisagree(disagreeing);
+        ClaimCheck Check((ClaimVerdict Verdict, string Reason) r) => new(Id, Statement, Criterion, r.Verdict, r.Reason, evidence, Sources);
+        var pooled = Check(Rule([.. nets.Select(n => Sides.Select(side => n.Mean(side)).ToArray())]));
+        return ClaimCheck.AcrossSeeds(pooled, nets.Select(n => n.Seeds.Count).DefaultIfEmpty(1).Max(), s => Check(Rule(
+            [.. nets.Where(n => n.Seeds.Count > s).Select(n => Sides.Select(side => SeedPoint(n, n.Seeds[s], side)).ToArray())])));
     }
 
     private static (double Depth, double Onset)? SeedPoint(TaylorNet n, TaylorSeed seed, TaylorSide side) =>

@@ -19,6 +19,16 @@ public sealed record TrainedNet(ArchitectureSpec Architecture, OptimizerKind Opt
 
     public bool Trained => TrainError?.Mean < ClaimThresholds.UntrainedError;
 
+    /// <summary>
+    /// The net with its GSC fits of seed number <paramref name="index"/> alone. Effective depth and training error keep
+    /// their spread: the claims compare those by seed range already.
+    /// </summary>
+    public TrainedNet AtSeed(int index) => this with { AtInit = AtInit?.AtSeed(index), AtEnd = AtEnd?.AtSeed(index) };
+
+    /// <summary>Most seeds behind any fit of the nets (1 without fits).</summary>
+    public static int SeedsOf(IEnumerable<TrainedNet> nets) =>
+        nets.Select(n => Math.Max(n.AtInit?.Seeds ?? 1, n.AtEnd?.Seeds ?? 1)).DefaultIfEmpty(1).Max();
+
     /// <summary>"truncation 7 (seeds 6–8)/50, SPEC 6/50": both definitions, for the evidence.</summary>
     public string DescribeDepth() => $"effective depth {EffectiveDepth?.Describe() ?? "—"}/{Blocks} by truncation" +
         (SpecEffectiveDepth is { } spec ? $" (SPEC λ-share {spec.Describe()})" : "");

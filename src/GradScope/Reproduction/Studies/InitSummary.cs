@@ -37,13 +37,17 @@ internal sealed record InitSummary(ArchitectureSpec Architecture, int LinearLaye
     public double? PseudoIn => Mean(e => e.In.PseudoLinearity);
     public double? PseudoOut => Mean(e => e.Out.PseudoLinearity);
 
-    /// <summary>The collapse verdict on the seed means, with the exploding verdict on noise; null without both measurements.</summary>
+    /// <summary>
+    /// The collapse metrics on the seed means with the exploding verdict on noise, and each seed's own; null without both
+    /// measurements. Seeds pair up by position (seed order of the noise and of the data cells).
+    /// </summary>
     public CollapseAtInit? Collapse()
     {
         if (NoiseFit is not { } fit || !HasCollapse) return null;
-        var perSeed = Ends.Select(e => Of(fit.Exploding, e.In, e.Out).Collapsed).ToList();
-        var mean = new CollapseAtInit(Architecture, fit.Exploding, SignIn!.Value, SignOut!.Value, PseudoIn, PseudoOut);
-        return mean with { SeedsAgree = fit.SeedsAgree && perSeed.All(c => c == mean.Collapsed) };
+        var ends = Ends;
+        var perSeed = ends.Select((e, i) => Of(fit.AtSeed(i).Exploding, e.In, e.Out)).ToList();
+        return new CollapseAtInit(Architecture, fit.Exploding, SignIn!.Value, SignOut!.Value, PseudoIn, PseudoOut,
+            perSeed.Count > 1 ? perSeed : null);
     }
 
     private CollapseAtInit Of(bool exploding, Diagnostics.PositionCollapse i, Diagnostics.PositionCollapse o) =>

@@ -45,7 +45,7 @@ internal static class TaylorStudy
                     YLabel = "training error",
                 };
                 foreach (var s in searches.Where(s => s.Optimizer == opt))
-                    plot.AddSeries(s.Architecture, MeanCurve(s.BestRuns, side, s.Best!.Blocks));
+                    if (MeanCurve(s.BestRuns, side, s.Best!.Blocks).ToList() is { Count: > 0 } curve) plot.AddSeries(s.Architecture, curve);
                 if (plot.Series.Count == 0) continue;
                 section.AddFigure(plot, $"Paper Fig. 1F. Mean over the seeds, evaluated on {results.Preset.TaylorExamples:N0} training " +
                     "examples; m as a fraction of the blocks L, so 26-block ResNets and 50-block MLPs share the axis.");
