@@ -28,7 +28,11 @@ public sealed class PresetTests
     public void Quick_searches_three_point_grids_with_rmsprop_and_trains_residual_variants()
     {
         var quick = Presets.Quick;
-        Assert.All(quick.LearningRates, g => Assert.True(g.Rates.Count >= 3));
+        // Every search has at least three rates; a grid may be extended for the networks whose best rate sat at its edge.
+        Assert.All(from arch in quick.TrainArchitectures from g in quick.LearningRates where g.Covers(arch) select (arch, g.Optimizer),
+            s => Assert.True(quick.LearningRatesFor(s.Optimizer, s.arch).Count >= 3));
+        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], quick.LearningRatesFor(OptimizerKind.Adam, "resnet-relu"));
+        Assert.Equal([1e-4, 3e-4, 1e-3], quick.LearningRatesFor(OptimizerKind.Adam, "relu"));
         Assert.Contains(quick.LearningRates, g => g.Optimizer == OptimizerKind.RmsProp);
         Assert.Contains("resnet-tanh", quick.TrainArchitectures);
         Assert.Contains(quick.TrainArchitectures, a => a.StartsWith("resnet-batch-", StringComparison.Ordinal)
