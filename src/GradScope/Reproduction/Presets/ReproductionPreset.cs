@@ -60,8 +60,8 @@ public sealed record ReproductionPreset
     /// <summary>Linear layers (output layer excluded), width and residual units of every network; study 6 varies depth and width.</summary>
     public NetworkSizes Sizes { get; init; } = NetworkSizes.Default;
     /// <summary>
-    /// Seeds of every trained cell (the spread over them is shown beside each mean). Initial-state cells use the first
-    /// seed only: they measure the random initial state, whose seed-to-seed spread is small next to the effects shown.
+    /// Seeds of every cell, initial-state cells included: the spread over them is shown beside each mean, and a claim
+    /// whose verdict one seed alone would change is inconclusive.
     /// </summary>
     public IReadOnlyList<ulong> Seeds { get; init; } = [1];
 
