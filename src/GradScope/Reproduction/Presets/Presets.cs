@@ -80,7 +80,8 @@ public static class Presets
     public static ReproductionPreset Quick { get; } = Budget with
     {
         Name = "quick",
-        Description = "reduced budget: 8,000 training examples, 3 epochs, 2 seeds, 3-point learning-rate grids, key architectures",
+        Description = "reduced budget: 8,000 training examples, 3 epochs, 2 seeds, 3-point learning-rate grids (extended where the " +
+            "best rate sat at an edge), key architectures",
         TrainSubset = 8000,
         TestSubset = 2000,
         Epochs = 3,
