@@ -16,8 +16,7 @@ public static class AdamDoesNotCure
     public const string Sources = "training.csv: architecture, optimizer, seeds, gsc_rate_init, gsc_r2_init, gsc_rate_end, " +
         "gsc_r2_end, linear_layers";
 
-    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets) => ClaimCheck.AcrossSeeds(Rule(nets), TrainedNet.SeedsOf(nets),
-        i => Rule([.. nets.Select(n => n.AtSeed(i))]));
+    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets) => TrainedNet.JudgeAcrossSeeds(nets, Rule);
 
     private static ClaimCheck Rule(IReadOnlyList<TrainedNet> nets)
     {

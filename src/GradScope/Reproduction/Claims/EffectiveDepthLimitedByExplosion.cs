@@ -18,8 +18,7 @@ public static class EffectiveDepthLimitedByExplosion
     public const string Sources = "training.csv: architecture, optimizer, truncation_effective_depth_mean, effective_depth_mean, " +
         "blocks, train_error_mean, gsc_rate_init, gsc_r2_init, linear_layers";
 
-    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets) => ClaimCheck.AcrossSeeds(Rule(nets), TrainedNet.SeedsOf(nets),
-        i => Rule([.. nets.Select(n => n.AtSeed(i))]));
+    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets) => TrainedNet.JudgeAcrossSeeds(nets, Rule);
 
     private static ClaimCheck Rule(IReadOnlyList<TrainedNet> nets)
     {

@@ -29,6 +29,13 @@ public sealed record TrainedNet(ArchitectureSpec Architecture, OptimizerKind Opt
     public static int SeedsOf(IEnumerable<TrainedNet> nets) =>
         nets.Select(n => Math.Max(n.AtInit?.Seeds ?? 1, n.AtEnd?.Seeds ?? 1)).DefaultIfEmpty(1).Max();
 
+    /// <summary>
+    /// <paramref name="rule"/> on the nets, checked against the rule on each seed's fits alone
+    /// (<see cref="ClaimCheck.AcrossSeeds"/>).
+    /// </summary>
+    public static ClaimCheck JudgeAcrossSeeds(IReadOnlyList<TrainedNet> nets, Func<IReadOnlyList<TrainedNet>, ClaimCheck> rule) =>
+        ClaimCheck.AcrossSeeds(rule(nets), SeedsOf(nets), i => rule([.. nets.Select(n => n.AtSeed(i))]));
+
     /// <summary>"truncation 7 (seeds 6–8)/50, SPEC 6/50": both definitions, for the evidence.</summary>
     public string DescribeDepth() => $"effective depth {EffectiveDepth?.Describe() ?? "—"}/{Blocks} by truncation" +
         (SpecEffectiveDepth is { } spec ? $" (SPEC λ-share {spec.Describe()})" : "");
