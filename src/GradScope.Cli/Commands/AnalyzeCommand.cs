@@ -23,7 +23,7 @@ internal static class AnalyzeCommand
         var seed = new Option<ulong>("--seed")
         {
             Description = "Initialisation seed (with --arch) and seed of noise and probes",
-            DefaultValueFactory = _ => 1UL,
+            DefaultValueFactory = _ => TrainingConfig.DefaultSeed,
         };
         var inputDim = new Option<int>("--input-dim")
         {

@@ -30,7 +30,7 @@ internal sealed class ArchitectureOptions
     public Option<string> Layout { get; } = new("--branch-layout")
     {
         Description = "ResNets: branch order, pre ([norm] → act → linear, He et al. 2016) or post (linear → [norm] → act)",
-        DefaultValueFactory = _ => ArchitectureSpec.DefaultBranchLayout == BranchLayout.PreActivation ? "pre" : "post",
+        DefaultValueFactory = _ => BranchLayoutNames.Short(ArchitectureSpec.DefaultBranchLayout),
     };
 
     public void AddTo(Command command)
@@ -58,13 +58,8 @@ internal sealed class ArchitectureOptions
             UnitSize = parse.GetValue(UnitSize),
             ResidualWeight = parse.GetValue(Dilution),
         }.Validate();
-        var layout = parse.GetValue(Layout) switch
-        {
-            "pre" => BranchLayout.PreActivation,
-            "post" => BranchLayout.PostActivation,
-            var other => throw new ArgumentException($"--branch-layout must be pre or post (got '{other}')."),
-        };
-        return shape => ArchitectureSpec.Create(name, shape, sizes) with { BranchLayout = layout };
+        var layout = BranchLayoutNames.Parse(parse.GetValue(Layout) ?? "", "--branch-layout");
+        return shape => ArchitectureSpec.Create(name, shape, sizes, layout);
     }
 }
 

@@ -11,7 +11,10 @@ internal static class InitCommand
     public static Command Create(CliContext context)
     {
         var architecture = new ArchitectureOptions();
-        var seed = new Option<ulong>("--seed") { Description = "Initialisation seed", DefaultValueFactory = _ => 1UL };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Initialisation seed", DefaultValueFactory = _ => TrainingConfig.DefaultSeed,
+        };
         var inputDim = new Option<int>("--input-dim")
         {
             Description = "Input features",

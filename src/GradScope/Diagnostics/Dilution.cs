@@ -108,6 +108,7 @@ public static class Dilution
         }
         if (hutchinson)
             return (JacobianTools<T>.MeanOfLogs(branchSamples.ToArray()), JacobianTools<T>.MeanOfLogs(unitSamples.ToArray()));
-        return (new FrobeniusEstimate(Math.Log(branchTotal), 0, samples, true), new FrobeniusEstimate(Math.Log(unitTotal), 0, samples, true));
+        return (new FrobeniusEstimate(Math.Log(branchTotal), 0, samples, true),
+            new FrobeniusEstimate(Math.Log(unitTotal), 0, samples, true));
     }
 }

@@ -108,33 +108,88 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
     /// layer, and the output layer. Running statistics are not trainable.
     /// </summary>
     [JsonIgnore]
-    public long TrainableParameters
+    public long TrainableParameters => TrainableParametersAt(LinearLayers, Width);
+
+    private long TrainableParametersAt(int linearLayers, int width)
     {
-        get
+        long w = width;
+        long linear = (InputDim * w + w) + (linearLayers - 1) * (w * w + w);
+        long norms = IsNormalized ? linearLayers * 2 * w : 0;
+        long output = w * Classes + Classes;
+        return linear + norms + output;
+    }
+
+    /// <summary>Widths the budget search tries at most: far beyond any network this engine trains.</summary>
+    private const int MaxBudgetWidth = 1 << 16;
+
+    /// <summary>
+    /// This network at <paramref name="linearLayers"/> linear layers with the largest even width whose trainable
+    /// parameters stay within <paramref name="budget"/> (the width-versus-depth study and analyze's what-if
+    /// alternatives compare networks at one budget). Even widths, so that every family of a comparison, looks-linear
+    /// included (it mirrors half-width blocks), gets the same width grid. When even the narrowest width the family
+    /// allows exceeds the budget, that narrowest width. The count grows with width, so a bisection finds it.
+    /// </summary>
+    public ArchitectureSpec AtParameterBudget(int linearLayers, long budget)
+    {
+        long Count(int width) => TrainableParametersAt(linearLayers, width);
+        int lo = IsLooksLinear ? Math.Max(2, 2 * Classes) : 2, hi = lo;
+        while (Count(hi) <= budget && hi < MaxBudgetWidth) hi *= 2;
+        while (hi - lo > 2)
         {
-            long w = Width;
-            long linear = (InputDim * w + w) + (LinearLayers - 1) * (w * w + w);
-            long norms = IsNormalized ? LinearLayers * 2 * w : 0;
-            long output = w * Classes + Classes;
-            return linear + norms + output;
+            int mid = (lo + hi) / 2 & ~1;
+            if (mid <= lo) break;
+            if (Count(mid) <= budget) lo = mid; else hi = mid;
         }
+        return WithSizes(Sizes with { LinearLayers = linearLayers, Width = lo });
+    }
+
+    /// <summary>
+    /// This network with other sizes; family, data shape and branch layout are kept. Checked like <see cref="Create"/>,
+    /// which is why code outside this record changes a spec through these methods and not with <c>with { }</c>.
+    /// </summary>
+    public ArchitectureSpec WithSizes(NetworkSizes sizes) => (this with
+    {
+        LinearLayers = sizes.LinearLayers, Width = sizes.Width, UnitSize = sizes.UnitSize, ResidualWeight = sizes.ResidualWeight,
+    }).Validate();
+
+    /// <summary>This network with branch weight w_r (null: 1/√U).</summary>
+    public ArchitectureSpec WithResidualWeight(double? residualWeight) => WithSizes(Sizes with { ResidualWeight = residualWeight });
+
+    /// <summary>
+    /// This network with parts of its family replaced (the parts not given are kept), as if <see cref="Create"/> had been
+    /// given the other name: checked the same way, e.g. looks-linear needs relu and an even width. With
+    /// <paramref name="parameterBudget"/> the width is chosen for that budget at this depth (<see cref="AtParameterBudget"/>)
+    /// before the check, since the old width may not suit the new family.
+    /// </summary>
+    public ArchitectureSpec WithFamily(bool? residual = null, NormKind? normalization = null, InitKind? init = null,
+        long? parameterBudget = null)
+    {
+        var changed = this with
+        {
+            IsResidual = residual ?? IsResidual, Normalization = normalization ?? Normalization, Init = init ?? Init,
+        };
+        return parameterBudget is long budget ? changed.AtParameterBudget(LinearLayers, budget) : changed.Validate();
     }
 
     private static readonly Regex NamePattern = new(
         "^(?<res>resnet-)?(?<norm>batch-|layer-)?(?<act>relu|tanh|selu|linear)(?<init>-gauss|-orth|-ll)?$",
         RegexOptions.CultureInvariant);
 
-    /// <summary>The network <paramref name="name"/> with the given sizes (default: SPEC's) for data of <paramref name="shape"/>.</summary>
-    public static ArchitectureSpec Create(string name, DataShape shape, NetworkSizes? sizes = null)
+    /// <summary>
+    /// The network <paramref name="name"/> with the given sizes (default: SPEC's) for data of <paramref name="shape"/>, its
+    /// residual branches in <paramref name="layout"/> (ignored by plain networks).
+    /// </summary>
+    public static ArchitectureSpec Create(string name, DataShape shape, NetworkSizes? sizes = null,
+        BranchLayout layout = DefaultBranchLayout)
     {
         var (residual, norm, activation, init) = ParseFamily(name);
         sizes ??= NetworkSizes.Default;
-        // One line per source: the name, the sizes, the data.
+        // One line per source: the name, the sizes, the data and layout.
         return new ArchitectureSpec
         {
             IsResidual = residual, Normalization = norm, Activation = activation, Init = init,
             LinearLayers = sizes.LinearLayers, Width = sizes.Width, UnitSize = sizes.UnitSize, ResidualWeight = sizes.ResidualWeight,
-            InputDim = shape.InputDim, Classes = shape.Classes,
+            InputDim = shape.InputDim, Classes = shape.Classes, BranchLayout = layout,
         }.Validate();
     }
 
@@ -150,8 +205,7 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
                 "e.g. batch-relu, layer-tanh-orth, resnet-batch-relu, relu-ll.");
         var activation = Enum.Parse<ActivationKind>(match.Groups["act"].Value, ignoreCase: true);
         var init = match.Groups["init"].Value switch { "-orth" => InitKind.Orthogonal, "-ll" => InitKind.LooksLinear, _ => InitKind.Gauss };
-        if (init == InitKind.LooksLinear && activation != ActivationKind.Relu)
-            throw new ArgumentException($"Looks-linear initialisation (-ll) needs relu; '{name}' uses {match.Groups["act"].Value}.");
+        CheckLooksLinear(init, activation, $"'{name}'");
         var norm = match.Groups["norm"].Value switch { "batch-" => NormKind.Batch, "layer-" => NormKind.Layer, _ => NormKind.None };
         return (match.Groups["res"].Success, norm, activation, init);
     }
@@ -163,10 +217,18 @@ public sealed record ArchitectureSpec : IJsonOnDeserializing
         Shape.Validate();
         if (IsResidual && LinearLayers < 2)
             throw new ArgumentException($"A ResNet needs depth ≥ 2: an input map plus at least one residual layer (got {LinearLayers}).");
+        CheckLooksLinear(Init, Activation, Name);
         if (IsLooksLinear && Width % 2 != 0) throw new ArgumentException($"Looks-linear initialisation needs an even width (got {Width}).");
         if (IsLooksLinear && Classes > Width / 2)
             throw new ArgumentException($"Looks-linear output needs classes ≤ width/2 (got {Classes} classes, width {Width}).");
         return this;
+    }
+
+    private static void CheckLooksLinear(InitKind init, ActivationKind activation, string network)
+    {
+        if (init == InitKind.LooksLinear && activation != ActivationKind.Relu)
+            throw new ArgumentException(
+                $"Looks-linear initialisation (-ll) needs relu; {network} uses {activation.ToString().ToLowerInvariant()}.");
     }
 
     private string LayoutName => BranchLayout == BranchLayout.PreActivation ? "pre-activation" : "post-activation";

@@ -14,3 +14,16 @@ public enum BranchLayout
     /// </summary>
     PreActivation,
 }
+
+/// <summary>The short names of a layout, <c>pre</c> and <c>post</c>: what <c>--branch-layout</c> takes and run names carry.</summary>
+public static class BranchLayoutNames
+{
+    public static string Short(BranchLayout layout) => layout == BranchLayout.PreActivation ? "pre" : "post";
+
+    public static BranchLayout Parse(string name, string source) => name switch
+    {
+        "pre" => BranchLayout.PreActivation,
+        "post" => BranchLayout.PostActivation,
+        _ => throw new ArgumentException($"{source} must be pre or post (got '{name}')."),
+    };
+}

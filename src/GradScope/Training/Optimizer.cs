@@ -159,7 +159,8 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     }
 
     public override OptimizerKind Kind => OptimizerKind.Adam;
-    public override IEnumerable<(string Name, Matrix<T> Tensor)> State => NamedSlots(_first, "exp_avg").Concat(NamedSlots(_second, "exp_avg_sq"));
+    public override IEnumerable<(string Name, Matrix<T> Tensor)> State =>
+        NamedSlots(_first, "exp_avg").Concat(NamedSlots(_second, "exp_avg_sq"));
 
     private protected override void Update(int index, int offset, Span<T> theta, ReadOnlySpan<T> grad, VectorTier tier)
     {
@@ -167,7 +168,8 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         T correction1 = T.CreateChecked(1 - Math.Pow(Beta1, StepCount));
         T correction2Sqrt = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, StepCount)));
         T stepSize = T.CreateChecked(LearningRate) / correction1;
-        OptimizerKernels.Adam(theta, grad, _first[index]!.Span.Slice(offset, theta.Length), _second[index]!.Span.Slice(offset, theta.Length),
+        OptimizerKernels.Adam(theta, grad,
+            _first[index]!.Span.Slice(offset, theta.Length), _second[index]!.Span.Slice(offset, theta.Length),
             b1, b2, stepSize, correction2Sqrt, eps, tier);
     }
 }

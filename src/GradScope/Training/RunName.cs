@@ -37,5 +37,5 @@ public static class RunName
 
     /// <summary>Only a non-default branch layout is named, so that default names stay as they were.</summary>
     private static string LayoutSuffix(ArchitectureSpec a) =>
-        a.BranchLayout == ArchitectureSpec.DefaultBranchLayout ? "" : a.BranchLayout == BranchLayout.PreActivation ? "-pre" : "-post";
+        a.BranchLayout == ArchitectureSpec.DefaultBranchLayout ? "" : "-" + BranchLayoutNames.Short(a.BranchLayout);
 }

@@ -15,7 +15,9 @@ public interface ITrainingObserver
     void OnEpochEnd(EpochMetrics metrics) { }
 }
 
-/// <summary>Measures diagnostics of the current network for <c>--diagnose-every</c>; the report goes into metrics.jsonl unchanged.</summary>
+/// <summary>
+/// Measures diagnostics of the current network for <c>--diagnose-every</c>; the report goes into metrics.jsonl unchanged.
+/// </summary>
 public delegate DiagnosticsReport? EpochDiagnostics(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0,
     Dataset sample, int epoch);
 

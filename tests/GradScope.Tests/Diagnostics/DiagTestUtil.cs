@@ -27,8 +27,11 @@ internal static class DiagTestUtil
     public static void ZeroBiases(Network<double> network, ParameterSet<double> theta)
     {
         for (int i = 0; i < theta.Count; i++)
-            if (theta.Layout.Entries[i].Name.EndsWith(".linear.bias", StringComparison.Ordinal) || theta.Layout.Entries[i].Name == "output.bias")
+        {
+            string name = theta.Layout.Entries[i].Name;
+            if (name.EndsWith(".linear.bias", StringComparison.Ordinal) || name == "output.bias")
                 theta[i].Clear();
+        }
     }
 
     /// <summary>Adds σ·N(0,1) to every trainable parameter.</summary>
@@ -63,6 +66,7 @@ internal static class DiagTestUtil
     public static void Near(double expected, double actual, double relTol, string what)
     {
         double err = Math.Abs(actual - expected);
-        Assert.True(err <= relTol * Math.Max(Math.Abs(expected), 1e-300), $"{what}: expected {expected:G12}, got {actual:G12} (rel. error {err / Math.Abs(expected):G3})");
+        Assert.True(err <= relTol * Math.Max(Math.Abs(expected), 1e-300),
+            $"{what}: expected {expected:G12}, got {actual:G12} (rel. error {err / Math.Abs(expected):G3})");
     }
 }

@@ -29,7 +29,8 @@ public class DilutionTests
         };
         var p = Make(spec, batch: 32, seed: 3, edit: t =>
         {
-            foreach (var e in t.Layout.Entries.Where(e => e.Name.StartsWith("blocks.1.branch", StringComparison.Ordinal) && e.Name.EndsWith(".weight", StringComparison.Ordinal)))
+            foreach (var e in t.Layout.Entries.Where(e => e.Name.StartsWith("blocks.1.branch", StringComparison.Ordinal)
+                                                          && e.Name.EndsWith(".weight", StringComparison.Ordinal)))
                 foreach (ref var v in t[e.Name].Span) v *= 3;
         });
         var d = Assert.Single(Dilution.Compute(p.Tools));

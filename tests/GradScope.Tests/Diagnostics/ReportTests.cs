@@ -8,7 +8,8 @@ namespace GradScope.Tests.Diagnostics;
 
 public class ReportTests
 {
-    private static DiagnosticsReport Report(string name, bool matrix, bool trained = true, MatrixPrecision precision = MatrixPrecision.Double)
+    private static DiagnosticsReport Report(string name, bool matrix, bool trained = true,
+        MatrixPrecision precision = MatrixPrecision.Double)
     {
         var spec = Small(name, depth: 5, width: 6, input: 5, classes: 3);
         var network = Network<double>.Build(spec);

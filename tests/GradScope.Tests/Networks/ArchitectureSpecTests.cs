@@ -140,4 +140,64 @@ public class ArchitectureSpecTests
             Assert.Equal(Network<float>.Build(spec).Layout.TrainableCount, spec.TrainableParameters);
         }
     }
+
+    [Fact]
+    public void Width_at_a_budget_is_the_widest_even_width_that_fits()
+    {
+        var relu = ArchitectureSpec.Create("relu", Shape, new NetworkSizes { LinearLayers = 50, Width = 100 });
+        long budget = relu.TrainableParameters;
+        // Hand-computed: 784·100 + 100 + 49·(100·100 + 100) + 100·10 + 10.
+        Assert.Equal(574_410, budget);
+        Assert.Equal(100, relu.AtParameterBudget(50, budget).Width);
+        // Widths the quick preset's width-versus-depth study trains (depth 10: 211 would fit too, but widths are even).
+        Assert.Equal([292, 210, 152], new[] { 5, 10, 20 }.Select(d => relu.AtParameterBudget(d, budget).Width));
+        foreach (int depth in new[] { 5, 10, 20, 50 })
+        {
+            var fitted = relu.AtParameterBudget(depth, budget);
+            Assert.Equal(depth, fitted.LinearLayers);
+            Assert.True(Built(fitted) <= budget);
+            Assert.True(Built(fitted.WithSizes(fitted.Sizes with { Width = fitted.Width + 2 })) > budget);
+        }
+    }
+
+    [Fact]
+    public void Width_at_a_budget_keeps_what_the_family_needs()
+    {
+        // Looks-linear needs an even width of at least 2·classes: with a tiny budget that narrowest width is returned.
+        var ll = ArchitectureSpec.Create("relu-ll", new DataShape(20, 5), new NetworkSizes { LinearLayers = 10, Width = 50 });
+        Assert.Equal(10, ll.AtParameterBudget(10, budget: 1).Width);
+        var resnet = ArchitectureSpec.Create("resnet-relu", Shape, new NetworkSizes { LinearLayers = 9, Width = 40, ResidualWeight = 0.3 },
+            BranchLayout.PostActivation);
+        var wider = resnet.AtParameterBudget(5, resnet.TrainableParameters);
+        Assert.True(wider.Width > resnet.Width);
+        Assert.Equal((0.3, BranchLayout.PostActivation, 2), (wider.ResidualWeight, wider.BranchLayout, wider.UnitSize));
+    }
+
+    [Fact]
+    public void Changing_a_family_is_checked_like_a_name()
+    {
+        var relu = ArchitectureSpec.Create("relu", Shape, new NetworkSizes { Width = 33 });
+        // An odd width cannot be looks-linear; with a budget the width is chosen for the new family first.
+        Assert.Throws<ArgumentException>(() => relu.WithFamily(init: InitKind.LooksLinear));
+        var ll = relu.WithFamily(init: InitKind.LooksLinear, parameterBudget: relu.TrainableParameters);
+        Assert.Equal(("relu-ll", 0), (ll.Name, ll.Width % 2));
+        Assert.Throws<ArgumentException>(() => ArchitectureSpec.Create("tanh", Shape).WithFamily(init: InitKind.LooksLinear));
+        Assert.Throws<ArgumentException>(() => ArchitectureSpec.Create("relu", Shape, new NetworkSizes { LinearLayers = 1 })
+            .WithFamily(residual: true));
+        Assert.Equal("resnet-layer-relu-orth",
+            relu.WithFamily(residual: true, normalization: NormKind.Layer, init: InitKind.Orthogonal).Name);
+        Assert.Throws<ArgumentException>(() => relu.WithResidualWeight(-1));
+        Assert.Equal(0.5, relu.WithResidualWeight(0.5).ResidualWeight);
+    }
+
+    [Fact]
+    public void Branch_layout_is_a_factory_input()
+    {
+        Assert.Equal(ArchitectureSpec.DefaultBranchLayout, ArchitectureSpec.Create("resnet-relu", Shape).BranchLayout);
+        var post = ArchitectureSpec.Create("resnet-relu", Shape, layout: BranchLayout.PostActivation);
+        Assert.Equal(BranchLayout.PostActivation, post.BranchLayout);
+        Assert.Equal(BranchLayout.PostActivation, post.WithSizes(post.Sizes with { Width = 12 }).BranchLayout);
+    }
+
+    private static long Built(ArchitectureSpec spec) => Network<float>.Build(spec).Layout.TrainableCount;
 }

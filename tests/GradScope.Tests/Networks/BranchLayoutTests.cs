@@ -53,4 +53,14 @@ public class BranchLayoutTests
         static IEnumerable<ParameterInfo> ByName(Network<double> n) => n.Layout.Entries.OrderBy(e => e.Name, StringComparer.Ordinal);
         Assert.Equal(ByName(pre), ByName(post));
     }
+
+    [Fact]
+    public void Short_names_round_trip_and_others_are_refused()
+    {
+        foreach (var layout in Enum.GetValues<BranchLayout>())
+            Assert.Equal(layout, BranchLayoutNames.Parse(BranchLayoutNames.Short(layout), "--branch-layout"));
+        Assert.Equal(["pre", "post"], new[] { BranchLayout.PreActivation, BranchLayout.PostActivation }.Select(BranchLayoutNames.Short));
+        var bad = Assert.Throws<ArgumentException>(() => BranchLayoutNames.Parse("pre-activation", "--branch-layout"));
+        Assert.Equal("--branch-layout must be pre or post (got 'pre-activation').", bad.Message);
+    }
 }

@@ -47,7 +47,8 @@ public class OnnxGraphFormsTests
 
         matmul.Graph.Node.RemoveAt(0);
         matmul.Graph.Node.Insert(0, new NodeProto { OpType = "Add", Name = "/fc1/Add", Input = { "mm", "fc1.bias" }, Output = { "h" } });
-        matmul.Graph.Node.Insert(0, new NodeProto { OpType = "MatMul", Name = "/fc1/MatMul", Input = { "input", "onnx::MatMul_7" }, Output = { "mm" } });
+        matmul.Graph.Node.Insert(0,
+            new NodeProto { OpType = "MatMul", Name = "/fc1/MatMul", Input = { "input", "onnx::MatMul_7" }, Output = { "mm" } });
         var x = Batch();
         var expected = Logits(gemm.Save(temp.File("gemm.onnx")), x);
         Assert.Equal(expected, Logits(matmul.Save(temp.File("matmul.onnx")), x));
@@ -67,7 +68,8 @@ public class OnnxGraphFormsTests
         shape.Int64Data.AddRange([-1, TestModels.Features]);
         m.Graph.Initializer.Add(shape);
         m.Graph.Node[0].Input[0] = "flat";
-        m.Graph.Node.Insert(0, new NodeProto { OpType = "Reshape", Name = "/flat/Reshape", Input = { "input", "shape" }, Output = { "flat" } });
+        m.Graph.Node.Insert(0,
+            new NodeProto { OpType = "Reshape", Name = "/flat/Reshape", Input = { "input", "shape" }, Output = { "flat" } });
         var x = Batch();
         Assert.Equal(Logits(TestModels.Mlp().Save(temp.File("plain.onnx")), x), Logits(m.Save(temp.File("reshape.onnx")), x));
     }

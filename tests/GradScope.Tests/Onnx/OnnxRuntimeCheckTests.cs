@@ -14,7 +14,8 @@ public class OnnxRuntimeCheckTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<string> Models => new()
     {
-        "bn_relu_mlp", "bn_relu_mlp_f64", "ln_tanh_mlp", "ln_tanh_mlp_op17", "residual_mlp", "selu_net", "selu_net_external", "odd_names", "view_flatten",
+        "bn_relu_mlp", "bn_relu_mlp_f64", "ln_tanh_mlp", "ln_tanh_mlp_op17", "residual_mlp", "selu_net", "selu_net_external",
+        "odd_names", "view_flatten",
     };
 
     [Theory]

@@ -31,23 +31,6 @@ public sealed class PlanTests
         Assert.Equal([StudyIds.Training, StudyIds.Orthogonal, StudyIds.WidthDepth], shared.Studies);
     }
 
-    [Fact]
-    public void Width_for_budget_keeps_the_parameter_count()
-    {
-        var relu = ArchitectureSpec.Create("relu", DataShape.FashionMnist, new NetworkSizes { LinearLayers = 50, Width = 100 });
-        long budget = relu.TrainableParameters;
-        foreach (int depth in new[] { 5, 10, 20, 50 })
-        {
-            int width = SweepPlan.WidthForBudget(relu, depth, budget);
-            Assert.True(Built(relu with { LinearLayers = depth, Width = width }) <= budget);
-            Assert.True(Built(relu with { LinearLayers = depth, Width = width + 2 }) > budget);
-        }
-        Assert.Equal(100, SweepPlan.WidthForBudget(relu, 50, budget));
-        // Hand-computed: 784·100 + 100 + 49·(100·100 + 100) + 100·10 + 10.
-        Assert.Equal(574_410, budget);
-    }
-
-    private static long Built(ArchitectureSpec spec) => Network<float>.Build(spec).Layout.TrainableCount;
 
     [Fact]
     public void Every_cell_network_is_built_for_the_data_shape_with_the_preset_sizes()
@@ -76,5 +59,16 @@ public sealed class PlanTests
     {
         Assert.Equal(1.0, Spearman.Rank([1, 2, 3], [10, 20, 30]), 12);
         Assert.Equal(-1.0, Spearman.Rank([1, 2, 3], [3, 2, 1]), 12);
+    }
+
+    [Fact]
+    public void Width_depth_cells_spend_the_budget_of_the_default_network()
+    {
+        var cells = Plan(Presets.Quick).CellsOf<TrainCellSpec>(StudyIds.WidthDepth).Select(c => c.Training.Architecture).ToList();
+        // The widths the quick preset has always trained (the same as before AtParameterBudget became their one owner).
+        Assert.Equal([(5, 292), (10, 210), (20, 152), (50, 100)],
+            cells.Select(a => (a.LinearLayers, a.Width)).Distinct().OrderBy(p => p.LinearLayers));
+        long budget = ArchitectureSpec.Create("relu", DataShape.FashionMnist).TrainableParameters;
+        Assert.All(cells, a => Assert.True(a.TrainableParameters <= budget));
     }
 }

@@ -14,14 +14,8 @@ namespace GradScope.Tests.Reproduction;
 /// </summary>
 public sealed partial class ReproduceCommandTests(ITestOutputHelper output)
 {
-    [GeneratedRegex("""<figure[^>]*data-plot="(?<id>[^"]+)"[^>]*>\s*<svg.*?</svg>""", RegexOptions.Singleline)]
-    private static partial Regex FigureWithSvg();
-
     [GeneratedRegex("data-plot=\"(?<id>[^\"]+)\"")]
     private static partial Regex PlotId();
-
-    [GeneratedRegex("""<(?:polyline|polygon)[^>]*\spoints="[^"]*\d[^"]*"|<path[^>]*\sd="[^"]*\d[^"]*" """, RegexOptions.Singleline)]
-    private static partial Regex NonEmptyShape();
 
     [Fact]
     public void Tiny_reproduce_writes_a_report_that_renders_in_headless_chromium()
@@ -44,31 +38,12 @@ public sealed partial class ReproduceCommandTests(ITestOutputHelper output)
         var rerun = CliHarness.Run("report", root).ExpectSuccess();
         Assert.Contains("33 of 33 cells finished", rerun.Output);
 
-        if (!HeadlessChromium.IsInstalled)
-        {
-            Assert.True(Environment.GetEnvironmentVariable("GRADSCOPE_REQUIRE_BROWSER") != "1",
-                $"GRADSCOPE_REQUIRE_BROWSER=1 but {HeadlessChromium.ExecutablePath} is missing; run scripts/install-chromium.sh.");
-            output.WriteLine($"Browser check skipped: {HeadlessChromium.ExecutablePath} not installed.");
-            return;
-        }
+        if (!HeadlessChromiumChecks.Available(output)) return;
         var ids = PlotId().Matches(File.ReadAllText(html)).Select(m => m.Groups["id"].Value).ToList();
         Assert.True(ids.Count >= 15, $"only {ids.Count} plots in the report");
         string url = new Uri(html).AbsoluteUri;
-        var dom = HeadlessChromium.Run(url, "--dump-dom");
-        Assert.True(dom.ExitCode == 0, $"chromium --dump-dom exited {dom.ExitCode}: {dom.StdErr}");
-        Assert.False(dom.StdErr.Contains("Uncaught", StringComparison.Ordinal), "page error in Chromium log:\n" + dom.StdErr);
-        var figures = FigureWithSvg().Matches(dom.StdOut).ToDictionary(m => m.Groups["id"].Value, m => m.Value);
-        foreach (string id in ids)
-        {
-            Assert.True(figures.TryGetValue(id, out string? figure), $"figure '{id}' with inline <svg> missing from the DOM");
-            Assert.Matches(NonEmptyShape(), figure);
-        }
-
-        string png = Path.Combine(dir.Path, "report.png");
-        var shot = HeadlessChromium.Run(url, $"--screenshot={png}", "--window-size=1200,3000");
-        Assert.True(shot.ExitCode == 0, $"chromium --screenshot exited {shot.ExitCode}: {shot.StdErr}");
-        var image = PngProbe.Decode(png);
-        Assert.True(image.ForegroundFraction() > 0.02, "screenshot looks blank");
+        HeadlessChromiumChecks.AssertFiguresDrawn(HeadlessChromiumChecks.DumpDom(url), ids, HeadlessChromiumChecks.DrawnShape());
+        HeadlessChromiumChecks.AssertScreenshotNotBlank(url, Path.Combine(dir.Path, "report.png"), output);
     }
 
     [Fact]

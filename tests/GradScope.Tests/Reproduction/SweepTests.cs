@@ -62,8 +62,8 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
         foreach (var planned in plan.Cells)
         {
             string dir = new CellStore(root).CellDirectory(planned.Cell.Id);
-            var stored = JsonSerializer.Deserialize<CellSpec>(File.ReadAllText(Path.Combine(dir, CellStore.CellFile)),
-                JsonDefaults.Options)!;
+            string json = File.ReadAllText(Path.Combine(dir, CellStore.CellFile));
+            var stored = JsonSerializer.Deserialize<CellSpec>(json, JsonDefaults.Options)!;
             Assert.Equal(planned.Cell.Id, stored.Id);
             Assert.Equal(planned.Cell.Seed, stored.Seed);
             if (planned.Cell is TrainCellSpec train)

@@ -6,7 +6,8 @@ namespace GradScope.Tests.Training;
 /// <summary>A few steps of each update rule on one parameter, against values computed by hand.</summary>
 public class OptimizerTests
 {
-    private static (ParameterSet<double> Theta, ParameterSet<double> Grads, Optimizer<double> Optimizer) Setup(OptimizerKind kind, double lr)
+    private static (ParameterSet<double> Theta, ParameterSet<double> Grads, Optimizer<double> Optimizer) Setup(
+        OptimizerKind kind, double lr)
     {
         var layout = new ParameterLayout();
         layout.Add("w", 1, 2);

@@ -37,8 +37,11 @@ public class RunDirectoryTests
         using var temp = new TempDirectory();
         var run = new RunDirectory(temp.Path);
         run.Start(Config(OptimizerKind.RmsProp));
-        void Respell(string from, string to) =>
-            File.WriteAllText(run.ConfigPath, File.ReadAllText(run.ConfigPath).Replace($"\"{from}\"", $"\"{to}\"", StringComparison.Ordinal));
+        void Respell(string from, string to)
+        {
+            string config = File.ReadAllText(run.ConfigPath);
+            File.WriteAllText(run.ConfigPath, config.Replace($"\"{from}\"", $"\"{to}\"", StringComparison.Ordinal));
+        }
         Respell("rmsprop", "rms_prop");
         Assert.Equal(OptimizerKind.RmsProp, run.ReadConfig().Optimizer);
 

@@ -82,7 +82,8 @@ public class RunNameTests
     public void Every_configuration_property_is_either_named_or_deliberately_left_out()
     {
         string[] configNamed =
-            ["Architecture", "Optimizer", "LearningRate", "BatchSize", "Epochs", "Seed", "Dataset", "TrainSubset", "TestSubset", "DivergenceLoss"];
+            ["Architecture", "Optimizer", "LearningRate", "BatchSize", "Epochs", "Seed", "Dataset", "TrainSubset", "TestSubset",
+                "DivergenceLoss"];
         string[] configIgnored = ["DataDirectory", "DiagnoseEvery", "DiagnosticsBatch"];
         string[] archNamed =
             ["IsResidual", "Normalization", "Activation", "Init", "LinearLayers", "Width", "UnitSize", "ResidualWeight", "BranchLayout"];

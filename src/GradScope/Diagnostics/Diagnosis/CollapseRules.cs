@@ -13,12 +13,8 @@ public static class CollapseRules
     public static Finding? CollapsingDomain(Measurements m)
     {
         var nonlinear = m.Nonlinearities.Where(n => n.Activation != "linear").ToList();
-        if (nonlinear.Count == 0) return null;
-        var pseudo = nonlinear.Where(n => n.PseudoLinearity < PseudoLinearity).ToList();
-        double fraction = (double)pseudo.Count / nonlinear.Count;
-        if (pseudo.Count == 0 || fraction < CollapsedLayerFraction) return null;
-        var certainty = fraction >= CollapsedLayerFraction * BorderlineFactor ? Certainty.Clear : Certainty.Borderline;
-        var severity = fraction >= SevereCollapsedLayerFraction ? Severity.High : Severity.Moderate;
+        if (Share(nonlinear, n => n.PseudoLinearity < PseudoLinearity, CollapsedLayerFraction) is not { } share) return null;
+        var pseudo = share.Hits;
 
         var byPosition = nonlinear.OrderBy(n => n.Position).ToList();
         var outputSide = byPosition[0];
@@ -35,22 +31,15 @@ public static class CollapseRules
         };
         string activations = string.Join("/", pseudo.Select(p => p.Activation).Distinct());
         string summary = $"Collapsing domain: {pseudo.Count} of {nonlinear.Count} {activations} layers act almost linearly on their " +
-            $"inputs, " +
-                         "so the network is shallower than its depth suggests" + (certainty == Certainty.Borderline
-                             ? " (borderline)." : ".");
-        return new Finding(FindingKind.CollapsingDomain, severity, certainty, summary, evidence,
-            pseudo.Select(p => p.Position).Distinct().Order().ToList(), fraction);
+            "inputs, so the network is shallower than its depth suggests" + share.Ending;
+        return share.ToFinding(FindingKind.CollapsingDomain, summary, evidence);
     }
 
     public static Finding? DeadOrAlwaysOnRelus(Measurements m)
     {
         var relus = m.Nonlinearities.Where(n => n.Activation == "relu").ToList();
-        if (relus.Count == 0) return null;
-        var dead = relus.Where(n => n.SignDiversity < DeadSignDiversity).ToList();
-        double fraction = (double)dead.Count / relus.Count;
-        if (dead.Count == 0 || fraction < DeadLayerFraction) return null;
-        var certainty = fraction >= DeadLayerFraction * BorderlineFactor ? Certainty.Clear : Certainty.Borderline;
-        var severity = fraction >= SevereCollapsedLayerFraction ? Severity.High : Severity.Moderate;
+        if (Share(relus, n => n.SignDiversity < DeadSignDiversity, DeadLayerFraction) is not { } share) return null;
+        var dead = share.Hits;
         var evidence = new List<string>
         {
             $"{dead.Count} of {relus.Count} ReLU layers have mean sign diversity < {Number(DeadSignDiversity)} " +
@@ -58,9 +47,33 @@ public static class CollapseRules
             "sign diversity ≈ 0 means each unit sees one sign over the whole batch: it is either dead (output 0) or acts as the identity",
         };
         string summary = $"Dead or always-on ReLUs: in {dead.Count} of {relus.Count} ReLU layers the units see a single sign over the " +
-            $"batch" +
-                         (certainty == Certainty.Borderline ? " (borderline)." : ".");
-        return new Finding(FindingKind.DeadOrAlwaysOnRelus, severity, certainty, summary, evidence,
-            dead.Select(d => d.Position).Distinct().Order().ToList(), fraction);
+            "batch" + share.Ending;
+        return share.ToFinding(FindingKind.DeadOrAlwaysOnRelus, summary, evidence);
+    }
+
+    /// <summary>
+    /// The layers a rule picked out of those it looks at, when they are at least its threshold fraction: clear from
+    /// threshold × <see cref="BorderlineFactor"/>, high severity from <see cref="SevereCollapsedLayerFraction"/>.
+    /// </summary>
+    private sealed record LayerShare(List<NonlinearityMeasurement> Hits, double Fraction, Certainty Certainty, Severity Severity)
+    {
+        public string Ending => Certainty == Certainty.Borderline ? " (borderline)." : ".";
+
+        public Finding ToFinding(FindingKind kind, string summary, List<string> evidence) =>
+            new(kind, Severity, Certainty, summary, evidence, Hits.Select(h => h.Position).Distinct().Order().ToList(), Fraction);
+    }
+
+    /// <summary>
+    /// The share of <paramref name="layers"/> that <paramref name="hit"/> picks; null below <paramref name="threshold"/>.
+    /// </summary>
+    private static LayerShare? Share(List<NonlinearityMeasurement> layers, Func<NonlinearityMeasurement, bool> hit, double threshold)
+    {
+        var hits = layers.Where(hit).ToList();
+        if (hits.Count == 0) return null;
+        double fraction = (double)hits.Count / layers.Count;
+        if (fraction < threshold) return null;
+        return new LayerShare(hits, fraction,
+            fraction >= threshold * BorderlineFactor ? Certainty.Clear : Certainty.Borderline,
+            fraction >= SevereCollapsedLayerFraction ? Severity.High : Severity.Moderate);
     }
 }

@@ -111,7 +111,7 @@ public static class DiagnosisDocument
                 TableColumn.Numeric("theory r"));
         foreach (var r in rows)
         {
-            var growthStatus = r.Growth > DiagnosisThresholds.ExplodingGrowth || r.Growth < DiagnosisThresholds.VanishingGrowth
+            var growthStatus = r.Growth > PathologyThresholds.ExplodingGrowth || r.Growth < PathologyThresholds.VanishingGrowth
                 ? CellStatus.Bad : CellStatus.Ok;
             table.AddRow(r.IsOriginal ? $"{r.Label} (analysed)" : r.Label, $"{r.Architecture} {r.Depth}×{r.Width}",
                 TableCell.Integer(r.Parameters),

@@ -43,7 +43,7 @@ public static class DiagnosisRunner
             if (alternatives.Count == 0)
             {
                 // Nothing was found: still show how the standard remedies compare, so "no finding" is itself measured.
-                long budget = ParameterBudget.Count(spec);
+                long budget = spec.TrainableParameters;
                 if (!(spec.Init == InitKind.LooksLinear && spec.Normalization == NormKind.None))
                     alternatives.Add(Recommender.OrthogonalInitialState(spec, budget));
                 if (!spec.IsResidual) alternatives.Add(Recommender.ResidualVersion(spec, budget));

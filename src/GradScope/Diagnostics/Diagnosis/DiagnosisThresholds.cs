@@ -1,39 +1,16 @@
 namespace GradScope.Diagnostics.Diagnosis;
 
 /// <summary>
-/// Every threshold of the diagnosis rules, named once (documented in docs/diagnosis.md). The claims of the
-/// reproduction read the same constants, so a finding printed by <c>analyze</c> and a claim checked by
-/// <c>reproduce</c> can never disagree about what "exploding" or "collapsed" means.
+/// The thresholds that only the diagnosis rules use (documented in docs/diagnosis.md): borderline bands, severities,
+/// collapse, dilution and depth fractions. What counts as exploding or vanishing is <see cref="PathologyThresholds"/>'s,
+/// shared with the reproduction's claims, so a finding printed by <c>analyze</c> and a claim checked by
+/// <c>reproduce</c> can never disagree about it.
 /// </summary>
 public static class DiagnosisThresholds
 {
     // ---- Gradient scale (SPEC §2.2) -------------------------------------------------------------------------
-
-    /// <summary>Total growth r^L above which gradients explode (SPEC §2.2 default).</summary>
-    public const double ExplodingGrowth = 10;
-
-    /// <summary>Total growth r^L below which gradients vanish (SPEC §2.2 default).</summary>
-    public const double VanishingGrowth = 0.1;
-
-    /// <summary>
-    /// Per-layer rate above which growth is exponential even when r^L stays under <see cref="ExplodingGrowth"/>
-    /// (SPEC §7: SeLU's r = 1.039 with R² 0.99 is exponential growth at depth 50 although 1.039^50 ≈ 6.8):
-    /// 10^(1/<see cref="RateReferenceDepth"/>) ≈ 1.0233, the rate that compounds to ×10 over 100 layers. The same
-    /// definition as the science branch's PathologyThresholds.ExplodingRatePerLayer, which this aliases once merged.
-    /// </summary>
-    public static double ExplodingRatePerLayer { get; } = Math.Pow(ExplodingGrowth, 1.0 / RateReferenceDepth);
-
-    /// <summary>The mirror of <see cref="ExplodingRatePerLayer"/>: 10^(−1/100) ≈ 0.977.</summary>
-    public static double VanishingRatePerLayer { get; } = Math.Pow(VanishingGrowth, 1.0 / RateReferenceDepth);
-
-    /// <summary>Linear layers over which a per-layer rate must reach ×10 to count as exploding on its own (twice the paper's 50).</summary>
-    public const int RateReferenceDepth = 100;
-
-    /// <summary>
-    /// Fit quality needed to call a per-layer rate exponential: with R² below this the profile is not a straight
-    /// line on the log axis, so a rate read from it says little about layers not measured.
-    /// </summary>
-    public const double ExponentialFitR2 = 0.9;
+    // What "exploding" and "vanishing" mean (ExplodingGrowth, VanishingGrowth, ExplodingRatePerLayer,
+    // VanishingRatePerLayer, ExponentialFitMinimumR2) is owned by PathologyThresholds; the rules read it from there.
 
     /// <summary>
     /// Width of the "borderline" band above a threshold, as a factor on the threshold's log-distance from 1

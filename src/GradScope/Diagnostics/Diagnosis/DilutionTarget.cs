@@ -1,3 +1,4 @@
+using static GradScope.Diagnostics.PathologyThresholds;
 using static GradScope.Diagnostics.Diagnosis.DiagnosisThresholds;
 
 namespace GradScope.Diagnostics.Diagnosis;

@@ -1,3 +1,4 @@
+using static GradScope.Diagnostics.PathologyThresholds;
 using static GradScope.Diagnostics.Diagnosis.DiagnosisThresholds;
 using static GradScope.Diagnostics.Diagnosis.EvidenceFormat;
 
@@ -6,7 +7,7 @@ namespace GradScope.Diagnostics.Diagnosis;
 /// <summary>
 /// Exploding and vanishing gradients from the GSC profile (SPEC §2.2). A net explodes when the fitted growth over
 /// its depth r^L exceeds <see cref="ExplodingGrowth"/>, or when its per-layer rate is exponential (rate above
-/// <see cref="ExplodingRatePerLayer"/> with R² ≥ <see cref="ExponentialFitR2"/>) even if the net is too shallow
+/// <see cref="ExplodingRatePerLayer"/> with R² ≥ <see cref="ExponentialFitMinimumR2"/>) even if the net is too shallow
 /// for r^L to pass 10 (SeLU, SPEC §7).
 /// </summary>
 public static class GradientScaleRules
@@ -15,7 +16,7 @@ public static class GradientScaleRules
     {
         double growth = m.Growth, rate = m.Rate, r2 = m.R2;
         if (!double.IsFinite(growth) || !double.IsFinite(rate)) return null;
-        bool exponential = r2 >= ExponentialFitR2;
+        bool exponential = r2 >= ExponentialFitMinimumR2;
         bool byGrowth = growth > ExplodingGrowth;
         bool byRate = rate > ExplodingRatePerLayer && exponential;
         if (!byGrowth && !byRate) return null;
@@ -27,7 +28,8 @@ public static class GradientScaleRules
 
         var evidence = new List<string>
         {
-            $"rate r = {Rate(rate)} per linear layer (exploding above {Rate(ExplodingRatePerLayer)} with R² ≥ {ExponentialFitR2}); " +
+            $"rate r = {Rate(rate)} per linear layer (exploding above {Rate(ExplodingRatePerLayer)} " +
+            $"with R² ≥ {ExponentialFitMinimumR2}); " +
             $"fit R² = {Number(r2)}{(exponential ? "" : " — not a clean exponential")}",
             $"total growth r^{m.LinearDepth} = {Number(growth)} (exploding above {Number(ExplodingGrowth)})",
         };
@@ -54,7 +56,7 @@ public static class GradientScaleRules
     {
         double growth = m.Growth, rate = m.Rate, r2 = m.R2;
         if (!double.IsFinite(growth) || !double.IsFinite(rate)) return null;
-        bool exponential = r2 >= ExponentialFitR2;
+        bool exponential = r2 >= ExponentialFitMinimumR2;
         bool byGrowth = growth < VanishingGrowth;
         bool byRate = rate < VanishingRatePerLayer && exponential;
         if (!byGrowth && !byRate) return null;
@@ -63,7 +65,8 @@ public static class GradientScaleRules
         var severity = growth <= 1 / SevereGrowth ? Severity.High : Severity.Moderate;
         var evidence = new List<string>
         {
-            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(VanishingRatePerLayer)} with R² ≥ {ExponentialFitR2}); " +
+            $"rate r = {Rate(rate)} per linear layer (vanishing below {Rate(VanishingRatePerLayer)} " +
+            $"with R² ≥ {ExponentialFitMinimumR2}); " +
             $"fit R² = {Number(r2)}",
             $"total growth r^{m.LinearDepth} = {Number(growth)} (vanishing below {Number(VanishingGrowth)})",
         };

@@ -1,3 +1,4 @@
+using static GradScope.Diagnostics.PathologyThresholds;
 using GradScope.Layers;
 using GradScope.Networks;
 using static GradScope.Diagnostics.Diagnosis.DiagnosisThresholds;
@@ -16,7 +17,7 @@ public static class Recommender
     {
         var result = new List<Recommendation>();
         var spec = m.Spec;
-        long budget = spec is null ? 0 : ParameterBudget.Count(spec);
+        long budget = spec?.TrainableParameters ?? 0;
         foreach (var finding in findings)
         {
             var recommendation = finding.Kind switch
@@ -132,7 +133,7 @@ public static class Recommender
         double wr = m.Dilution[0].ResidualWeight;
         double suggested = DilutionTarget.ResidualWeightFor(wr, meanK, targetK);
         var alternatives = spec is null ? new List<Alternative>()
-            : [new Alternative($"residual weight {Number(suggested)}", spec with { ResidualWeight = suggested }, targetK)];
+            : [new Alternative($"residual weight {Number(suggested)}", spec.WithResidualWeight(suggested), targetK)];
         return new Recommendation(FindingKind.WeakDilution,
             $"Raise the dilution to k ≈ {Number(targetK)}: residual weight w_r ≈ {Number(suggested)} instead of {Number(wr)} " +
             $"(--residual-weight {Number(suggested)}).",
@@ -148,26 +149,24 @@ public static class Recommender
     public static Alternative OrthogonalInitialState(ArchitectureSpec spec, long budget)
     {
         bool relu = spec.Activation == ActivationKind.Relu;
-        var shaped = spec with
-        {
-            Init = relu ? InitKind.LooksLinear : InitKind.Orthogonal,
-            Normalization = spec.Normalization == NormKind.Batch ? NormKind.None : spec.Normalization,
-        };
-        if (relu) shaped = shaped with { Normalization = NormKind.None };
-        return new Alternative(relu ? "looks-linear init" : "orthogonal init", ParameterBudget.AtBudget(shaped, spec.LinearLayers, budget));
+        var shaped = spec.WithFamily(
+            init: relu ? InitKind.LooksLinear : InitKind.Orthogonal,
+            normalization: relu || spec.Normalization == NormKind.Batch ? NormKind.None : spec.Normalization,
+            parameterBudget: budget);
+        return new Alternative(relu ? "looks-linear init" : "orthogonal init", shaped);
     }
 
     /// <summary>The ResNet of the same family; its residual weight is tuned to the dilution target by <see cref="WhatIf"/>.</summary>
     public static Alternative ResidualVersion(ArchitectureSpec spec, long budget)
     {
-        var shaped = spec with { IsResidual = true, Init = spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init,
-            ResidualWeight = null };
-        if (shaped.LinearLayers < 2) shaped = shaped with { LinearLayers = 2 };
-        return new Alternative("residual version", ParameterBudget.AtBudget(shaped, shaped.LinearLayers, budget), double.NaN);
+        // A ResNet needs an input map plus at least one residual layer; w_r back to its default 1/√U.
+        var shaped = spec.WithSizes(spec.Sizes with { LinearLayers = Math.Max(2, spec.LinearLayers), ResidualWeight = null })
+            .WithFamily(residual: true, init: spec.Init == InitKind.LooksLinear ? InitKind.Gauss : spec.Init, parameterBudget: budget);
+        return new Alternative("residual version", shaped, double.NaN);
     }
 
     public static Alternative ShallowerAndWider(ArchitectureSpec spec, int depth, long budget) =>
-        new($"depth {depth}, wider", ParameterBudget.AtBudget(spec, depth, budget));
+        new($"depth {depth}, wider", spec.AtParameterBudget(depth, budget));
 
     /// <summary>
     /// A depth that the measured growth allows (r^d ≤ <see cref="ExplodingGrowth"/>) and, for a trained net, about twice the

@@ -68,7 +68,7 @@ public static class WhatIf
                 : target;
             // The target is a minimum: a unit diluted more than needed is left alone.
             if (k >= goal * DilutionTolerance) break;
-            spec = spec with { ResidualWeight = DilutionTarget.ResidualWeightFor(spec.EffectiveResidualWeight, k, goal) };
+            spec = spec.WithResidualWeight(DilutionTarget.ResidualWeightFor(spec.EffectiveResidualWeight, k, goal));
             report = Analyze(spec, x, y, seed, options);
         }
         return (spec, report);
@@ -92,7 +92,7 @@ public static class WhatIf
     {
         var m = Measurements.From(report, spec);
         var outputSide = report.Collapse.Where(c => c.Position == 1).ToList();
-        return new WhatIfRow(label, spec.Name, ParameterBudget.Count(spec), spec.LinearLayers, spec.Width,
+        return new WhatIfRow(label, spec.Name, spec.TrainableParameters, spec.LinearLayers, spec.Width,
             spec.IsResidual ? spec.EffectiveResidualWeight : null,
             report.Gsc.Rate, report.Gsc.R2, report.Gsc.Growth,
             outputSide.Count > 0 ? outputSide.Average(c => c.SignDiversityMean) : double.NaN,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GradScope.Data;
 using GradScope.Diagnostics;
 using GradScope.Networks;
@@ -63,7 +64,11 @@ public sealed record ReproductionPreset
     /// Seeds of every cell, initial-state cells included: the spread over them is shown beside each mean, and a claim
     /// whose verdict one seed alone would change is inconclusive.
     /// </summary>
-    public IReadOnlyList<ulong> Seeds { get; init; } = [1];
+    public IReadOnlyList<ulong> Seeds { get; init; } = [TrainingConfig.DefaultSeed];
+
+    /// <summary>The seed of the initial-state cells and of the tables and curves: the first of <see cref="Seeds"/>.</summary>
+    [JsonIgnore]
+    public ulong FirstSeed => Seeds.Count > 0 ? Seeds[0] : TrainingConfig.DefaultSeed;
 
     // Training protocol (shared by studies 2–6).
     public int? TrainSubset { get; init; }

@@ -34,7 +34,7 @@ public sealed class SweepResults
     public CellStore Store { get; }
     public ReproductionPreset Preset => Plan.Preset;
     /// <summary>The seed tables and curves show (the first of the preset).</summary>
-    public ulong Seed => Preset.Seeds.Count > 0 ? Preset.Seeds[0] : 1;
+    public ulong Seed => Preset.FirstSeed;
 
     public int FinishedCount => _init.Count + _train.Count;
     public bool IsFinished(string id) => _init.ContainsKey(id) || _train.ContainsKey(id);

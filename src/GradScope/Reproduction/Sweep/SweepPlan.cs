@@ -63,7 +63,7 @@ public sealed record SweepPlan
         }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
 
         // Initial states are measured at every seed too, so the claims can tell a verdict the seeds disagree on.
-        IReadOnlyList<ulong> seeds = preset.Seeds.Count > 0 ? preset.Seeds : [1];
+        IReadOnlyList<ulong> seeds = preset.Seeds.Count > 0 ? preset.Seeds : [preset.FirstSeed];
         foreach (ulong seed in seeds)
         {
             foreach (string name in preset.InitArchitectures)
@@ -84,7 +84,7 @@ public sealed record SweepPlan
             foreach (string name in preset.Dilution.Architectures)
                 foreach (double w in preset.Dilution.ResidualWeights)
                 {
-                    var diluted = Arch(name, preset.Sizes with { ResidualWeight = w });
+                    var diluted = Arch(name).WithResidualWeight(w);
                     foreach (double lr in preset.Dilution.LearningRates)
                         Add(Train(diluted, preset.Dilution.Optimizer, lr, seed), StudyIds.Dilution);
                 }
@@ -100,8 +100,7 @@ public sealed record SweepPlan
                 foreach (string name in wd.Architectures)
                     foreach (int depth in wd.Depths)
                     {
-                        int width = WidthForBudget(Arch(name), depth, budget);
-                        var resized = Arch(name, preset.Sizes with { LinearLayers = depth, Width = width });
+                        var resized = Arch(name).AtParameterBudget(depth, budget);
                         foreach (double lr in wd.LearningRates)
                             Add(Train(resized, wd.Optimizer, lr, seed), StudyIds.WidthDepth);
                     }
@@ -115,24 +114,5 @@ public sealed record SweepPlan
             Diagnostics = diagnostics,
             Cells = [.. cells.Select(c => new PlannedCell(c.Cell, c.Studies))],
         };
-    }
-
-    /// <summary>
-    /// The largest width (even, so looks-linear works) whose network of <paramref name="linearLayers"/> layers stays within the
-    /// budget; below the smallest width looks-linear allows, that smallest width.
-    /// </summary>
-    public static int WidthForBudget(ArchitectureSpec family, int linearLayers, long budget)
-    {
-        long Count(int w) => (family with { LinearLayers = linearLayers, Width = w }).TrainableParameters;
-        int minWidth = Math.Max(2, family.IsLooksLinear ? 2 * family.Classes : 2);
-        int lo = minWidth, hi = minWidth;
-        while (Count(hi) <= budget && hi < 1 << 16) hi *= 2;
-        while (hi - lo > 2)
-        {
-            int mid = (lo + hi) / 2 & ~1;
-            if (mid <= lo) break;
-            if (Count(mid) <= budget) lo = mid; else hi = mid;
-        }
-        return lo;
     }
 }

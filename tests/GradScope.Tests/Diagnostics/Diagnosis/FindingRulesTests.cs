@@ -1,5 +1,6 @@
 using GradScope.Diagnostics.Diagnosis;
 using static GradScope.Diagnostics.Diagnosis.DiagnosisThresholds;
+using static GradScope.Diagnostics.PathologyThresholds;
 
 namespace GradScope.Tests.Diagnostics.Diagnosis;
 
@@ -39,7 +40,7 @@ public class FindingRulesTests
         Assert.Equal(Certainty.Clear, selu.Certainty);
         Assert.Equal(Severity.Moderate, selu.Severity);
         // Same rate but the profile is not a line on the log axis: no per-layer verdict.
-        Assert.Null(GradientScaleRules.Exploding(HandBuilt.Profile(1.039, ExponentialFitR2 - Hair)));
+        Assert.Null(GradientScaleRules.Exploding(HandBuilt.Profile(1.039, ExponentialFitMinimumR2 - Hair)));
     }
 
     [Fact]

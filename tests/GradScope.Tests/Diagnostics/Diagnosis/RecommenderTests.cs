@@ -67,17 +67,17 @@ public class RecommenderTests
     }
 
     [Fact]
-    public void Alternatives_keep_the_parameter_budget_within_one_width_step()
+    public void Alternatives_are_the_widest_even_width_within_the_parameter_budget()
     {
         var spec = Spec("batch-relu");
-        long budget = ParameterBudget.Count(spec);
+        long budget = spec.TrainableParameters;
         foreach (var a in Assert.Single(For(HandBuilt.Profile(1.2, spec: spec))).Alternatives)
         {
-            long count = ParameterBudget.Count(a.Spec);
-            int step = a.Spec.Init == InitKind.LooksLinear ? 2 : 1;
-            long stepCost = Math.Abs(ParameterBudget.Count(a.Spec with { Width = a.Spec.Width + step }) - count);
-            Assert.True(Math.Abs(count - budget) <= stepCost,
-                $"{a.Label}: {count} parameters vs budget {budget} (one width step {stepCost})");
+            long count = a.Spec.TrainableParameters;
+            long wider = a.Spec.WithSizes(a.Spec.Sizes with { Width = a.Spec.Width + 2 }).TrainableParameters;
+            Assert.True(count <= budget && wider > budget, $"{a.Label}: {count} parameters at width {a.Spec.Width}, {wider} at " +
+                $"width {a.Spec.Width + 2}, budget {budget}");
+            Assert.Equal(0, a.Spec.Width % 2);
             Assert.Equal(spec.InputDim, a.Spec.InputDim);
             Assert.Equal(spec.Classes, a.Spec.Classes);
         }
