@@ -66,7 +66,7 @@ public sealed record ReproductionPreset
     /// </summary>
     public IReadOnlyList<ulong> Seeds { get; init; } = [TrainingConfig.DefaultSeed];
 
-    /// <summary>The seed of the initial-state cells and of the tables and curves: the first of <see cref="Seeds"/>.</summary>
+    /// <summary>The seed of the curves and profiles the report draws for one run: the first of <see cref="Seeds"/>.</summary>
     [JsonIgnore]
     public ulong FirstSeed => Seeds.Count > 0 ? Seeds[0] : TrainingConfig.DefaultSeed;
 
