@@ -3,9 +3,12 @@
 # PyTorch (bench/peer/pytorch_mlp.py) on the same configurations, the machine's sgemm peak measured in the same run
 # through OpenBLAS (bench/peer/sgemm_peak.py), and the diagnostics timings next to a float64 PyTorch implementation
 # of the same exact GSC profile. Writes the raw JSON, run.json (CPU model, tiers, load, commit), table.txt and table.md.
-# Usage: bench/compare.sh [--seconds S] [--quick] [--full] [--archs a,b] [--optimizers o,p] [--no-diagnostics] [--out DIR]
+# Usage: bench/compare.sh [--seconds S] [--quick] [--full] [--archs a,b] [--optimizers o,p] [--no-diagnostics]
+#                         [--part-timeout S] [--out DIR]
 #   default: 5 architectures × batch 128 and 1000 × 784 inputs × SGD and Adam, ≈ 6 minutes on 2 cores;
 #   --quick: batch 128 only, Adam only; --full: also batch 32 and 3072 inputs. DIR defaults to bench/results/<date>.
+#   Every part (one tool on one architecture, the diagnostics of each tool) gets at most --part-timeout seconds (default
+#   900): a part that fails or runs out of time is recorded as such in run.json and the tables, and the run goes on.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds=2
@@ -15,6 +18,7 @@ batches="128,1000"
 inputs="784"
 optimizers="sgd,adam"
 diagnostics=1
+part_timeout=900
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -23,12 +27,36 @@ while [ $# -gt 0 ]; do
     --archs) archs="$2"; shift 2 ;;
     --optimizers) optimizers="$2"; shift 2 ;;
     --no-diagnostics) diagnostics=0; shift ;;
+    --part-timeout) part_timeout="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -n "$out" ] || out="$root/bench/results/$(date -u +%F)"
 mkdir -p "$out"
+parts="$out/parts.tsv"
+: > "$parts"
+
+# run_part NAME OUTPUT COMMAND…: runs COMMAND with its stdout in OUTPUT (or on stderr for -), under the part timeout,
+# and appends "NAME<TAB>ok|timeout|failed (exit N)<TAB>seconds" to parts.tsv; never stops the run.
+run_part() {
+  local name="$1" output="$2" started status rc=0
+  shift 2
+  started=$EPOCHREALTIME
+  if [ "$output" = - ]; then
+    timeout --kill-after=10 "$part_timeout" "$@" >&2 || rc=$?
+  else
+    timeout --kill-after=10 "$part_timeout" "$@" > "$output.partial" || rc=$?
+    if [ "$rc" = 0 ]; then mv "$output.partial" "$output"; else rm -f "$output.partial"; fi
+  fi
+  case "$rc" in
+    0) status=ok ;;
+    124|137) status=timeout ;;
+    *) status="failed (exit $rc)" ;;
+  esac
+  printf '%s\t%s\t%.1f\n' "$name" "$status" "$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" >> "$parts"
+  [ "$status" = ok ] || echo "compare.sh: part $name: $status" >&2
+}
 
 # The peer: Debian's PyTorch with OpenBLAS (without libopenblas Debian falls back to the reference BLAS).
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
@@ -67,17 +95,21 @@ common=(--seconds "$seconds" --batches "$batches" --inputs "$inputs" --optimizer
 for arch in "${arch_list[@]}"; do
   for tier in "${tiers[@]}"; do
     if [ "$tier" = avx2 ] && [ "${#tiers[@]}" -gt 1 ]; then env_tier=(env DOTNET_EnableAVX512=0); else env_tier=(env GRADSCOPE_TIER=$tier); fi
-    "${env_tier[@]}" "$root/gradscope" bench --no-diagnostics --archs "$arch" "${common[@]}" \
-      --json "$out/gradscope.$tier.$arch.json" >&2
+    rm -f "$out/gradscope.$tier.$arch.json"
+    run_part "gradscope $tier $arch" - "${env_tier[@]}" "$root/gradscope" bench --no-diagnostics --archs "$arch" "${common[@]}" \
+      --json "$out/gradscope.$tier.$arch.json"
   done
-  /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "$arch" "${common[@]}" > "$out/pytorch.$arch.json"
+  run_part "pytorch $arch" "$out/pytorch.$arch.json" /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "$arch" "${common[@]}"
 done
-selected=$("$root/gradscope" bench --no-training --no-diagnostics --json "$out/gradscope.selected.json" >/dev/null && \
-  /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tier"])' "$out/gradscope.selected.json")
+run_part "gradscope tier selection" - "$root/gradscope" bench --no-training --no-diagnostics --json "$out/gradscope.selected.json"
+selected=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tier"])' "$out/gradscope.selected.json" \
+  2>/dev/null || echo unknown)
 if [ "$diagnostics" = 1 ]; then
   # Diagnostics of a 50 × 100 network on 256 inputs, the tier GradScope picks, then the PyTorch float64 profile.
-  "$root/gradscope" bench --no-training --json "$out/gradscope.diagnostics.json" >&2
-  /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "" --gsc relu,batch-relu,resnet-batch-relu > "$out/pytorch.diagnostics.json"
+  rm -f "$out/gradscope.diagnostics.json"
+  run_part "gradscope diagnostics" - "$root/gradscope" bench --no-training --json "$out/gradscope.diagnostics.json"
+  run_part "pytorch diagnostics" "$out/pytorch.diagnostics.json" \
+    /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "" --gsc relu,batch-relu,resnet-batch-relu
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -87,19 +119,30 @@ import json, os, sys, datetime
 out, load_before, load_after, cpu, selected, commit, ntiers = sys.argv[1:8]
 tiers = sys.argv[8:8 + int(ntiers)]
 archs = sys.argv[8 + int(ntiers):]
-load = lambda name: json.load(open(os.path.join(out, name)))
-ours, peak_per_arch, peer_rows, peer_doc = [], {}, [], None
+def load(name):
+    """A part's JSON, or None when the part failed or ran out of time (parts.tsv says which)."""
+    try:
+        return json.load(open(os.path.join(out, name)))
+    except (OSError, ValueError):
+        return None
+parts = [line.rstrip("\n").split("\t") for line in open(os.path.join(out, "parts.tsv")) if line.strip()]
+ours, peak_per_arch, peer_rows, coretype = [], {}, [], None
 for a in archs:
     for t in tiers:
-        ours += [dict(r, tier=t) for r in load(f"gradscope.{t}.{a}.json")["training"]]
+        doc = load(f"gradscope.{t}.{a}.json")
+        ours += [dict(r, tier=t) for r in doc["training"]] if doc else []
     peer_doc = load(f"pytorch.{a}.json")
-    peer_rows += peer_doc["training"]
-    peak_per_arch[a] = peer_doc["sgemm_peak_gflops"]
-peak = max(peak_per_arch.values())
+    if peer_doc:
+        peer_rows += peer_doc["training"]
+        peak_per_arch[a] = peer_doc["sgemm_peak_gflops"]
+        coretype = peer_doc.get("openblas_coretype")
+peak = max(peak_per_arch.values(), default=float("nan"))
+selected_doc = load("gradscope.selected.json")
 run = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
        "cpu_model": cpu, "threads": os.cpu_count(), "tiers_timed": tiers, "tier_selected": selected,
-       "gemm_tier": load("gradscope.selected.json")["gemm_tier"], "openblas_coretype": peer_doc.get("openblas_coretype"),
-       "sgemm_peak_gflops": peak, "sgemm_peak_per_arch": peak_per_arch, "load_before": load_before, "load_after": load_after}
+       "gemm_tier": selected_doc["gemm_tier"] if selected_doc else None, "openblas_coretype": coretype,
+       "sgemm_peak_gflops": peak, "sgemm_peak_per_arch": peak_per_arch, "load_before": load_before, "load_after": load_after,
+       "parts": [{"part": p[0], "status": p[1], "seconds": float(p[2])} for p in parts]}
 json.dump({"tool": "gradscope", "training": ours}, open(os.path.join(out, "gradscope.json"), "w"), indent=2)
 json.dump({"tool": "pytorch", "training": peer_rows, "sgemm_peak_gflops": peak}, open(os.path.join(out, "pytorch.json"), "w"), indent=2)
 json.dump(run, open(os.path.join(out, "run.json"), "w"), indent=2)
@@ -120,14 +163,20 @@ for k in sorted({key(r) for r in ours}, key=lambda k: (archs.index(k[0]), k[2], 
 lines_txt = [f"CPU {cpu}, {os.cpu_count()} threads; tiers timed {', '.join(tiers)}; selected at run time: {selected}",
              f"sgemm peak (OpenBLAS {run['openblas_coretype']}): {peak:.1f} GFLOP/s (best of the per-architecture measurements)",
              f"load average (1/5/15 min) before {load_before}, after {load_after}; {run['date']} commit {commit}", ""]
+missing = [p for p in parts if p[1] != "ok"]
+if missing:
+    lines_txt[2:2] = ["parts that did not finish: " + "; ".join(f"{p[0]}: {p[1]} after {float(p[2]):.0f} s" for p in missing)]
 widths = [max(len(x) for x in col) for col in zip(head, *rows)]
 lines_txt.append("  ".join(h.rjust(w) for h, w in zip(head, widths)))
 lines_txt += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
-md = lines_txt[:3] + ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+md = lines_txt[:3 + bool(missing)] + ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
-if os.path.exists(os.path.join(out, "gradscope.diagnostics.json")):
-    gd, pd = load("gradscope.diagnostics.json")["diagnostics"], load("pytorch.diagnostics.json")["diagnostics"]
+if load("gradscope.diagnostics.json") or load("pytorch.diagnostics.json"):
+    gd = (load("gradscope.diagnostics.json") or {"diagnostics": []})["diagnostics"]
+    pd = (load("pytorch.diagnostics.json") or {"diagnostics": []})["diagnostics"]
     torch_ms = {d["arch"]: d["milliseconds"] for d in pd}
+    if not gd:
+        gd = [{"architecture": a, "part": "analyze/gsc_profile", "milliseconds": float("nan")} for a in torch_ms]
     lines_txt += ["", "diagnostics, 50 × 100 network on 256 inputs (GradScope at the selected tier; wall ms, process cpu ms)"]
     md += ["", "| network | part | GradScope wall ms | GradScope cpu ms | PyTorch float64 ms |", "|---|---|---|---|---|"]
     for d in gd:

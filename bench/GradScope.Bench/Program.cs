@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "train")
     TrainProfile.Run(args[1..]);
     return;
 }
+if (args.Length > 0 && args[0] == "diag")
+{
+    DiagProfile.Run(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "shapes")
 {
     ShapeProfile.Run(args[1..]);

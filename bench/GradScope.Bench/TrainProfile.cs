@@ -2,13 +2,14 @@ using System.Diagnostics;
 using GradScope.Benchmarks;
 using GradScope.Networks;
 using GradScope.Tensors;
+using GradScope.Training;
 
 namespace GradScope.Bench;
 
 /// <summary>
-/// `-- train [arch] [batch] [inputs] [steps]`: one training step split into phases (forward, zeroing, backward,
-/// Adam), each timed per step; prints the median and the best (the best is what an idle machine gives: on a loaded
-/// one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path.
+/// `-- train [arch] [batch] [inputs] [steps] [layer] [sgd]`: one training step split into phases (forward, zeroing, backward,
+/// optimizer: Adam, or SGD with `sgd`), each timed per step; prints the median and the best (the best is what an idle machine
+/// gives: on a loaded one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path.
 /// </summary>
 public static class TrainProfile
 {
@@ -19,7 +20,9 @@ public static class TrainProfile
         int inputs = args.Length > 2 ? int.Parse(args[2]) : DataShape.FashionMnist.InputDim;
         int steps = args.Length > 3 ? int.Parse(args[3]) : 300;
         KernelSettings.Current = new KernelSettings(DisableRowParallel: args.Contains("layer"));
-        var step = new SyntheticTrainingStep(ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs }), batch);
+        var optimizer = args.Contains("sgd") ? OptimizerKind.Sgd : OptimizerKind.Adam;
+        var step = new SyntheticTrainingStep(ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs }), batch,
+            optimizer);
         var times = new double[5][];
         for (int p = 0; p < 5; p++) times[p] = new double[steps];
         for (int s = -20; s < steps; s++)
@@ -43,7 +46,7 @@ public static class TrainProfile
         string path = KernelSettings.Current.DisableRowParallel ? " (layer path)" : "";
         string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"{arch} batch {batch} inputs {inputs}{path}, {steps} steps; load {load}");
-        string[] names = ["forward", "zero", "backward", "adam", "step"];
+        string[] names = ["forward", "zero", "backward", optimizer.ToString().ToLowerInvariant(), "step"];
         for (int p = 0; p < 5; p++)
         {
             var sorted = times[p].Order().ToArray();

@@ -18,17 +18,24 @@ internal static class BenchCommand
     {
         var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file" };
         var seconds = new Option<double>("--seconds") { Description = "Minimum timing per configuration", DefaultValueFactory = _ => 2.0 };
-        var archs = new Option<string>("--archs") { Description = "Comma-separated architectures", DefaultValueFactory = _ => "relu,batch-relu,resnet-relu" };
-        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", DefaultValueFactory = _ => "32,128,1000" };
+        var archs = new Option<string>("--archs") { Description = "Comma-separated architectures",
+            DefaultValueFactory = _ => "relu,batch-relu,resnet-relu" };
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes",
+            DefaultValueFactory = _ => "32,128,1000" };
         var inputs = new Option<string>("--inputs") { Description = "Comma-separated input sizes", DefaultValueFactory = _ => "784,3072" };
         var optimizers = new Option<string>("--optimizers")
         {
-            Description = "Comma-separated optimizers of the training step (sgd, momentum, adam, rmsprop)", DefaultValueFactory = _ => "adam",
+            Description = "Comma-separated optimizers of the training step (sgd, momentum, adam, rmsprop)",
+            DefaultValueFactory = _ => "adam",
         };
         var skipTraining = new Option<bool>("--no-training") { Description = "Skip timing the training step (diagnostics only)" };
-        var skipDiagnostics = new Option<bool>("--no-diagnostics") { Description = "Skip timing the diagnostics (GSC profile, exact GSC matrix, effective depth)" };
+        var skipDiagnostics = new Option<bool>("--no-diagnostics")
+        {
+            Description = "Skip timing the diagnostics (GSC profile, exact GSC matrix, effective depth)",
+        };
         var command = new Command("bench", "Measure training throughput of the 50×100 MLP zoo and the cost of the diagnostics.");
-        foreach (var option in new Option[] { json, seconds, archs, batches, inputs, optimizers, skipTraining, skipDiagnostics }) command.Options.Add(option);
+        foreach (var option in new Option[] { json, seconds, archs, batches, inputs, optimizers, skipTraining,
+            skipDiagnostics }) command.Options.Add(option);
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(token =>
         {
             double minimum = parse.GetValue(seconds);
@@ -47,7 +54,8 @@ internal static class BenchCommand
                             results.Add(r);
                             context.Console.WriteLine($"gradscope {arch,-17} batch {batch,5} inputs {inputDim,5} {r.Optimizer,-5}: " +
                                                       $"{r.ExamplesPerSecond,10:N0} ex/s {r.Gflops,7:N1} GFLOP/s");
-                            table.AddRow(arch, $"{batch}", $"{inputDim}", r.Optimizer, $"{r.StepsPerSecond:N1}", $"{r.ExamplesPerSecond:N0}",
+                            table.AddRow(arch, $"{batch}", $"{inputDim}", r.Optimizer, $"{r.StepsPerSecond:N1}",
+                                $"{r.ExamplesPerSecond:N0}",
                                 $"{r.Gflops:N1}");
                         }
             if (results.Count > 0) context.Console.Write(table);
@@ -57,9 +65,11 @@ internal static class BenchCommand
             {
                 diagnostics = DiagnosticsBenchmark.Measure(matrix: true, progress: line => context.Console.WriteLine($"diagnostics {line}"),
                     cancel: token);
-                var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms", "cpu ms");
+                var timings = new Table().Border(TableBorder.Rounded).AddColumns("network (50×100, 256 inputs)", "part", "wall ms",
+                    "cpu ms");
                 foreach (var t in diagnostics)
-                    timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}", double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");
+                    timings.AddRow(t.Architecture, t.Part, $"{t.Milliseconds:N0}",
+                        double.IsNaN(t.CpuMilliseconds) ? "" : $"{t.CpuMilliseconds:N0}");
                 context.Console.Write(timings);
             }
 
@@ -95,7 +105,8 @@ internal static class BenchCommand
         return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    private static IEnumerable<string> List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static IEnumerable<string> List(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static IEnumerable<int> Ints(string text, string option) => List(text).Select(s =>
         int.TryParse(s, out int v) && v > 0 ? v : throw new ArgumentException($"{option} expects positive integers (got '{s}')."));

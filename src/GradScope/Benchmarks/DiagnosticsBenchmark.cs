@@ -50,21 +50,33 @@ public static class DiagnosticsBenchmark
         return timings;
     }
 
+    /// <summary>The benchmark's problem: θ = θ⁰ + 0.01·N(0, 1) on every trainable parameter, Gaussian inputs, random labels
+    /// (fixed seeds), so that the λ dynamic program carries every λ as after training.</summary>
+    public sealed record Problem(ArchitectureSpec Spec, Network<double> Network, ParameterSet<double> Theta0, ParameterSet<double> Theta,
+        Matrix<double> Inputs, int[] Labels)
+    {
+        public static Problem Create(string architecture, NetworkSizes sizes, int batch)
+        {
+            var spec = ArchitectureSpec.Create(architecture, DataShape.FashionMnist, sizes);
+            var network = Network<double>.Build(spec);
+            var theta0 = Initializer.Initialize(network, 1);
+            var theta = theta0.Clone();
+            var rng = new Rng(2);
+            for (int i = 0; i < theta.Count; i++)
+                if (theta.Layout.Entries[i].Trainable)
+                    foreach (ref var v in theta[i].Span) v += 0.01 * rng.NextGaussian();
+            var x = new Matrix<double>(batch, spec.InputDim);
+            DiagMath.FillGaussian(x.Span, rng);
+            var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(spec.Classes)).ToArray();
+            return new Problem(spec, network, theta0, theta, x, labels);
+        }
+    }
+
     private static void Time(string name, NetworkSizes sizes, int batch, bool matrix, List<Timing>? timings, Action<string>? progress,
         CancellationToken cancel)
     {
         var jacobian = new JacobianOptions { Cancellation = cancel };
-        var spec = ArchitectureSpec.Create(name, DataShape.FashionMnist, sizes);
-        var network = Network<double>.Build(spec);
-        var theta0 = Initializer.Initialize(network, 1);
-        var theta = theta0.Clone();
-        var rng = new Rng(2);
-        for (int i = 0; i < theta.Count; i++)
-            if (theta.Layout.Entries[i].Trainable)
-                foreach (ref var v in theta[i].Span) v += 0.01 * rng.NextGaussian();
-        var x = new Matrix<double>(batch, spec.InputDim);
-        DiagMath.FillGaussian(x.Span, rng);
-        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(spec.Classes)).ToArray();
+        var (spec, network, theta0, theta, x, labels) = Problem.Create(name, sizes, batch);
 
         void Record(string part, double ms, double cpu = double.NaN)
         {

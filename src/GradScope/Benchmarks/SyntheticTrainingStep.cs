@@ -37,7 +37,8 @@ public sealed class SyntheticTrainingStep
     public ParameterSet<float> Gradients { get; }
     public int Batch => Inputs.Rows;
 
-    /// <summary>Entries of all linear weight matrices; a step costs 6·B·LinearWeights flops (forward, input and weight gradients).</summary>
+    /// <summary>Entries of all linear weight matrices; a step costs 6·B·LinearWeights flops (forward, input and weight
+    /// gradients).</summary>
     public long LinearWeights { get; }
 
     public double FlopsPerStep => 6.0 * Batch * LinearWeights;

@@ -10,7 +10,7 @@ public sealed record TrainingThroughputResult(string Arch, int Batch, int Inputs
 
 /// <summary>
 /// Training steps per second of a zoo network on random data: forward, backward and an optimizer step, timed
-/// after a warm-up for at least a given wall time. Effective GFLOP/s count 6·B·(linear weights) per step
+/// after a warm-up (<see cref="WarmUpSeconds"/>) for at least a given wall time. Effective GFLOP/s count 6·B·(linear weights) per step
 /// (forward, input gradient and weight gradient products), the convention the PyTorch peer uses too.
 /// </summary>
 public static class TrainingThroughput
@@ -21,7 +21,15 @@ public static class TrainingThroughput
     {
         var spec = ArchitectureSpec.Create(arch, DataShape.FashionMnist with { InputDim = inputs });
         var step = new SyntheticTrainingStep(spec, batch, optimizer);
-        for (int i = 0; i < 5; i++) step.Step();
+        // Warm up by time, not by a step count: the runtime replaces its first, quickly compiled code by optimised code
+        // only after a delay (tiered compilation, ~0.1–0.3 s after the calls start), so the first configuration of a
+        // process measured after 5 steps ran partly unoptimised (SGD, timed first, looked slower than Adam).
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 5 || warmUp.Elapsed.TotalSeconds < WarmUpSeconds(seconds); i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            step.Step();
+        }
         var clock = Stopwatch.StartNew();
         int steps = 0;
         do
@@ -34,4 +42,7 @@ public static class TrainingThroughput
         return new TrainingThroughputResult(arch, batch, inputs, Optimizer<float>.KindName(optimizer), perSecond, perSecond * batch,
             perSecond * step.FlopsPerStep / 1e9);
     }
+
+    /// <summary>Warm-up time before a measurement of <paramref name="seconds"/>: half of it, between 0.2 and 0.5 s.</summary>
+    public static double WarmUpSeconds(double seconds) => Math.Clamp(seconds / 2, 0.2, 0.5);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -41,29 +42,54 @@ public static class BlockChange
         var withTheta = new Matrix<T>(0, 0);
         var withInit = new Matrix<T>(0, 0);
         var initOutput = new Matrix<T>(0, 0);
+        var probes = new Matrix<T>(0, 0);
+        var thetaOutput = new Matrix<T>(0, 0);
+        var caches = new StructureCaches<T>();
         for (int b = 0; b < network.BlockCount; b++)
         {
             var block = network.Blocks[b];
             var (drift, angle) = ParameterChange(block, theta, theta0);
             var x = tape.Activations[b];
             var y = tape.Activations[b + 1];
-            var probes = new Matrix<T>(options.Probes * x.Rows, y.Cols);
+            probes.Resize(options.Probes * x.Rows, y.Cols);
             DiagMath.FillGaussian(probes.Span, rng);
-            block.Backward(theta, x, y, tape.BlockCaches[b], probes, withTheta, null);
-            var initCache = block.CreateCache();
+            // Both VJPs on caches shared by the blocks of one structure (see StructureCaches), not on the tape's.
+            var (thetaCache, initCache) = caches.For(block);
+            block.Forward(theta, x, thetaOutput, thetaCache, mode);
+            block.Backward(theta, x, thetaOutput, thetaCache, probes, withTheta, null);
             block.Forward(theta0, x, initOutput, initCache, mode);
             block.Backward(theta0, x, initOutput, initCache, probes, withInit, null);
-            double initSq = DiagMath.SumSquares<T>(withInit.Span), residualSq = 0;
-            var full = withTheta.Span; var init = withInit.Span;
-            for (int i = 0; i < full.Length; i++)
-            {
-                double d = double.CreateTruncating(full[i]) - double.CreateTruncating(init[i]);
-                residualSq += d * d;
-            }
+            double initSq = DiagMath.SumSquares<T>(withInit.Span);
+            double residualSq = SumSquaredDifferences<T>(withTheta.Span, withInit.Span);
             double ratio = initSq > 0 ? Math.Sqrt(residualSq / initSq) : double.PositiveInfinity;
             result.Add(new BlockChangeEntry(network.BlockCount - b, block.Name, drift, angle, ratio));
         }
         return result;
+    }
+
+    /// <summary>Σ (a − b)², each difference taken in double (float inputs are widened first), in vector lanes.</summary>
+    private static double SumSquaredDifferences<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        int i = 0;
+        if (typeof(T) == typeof(double))
+        {
+            var x = MemoryMarshal.Cast<T, double>(a); var y = MemoryMarshal.Cast<T, double>(b);
+            int w = Vector<double>.Count;
+            var acc = Vector<double>.Zero;
+            for (; i <= x.Length - w; i += w)
+            {
+                var d = new Vector<double>(x.Slice(i, w)) - new Vector<double>(y.Slice(i, w));
+                acc += d * d;
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < a.Length; i++)
+        {
+            double d = double.CreateTruncating(a[i]) - double.CreateTruncating(b[i]);
+            sum += d * d;
+        }
+        return sum;
     }
 
     /// <summary>Relative drift of all trainable tensors and the angle between the linear weights and their initial values.</summary>

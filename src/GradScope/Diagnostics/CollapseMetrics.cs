@@ -9,18 +9,22 @@ namespace GradScope.Diagnostics;
 /// <param name="PreActivationStdMean">Mean over units of the per-unit standard deviation across the batch (population, divisor B).</param>
 /// <param name="PreActivationStdMin">Minimum over units of that standard deviation.</param>
 /// <param name="SignDiversityMean">Mean over units of min(P, N)/(P + N) (0 when a unit has no nonzero value), in [0, 0.5].</param>
-/// <param name="PseudoLinearityMean">Mean over units of 1 − R² of the best affine fit of act(z) on z (0 when z or act(z) is constant).</param>
-public sealed record UnitStatistics(int Units, double PreActivationStdMean, double PreActivationStdMin, double SignDiversityMean, double PseudoLinearityMean);
+/// <param name="PseudoLinearityMean">Mean over units of 1 − R² of the best affine fit of act(z) on z (0 when z or act(z) is
+/// constant).</param>
+public sealed record UnitStatistics(int Units, double PreActivationStdMean, double PreActivationStdMin, double SignDiversityMean,
+    double PseudoLinearityMean);
 
 /// <summary>Collapse statistics of one nonlinearity of a network.</summary>
 /// <param name="Position">Position of the block that holds the nonlinearity.</param>
 /// <param name="LinearLayersFromOutput">Linear layers between this nonlinearity's output and the loss, output layer included.</param>
-public sealed record CollapseEntry(int Position, string Block, string Layer, string Activation, int LinearLayersFromOutput, UnitStatistics Statistics);
+public sealed record CollapseEntry(int Position, string Block, string Layer, string Activation, int LinearLayersFromOutput,
+    UnitStatistics Statistics);
 
 public static class CollapseMetrics
 {
     /// <summary>Statistics of the pre-activations <paramref name="z"/> of the element-wise <paramref name="activation"/>.</summary>
-    public static UnitStatistics Compute<T>(Layer<T> activation, ParameterSet<T> theta, Matrix<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    public static UnitStatistics Compute<T>(Layer<T> activation, ParameterSet<T> theta, Matrix<T> z)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!activation.IsNonlinearity) throw new ArgumentException($"{activation.Describe()} is not an element-wise nonlinearity.");
         var a = new Matrix<T>(z.Rows, z.Cols);
@@ -79,8 +83,10 @@ public static class CollapseMetrics
         return new UnitStatistics(dim, stdSum / dim, stdMin, signSum / dim, pseudoSum / dim);
     }
 
-    /// <summary>Statistics of every nonlinearity of the network for the forward pass on <paramref name="tape"/>, input side last (position order 1 … L).</summary>
-    public static IReadOnlyList<CollapseEntry> ForNetwork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Statistics of every nonlinearity of the network for the forward pass on <paramref name="tape"/>, input side last (position
+    /// order 1 … L).</summary>
+    public static IReadOnlyList<CollapseEntry> ForNetwork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new List<CollapseEntry>();
         for (int position = 1; position <= network.BlockCount; position++)

@@ -111,6 +111,11 @@ public static class DiagMath
     /// <summary>A matrix of independent standard normal deviates.</summary>
     public static void FillGaussian<T>(Span<T> target, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(double))
+        {
+            rng.FillGaussian(MemoryMarshal.Cast<T, double>(target));
+            return;
+        }
         for (int i = 0; i < target.Length; i++) target[i] = T.CreateTruncating(rng.NextGaussian());
     }
 }

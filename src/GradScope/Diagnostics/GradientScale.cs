@@ -42,10 +42,12 @@ public sealed record GscProfile(
 public static class GradientScale
 {
     /// <summary>log GSC(k, l) from ‖J‖_F² (qm norm: ‖J‖_F / √(B·d_k)).</summary>
-    public static double LogGsc<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l) where T : unmanaged, IFloatingPointIeee754<T>
+    public static double LogGsc<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l)
+        where T : unmanaged, IFloatingPointIeee754<T>
         => 0.5 * (frob.LogSquared - tools.LogInputDimension(k)) + tools.LogPositionNorm(k) - tools.LogPositionNorm(l);
 
-    private static GscValue ToValue<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l) where T : unmanaged, IFloatingPointIeee754<T>
+    private static GscValue ToValue<T>(JacobianTools<T> tools, FrobeniusEstimate frob, int k, int l)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double g = Math.Exp(LogGsc(tools, frob, k, l));
         // GSC ∝ √‖J‖_F², so its relative standard error is half that of ‖J‖_F² (delta method).
@@ -60,12 +62,14 @@ public static class GradientScale
     {
         if (position <= 0) return 0;
         int n = 1;
-        for (int p = 1; p < Math.Min(position, network.BlockCount + 1); p++) n += network.Blocks[network.BlockIndexOfPosition(p)].LinearCount;
+        for (int p = 1; p < Math.Min(position, network.BlockCount + 1); p++)
+            n += network.Blocks[network.BlockIndexOfPosition(p)].LinearCount;
         return n;
     }
 
     /// <summary>GSC(k, l) for one pair, 0 ≤ l &lt; k ≤ L + 1 (L + 1 = the network input).</summary>
-    public static GscValue Pair<T>(JacobianTools<T> tools, int k, int l, JacobianMode mode = JacobianMode.Auto) where T : unmanaged, IFloatingPointIeee754<T>
+    public static GscValue Pair<T>(JacobianTools<T> tools, int k, int l, JacobianMode mode = JacobianMode.Auto)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!(0 <= l && l < k)) throw new ArgumentOutOfRangeException(nameof(l), $"Need l < k, got k = {k}, l = {l}.");
         var frob = tools.SquaredFrobenius(l, k, mode);
@@ -102,7 +106,8 @@ public static class GradientScale
     public static GscFit Fit(IReadOnlyList<double> linearLayers, IReadOnlyList<double> logGsc, int linearDepth, VerdictOptions verdict)
     {
         var finite = Enumerable.Range(0, logGsc.Count).Where(i => double.IsFinite(logGsc[i])).ToList();
-        var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(), finite.Select(i => logGsc[i]).ToList());
+        var (intercept, slope, r2) = DiagMath.LinearFit(finite.Select(i => linearLayers[i]).ToList(),
+            finite.Select(i => logGsc[i]).ToList());
         if (double.IsNaN(slope))
             return new GscFit(double.NaN, Math.Exp(intercept), double.NaN, linearDepth, double.NaN, GrowthVerdict.Undetermined);
         double logGrowth = slope * linearDepth;
@@ -113,7 +118,8 @@ public static class GradientScale
     /// <summary>
     /// The full matrix GSC(k, l) for 0 ≤ l ≤ k ≤ <paramref name="kMax"/> (default L): entry [k][l], 1 on the diagonal,
     /// undefined (NaN) above it. One sweep per l: each chunk of stacked cotangents of position l is propagated back
-    /// through every position k &gt; l and the norms are read on the way.
+    /// through every position k &gt; l and the norms are read on the way (for chains of linear → ReLU blocks, exact mode,
+    /// the same norms by <see cref="ReluChainFrobenius"/>).
     /// </summary>
     public static GscValue[][] Matrix<T>(JacobianTools<T> tools, JacobianMode mode = JacobianMode.Auto, int? kMax = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -126,9 +132,12 @@ public static class GradientScale
             for (int l = 0; l <= top; l++) result[k][l] = l == k ? new GscValue(1, 0, true) : new GscValue(double.NaN, double.NaN, false);
         }
         var resolved = tools.ResolveMode(mode);
+        // Chains of linear → ReLU blocks: the same exact norms one example at a time, skipping the inactive units.
+        var chain = resolved == JacobianMode.Exact && ReluChainFrobenius.Applies(tools, 1, top)
+            ? ReluChainFrobenius.Compute(tools, 1, top) : null;
         for (int l = 0; l < top; l++)
         {
-            var frob = tools.SquaredFrobenius(l, top, resolved, Rng.ForStream(tools.Options.ProbeSeed, 1000 + (ulong)l));
+            var frob = chain?[l] ?? tools.SquaredFrobenius(l, top, resolved, Rng.ForStream(tools.Options.ProbeSeed, 1000 + (ulong)l));
             for (int k = l + 1; k <= top; k++) result[k][l] = ToValue(tools, frob[k], k, l);
         }
         return result;

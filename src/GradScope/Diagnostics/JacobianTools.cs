@@ -13,7 +13,8 @@ public enum JacobianMode
     Auto,
     /// <summary>Always exact: block-diagonal unit vectors (d_l cotangents) without coupling, all B·d_l unit vectors with it.</summary>
     Exact,
-    /// <summary>Exact with all B·d_l unit vectors even when the network does not couple examples (a check of the block-diagonal shortcut).</summary>
+    /// <summary>Exact with all B·d_l unit vectors even when the network does not couple examples (a check of the block-diagonal
+    /// shortcut).</summary>
     ExactPerExample,
     /// <summary>Hutchinson estimate mean_i ‖Jᵀv_i‖² with Gaussian probes v_i, with its standard error.</summary>
     Hutchinson,
@@ -125,7 +126,8 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
             throw new ArgumentOutOfRangeException(nameof(to), $"Need 0 ≤ from ≤ to ≤ {BlockCount + 1}, got {from} → {to}.");
     }
 
-    /// <summary>Jᵀc for J = ∂f_from/∂f_to (from &lt; to): stacked cotangents at position <paramref name="from"/> mapped to position <paramref name="to"/>. Returns a new matrix.</summary>
+    /// <summary>Jᵀc for J = ∂f_from/∂f_to (from &lt; to): stacked cotangents at position <paramref name="from"/> mapped to position
+    /// <paramref name="to"/>. Returns a new matrix.</summary>
     public Matrix<T> Vjp(int from, int to, Matrix<T> cotangent)
     {
         CheckPositions(from, to);
@@ -140,7 +142,8 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
         return current;
     }
 
-    /// <summary>J t for J = ∂f_to/∂f_from (to &lt; from): stacked tangents at position <paramref name="from"/> pushed forward to position <paramref name="to"/>. Returns a new matrix.</summary>
+    /// <summary>J t for J = ∂f_to/∂f_from (to &lt; from): stacked tangents at position <paramref name="from"/> pushed forward to position
+    /// <paramref name="to"/>. Returns a new matrix.</summary>
     public Matrix<T> Jvp(int from, int to, Matrix<T> tangent)
     {
         CheckPositions(to, from);
@@ -273,11 +276,13 @@ public sealed class JacobianTools<T> where T : unmanaged, IFloatingPointIeee754<
         return result;
     }
 
-    /// <summary>Hutchinson: ‖J‖_F² = E‖Jᵀv‖² for v with independent standard normal entries (B × d_l); mean and standard error over the probes.</summary>
+    /// <summary>Hutchinson: ‖J‖_F² = E‖Jᵀv‖² for v with independent standard normal entries (B × d_l); mean and standard error over the
+    /// probes.</summary>
     public FrobeniusEstimate[] Hutchinson(int l, int kMax, int probes, Rng rng)
     {
         CheckPositions(l, kMax);
-        if (probes < 2) throw new ArgumentOutOfRangeException(nameof(probes), "A Hutchinson estimate with a standard error needs at least 2 probes.");
+        if (probes < 2) throw new ArgumentOutOfRangeException(nameof(probes),
+            "A Hutchinson estimate with a standard error needs at least 2 probes.");
         int batch = BatchSize, dim = Network.PositionWidth(l);
         var logs = new double[kMax + 1][];
         for (int k = l; k <= kMax; k++) logs[k] = new double[probes];

@@ -22,10 +22,12 @@ public sealed class ForwardModeJvp<T> where T : unmanaged, IFloatingPointIeee754
     private readonly Matrix<T> _a = new(0, 0), _b = new(0, 0), _c = new(0, 0);
 
     /// <summary>out = J_layer · t at the forward that produced (x, y, cache).</summary>
-    public static void Layer(Layer<T> layer, ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache, Matrix<T> t, Matrix<T> output)
+    public static void Layer(Layer<T> layer, ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, LayerCache<T> cache, Matrix<T> t,
+        Matrix<T> output)
     {
         if (t.Rows % x.Rows != 0 || t.Cols != layer.InputDim)
-            throw new ArgumentException($"Tangent is {t.Rows}×{t.Cols}; expected a multiple of {x.Rows} rows and {layer.InputDim} columns.");
+            throw new ArgumentException(
+                $"Tangent is {t.Rows}×{t.Cols}; expected a multiple of {x.Rows} rows and {layer.InputDim} columns.");
         switch (layer)
         {
             case Linear<T> linear:
@@ -48,7 +50,8 @@ public sealed class ForwardModeJvp<T> where T : unmanaged, IFloatingPointIeee754
         }
     }
 
-    private static void LayerNormJvp(LayerNorm<T> norm, ParameterSet<T> theta, Matrix<T> x, LayerNorm<T>.Cache cache, Matrix<T> t, Matrix<T> output)
+    private static void LayerNormJvp(LayerNorm<T> norm, ParameterSet<T> theta, Matrix<T> x, LayerNorm<T>.Cache cache, Matrix<T> t,
+        Matrix<T> output)
     {
         int batch = x.Rows, dim = x.Cols;
         output.Resize(t.Rows, dim);
@@ -85,7 +88,8 @@ public sealed class ForwardModeJvp<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Forward-mode product through <see cref="Block{T}.Layers"/> (for a residual unit: its unweighted branch).</summary>
-    private void Chain(Block<T> block, ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, Matrix<T> t, Matrix<T> output)
+    private void Chain(Block<T> block, ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, Matrix<T> t,
+        Matrix<T> output)
     {
         var layers = block.Layers;
         var current = t;

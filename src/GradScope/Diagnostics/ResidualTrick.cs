@@ -15,8 +15,10 @@ public sealed record ResidualTrickOptions
     public double Tau { get; init; } = DefaultTau;
     /// <summary>Also record the (normalised) λ-profile at the input side of every block.</summary>
     public bool PerBlock { get; init; }
-    /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values).</summary>
-    public int MaxRows { get; init; } = 16384;
+    /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values). The default keeps a chunk of a
+    /// width-100 network in double (2,048 × 100 × 8 bytes) near the size of one core's L2 cache; the result does not
+    /// depend on it.</summary>
+    public int MaxRows { get; init; } = 2048;
     /// <summary>Observed once per block (the dynamic program's outer loop).</summary>
     public CancellationToken Cancellation { get; init; }
 }
@@ -72,15 +74,21 @@ public static class ResidualTrick
         int blocks = network.BlockCount;
         var ones = new Matrix<T>(batch, 1);
         ones.Span.Fill(T.One);
-        var g = new Matrix<T>(0, 0);
+        // g and next hold up to L + 1 stacked groups: sized once for the widest hidden position, so that they do not grow
+        // (a fresh allocation and its page faults) at every block; only the network input, if wider, grows one of them.
+        int widest = tape.Activations.Skip(1).Max(a => a.Cols);
+        var g = new Matrix<T>((blocks + 1) * batch, widest);
+        var next = new Matrix<T>((blocks + 1) * batch, widest);
         network.BackwardStep(theta, tape, 0, ones, g, null);
         int count = 1; // number of λ values carried (λ = 0 … count − 1)
         var perBlock = new List<LambdaProfile>();
-        var next = new Matrix<T>(0, 0);
         var withTheta = new Matrix<T>(0, 0);
         var withInit = new Matrix<T>(0, 0);
         var initOutput = new Matrix<T>(0, 0);
+        var thetaOutput = new Matrix<T>(0, 0);
         var chunkIn = new Matrix<T>(0, 0);
+        var caches = new StructureCaches<T>();
+        int chunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
             options.Cancellation.ThrowIfCancellationRequested();
@@ -101,46 +109,38 @@ public static class ResidualTrick
                 if (options.PerBlock || position == blocks) perBlock.Add(Profile(g, position + 1, batch, blocks));
                 continue;
             }
-            var initCache = block.CreateCache();
+            // Both VJPs run on caches shared by all blocks of one structure (see StructureCaches), not on the tape's.
+            var (thetaCache, initCache) = caches.For(block);
+            block.Forward(theta, x, thetaOutput, thetaCache, mode);
             block.Forward(theta0, x, initOutput, initCache, mode);
             int newCount = Math.Min(count + 1, blocks + 1);
             next.Resize(newCount * batch, dimIn);
-            int chunk = Math.Clamp(options.MaxRows / batch, 1, count);
-            if (chunk >= count)
+            // Output groups λ ∈ [s, s + c) at a time: g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1} needs J_iᵀ on the input groups
+            // [s − 1, s + c) and J_θᵀ on [s − 1, s + c − 1), a prefix of the same rows. Bounded chunks keep every operand
+            // cache-sized and every buffer (the block caches' scratch too) at a fixed size instead of growing with λ; the
+            // arithmetic per element is the same whatever the chunk, so the result does not depend on it.
+            for (int s = 0; s < newCount; s += chunk)
             {
-                // One batched call per parameter set; every g'_λ is written once (no clearing pass):
-                // g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1}.
-                block.Backward(theta, x, y, cache, g, withTheta, null);
-                block.Backward(theta0, x, initOutput, initCache, g, withInit, null);
+                int c = Math.Min(chunk, newCount - s);
+                int first = Math.Max(s - 1, 0);
+                int initEnd = Math.Min(s + c, count), thetaEnd = Math.Min(s + c - 1, count);
+                chunkIn.Resize((initEnd - first) * batch, dimOut);
+                g.Span.Slice(first * segOut, (initEnd - first) * segOut).CopyTo(chunkIn.Span);
+                if (thetaEnd > first)
+                {
+                    chunkIn.Resize((thetaEnd - first) * batch, dimOut);
+                    block.Backward(theta, x, thetaOutput, thetaCache, chunkIn, withTheta, null);
+                    chunkIn.Resize((initEnd - first) * batch, dimOut);
+                }
+                block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
                 var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
-                for (int lambda = 0; lambda < newCount; lambda++)
+                for (int lambda = s; lambda < s + c; lambda++)
                 {
                     var target = dst.Slice(lambda * segIn, segIn);
-                    if (lambda == 0) a.Slice(0, segIn).CopyTo(target);
-                    else if (lambda < count) Combine(target, a.Slice(lambda * segIn, segIn), full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
-                    else Difference(target, full.Slice((lambda - 1) * segIn, segIn), a.Slice((lambda - 1) * segIn, segIn));
-                }
-            }
-            else
-            {
-                next.Clear();
-                for (int start = 0; start < count; start += chunk)
-                {
-                    int c = Math.Min(chunk, count - start);
-                    chunkIn.Resize(c * batch, dimOut);
-                    g.Span.Slice(start * segOut, c * segOut).CopyTo(chunkIn.Span);
-                    block.Backward(theta, x, y, cache, chunkIn, withTheta, null);
-                    block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
-                    var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
-                    for (int j = 0; j < c; j++)
-                    {
-                        int lambda = start + j;
-                        var init = a.Slice(j * segIn, segIn);
-                        // g'_λ += J_iᵀ g_λ
-                        Add(dst.Slice(lambda * segIn, segIn), init);
-                        // g'_{λ+1} += J_rᵀ g_λ = (J_θᵀ − J_θ⁰ᵀ) g_λ
-                        if (lambda + 1 < newCount) AddDifference(dst.Slice((lambda + 1) * segIn, segIn), full.Slice(j * segIn, segIn), init);
-                    }
+                    int at = (lambda - first) * segIn, below = (lambda - 1 - first) * segIn;
+                    if (lambda == 0) a.Slice(at, segIn).CopyTo(target);
+                    else if (lambda < count) Combine(target, a.Slice(at, segIn), full.Slice(below, segIn), a.Slice(below, segIn));
+                    else Difference(target, full.Slice(below, segIn), a.Slice(below, segIn));
                 }
             }
             // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
@@ -158,7 +158,8 @@ public static class ResidualTrick
     }
 
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
-    private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0) where T : unmanaged, IFloatingPointIeee754<T>
+    private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         string prefix = block.Name + ".";
         for (int i = 0; i < theta.Count; i++)
@@ -167,15 +168,9 @@ public static class ResidualTrick
         return true;
     }
 
-    private static void Add<T>(Span<T> target, ReadOnlySpan<T> source) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int w = Vector<T>.Count, i = 0;
-        for (; i <= target.Length - w; i += w) (new Vector<T>(target.Slice(i, w)) + new Vector<T>(source.Slice(i, w))).CopyTo(target.Slice(i, w));
-        for (; i < target.Length; i++) target[i] += source[i];
-    }
-
     /// <summary>target = a + (b − c).</summary>
-    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w)
@@ -189,14 +184,6 @@ public static class ResidualTrick
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w) (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w))).CopyTo(target.Slice(i, w));
         for (; i < target.Length; i++) target[i] = b[i] - c[i];
-    }
-
-    private static void AddDifference<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int w = Vector<T>.Count, i = 0;
-        for (; i <= target.Length - w; i += w)
-            (new Vector<T>(target.Slice(i, w)) + (new Vector<T>(a.Slice(i, w)) - new Vector<T>(b.Slice(i, w)))).CopyTo(target.Slice(i, w));
-        for (; i < target.Length; i++) target[i] += a[i] - b[i];
     }
 
     private static bool IsZero<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>

@@ -113,21 +113,25 @@ public readonly struct SeluOperator<T> : IActivationOperator<T> where T : unmana
     public static Vector256<T> Apply(Vector256<T> z)
     {
         var f = z.As<T, float>();
-        var neg = Vector256.Create(float.CreateTruncating(LambdaAlphaT)) * (VectorMath.Exp(Vector256.Min(f, Vector256<float>.Zero)) - Vector256<float>.One);
+        var neg = Vector256.Create(float.CreateTruncating(LambdaAlphaT)) * (VectorMath.Exp(Vector256.Min(f,
+            Vector256<float>.Zero)) - Vector256<float>.One);
         var pos = Vector256.Create(float.CreateTruncating(LambdaT)) * f;
         return Vector256.ConditionalSelect(Vector256.GreaterThan(f, Vector256<float>.Zero), pos, neg).As<float, T>();
     }
     public static Vector512<T> Apply(Vector512<T> z)
     {
         var f = z.As<T, float>();
-        var neg = Vector512.Create(float.CreateTruncating(LambdaAlphaT)) * (VectorMath.Exp(Vector512.Min(f, Vector512<float>.Zero)) - Vector512<float>.One);
+        var neg = Vector512.Create(float.CreateTruncating(LambdaAlphaT)) * (VectorMath.Exp(Vector512.Min(f,
+            Vector512<float>.Zero)) - Vector512<float>.One);
         var pos = Vector512.Create(float.CreateTruncating(LambdaT)) * f;
         return Vector512.ConditionalSelect(Vector512.GreaterThan(f, Vector512<float>.Zero), pos, neg).As<float, T>();
     }
     public static Vector256<T> Derivative(Vector256<T> z, Vector256<T> y) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<T>.Zero), Vector256.Create(LambdaT), y + Vector256.Create(LambdaAlphaT));
+        Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<T>.Zero), Vector256.Create(LambdaT),
+            y + Vector256.Create(LambdaAlphaT));
     public static Vector512<T> Derivative(Vector512<T> z, Vector512<T> y) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<T>.Zero), Vector512.Create(LambdaT), y + Vector512.Create(LambdaAlphaT));
+        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<T>.Zero), Vector512.Create(LambdaT),
+            y + Vector512.Create(LambdaAlphaT));
 }
 
 /// <summary>The identity, for linear networks.</summary>

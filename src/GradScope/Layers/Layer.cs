@@ -59,8 +59,9 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// True when the layer maps each example (row) independently and implements the row-sliced forward/backward
-    /// (a layer with a cache shapes it in <see cref="PrepareRows"/> and fills its rows in the row forward). Networks made only of such layers train with the
-    /// row-parallel step (<see cref="Networks.Network{T}"/>): each thread runs the whole network on a slice of the batch.
+    /// (a layer with a cache shapes it in <see cref="PrepareRows"/> and fills its rows in the row forward). Networks made only of
+    /// such layers train with the row-parallel step (<see cref="Networks.Network{T}"/>): each thread runs the whole network on a
+    /// slice of the batch.
     /// </summary>
     internal virtual bool RowLocal => false;
 
@@ -95,8 +96,10 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal virtual void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
         ForwardRows(theta, x, y, rows);
 
-    /// <summary><see cref="BackwardRows(ParameterSet{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, ParameterSet{T}, bool)"/>
-    /// for rows [r0, r0 + rows) of the batch, with the cache the row forward filled.</summary>
+    /// <summary>
+    /// <see cref="BackwardRows(ParameterSet{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, ParameterSet{T}, bool)"/>
+    /// for rows [r0, r0 + rows) of the batch, with the cache the row forward filled.
+    /// </summary>
     internal virtual void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> cache, int r0) =>
         BackwardRows(theta, x, y, dy, dx, rows, grads, overwrite);

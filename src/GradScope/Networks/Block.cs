@@ -117,7 +117,8 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes <paramref name="last"/>.</summary>
+    /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes
+    /// <paramref name="last"/>.</summary>
     protected void ForwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, ForwardMode mode)
     {
         for (int i = 0; i < Layers.Count; i++)
@@ -197,7 +198,8 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
     public ResidualUnit(string name, IReadOnlyList<Layer<T>> branch, double residualWeight) : base(name, branch)
     {
         if (branch[0].InputDim != branch[^1].OutputDim)
-            throw new ArgumentException($"{name}: a residual branch must preserve the width ({branch[0].InputDim} → {branch[^1].OutputDim}).");
+            throw new ArgumentException(
+                $"{name}: a residual branch must preserve the width ({branch[0].InputDim} → {branch[^1].OutputDim}).");
         ResidualWeight = residualWeight;
     }
 

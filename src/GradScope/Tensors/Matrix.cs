@@ -22,7 +22,8 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public Matrix(int rows, int cols, T[] data)
     {
-        if ((long)rows * cols > data.Length) throw new ArgumentException($"Buffer of {data.Length} elements is too small for {rows}×{cols}.");
+        if ((long)rows * cols > data.Length)
+            throw new ArgumentException($"Buffer of {data.Length} elements is too small for {rows}×{cols}.");
         Rows = rows;
         Cols = cols;
         _data = data;

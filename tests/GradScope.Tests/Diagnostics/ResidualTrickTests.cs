@@ -22,6 +22,16 @@ public class ResidualTrickTests
         Assert.Equal(p.Network.BlockCount, result.PerBlock.Count);
     }
 
+    /// <summary>θ = θ⁰ + σ·N(0, 1) (as after training) and the batch analysed with θ; θ⁰ returned beside.</summary>
+    private static (Probe Probe, ParameterSet<double> Theta0) Trained(ArchitectureSpec spec, int batch, ulong initSeed, double sigma,
+        ulong noiseSeed)
+    {
+        var theta0 = Initializer.Initialize(Network<double>.Build(spec), initSeed);
+        var theta = theta0.Clone();
+        Perturb(theta, sigma, new Rng(noiseSeed));
+        return (Make(spec, batch: batch, theta: theta), theta0);
+    }
+
     /// <summary>e_λ(ε): elementary symmetric polynomials.</summary>
     private static double[] ElementarySymmetric(double[] eps)
     {
@@ -67,12 +77,9 @@ public class ResidualTrickTests
     [InlineData("resnet-batch-selu")]
     public void Dynamic_program_equals_explicit_path_enumeration(string name)
     {
-        var spec = Small(name, depth: 5, width: 5, input: 4, classes: 3);
-        var network = Network<double>.Build(spec);
-        var theta0 = Initializer.Initialize(network, 5);
-        var theta = theta0.Clone();
-        Perturb(theta, 0.3, new Rng(6));
-        var p = Make(spec, batch: 4, theta: theta);
+        var (p, theta0) = Trained(Small(name, depth: 5, width: 5, input: 4, classes: 3), batch: 4, initSeed: 5, sigma: 0.3, noiseSeed: 6);
+        var network = p.Network;
+        var theta = p.Theta;
         var result = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { PerBlock = true });
 
         int blocks = network.BlockCount, batch = 4;
@@ -126,8 +133,32 @@ public class ResidualTrickTests
         for (int l = 0; l <= blocks; l++) Near(result.Profile.Weights[l], chunked.Profile.Weights[l], 1e-12, $"chunked C_{l}");
         // Σ_λ g_λ is the ordinary input gradient of the summed losses (t = 1 recovers Π J_b).
         var gradient = p.Tools.Vjp(0, blocks + 1, ones);
-        var sumAll = sums.Aggregate((a, b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
+        var sumAll = sums.Aggregate((a,
+            b) => { var c = a.Clone(); for (int i = 0; i < c.Span.Length; i++) c.Span[i] += b.Span[i]; return c; });
         GradientCheck.AssertClose(sumAll.Span, gradient.Span, 1e-10, "Σ_λ g_λ");
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-relu")]
+    [InlineData("resnet-batch-relu")]
+    public void Chunk_size_does_not_change_a_bit(string name)
+    {
+        // The λ groups go through each block a chunk at a time (bounded buffers); every element is computed by the same
+        // arithmetic whatever the chunk, so all chunk sizes — one group, a few, all at once — agree exactly.
+        const int batch = 6;
+        var (p, theta0) = Trained(Small(name, depth: 12, width: 7, input: 5, classes: 3), batch, initSeed: 3, sigma: 0.2, noiseSeed: 4);
+        var network = p.Network;
+        var theta = p.Theta;
+        var whole = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = 1 << 20 });
+        Assert.True(whole.Profile.Weights[^1] > 0, "every λ is carried");
+        foreach (int groups in new[] { 1, 2, 5 })
+        {
+            var chunked = ResidualTrick.Compute(network, theta, theta0, p.Tape, new ResidualTrickOptions { MaxRows = groups * batch });
+            Assert.Equal(whole.Profile.Weights, chunked.Profile.Weights);
+            Assert.Equal(whole.Truncation.RelativeError, chunked.Truncation.RelativeError);
+            Assert.Equal(whole.Truncation.Cancellation, chunked.Truncation.Cancellation);
+        }
     }
 
     [Fact]

@@ -36,7 +36,8 @@ public class LayerGradientTests
         };
         var theta = new ParameterSet<double>(layout);
         for (int i = 0; i < theta.Count; i++)
-            foreach (ref var v in theta[i].Span) v = layout.Entries[i].Name.EndsWith("running_var") ? 0.5 + rng.NextDouble() : rng.NextGaussian();
+            foreach (ref var v in theta[i].Span)
+                v = layout.Entries[i].Name.EndsWith("running_var") ? 0.5 + rng.NextDouble() : rng.NextGaussian();
         return (layer, theta);
     }
 

@@ -18,7 +18,9 @@ public class NetworkGradientTests
                     data.Add(res + norm + act, BranchLayout.PreActivation);
                     if (res != "") data.Add(res + norm + act, BranchLayout.PostActivation);
                 }
-        foreach (var name in new[] { "relu-orth", "tanh-orth", "batch-relu-orth", "relu-ll", "batch-relu-ll", "resnet-relu-ll", "resnet-layer-tanh-orth" })
+        string[] names =
+            ["relu-orth", "tanh-orth", "batch-relu-orth", "relu-ll", "batch-relu-ll", "resnet-relu-ll", "resnet-layer-tanh-orth"];
+        foreach (var name in names)
             data.Add(name, ArchitectureSpec.DefaultBranchLayout);
         return data;
     }
@@ -53,7 +55,8 @@ public class NetworkGradientTests
         for (int i = 0; i < theta.Count; i++)
         {
             if (!theta.Layout.Entries[i].Trainable) continue;
-            GradientCheck.AssertClose(grads[i].Span, GradientCheck.Numeric(theta[i].Span, Loss), 1e-5, $"{name} {theta.Layout.Entries[i].Name}");
+            GradientCheck.AssertClose(grads[i].Span, GradientCheck.Numeric(theta[i].Span, Loss), 1e-5,
+                $"{name} {theta.Layout.Entries[i].Name}");
         }
 
         // Input gradient through BackwardStep from position 0 to the input (position L + 1).

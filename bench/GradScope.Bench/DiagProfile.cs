@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using GradScope.Benchmarks;
+using GradScope.Diagnostics;
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+
+namespace GradScope.Bench;
+
+/// <summary>
+/// `-- diag [arch] [repeats]`: the diagnostics of the reference problem (50 × 100, 256 inputs, θ = θ⁰ + 0.01 noise) split
+/// into parts, each the best of a few repeats (and its first call, which pays for fresh buffers), plus the block backward
+/// the λ dynamic program is made of, alone.
+/// </summary>
+public static class DiagProfile
+{
+    public static void Run(string[] args)
+    {
+        string arch = args.ElementAtOrDefault(0) ?? "relu";
+        int repeats = int.TryParse(args.ElementAtOrDefault(1), out int r) ? r : 3;
+        var (_, network, theta0, theta, x, labels) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
+        var rng = new Rng(3);
+        var tape = network.CreateTape();
+        network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
+        var tools = new JacobianTools<double>(network, theta, tape, new JacobianOptions());
+        string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        Console.WriteLine($"{arch}: 50 × 100, batch 256; load {load}; best of {repeats}");
+        if (args.Contains("gauss"))
+        {
+            var draws = new double[50 * 8 * 256 * 100];
+            Time("50 × 8 × 256 × 100 Gaussian draws", repeats, () => DiagMath.FillGaussian<double>(draws, new Rng(5)));
+            return;
+        }
+        if (args.Contains("change"))
+        {
+            Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
+            return;
+        }
+        if (args.Contains("matrix-only"))
+        {
+            Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
+            return;
+        }
+        if (args.Contains("trick"))
+        {
+            Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+            return;
+        }
+        Time("gsc profile", repeats, () => GradientScale.Profile(tools, JacobianMode.Auto, new VerdictOptions()));
+        Time("collapse", repeats, () => CollapseMetrics.ForNetwork(network, theta, tape));
+        Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+        Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
+        if (args.Contains("matrix")) Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
+        var block = network.Blocks[1];
+        var dy = new Matrix<double>(25 * 256, block.OutputDim);
+        DiagMath.FillGaussian(dy.Span, rng);
+        var dx = new Matrix<double>(0, 0);
+        Time("one block backward, 25 × 256 rows", repeats * 5,
+            () => block.Backward(theta, tape.Activations[1], tape.Activations[2], tape.BlockCaches[1], dy, dx, null));
+        var c = new Matrix<double>(25 * 256, 100);
+        var w = new Matrix<double>(100, 100);
+        Time("gemm 6400 × 100 × 100 double", repeats * 5, () => Gemm.Multiply(dy, Op.None, w, Op.None, c, 1.0, 0.0));
+    }
+
+    private static void Time(string name, int repeats, Action action)
+    {
+        var first = Stopwatch.StartNew();
+        action();
+        double cold = first.Elapsed.TotalMilliseconds;
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"  {name,-40} {best,9:F1} ms   (first call {cold:F1} ms)");
+    }
+}
