@@ -84,18 +84,19 @@ public sealed class InterruptSignalTests : IDisposable
         // The quick preset reads Fashion-MNIST (CI installs it); its init cells take seconds each, long enough to interrupt.
         if (!GradScope.Data.IdxFileSet.Find("/usr/share/datasets/fashion-mnist").IsComplete) return;
         string root = Path.Combine(_temp.Path, "sweep");
-        using var child = Child.Start(_temp.Path, "reproduce", "--preset", "quick", "--shard", "1/4", "--out", root, "--no-report",
-            "--data", "/usr/share/datasets/fashion-mnist");
-        child.WaitForOutput("[2/");
+        // Only the init study: the first finished cell comes soonest, so the test holds under a loaded CI machine.
+        using var child = Child.Start(_temp.Path, "reproduce", "--preset", "quick", "--studies", "init", "--shard", "1/2", "--out",
+            root, "--no-report", "--data", "/usr/share/datasets/fashion-mnist");
+        child.WaitForOutput("[1/");
         var (code, error) = child.Signal(SigTerm);
         Assert.Equal(ExitCodes.Cancelled, code);
         Assert.Contains("gradscope: interrupted", error);
         string cells = Path.Combine(root, GradScope.Reproduction.CellStore.CellsDirectory);
         int finished = Directory.GetFiles(cells, GradScope.Reproduction.CellStore.ResultFile, SearchOption.AllDirectories).Length;
-        Assert.True(finished >= 2, $"{finished} finished cells kept");
+        Assert.True(finished >= 1, $"{finished} finished cells kept");
         Assert.Empty(Directory.GetFiles(root, "*.tmp*", SearchOption.AllDirectories));
 
-        var status = CliHarness.Run("status", root, "--tasks", "4").ExpectSuccess();
+        var status = CliHarness.Run("status", root, "--tasks", "2").ExpectSuccess();
         var shard1 = status.Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
             .First(cols => cols.Length > 3 && cols[1] == "1");
         Assert.Equal(finished.ToString(System.Globalization.CultureInfo.InvariantCulture), shard1[2]);
