@@ -45,14 +45,16 @@ internal static class SlurmReproduce
             DataDirectory = dataDirectory is null ? null : Path.GetFullPath(dataDirectory),
             Studies = studies,
         };
-        // Fails here, with one line, when DIR cannot be written: before any data is loaded or anything submitted.
-        Directory.CreateDirectory(job.LogDirectory);
+        // Fails here, with one line, when DIR cannot be written: before any data is loaded or anything submitted. A dry run
+        // writes nothing at all.
+        if (dryRun) CheckCreatable(root);
+        else Directory.CreateDirectory(job.LogDirectory);
 
         var sweepData = SweepData.Load(preset.Data, dataDirectory);
         var plan = SweepPlan.Create(preset, sweepData.Shape, sweepData.Splits.Train.Count, sweepData.Splits.Test.Count, diagnosticsName);
         Validation.ShardCount.Check($"--tasks {tasks}", tasks, plan.Cells.Count);
-        SweepRunner.PrepareDirectory(root, plan);
-        var store = new CellStore(root);
+        if (!dryRun) SweepRunner.PrepareDirectory(root, plan);
+        var store = new CellStore(root, readOnly: dryRun);
         var todo = plan.Cells.Where(c => !store.IsFinished(c.Cell)).ToList();
         double secondsPerUnit = todo.Count > 0 ? CostModel.Calibrate(preset, sweepData) : 0;
         var longest = PrintPlan(context, job, plan, store, secondsPerUnit);
@@ -68,7 +70,7 @@ internal static class SlurmReproduce
             plain.WriteLine(job.ArrayScript());
             plain.WriteLine($"# {job.ReportScriptPath} (submitted with --dependency=afterany:<array job id>)");
             plain.WriteLine(job.ReportScript());
-            plain.WriteLine("dry run: nothing submitted (the scripts above are not written and no binary is published).");
+            plain.WriteLine("dry run: nothing submitted and nothing written (no directory, scripts or binary).");
             plain.Flush();
             return ExitCodes.Success;
         }
@@ -119,5 +121,14 @@ internal static class SlurmReproduce
         context.Console.Write(table);
         context.Console.WriteLine("estimates are calibrated on this machine; compute nodes may be faster or slower.");
         return longest;
+    }
+
+    /// <summary>A dry run creates nothing, but still says when the real run could not create DIR (a file in its path).</summary>
+    private static void CheckCreatable(string root)
+    {
+        string? existing = Path.GetFullPath(root);
+        while (existing is not null && !Directory.Exists(existing) && !File.Exists(existing)) existing = Path.GetDirectoryName(existing);
+        if (existing is not null && File.Exists(existing))
+            throw new IOException($"cannot create {root}: {existing} is a file, not a directory.");
     }
 }

@@ -22,13 +22,15 @@ internal static class StatusCommand
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
             string root = Path.GetFullPath(parse.GetValue(directory)!);
-            var submission = SlurmSubmission.Read(root);
-            int shards = parse.GetValue(tasks) ?? submission?.Tasks ?? 1;
+            int? givenTasks = parse.GetValue(tasks);
+            // With --tasks the record is not needed for grouping, so a damaged one does not stand in the way.
+            var submission = givenTasks is null ? SlurmSubmission.Read(root) : null;
+            int shards = givenTasks ?? submission?.Tasks ?? 1;
             if (shards < 1) throw new ArgumentException($"--tasks must be at least 1 (got {shards}).");
             Validation.ShardCount.Check($"--tasks {shards}", shards, SweepRunner.ReadPlan(root).Cells.Count);
             // Files only: a lock counts as running unless its pid is gone from this host or it is older than the timeout.
             var liveness = new ClaimLiveness(ClaimLiveness.DefaultTimeout, jobIsActive: _ => null);
-            var status = SweepStatus.Read(root, shards, liveness);
+            var status = SweepStatus.Read(root, shards, liveness, line => context.Error.WriteLine(line));
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumns("shard", "finished", "running", "failed", "diverged", "pending", "cells");
             foreach (var s in status)

@@ -60,10 +60,30 @@ public sealed class SweepCommandCorpusTests : IDisposable
         var before = AllRow(CliAssert.Succeeds("status", root).Output);
         string cell = Directory.GetDirectories(Path.Combine(root, CellStore.CellsDirectory)).Order(StringComparer.Ordinal).First();
         File.WriteAllText(Path.Combine(cell, CellStore.ResultFile), "{\"torn");
-        var after = AllRow(CliAssert.Succeeds("status", root).Output);
+        var status = CliAssert.Succeeds("status", root);
+        var after = AllRow(status.Output);
         // The torn result is recomputed by the next run, never counted as finished.
         Assert.Equal(before.Finished - 1, after.Finished);
         Assert.Equal(before.Pending + 1, after.Pending);
+        // status only reads: the file is reported and left where it is, for the next run to move aside.
+        Assert.Contains("is corrupt", status.Error);
+        Assert.Equal("{\"torn", File.ReadAllText(Path.Combine(cell, CellStore.ResultFile)));
+        Assert.False(File.Exists(Path.Combine(cell, CellStore.ResultFile + CellStore.CorruptSuffix)));
+    }
+
+    [Theory]
+    [InlineData("{\"tasks\": 3, \"array")]
+    [InlineData("null")]
+    [InlineData("{\"tasks\": 0, \"array_job_id\": \"1\", \"report_job_id\": \"2\", \"submitted\": \"2026-12-03T00:00:00Z\"}")]
+    public void Status_refuses_a_corrupt_submission_record_instead_of_grouping_by_one_shard(string record)
+    {
+        string root = _temp.File("sweep");
+        CliAssert.Succeeds("reproduce", "--preset", "tiny", "--studies", "init", "--out", root, "--no-report");
+        Directory.CreateDirectory(Path.Combine(root, "slurm"));
+        File.WriteAllText(SlurmSubmission.PathIn(root), record);
+        CliAssert.Fails(ExitCodes.DataError, ["status", root], "submission.json", "--tasks");
+        // --tasks says how to group, so the damaged record does not stand in the way.
+        Assert.Matches(@"│ 2\s+│", CliAssert.Succeeds("status", root, "--tasks", "2").Output);
     }
 
     /// <summary>The "all" row of the status table: finished and pending counts.</summary>

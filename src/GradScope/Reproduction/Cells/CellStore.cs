@@ -9,9 +9,10 @@ namespace GradScope.Reproduction;
 /// files, result.json), and the report files. A cell is finished exactly when its <c>result.json</c>
 /// exists and reads back: it is written atomically as the cell's last step. A result that does not read back (a
 /// corrupt file, or one of an older schema) is reported through <paramref name="warn"/>, moved aside to
-/// <c>result.json.corrupt</c>, and its cell counts as not finished, so the next sweep runs it again.
+/// <c>result.json.corrupt</c>, and its cell counts as not finished, so the next sweep runs it again. A read-only store
+/// (<paramref name="readOnly"/>, for <c>gradscope status</c>) reports a corrupt result the same way but leaves it in place.
 /// </summary>
-public sealed class CellStore(string root, Action<string>? warn = null)
+public sealed class CellStore(string root, Action<string>? warn = null, bool readOnly = false)
 {
     public const string CellsDirectory = "cells";
     public const string CellFile = "cell.json";
@@ -51,7 +52,8 @@ public sealed class CellStore(string root, Action<string>? warn = null)
         }
         catch (JsonException e)
         {
-            SetAside(path, e.Message);
+            if (readOnly) warn?.Invoke($"warning: {path} is corrupt; its cell counts as not finished ({e.Message})");
+            else SetAside(path, e.Message);
             return null;
         }
     }

@@ -17,8 +17,18 @@ public sealed record SlurmSubmission(int Tasks, string ArrayJobId, string Report
     {
         string path = PathIn(root);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<SlurmSubmission>(File.ReadAllText(path), JsonDefaults.Options); }
-        catch (JsonException) { return null; }
+        SlurmSubmission? submission;
+        try { submission = JsonSerializer.Deserialize<SlurmSubmission>(File.ReadAllText(path), JsonDefaults.Options); }
+        catch (JsonException e) { throw Corrupt(path, e.Message); }
+        // Grouping by a wrong task count would show a plausible but false table: a bad record is an error, never a default.
+        if (submission is null || submission.Tasks < 1) throw Corrupt(path, "it holds no task count of at least 1");
+        return submission;
+    }
+
+    private static InvalidDataException Corrupt(string path, string reason)
+    {
+        string line = reason.Split('\n')[0].Trim();
+        return new InvalidDataException($"{path} is not a valid submission record ({line}); pass --tasks N, or delete the file.");
     }
 }
 

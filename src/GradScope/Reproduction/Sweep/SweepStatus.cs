@@ -12,14 +12,15 @@ public sealed record ShardStatus(int Shard, int Finished, int Running, int Faile
 /// <summary>
 /// The state of every cell of a sweep directory per shard, from the files alone (sweep.json, result.json,
 /// failure.txt, claim.lock), so it works while an array runs and after it. A lock whose holder is dead counts as
-/// pending: the next task that reaches the cell reclaims it.
+/// pending: the next task that reaches the cell reclaims it. Nothing is written: a corrupt result is reported through
+/// <c>warn</c> and counted as not finished, and left for the next sweep to move aside and rerun.
 /// </summary>
 public static class SweepStatus
 {
-    public static IReadOnlyList<ShardStatus> Read(string root, int shards, IClaimLiveness liveness)
+    public static IReadOnlyList<ShardStatus> Read(string root, int shards, IClaimLiveness liveness, Action<string>? warn = null)
     {
         var plan = SweepRunner.ReadPlan(root);
-        var store = new CellStore(root);
+        var store = new CellStore(root, warn, readOnly: true);
         var shardOf = ShardBalancer.Assign(plan.Cells, shards);
         var counts = new int[shards, 5];
         foreach (var cell in plan.Cells)
