@@ -34,7 +34,7 @@ public sealed record TaylorOptions
     public IReadOnlyList<int>? Counts { get; init; }
     /// <summary>Examples per evaluation batch (evaluation mode: results do not depend on it).</summary>
     public int BatchSize { get; init; } = 256;
-    /// <summary>Observed once per evaluation batch.</summary>
+    /// <summary>Observed before every replaced block's expansion, so a cancel stops the experiment within a few block passes.</summary>
     public CancellationToken Cancellation { get; init; }
     /// <summary>
     /// Batch norm in the θ⁰ calls uses the trained running statistics of θ (default, project choice): the initial
@@ -50,7 +50,8 @@ public sealed record TaylorOptions
 public sealed record TaylorPoint(int Replaced, double Error, double Loss);
 
 /// <param name="BaselineError">Error of the unmodified network in evaluation mode.</param>
-public sealed record TaylorResult(TaylorSide Side, int Examples, double BaselineError, double BaselineLoss, IReadOnlyList<TaylorPoint> Points);
+public sealed record TaylorResult(TaylorSide Side, int Examples, double BaselineError, double BaselineLoss,
+    IReadOnlyList<TaylorPoint> Points);
 
 /// <summary>
 /// Compositional-depth reduction (SPEC §2.6). A set R of m consecutive blocks is replaced by its first-order
@@ -80,7 +81,7 @@ public static class TaylorExperiment
         long baselineErrors = 0;
         double baselineLoss = 0;
         int n = inputs.Rows;
-        var evaluator = new Evaluator<T>(network, theta, init);
+        var evaluator = new Evaluator<T>(network, theta, init, options.Cancellation);
         var batchInput = new Matrix<T>(0, 0);
         for (int start = 0; start < n; start += options.BatchSize)
         {
@@ -103,18 +104,23 @@ public static class TaylorExperiment
         return new TaylorResult(options.Side, n, (double)baselineErrors / n, baselineLoss / n, points);
     }
 
-    /// <summary>Logits of the modified network for every m of <paramref name="counts"/> (m = 0: the unmodified network), in evaluation mode.</summary>
+    /// <summary>
+    /// Logits of the modified network for every m of <paramref name="counts"/> (m = 0: the unmodified network), in evaluation
+    /// mode.
+    /// </summary>
     public static Matrix<T>[] Logits<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> inputs,
         IReadOnlyList<int> counts, TaylorSide side, bool initialUsesTrainedRunningStatistics = true,
         TaylorExpansion expansion = TaylorExpansion.Section)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var init = InitialParameters(theta, theta0, new TaylorOptions { InitialUsesTrainedRunningStatistics = initialUsesTrainedRunningStatistics });
-        return new Evaluator<T>(network, theta, init).Logits(inputs, counts, side, expansion);
+        var init = InitialParameters(theta, theta0,
+            new TaylorOptions { InitialUsesTrainedRunningStatistics = initialUsesTrainedRunningStatistics });
+        return new Evaluator<T>(network, theta, init, CancellationToken.None).Logits(inputs, counts, side, expansion);
     }
 
     /// <summary>θ⁰ with θ's non-trainable tensors (running statistics) when so configured.</summary>
-    private static ParameterSet<T> InitialParameters<T>(ParameterSet<T> theta, ParameterSet<T> theta0, TaylorOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    private static ParameterSet<T> InitialParameters<T>(ParameterSet<T> theta, ParameterSet<T> theta0, TaylorOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!options.InitialUsesTrainedRunningStatistics) return theta0;
         var init = theta0.Clone();
@@ -123,7 +129,8 @@ public static class TaylorExperiment
         return init;
     }
 
-    private static (long Errors, double Loss) Score<T>(Matrix<T> logits, ReadOnlySpan<int> labels) where T : unmanaged, IFloatingPointIeee754<T>
+    private static (long Errors, double Loss) Score<T>(Matrix<T> logits, ReadOnlySpan<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         long errors = SoftmaxCrossEntropy<T>.CountErrors(logits, labels);
         double loss = 0;
@@ -146,9 +153,11 @@ public static class TaylorExperiment
         private readonly BlockCache<T>[] _thetaCaches, _initCaches;
         private readonly ForwardModeJvp<T> _jvp = new();
         private readonly LayerCache<T> _outputCache;
+        private readonly CancellationToken _cancel;
 
-        public Evaluator(Network<T> network, ParameterSet<T> theta, ParameterSet<T> init)
+        public Evaluator(Network<T> network, ParameterSet<T> theta, ParameterSet<T> init, CancellationToken cancel)
         {
+            _cancel = cancel;
             _network = network;
             _theta = theta;
             _init = init;
@@ -180,6 +189,8 @@ public static class TaylorExperiment
         /// <summary>One replaced block: (v, t) ↦ (i_b(v), J_{i_b}(v)·t + r_b(v)); a null tangent stands for 0.</summary>
         private (Matrix<T> Value, Matrix<T> Tangent) Expand(int b, Matrix<T> value, Matrix<T>? tangent)
         {
+            // The output side costs O(L²) expansions per batch: checking here keeps a cancel within a few block passes.
+            _cancel.ThrowIfCancellationRequested();
             var block = _network.Blocks[b];
             var withInit = new Matrix<T>(0, 0);
             var withTheta = new Matrix<T>(0, 0);

@@ -21,8 +21,10 @@ public class TaylorTests
         Perturb(theta, 0.3, rng, which);
         foreach (var e in theta.Layout.Entries)
         {
-            if (e.Name.EndsWith("running_var", StringComparison.Ordinal)) foreach (ref var v in theta[e.Name].Span) v = 0.5 + rng.NextDouble();
-            if (e.Name.EndsWith("running_mean", StringComparison.Ordinal)) foreach (ref var v in theta[e.Name].Span) v = 0.3 * rng.NextGaussian();
+            if (e.Name.EndsWith("running_var", StringComparison.Ordinal))
+                foreach (ref var v in theta[e.Name].Span) v = 0.5 + rng.NextDouble();
+            if (e.Name.EndsWith("running_mean", StringComparison.Ordinal))
+                foreach (ref var v in theta[e.Name].Span) v = 0.3 * rng.NextGaussian();
         }
         return (network, theta, theta0, GradientCheck.RandomMatrix(7, 5, rng));
     }
@@ -106,7 +108,8 @@ public class TaylorTests
                 {
                     string n = th.Layout.Entries[i].Name;
                     if (!prefixes.Any(pf => n.StartsWith(pf, StringComparison.Ordinal))) continue;
-                    for (int j = 0; j < th[i].Span.Length; j++) th[i].Span[j] = theta0[i].Span[j] + t * (theta[i].Span[j] - theta0[i].Span[j]);
+                    for (int j = 0; j < th[i].Span.Length; j++)
+                        th[i].Span[j] = theta0[i].Span[j] + t * (theta[i].Span[j] - theta0[i].Span[j]);
                 }
                 var tape = network.CreateTape();
                 network.ForwardLogits(th, x, tape, ForwardMode.Eval);
@@ -205,5 +208,21 @@ public class TaylorTests
         // At θ = θ⁰ nothing changes for any m.
         var init = TaylorExperiment.Run(network, theta0, theta0, x, labels);
         Assert.All(init.Points, pt => Near(init.BaselineLoss, pt.Loss, 1e-12, $"m = {pt.Replaced} at θ⁰"));
+    }
+
+    [Theory]
+    [InlineData(TaylorSide.NearestInput)]
+    [InlineData(TaylorSide.NearestOutput)]
+    public void A_cancelled_token_stops_the_experiment_from_either_side(TaylorSide side)
+    {
+        var (network, theta, theta0, x) = Setup("resnet-batch-relu");
+        int[] labels = [0, 1, 2, 0, 1, 2, 0];
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => TaylorExperiment.Run(network, theta, theta0, x, labels,
+            new TaylorOptions { Side = side, Cancellation = cancel.Token }));
+        // The same call without the cancel runs to the end.
+        Assert.Equal(network.BlockCount, TaylorExperiment.Run(network, theta, theta0, x, labels, new TaylorOptions { Side = side })
+            .Points.Count);
     }
 }

@@ -14,7 +14,8 @@ internal static class SampleReport
     {
         var doc = new ReportDocument("Exploding gradients in deep MLPs")
         {
-            Subtitle = "Reproducing Philipp, Song & Carbonell, **The exploding gradient problem demystified**: gradient scale coefficients across depth, activation and normalisation.",
+            Subtitle = "Reproducing Philipp, Song & Carbonell, **The exploding gradient problem demystified**: gradient scale " +
+                "coefficients across depth, activation and normalisation.",
         };
         doc.AddMetadata("Command", "`gradscope study --preset quick --seed 7`")
            .AddMetadata("Preset", "quick (depths 2–50, width 100)")
@@ -23,7 +24,8 @@ internal static class SampleReport
            .AddMetadata("Wall time", ReportNumber.Duration(TimeSpan.FromSeconds(754)));
 
         var gsc = doc.AddSection("gsc", "Gradient scale coefficient vs depth");
-        gsc.AddIntro("The **gradient scale coefficient** (GSC) compares the relative size of the gradient at layer 0 with that at the output. A value growing exponentially with depth is the signature of an `exploding` gradient.");
+        gsc.AddIntro("The **gradient scale coefficient** (GSC) compares the relative size of the gradient at layer 0 with that at " +
+            "the output. A value growing exponentially with depth is the signature of an `exploding` gradient.");
         var plot = new PlotSpec("gsc-vs-depth", "GSC at initialisation")
         {
             XLabel = "depth (layers)",
@@ -37,13 +39,19 @@ internal static class SampleReport
         plot.AddSeries("ReLU, looks-linear", depths.Select(d => ((double)d, d == 2 ? 0 : 1.0 + 0.01 * d)));
         plot.AddSeries("tanh + BN (theory)", depths.Select(d => ((double)d, Math.Pow(1.6, d))), SeriesStyle.Dashed, colorIndex: 0);
         plot.AddReferenceLine(1, "no explosion");
-        gsc.AddFigure(plot, "GSC measured at initialisation, median of 5 seeds. Dashed: the paper's prediction for tanh with batch normalisation.");
-        gsc.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("Depth"), TableColumn.Numeric("GSC"), TableColumn.Numeric("Per-layer growth"), TableColumn.Text("Status"))
+        gsc.AddFigure(plot, "GSC measured at initialisation, median of 5 seeds. Dashed: the paper's prediction for tanh with batch " +
+            "normalisation.");
+        gsc.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("Depth"), TableColumn.Numeric("GSC"),
+                TableColumn.Numeric("Per-layer growth"), TableColumn.Text("Status"))
            .WithCaption("GSC at depth 50. Cells are highlighted when growth per layer exceeds 1.1 (**warn**) or 1.3 (**bad**).")
-           .AddRow("tanh + batch norm", TableCell.Integer(50), TableCell.Number(Math.Pow(1.55, 50), status: CellStatus.Bad), TableCell.Number(1.55, status: CellStatus.Bad), new TableCell("explodes", CellStatus.Bad))
-           .AddRow("ReLU + batch norm", TableCell.Integer(50), TableCell.Number(Math.Pow(1.21, 50), status: CellStatus.Warn), TableCell.Number(1.21, status: CellStatus.Warn), new TableCell("grows", CellStatus.Warn))
-           .AddRow("SELU", TableCell.Integer(50), TableCell.Number(null), TableCell.Number(1.08, status: CellStatus.Ok), new TableCell("stable", CellStatus.Ok))
-           .AddRow("ReLU, looks-linear | orthogonal", TableCell.Integer(50), TableCell.Number(1.5), TableCell.Number(1.0003, 5), TableCell.Missing("running…"));
+           .AddRow("tanh + batch norm", TableCell.Integer(50), TableCell.Number(Math.Pow(1.55, 50), status: CellStatus.Bad),
+                TableCell.Number(1.55, status: CellStatus.Bad), new TableCell("explodes", CellStatus.Bad))
+           .AddRow("ReLU + batch norm", TableCell.Integer(50), TableCell.Number(Math.Pow(1.21, 50), status: CellStatus.Warn),
+                TableCell.Number(1.21, status: CellStatus.Warn), new TableCell("grows", CellStatus.Warn))
+           .AddRow("SELU", TableCell.Integer(50), TableCell.Number(null), TableCell.Number(1.08, status: CellStatus.Ok),
+                new TableCell("stable", CellStatus.Ok))
+           .AddRow("ReLU, looks-linear | orthogonal", TableCell.Integer(50), TableCell.Number(1.5), TableCell.Number(1.0003, 5),
+                TableCell.Missing("running…"));
         gsc.AddNote(NoteKind.Warning, "**3 cells of 40** are not finished yet; their rows show `—` and the plots omit them.");
 
         var depth = doc.AddSection("effective-depth", "Effective depth");
@@ -68,17 +76,23 @@ internal static class SampleReport
         };
         loss.AddSeries("depth 10", Enumerable.Range(0, 21).Select(e => ((double)e, 2.3 * Math.Exp(-0.18 * e) + 0.02)), SeriesStyle.Line);
         loss.AddSeries("depth 30", Enumerable.Range(0, 21).Select(e => ((double)e, 2.3 * Math.Exp(-0.07 * e) + 0.1)), SeriesStyle.Line);
-        loss.AddSeries("depth 50", Enumerable.Range(0, 21).Select(e => ((double)e, e > 14 ? double.PositiveInfinity : 2.3 + 0.02 * e)), SeriesStyle.Line);
+        loss.AddSeries("depth 50", Enumerable.Range(0, 21).Select(e => ((double)e, e > 14 ? double.PositiveInfinity : 2.3 + 0.02 * e)),
+            SeriesStyle.Line);
         training.AddFigure(loss, "Training loss for tanh + batch norm; the depth-50 run diverged after epoch 14.");
-        training.AddFigure(new PlotSpec("pending-plot", "Test error vs depth") { XLabel = "depth", YLabel = "test error", YScale = AxisScale.Log10 },
-                           "Test error per depth (runs not started yet).");
+        training.AddFigure(new PlotSpec("pending-plot", "Test error vs depth")
+            {
+                XLabel = "depth", YLabel = "test error", YScale = AxisScale.Log10,
+            }, "Test error per depth (runs not started yet).");
 
         var claims = doc.AddSection("claims", "Claims of the paper");
         claims.AddIntro("Each claim is checked against the measurements above.");
         claims.AddClaims()
-              .Add("Batch normalisation with tanh causes exploding gradients.", "GSC grows as 1.55^L; `1.3e9` at depth 50.", ClaimVerdict.Holds)
-              .Add("SELU networks have exploding gradients at initialisation.", "GSC growth per layer 1.08, below the **1.1** threshold.", ClaimVerdict.DoesNotHold)
-              .Add("Looks-linear initialisation avoids the collapsing domain problem.", "Only 2 of 5 seeds finished.", ClaimVerdict.Inconclusive);
+              .Add("Batch normalisation with tanh causes exploding gradients.", "GSC grows as 1.55^L; `1.3e9` at depth 50.",
+                  ClaimVerdict.Holds)
+              .Add("SELU networks have exploding gradients at initialisation.", "GSC growth per layer 1.08, below the **1.1** threshold.",
+                  ClaimVerdict.DoesNotHold)
+              .Add("Looks-linear initialisation avoids the collapsing domain problem.", "Only 2 of 5 seeds finished.",
+                  ClaimVerdict.Inconclusive);
         return doc;
     }
 }

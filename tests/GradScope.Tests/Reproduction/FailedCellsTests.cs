@@ -21,7 +21,8 @@ public class FailedCellsTests
             DiagnosticsOptions options) => throw new InvalidOperationException("diagnostics failed on purpose");
 
         public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
-            IReadOnlyList<int> replaced) => throw new InvalidOperationException("diagnostics failed on purpose");
+            IReadOnlyList<int> replaced, TaylorSide side, CancellationToken cancel) =>
+            throw new InvalidOperationException("diagnostics failed on purpose");
     }
 
     [Fact]

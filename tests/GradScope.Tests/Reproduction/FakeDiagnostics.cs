@@ -73,17 +73,20 @@ internal sealed class FakeDiagnostics : IStudyDiagnostics
             Collapse = collapse,
             Dilution = dilution.Count > 0 ? dilution : null,
             EffectiveDepth = effective,
+            TruncationEffectiveDepth = effective is int e ? Math.Min(blocks, e + 1) : null,
             Tau = effective is null ? null : options.ResidualTrickOptions.Tau,
             LambdaProfile = effective is null ? null : [.. Enumerable.Range(0, blocks + 1).Select(l => l == 0 ? 1.0 : 0.0)],
         };
     }
 
     public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
-        IReadOnlyList<int> replaced)
+        IReadOnlyList<int> replaced, TaylorSide side, CancellationToken cancel)
     {
-        double d = Distance(theta, theta0);
+        cancel.ThrowIfCancellationRequested();
+        // The output side degrades half as fast, so the two sides' curves differ in the report.
+        double d = Distance(theta, theta0) * (side == TaylorSide.NearestInput ? 1 : 0.5);
         var points = replaced.Select(m => new TaylorPoint(m, Math.Min(0.9, 0.2 + m * d), 1 + m * d)).ToList();
-        return new TaylorResult(TaylorSide.NearestInput, data.Count, 0.2, 1, points);
+        return new TaylorResult(side, data.Count, 0.2, 1, points);
     }
 
     private static double Norm(Matrix<float> w)

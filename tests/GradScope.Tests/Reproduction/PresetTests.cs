@@ -15,19 +15,24 @@ public sealed class PresetTests
     [InlineData("quick", 2)]
     [InlineData("standard", 2)]
     [InlineData("paper", 3)]
-    public void Every_trained_cell_runs_with_every_seed(string name, int seeds)
+    public void Every_cell_runs_with_every_seed(string name, int seeds)
     {
         var plan = Plan(Presets.Get(name));
         Assert.All(TrainedBySeedlessId(plan), g => Assert.Equal(seeds, g.Select(c => c.Seed).Distinct().Count()));
-        // Initial states are measured once, at the first seed.
-        Assert.All(plan.Cells.Select(c => c.Cell).OfType<InitCellSpec>(), c => Assert.Equal(1UL, c.Seed));
+        // Initial states too, so the claims can tell a verdict the seeds disagree on.
+        var init = plan.Cells.Select(c => c.Cell).OfType<InitCellSpec>().ToList();
+        Assert.All(init.GroupBy(c => (c.Network.Name, c.Input)), g => Assert.Equal(seeds, g.Select(c => c.Seed).Distinct().Count()));
     }
 
     [Fact]
     public void Quick_searches_three_point_grids_with_rmsprop_and_trains_residual_variants()
     {
         var quick = Presets.Quick;
-        Assert.All(quick.LearningRates, g => Assert.True(g.Rates.Count >= 3));
+        // Every search has at least three rates; a grid may be extended for the networks whose best rate sat at its edge.
+        Assert.All(from arch in quick.TrainArchitectures from g in quick.LearningRates where g.Covers(arch) select (arch, g.Optimizer),
+            s => Assert.True(quick.LearningRatesFor(s.Optimizer, s.arch).Count >= 3));
+        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], quick.LearningRatesFor(OptimizerKind.Adam, "resnet-relu"));
+        Assert.Equal([1e-4, 3e-4, 1e-3], quick.LearningRatesFor(OptimizerKind.Adam, "relu"));
         Assert.Contains(quick.LearningRates, g => g.Optimizer == OptimizerKind.RmsProp);
         Assert.Contains("resnet-tanh", quick.TrainArchitectures);
         Assert.Contains(quick.TrainArchitectures, a => a.StartsWith("resnet-batch-", StringComparison.Ordinal)

@@ -55,6 +55,27 @@ public sealed class SweepTests : IClassFixture<SweepTests.Reference>
     }
 
     [Fact]
+    public void Taylor_and_training_tables_carry_both_sides_and_both_effective_depths()
+    {
+        string studies = Path.Combine(_reference.Directory.Path, ReproductionReport.StudiesDirectory);
+        var taylor = File.ReadAllLines(Path.Combine(studies, "taylor.csv"));
+        Assert.Equal("architecture,optimizer,cell,seed,side,replaced,train_error", taylor[0]);
+        var sides = taylor.Skip(1).Select(l => l.Split(',')[4]).Distinct().Order().ToList();
+        Assert.Equal(["input", "output"], sides);
+        string training = File.ReadAllLines(Path.Combine(studies, "training.csv"))[0];
+        Assert.Contains("effective_depth_mean", training);
+        Assert.Contains("truncation_effective_depth_mean", training);
+        // The fake diagnostics report truncation = SPEC + 1, so a column mix-up would show.
+        var onset = File.ReadAllLines(Path.Combine(studies, "taylor-onset.csv"));
+        var header = onset[0].Split(',');
+        int trunc = Array.IndexOf(header, "truncation_effective_depth"), spec = Array.IndexOf(header, "effective_depth");
+        int blocks = Array.IndexOf(header, "blocks");
+        static double Number(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(onset.Skip(1).Select(l => l.Split(',')), f =>
+            Assert.Equal(Math.Min(Number(f[spec]) + 1, Number(f[blocks])), Number(f[trunc])));
+    }
+
+    [Fact]
     public void Every_cell_records_its_seed_and_full_config()
     {
         string root = _reference.Directory.Path;

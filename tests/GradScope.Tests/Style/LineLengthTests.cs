@@ -17,15 +17,6 @@ public class LineLengthTests
     /// </summary>
     private static readonly HashSet<string> NotYetFixed =
     [
-        // repro
-        "src/GradScope/Diagnostics/TaylorExperiment.cs",
-        "src/GradScope/Reporting/Markdown/MarkdownReportWriter.cs",
-        "src/GradScope/Reporting/Plots/HelveticaTextMeasurer.cs",
-        "src/GradScope/Reproduction/Cells/CellRunner.cs",
-        "src/GradScope/Reproduction/Studies/DilutionStudy.cs",
-        "src/GradScope/Reproduction/Studies/ReproductionReport.cs",
-        "tests/GradScope.Tests/Diagnostics/TaylorTests.cs",
-        "tests/GradScope.Tests/Reporting/SampleReport.cs",
         // speed
         "src/GradScope.Cli/Commands/BenchCommand.cs",
         "src/GradScope/Benchmarks/SyntheticTrainingStep.cs",

@@ -12,7 +12,10 @@ public static class MarkdownReportWriter
 {
     public const string FiguresDirectoryName = "figures";
 
-    /// <summary>Writes <paramref name="fileName"/> and <c>figures/&lt;plot id&gt;.svg</c> into <paramref name="outputDirectory"/>; returns the Markdown path.</summary>
+    /// <summary>
+    /// Writes <paramref name="fileName"/> and <c>figures/&lt;plot id&gt;.svg</c> into <paramref name="outputDirectory"/>; returns
+    /// the Markdown path.
+    /// </summary>
     public static string Write(ReportDocument document, string outputDirectory, string fileName = "report.md")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -37,7 +40,8 @@ public static class MarkdownReportWriter
         if (!string.IsNullOrWhiteSpace(document.Subtitle))
             md.Append(InlineMarkup.ToMarkdown(document.Subtitle)).Append("\n\n");
         foreach (var item in document.Metadata)
-            md.Append("- **").Append(MarkdownText.Escape(item.Label)).Append(":** ").Append(InlineMarkup.ToMarkdown(item.Value)).Append('\n');
+            md.Append("- **").Append(MarkdownText.Escape(item.Label)).Append(":** ").Append(InlineMarkup.ToMarkdown(item.Value))
+                .Append('\n');
         if (document.Metadata.Count > 0) md.Append('\n');
 
         if (document.Sections.Count > 0)

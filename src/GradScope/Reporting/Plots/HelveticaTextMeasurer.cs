@@ -27,7 +27,8 @@ internal sealed class HelveticaTextMeasurer : RenderContextBase
                                      EdgeRenderingMode edgeRenderingMode, double[] dashArray, LineJoin lineJoin) => throw MeasureOnly();
 
     public override void DrawText(ScreenPoint p, string text, OxyColor fill, string fontFamily, double fontSize, double fontWeight,
-                                  double rotation, HorizontalAlignment halign, VerticalAlignment valign, OxySize? maxSize) => throw MeasureOnly();
+                                  double rotation, HorizontalAlignment halign, VerticalAlignment valign, OxySize? maxSize) =>
+        throw MeasureOnly();
 
     public override void PushClip(OxyRect clippingRectangle) => throw MeasureOnly();
 

@@ -29,7 +29,10 @@ public sealed record EpochRecord
     public double? TrainErrorRunning { get; init; }
     public double? TestError { get; init; }
     public double? GscRate { get; init; }
+    /// <summary>SPEC §2.5's λ-share effective depth.</summary>
     public double? EffectiveDepth { get; init; }
+    /// <summary>The gradient-truncation effective depth the claims judge on (docs/faithfulness.md §4.3).</summary>
+    public double? TruncationEffectiveDepth { get; init; }
 }
 
 /// <summary><c>result.json</c> of a training cell: written last, so its presence marks the cell finished.</summary>
@@ -61,9 +64,20 @@ public sealed record TrainCellResult
     /// <summary>Diagnostics after the last epoch, with the Taylor experiment attached (null for diverged runs).</summary>
     public DiagnosticsReport? Final { get; init; }
 
-    /// <summary>The Taylor experiment's points of the final report (empty when it did not run).</summary>
+    /// <summary>
+    /// The Taylor experiment with the blocks nearest the output replaced; the input side is <see cref="Final"/>'s
+    /// <c>taylor</c> (the diagnostics report holds one side).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaylorResult? TaylorFromOutput { get; init; }
+
+    /// <summary>The Taylor experiment's points from the input side (empty when it did not run).</summary>
     [JsonIgnore]
     public IReadOnlyList<TaylorPoint> Taylor => Final?.Taylor?.Points ?? [];
+
+    /// <summary>The Taylor experiment's points from one side, with m = 0 (the unmodified network) first when measured.</summary>
+    public IReadOnlyList<TaylorPoint> TaylorFrom(TaylorSide side) =>
+        (side == TaylorSide.NearestInput ? Final?.Taylor : TaylorFromOutput)?.Points ?? [];
 
     [JsonIgnore]
     public bool Diverged => Status == RunStatus.Diverged;

@@ -86,6 +86,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
 
         var initial = history.FirstOrDefault(m => m.Epoch == 0)?.Diagnostics;
         DiagnosticsReport? final = null;
+        TaylorResult? taylorFromOutput = null;
         bool completed = finalState.Status == RunStatus.Completed;
         if (trained is not null && completed)
         {
@@ -97,10 +98,12 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             cancel.ThrowIfCancellationRequested();
             var taylorSet = trainer.TrainingSet.Take(cell.TaylorExamples);
             if (cell.TaylorSteps.Count > 0 && taylorSet.Count > 0)
-                final = final with
-                {
-                    Taylor = diagnostics.Taylor(trained.Network, trained.Parameters, trained.InitialParameters, taylorSet, cell.TaylorSteps),
-                };
+            {
+                TaylorResult Taylor(TaylorSide side) => diagnostics.Taylor(trained.Network, trained.Parameters,
+                    trained.InitialParameters, taylorSet, cell.TaylorSteps, side, cancel);
+                final = final with { Taylor = Taylor(TaylorSide.NearestInput) };
+                taylorFromOutput = Taylor(TaylorSide.NearestOutput);
+            }
         }
 
         var lastOk = history.LastOrDefault(m => m.Status == EpochStatus.Ok && m.Epoch > 0);
@@ -128,6 +131,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             History = [.. history.Select(ToRecord)],
             Initial = initial,
             Final = final,
+            TaylorFromOutput = taylorFromOutput,
         });
     }
 
@@ -163,6 +167,7 @@ public sealed class CellRunner(CellStore store, SweepData data, IStudyDiagnostic
             TestError = ok ? m.TestError : null,
             GscRate = d?.GscRate,
             EffectiveDepth = d?.EffectiveDepth,
+            TruncationEffectiveDepth = d?.TruncationEffectiveDepth,
         };
     }
 

@@ -83,6 +83,23 @@ public sealed record TrainCellSpec : CellSpec
         }
     }
 
+    /// <summary>
+    /// Whole-network forward passes of the Taylor experiment from both sides, counting an expanded block as three block
+    /// passes (θ, θ⁰ and the forward-mode product). Input side: the expansions are built incrementally in m, and each m runs
+    /// the L − m blocks above with θ. Output side: the prefix once, then m expansions for each m.
+    /// </summary>
+    public double TaylorPasses
+    {
+        get
+        {
+            int blocks = Math.Max(1, Training.Architecture.BlockCount);
+            var steps = TaylorSteps;
+            double input = 3.0 * blocks + steps.Sum(m => blocks - m);
+            double output = blocks + 3.0 * steps.Sum();
+            return (input + output) / blocks;
+        }
+    }
+
     public override double Cost
     {
         get
@@ -92,7 +109,7 @@ public sealed record TrainCellSpec : CellSpec
             int diagnosed = Training.DiagnoseEvery > 0 ? Training.Epochs / Training.DiagnoseEvery + 1 : 0;
             double training = Training.Epochs * (3.0 * TrainCount + TrainCount + TestCount);
             double diagnostics = DoublePrecisionFactor * diagnosed * (a.BlockCount + 6.0) * 2 * Training.DiagnosticsBatch;
-            double taylor = TaylorSteps.Count * (double)Math.Min(TaylorExamples, TrainCount) * 2;
+            double taylor = TaylorPasses * Math.Min(TaylorExamples, TrainCount) * 2;
             return p * (training + diagnostics + taylor);
         }
     }

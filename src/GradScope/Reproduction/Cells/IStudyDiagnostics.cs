@@ -19,9 +19,9 @@ public interface IStudyDiagnostics
         DiagnosticsOptions options);
 
     /// <summary>
-    /// Taylor experiment (SPEC §2.6): training error with the m blocks nearest the input expanded, for each m in
-    /// <paramref name="replaced"/>.
+    /// Taylor experiment (SPEC §2.6): training error with the m blocks nearest <paramref name="side"/> expanded, for each m in
+    /// <paramref name="replaced"/>; stops with <see cref="OperationCanceledException"/> soon after <paramref name="cancel"/> fires.
     /// </summary>
     TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
-        IReadOnlyList<int> replaced);
+        IReadOnlyList<int> replaced, TaylorSide side, CancellationToken cancel);
 }

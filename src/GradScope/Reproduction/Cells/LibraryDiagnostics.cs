@@ -17,6 +17,7 @@ public sealed class LibraryDiagnostics : IStudyDiagnostics
         DiagnosticsRunner.Analyze(network.Spec, theta, theta0, sample.Inputs, sample.Labels, options);
 
     public TaylorResult Taylor(Network<float> network, ParameterSet<float> theta, ParameterSet<float> theta0, Dataset data,
-        IReadOnlyList<int> replaced) =>
-        TaylorExperiment.Run(network, theta, theta0, data.Inputs, data.Labels, new TaylorOptions { Counts = replaced });
+        IReadOnlyList<int> replaced, TaylorSide side, CancellationToken cancel) =>
+        TaylorExperiment.Run(network, theta, theta0, data.Inputs, data.Labels,
+            new TaylorOptions { Counts = replaced, Side = side, Cancellation = cancel });
 }

@@ -7,16 +7,18 @@ namespace GradScope.Reproduction;
 public static class AdamDoesNotCure
 {
     public const string Id = "adam-does-not-cure";
-    public const string Statement = "Adam does not remove exploding gradients: networks that explode at initialisation still explode " +
-        "after training with Adam.";
-    public static string Criterion { get; } = "Among the Adam-trained networks (best learning rate, first seed) that explode at " +
-        "initialisation on the " +
-        "diagnostics batch (" + GradientFit.Rule + "), count those still exploding after the last epoch. Holds when at least " +
-        "half are; does not hold when none is; inconclusive when fewer than half are or no exploding network was trained with Adam.";
-    public const string Sources = "training.csv: architecture, optimizer, gsc_rate_init, gsc_r2_init, gsc_rate_end, gsc_r2_end, " +
-        "linear_layers";
+    public const string Statement = "Adam does not remove exploding gradients: networks that explode at initialisation still " +
+        "explode after training with Adam.";
+    public static string Criterion { get; } = "Among the Adam-trained networks (best learning rate; rate and R² averaged over its " +
+        "seeds) that explode at initialisation on the diagnostics batch (" + GradientFit.Rule + "), count those still exploding " +
+        "after the last epoch. Holds when at least half are; does not hold when none is; inconclusive when fewer than half are " +
+        "or no exploding network was trained with Adam." + ClaimCheck.SeedRule;
+    public const string Sources = "training.csv: architecture, optimizer, seeds, gsc_rate_init, gsc_r2_init, gsc_rate_end, " +
+        "gsc_r2_end, linear_layers";
 
-    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets)
+    public static ClaimCheck Judge(IReadOnlyList<TrainedNet> nets) => TrainedNet.JudgeAcrossSeeds(nets, Rule);
+
+    private static ClaimCheck Rule(IReadOnlyList<TrainedNet> nets)
     {
         var adam = nets.Where(n => n.Optimizer == OptimizerKind.Adam && n.AtInit is not null && n.AtEnd is not null).ToList();
         var evidence = adam.Select(n => $"{n.Architecture.Name}: at init {n.AtInit!.Describe()}; after Adam " +
@@ -25,8 +27,8 @@ public static class AdamDoesNotCure
         int still = judged.Count(n => n.AtEnd!.Exploding);
         string counts = $"{still} of {judged.Count} networks exploding at init still explode after Adam";
         (ClaimVerdict verdict, string reason) =
-            judged.Count == 0 ? (ClaimVerdict.Inconclusive, adam.Count == 0 ? "no Adam-trained diagnostics" : "no Adam-trained network " +
-                "explodes at init")
+            judged.Count == 0
+                ? (ClaimVerdict.Inconclusive, adam.Count == 0 ? "no Adam-trained diagnostics" : "no Adam-trained network explodes at init")
             : still == 0 ? (ClaimVerdict.DoesNotHold, counts)
             : 2 * still >= judged.Count ? (ClaimVerdict.Holds, counts)
             : (ClaimVerdict.Inconclusive, counts);

@@ -1,25 +1,13 @@
 namespace GradScope.Reproduction;
 
 /// <summary>
-/// The thresholds the claim rules use (project choices, stated in each claim's criterion). They judge differences
-/// between networks, and give the per-network verdicts (exploding, collapsed) the values SPEC §7 asks for. The science
-/// branch's Diagnostics/PathologyThresholds carries the same values; once it is on main these four move there.
+/// The thresholds only the claim rules use (project choices, stated in each claim's criterion): they judge differences
+/// between networks. The per-network verdicts (exploding, vanishing, collapsed) come from
+/// <see cref="GradScope.Diagnostics.PathologyThresholds"/> and <see cref="GradScope.Diagnostics.GrowthVerdict"/>, the one
+/// owner shared with analyze and the diagnosis.
 /// </summary>
 public static class ClaimThresholds
 {
-    /// <summary>Growth r^L over the whole depth above which a network explodes whatever its fit (SPEC §2.2).</summary>
-    public const double ExplodingGrowth = 10;
-
-    /// <summary>A per-layer rate that compounds to 10× within 100 layers (twice the paper's depth) explodes on a good fit:
-    /// 10^(1/100).</summary>
-    public static double ExplodingRatePerLayer { get; } = Math.Pow(ExplodingGrowth, 1.0 / 100);
-
-    /// <summary>R² of log GSC(k, 0) = log c + k log r from which the growth is called exponential.</summary>
-    public const double ExponentialFitMinimumR2 = 0.9;
-
-    /// <summary>Last nonlinearity's sign diversity or pseudo-linearity below this fraction of the first's: a collapsed domain.</summary>
-    public const double CollapseRatio = 0.5;
-
     /// <summary>A net whose best mean training error is at least this did not train; its effective depth says nothing.</summary>
     public const double UntrainedError = 0.5;
 

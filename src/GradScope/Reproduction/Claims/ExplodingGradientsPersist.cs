@@ -10,11 +10,12 @@ public static class ExplodingGradientsPersist
     public const string Id = "exploding-gradients-persist";
     public const string Statement = "Batch normalization, layer normalization and SeLU do not remove exploding gradients: " +
         "the GSC of many popular deep MLPs grows exponentially with depth.";
-    public static string Criterion { get; } = "At initialisation on Gaussian noise, each plain (non-residual) MLP is judged per layer: " +
-        GradientFit.Rule + ". Holds when every measured technique group (batch norm, " +
-        "layer norm, SeLU without norm; linear activations left out) has an exploding family and at least two groups are " +
-        "measured; does not hold when no family of any group explodes; inconclusive otherwise.";
-    public const string Sources = "init.csv: architecture, linear_layers, gsc_rate_noise, gsc_r2_noise, growth_noise";
+    public static string Criterion { get; } = "At initialisation on Gaussian noise, each plain (non-residual) MLP is judged per " +
+        "layer on its rate and R² (mean over the seeds): " + GradientFit.Rule + ". Holds when every measured technique group " +
+        "(batch norm, layer norm, SeLU without norm; linear activations left out) has an exploding family and at least two " +
+        "groups are measured; does not hold when no family of any group explodes; inconclusive otherwise." + ClaimCheck.SeedRule;
+    public const string Sources = "init.csv: architecture, linear_layers, seeds, gsc_rate_noise, gsc_r2_noise, growth_noise, " +
+        "gsc_rate_noise_min, gsc_rate_noise_max";
 
     /// <summary>The technique a plain MLP uses against exploding gradients, or null for none of the three.</summary>
     public static string? Technique(ArchitectureSpec a) =>
@@ -23,7 +24,10 @@ public static class ExplodingGradientsPersist
         : a.Normalization == NormKind.Layer ? "layer norm"
         : a.Activation == ActivationKind.Selu ? "SeLU" : null;
 
-    public static ClaimCheck Judge(IReadOnlyList<GradientFit> atInit)
+    public static ClaimCheck Judge(IReadOnlyList<GradientFit> atInit) => ClaimCheck.AcrossSeeds(Rule(atInit),
+        atInit.Select(f => f.Seeds).DefaultIfEmpty(1).Max(), i => Rule([.. atInit.Select(f => f.AtSeed(i))]));
+
+    private static ClaimCheck Rule(IReadOnlyList<GradientFit> atInit)
     {
         var groups = atInit.Where(f => Technique(f.Architecture) is not null).GroupBy(f => Technique(f.Architecture)!).ToList();
         var evidence = groups.SelectMany(g => g.Select(f => $"{g.Key}: {f.Architecture.Name} {f.Describe()}")).ToList();

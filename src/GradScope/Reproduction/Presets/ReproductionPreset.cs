@@ -61,12 +61,12 @@ public sealed record ReproductionPreset
     /// <summary>Linear layers (output layer excluded), width and residual units of every network; study 6 varies depth and width.</summary>
     public NetworkSizes Sizes { get; init; } = NetworkSizes.Default;
     /// <summary>
-    /// Seeds of every trained cell (the spread over them is shown beside each mean). Initial-state cells use the first
-    /// seed only: they measure the random initial state, whose seed-to-seed spread is small next to the effects shown.
+    /// Seeds of every cell, initial-state cells included: the spread over them is shown beside each mean, and a claim
+    /// whose verdict one seed alone would change is inconclusive.
     /// </summary>
     public IReadOnlyList<ulong> Seeds { get; init; } = [TrainingConfig.DefaultSeed];
 
-    /// <summary>The seed of the initial-state cells and of the tables and curves: the first of <see cref="Seeds"/>.</summary>
+    /// <summary>The seed of the curves and profiles the report draws for one run: the first of <see cref="Seeds"/>.</summary>
     [JsonIgnore]
     public ulong FirstSeed => Seeds.Count > 0 ? Seeds[0] : TrainingConfig.DefaultSeed;
 
@@ -101,7 +101,10 @@ public sealed record ReproductionPreset
     public IReadOnlyList<string> OrthogonalArchitectures { get; init; } = [];
     public WidthDepthSpec WidthDepth { get; init; } = new();
 
-    /// <summary>The grid of one optimiser (empty when the preset does not train with it).</summary>
-    public IReadOnlyList<double> LearningRatesFor(OptimizerKind kind) =>
-        LearningRates.FirstOrDefault(g => g.Optimizer == kind)?.Rates ?? [];
+    /// <summary>
+    /// The learning rates one optimiser searches on one architecture: the union of its grids that cover it (a budget preset
+    /// extends a grid for a few networks whose best rate sat at an edge). Empty when the preset does not train with it.
+    /// </summary>
+    public IReadOnlyList<double> LearningRatesFor(OptimizerKind kind, string architecture) =>
+        [.. LearningRates.Where(g => g.Optimizer == kind && g.Covers(architecture)).SelectMany(g => g.Rates).Distinct().Order()];
 }

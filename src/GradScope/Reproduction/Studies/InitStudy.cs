@@ -8,12 +8,11 @@ internal static class InitStudy
     public static StudyOutput Build(SweepResults results)
     {
         var section = new ReportSection(StudyIds.Init, "Initial state: gradient scale and collapsing domain");
-        section.AddIntro("Each architecture at initialisation (depth " + results.Preset.Sizes.LinearLayers + ", width " +
-            "" + results.Preset.Sizes.Width +
-            "), measured on a batch of Gaussian noise and on a batch of training data. **GSC(k, 0)** is the relative change of the loss " +
-            "caused by a relative change at position k; an exponential growth with k (a straight line on the log axis) is an exploding " +
-                "gradient. " +
-            "The fitted rate **r** is per linear layer; **r^L** is the growth over the whole depth; " + GradientFit.Rule + ".");
+        section.AddIntro($"Each architecture at initialisation (depth {results.Preset.Sizes.LinearLayers}, width " +
+            $"{results.Preset.Sizes.Width}), measured on a batch of Gaussian noise and on a batch of training data at every seed. " +
+            "**GSC(k, 0)** is the relative change of the loss caused by a relative change at position k; an exponential growth " +
+            "with k (a straight line on the log axis) is an exploding gradient. The fitted rate **r** is per linear layer; " +
+            "**r^L** is the growth over the whole depth; " + GradientFit.Rule + ".");
         var output = new StudyOutput(StudyIds.Init, section);
         StudyText.NoteMissing(output, results, StudyIds.Init);
         var archs = results.ArchitecturesOf(StudyIds.Init);
@@ -32,7 +31,8 @@ internal static class InitStudy
                     plot.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
             plot.AddReferenceLine(1, "GSC = 1");
             section.AddFigure(plot, input == "noise"
-                ? "Paper Fig. 1A. One curve per architecture; straight lines on the log axis are exponential growth with depth."
+                ? "Paper Fig. 1A. One curve per architecture (first seed); straight lines on the log axis are exponential growth " +
+                    "with depth."
                 : "As above, on standardised training data.");
         }
 
@@ -57,54 +57,55 @@ internal static class InitStudy
             sign.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.SignDiversity)));
         }
         sign.AddReferenceLine(0.5, "maximum diversity");
-        section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units.");
-        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged; a drop towards 0 means a collapsing " +
-            "domain (units act almost linearly).");
+        section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units (first seed).");
+        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged (first seed); a drop towards 0 " +
+            "means a collapsing domain (units act almost linearly).");
 
-        var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L (noise)"),
-            TableColumn.Numeric("R²"), TableColumn.Numeric("r (data)"), TableColumn.Numeric("r^L (data)"),
-            TableColumn.Numeric("sign div. in → out"), TableColumn.Numeric("pre-act std in → out"))
-            .WithCaption("Fitted GSC rate per linear layer and growth over the depth, coloured by the per-layer verdict (red: exploding, " +
-                "amber: vanishing; " +
-                GradientFit.Rule + "), and the collapse metrics of the first and last nonlinearity on data.");
+        var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"),
+            TableColumn.Numeric("r^L (noise)"), TableColumn.Numeric("R²"), TableColumn.Numeric("r (data)"),
+            TableColumn.Numeric("r^L (data)"), TableColumn.Numeric("sign div. in → out"), TableColumn.Numeric("pre-act std in → out"))
+            .WithCaption("Means over the seeds (the range of r on noise in brackets). Fitted GSC rate per linear layer and growth " +
+                "over the depth, coloured by the per-layer verdict (red: exploding, amber: vanishing; " + GradientFit.Rule + "), " +
+                "and the collapse metrics of the first and last nonlinearity on data.");
         var rows = new List<object?[]>();
         var json = new List<object>();
         foreach (string arch in archs)
         {
-            var noise = results.InitOf(StudyIds.Init, arch, InitCellSpec.Noise).Result;
-            var data = results.InitOf(StudyIds.Init, arch, InitCellSpec.Data).Result;
-            int depth = noise?.LinearLayers ?? data?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
-            var (outSide, inSide) = StudyText.Ends(data?.Measurements);
-            double? gn = noise?.Measurements.Growth(depth), gd = data?.Measurements.Growth(depth);
-            table.AddRow(arch, StudyText.Num(noise?.Measurements.GscRate, 4), StudyText.Growth(noise),
-                StudyText.Num(noise?.Measurements.Gsc.R2),
-                StudyText.Num(data?.Measurements.GscRate, 4), StudyText.Growth(data),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.SignDiversity)} → " +
-                    $"{StudyText.F(outSide!.SignDiversity)}"),
-                inSide is null ? TableCell.Missing(StudyText.MissingText) : new TableCell($"{StudyText.F(inSide.PreActivationStd)} → " +
-                    $"{StudyText.F(outSide!.PreActivationStd)}"));
-            rows.Add([arch, depth, noise?.Measurements.GscRate, gn, noise?.Measurements.Gsc.R2, data?.Measurements.GscRate, gd,
-                inSide?.SignDiversity, outSide?.SignDiversity, inSide?.PreActivationStd, outSide?.PreActivationStd,
-                    inSide?.PseudoLinearity, outSide?.PseudoLinearity]);
+            var s = InitSummary.Of(results, StudyIds.Init, arch);
+            var noise = s?.NoiseFit;
+            var data = s?.DataFit;
+            var rate = s?.NoiseRate;
+            int depth = s?.LinearLayers ?? results.Preset.Sizes.LinearLayers;
+            bool collapse = s?.HasCollapse == true;
+            table.AddRow(arch, StudyFormat.Num(rate, 4), StudyText.Growth(noise), StudyText.Num(noise?.R2),
+                StudyText.Num(data?.Rate, 4), StudyText.Growth(data),
+                collapse ? new TableCell($"{StudyText.F(s!.SignIn)} → {StudyText.F(s.SignOut)}") : TableCell.Missing(StudyText.MissingText),
+                collapse ? new TableCell($"{StudyText.F(s!.StdIn)} → {StudyText.F(s.StdOut)}") : TableCell.Missing(StudyText.MissingText));
+            rows.Add([arch, depth, s?.Seeds, noise?.Rate, noise?.Growth, noise?.R2, rate?.Min, rate?.Max, noise?.Verdict, data?.Rate,
+                data?.Growth, s?.SignIn, s?.SignOut, s?.StdIn, s?.StdOut, s?.PseudoIn, s?.PseudoOut]);
             json.Add(new
             {
                 architecture = arch,
                 linear_layers = depth,
-                noise = noise?.Measurements,
-                data = data?.Measurements,
-                noise_cell = noise?.Id,
-                data_cell = data?.Id,
+                seeds = s?.Seeds,
+                gsc_rate_noise = rate,
+                verdict_noise = noise?.Verdict,
+                seed_verdicts_noise = noise?.SeedVerdicts,
+                noise = s?.Noise.Select(r => r.Measurements).ToList(),
+                data = s?.Data.Select(r => r.Measurements).ToList(),
+                noise_cells = s?.Noise.Select(r => r.Id).ToList(),
+                data_cells = s?.Data.Select(r => r.Id).ToList(),
             });
         }
         output.Set("architectures", json);
-        output.AddCsv("init", ["architecture", "linear_layers", "gsc_rate_noise", "growth_noise", "gsc_r2_noise", "gsc_rate_data",
-            "growth_data",
-            "sign_diversity_input_side", "sign_diversity_output_side", "preact_std_input_side", "preact_std_output_side",
-            "pseudo_linearity_input_side", "pseudo_linearity_output_side"], rows);
-        output.AddCsv("init-profiles", ["architecture", "input", "position", "linear_layers", "gsc"],
+        output.AddCsv("init", ["architecture", "linear_layers", "seeds", "gsc_rate_noise", "growth_noise", "gsc_r2_noise",
+            "gsc_rate_noise_min", "gsc_rate_noise_max", "verdict_noise", "gsc_rate_data", "growth_data", "sign_diversity_input_side",
+            "sign_diversity_output_side", "preact_std_input_side", "preact_std_output_side", "pseudo_linearity_input_side",
+            "pseudo_linearity_output_side"], rows);
+        output.AddCsv("init-profiles", ["architecture", "input", "seed", "position", "linear_layers", "gsc"],
             archs.SelectMany(a => new[] { InitCellSpec.Noise, InitCellSpec.Data }.SelectMany(input =>
-                (results.InitOf(StudyIds.Init, a, input).Result?.Measurements.Gsc.Profile ?? []).Select(p => new object?[] { a, input,
-                    p.Position, p.LinearLayers, p.Value }))));
+                results.InitsOf(StudyIds.Init, a, input).SelectMany(r => r.Measurements.Gsc.Profile.Select(p => new object?[]
+                    { a, input, r.Seed, p.Position, p.LinearLayers, p.Value })))));
         return output;
     }
 }

@@ -21,14 +21,16 @@ public static class ReproductionReport
     public const string StudyFormat = "gradscope-study/1";
 
     /// <summary>Builds the document and the per-study data of a sweep directory.</summary>
-    public static (ReportDocument Document, IReadOnlyList<StudyOutput> Studies) Build(string root, IReadOnlyList<(string Label, string Value)>? metadata = null)
+    public static (ReportDocument Document, IReadOnlyList<StudyOutput> Studies) Build(string root,
+        IReadOnlyList<(string Label, string Value)>? metadata = null)
     {
         var plan = SweepRunner.ReadPlan(root);
         var results = new SweepResults(plan, new CellStore(root));
         var p = plan.Preset;
         var doc = new ReportDocument("The exploding gradient problem demystified — reproduction")
         {
-            Subtitle = "Studies of Philipp, Song & Carbonell (arXiv 1712.05577) reproduced with GradScope: gradient scale coefficients, collapsing domains, dilution and effective depth of deep MLPs and ResNets.",
+            Subtitle = "Studies of Philipp, Song & Carbonell (arXiv 1712.05577) reproduced with GradScope: gradient scale " +
+                "coefficients, collapsing domains, dilution and effective depth of deep MLPs and ResNets.",
         };
         doc.AddMetadata("Preset", $"`{p.Name}` — {p.Description}")
            .AddMetadata("Data", p.Data.Dataset + (p.TrainSubset is int n ? $", {n:N0}-example training subset" : ", full training set"))
@@ -49,7 +51,8 @@ public static class ReproductionReport
         };
         if (results.FinishedCount < plan.Cells.Count)
             studies[0].Section.Blocks.Insert(0, new NoteBlock(NoteKind.Info,
-                $"This report covers **{results.FinishedCount} of {plan.Cells.Count} cells**; missing entries are marked. It is rebuilt from the finished cells by `gradscope report DIR`."));
+                $"This report covers **{results.FinishedCount} of {plan.Cells.Count} cells**; missing entries are marked. It is " +
+                "rebuilt from the finished cells by `gradscope report DIR`."));
         foreach (var s in studies) doc.Sections.Add(s.Section);
         return (doc, studies);
     }

@@ -25,13 +25,15 @@ internal static class StudyFormat
         _ => null,
     };
 
-    /// <summary>A percentage with its seed range, e.g. "12.3 % (11.9–12.7 %)".</summary>
+    /// <summary>A percentage with its seed range, e.g. "12.3 % (11.9–12.7 %)"; seeds that agree show the value alone.</summary>
     public static TableCell Pct(SeedSpread? s) => s is null ? TableCell.Missing(StudyText.MissingText)
-        : new TableCell(s.Count > 1 ? $"{ReportNumber.Percent(s.Mean)} " +
-            $"({ReportNumber.Percent(s.Min)}–{ReportNumber.Percent(s.Max)})" : ReportNumber.Percent(s.Mean));
+        : new TableCell(s.Count > 1 && s.Range > 0
+            ? $"{ReportNumber.Percent(s.Mean)} ({ReportNumber.Percent(s.Min)}–{ReportNumber.Percent(s.Max)})"
+            : ReportNumber.Percent(s.Mean));
 
-    /// <summary>A number with its seed range.</summary>
+    /// <summary>A number with its seed range; seeds that agree (e.g. the same integer depth) show the value alone.</summary>
     public static TableCell Num(SeedSpread? s, int digits = 3) => s is null ? TableCell.Missing(StudyText.MissingText)
-        : new TableCell(s.Count > 1 ? $"{StudyText.F(s.Mean, digits)} " +
-            $"({StudyText.F(s.Min, digits)}–{StudyText.F(s.Max, digits)})" : StudyText.F(s.Mean, digits));
+        : new TableCell(s.Count > 1 && s.Range > 0
+            ? $"{StudyText.F(s.Mean, digits)} ({StudyText.F(s.Min, digits)}–{StudyText.F(s.Max, digits)})"
+            : StudyText.F(s.Mean, digits));
 }

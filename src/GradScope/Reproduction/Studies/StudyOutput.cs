@@ -18,8 +18,8 @@ public sealed class StudyOutput(string id, ReportSection section)
 
     public void Set(string key, object? value) => Data[key] = JsonSerializer.SerializeToNode(value, JsonDefaults.Options);
 
-    public void AddCsv(string name, IReadOnlyList<string> header, IEnumerable<object?[]> rows) => Tables.Add(new CsvTable(name, header,
-        [.. rows]));
+    public void AddCsv(string name, IReadOnlyList<string> header, IEnumerable<object?[]> rows) =>
+        Tables.Add(new CsvTable(name, header, [.. rows]));
 }
 
 /// <summary>Helpers shared by the study builders.</summary>
@@ -46,24 +46,20 @@ internal static class StudyText
         if (missing.Count == 0) return;
         int failed = missing.Count(m => m.State == "failed");
         int interrupted = missing.Count(m => m.State == "interrupted");
-        string detail = string.Join(", ", new[] { failed > 0 ? $"{failed} failed" : null, interrupted > 0 ? $"{interrupted} " +
-            $"interrupted" : null }.OfType<string>());
+        string detail = string.Join(", ",
+            new[] { failed > 0 ? $"{failed} failed" : null, interrupted > 0 ? $"{interrupted} interrupted" : null }.OfType<string>());
         output.Section.AddNote(NoteKind.Warning,
-            $"**{missing.Count} of {results.PlannedOf(study)} cells** of this study are not " +
-                $"finished{(detail.Length > 0 ? $" ({detail})" : "")}; " +
-            "their entries show as missing. Re-run the same `gradscope reproduce` command to finish them, then `gradscope report DIR`.");
+            $"**{missing.Count} of {results.PlannedOf(study)} cells** of this study are not finished" +
+            $"{(detail.Length > 0 ? $" ({detail})" : "")}; their entries show as missing. Re-run the same `gradscope reproduce` " +
+            "command to finish them, then `gradscope report DIR`.");
     }
 
     /// <summary>
-    /// The growth r^L coloured by the per-layer verdict of the claims (<see cref="GradientFit"/>: red exploding, amber vanishing),
-    /// so the tables agree with the claims: SeLU's r = 1.039 at R² 0.99 is red although r^50 = 6.8.
+    /// The growth r^L coloured by the per-layer verdict of <see cref="GrowthVerdict"/> (red exploding, amber vanishing), so the
+    /// tables agree with the claims: SeLU's r = 1.039 at R² 0.99 is red although r^50 = 6.8.
     /// </summary>
-    public static TableCell Growth(InitCellResult? cell)
-    {
-        if (cell?.Measurements.Growth(cell.LinearLayers) is not double growth) return TableCell.Missing(MissingText);
-        var fit = new GradientFit(cell.Architecture, cell.Measurements.GscRate!.Value, cell.Measurements.Gsc.R2, cell.LinearLayers);
-        return TableCell.Number(growth, 3, fit.Exploding ? CellStatus.Bad : fit.Vanishing ? CellStatus.Warn : CellStatus.Ok);
-    }
+    public static TableCell Growth(GradientFit? fit) => fit is null ? TableCell.Missing(MissingText)
+        : TableCell.Number(fit.Growth, 3, fit.Exploding ? CellStatus.Bad : fit.Vanishing ? CellStatus.Warn : CellStatus.Ok);
 
     /// <summary>Collapse metrics of the block position nearest the output and nearest the input.</summary>
     public static (PositionCollapse? Output, PositionCollapse? Input) Ends(DiagnosticsReport? m)

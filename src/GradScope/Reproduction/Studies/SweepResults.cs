@@ -45,7 +45,8 @@ public sealed class SweepResults
     /// <summary>"missing" cells of a study with their state: not started, running/interrupted, failed.</summary>
     public IReadOnlyList<(string Id, string State)> MissingOf(string study) =>
         [.. Plan.CellsOf(study).Where(c => !IsFinished(c.Cell.Id))
-            .Select(c => (c.Cell.Id, _failed.Contains(c.Cell.Id) ? "failed" : _started.Contains(c.Cell.Id) ? "interrupted" : "not run"))];
+            .Select(c => (c.Cell.Id,
+                _failed.Contains(c.Cell.Id) ? "failed" : _started.Contains(c.Cell.Id) ? "interrupted" : "not run"))];
 
     public int PlannedOf(string study) => Plan.CellsOf(study).Count();
 
@@ -57,8 +58,15 @@ public sealed class SweepResults
         return (cell, cell is null ? null : Init(cell));
     }
 
-    /// <summary>The learning-rate search of (architecture, optimiser) over every seed among a study's training cells matching <paramref
-    /// name="filter"/>.</summary>
+    /// <summary>The finished initial-state results of an architecture of a study for one input, one per seed, in seed order.</summary>
+    public IReadOnlyList<InitCellResult> InitsOf(string study, string architecture, string input) =>
+        [.. Plan.CellsOf<InitCellSpec>(study).Where(c => c.Network.Name == architecture && c.Input == input)
+            .OrderBy(c => c.Seed).Select(Init).OfType<InitCellResult>()];
+
+    /// <summary>
+    /// The learning-rate search of (architecture, optimiser) over every seed among a study's training cells matching
+    /// <paramref name="filter"/>.
+    /// </summary>
     public SearchResult Search(string study, string architecture, OptimizerKind optimizer, Func<TrainCellSpec, bool>? filter = null)
     {
         var cells = Plan.CellsOf<TrainCellSpec>(study)

@@ -62,13 +62,17 @@ public sealed record SweepPlan
             DiagnosticsBatch = Math.Min(preset.DiagnosticsBatch, train),
         }.Validate(), train, test, preset.TaylorReplaced, preset.TaylorExamples, preset.Tau);
 
-        ulong firstSeed = preset.FirstSeed;
-        foreach (string name in preset.InitArchitectures)
-            foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
-                Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Init);
-        foreach (string name in preset.OrthogonalArchitectures)
-            foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
-                Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, firstSeed), StudyIds.Orthogonal);
+        // Initial states are measured at every seed too, so the claims can tell a verdict the seeds disagree on.
+        IReadOnlyList<ulong> seeds = preset.Seeds.Count > 0 ? preset.Seeds : [preset.FirstSeed];
+        foreach (ulong seed in seeds)
+        {
+            foreach (string name in preset.InitArchitectures)
+                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Init);
+            foreach (string name in preset.OrthogonalArchitectures)
+                foreach (string input in new[] { InitCellSpec.Noise, InitCellSpec.Data })
+                    Add(InitCellSpec.Create(Arch(name), input, preset.DiagnosticsBatch, seed), StudyIds.Orthogonal);
+        }
 
         foreach (ulong seed in preset.Seeds)
         {
@@ -86,7 +90,7 @@ public sealed record SweepPlan
                 }
 
             foreach (string name in preset.OrthogonalArchitectures)
-                foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam))
+                foreach (double lr in preset.LearningRatesFor(OptimizerKind.Adam, name))
                     Add(Train(Arch(name), OptimizerKind.Adam, lr, seed), StudyIds.Orthogonal);
 
             var wd = preset.WidthDepth;

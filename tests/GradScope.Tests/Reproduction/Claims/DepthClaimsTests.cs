@@ -67,39 +67,88 @@ public sealed class DepthClaimsTests
         Assert.Equal(ClaimVerdict.Inconclusive, ResnetsDeeperEffectiveDepth.Judge([]).Verdict);
     }
 
-    private static TaylorNet Taylor(string label, double depth, int blocks, params (int M, double Error)[] points) =>
-        new(label, depth, blocks, [.. points.Select(p => new TaylorPoint(p.M, p.Error, 0))]);
+    private static IReadOnlyList<TaylorPoint> Curve(params (int M, double Error)[] points) =>
+        [.. points.Select(p => new TaylorPoint(p.M, p.Error, 0))];
 
+    /// <summary>One seed of a 50-block net whose onset is <paramref name="inputOnset"/> from the input side and
+    /// <paramref name="outputOnset"/> from the output side (null: never degrades).</summary>
+    private static TaylorSeed Seed(double depth, int? inputOnset, int? outputOnset) => new(depth, depth + 3,
+        Degrading(inputOnset), Degrading(outputOnset));
+
+    private static IReadOnlyList<TaylorPoint> Degrading(int? onset) => onset is int m
+        ? Curve((0, 0.1), (m - 1, 0.11), (m, 0.3), (50, 0.5)) : Curve((0, 0.1), (50, 0.12));
+
+    private static TaylorNet Taylor(string label, params TaylorSeed[] seeds) => new(label, 50, seeds);
+
+    // Deeper nets degrade sooner from both sides: ρ = −1 on each.
     private static readonly TaylorNet[] Consistent =
     [
-        Taylor("a", 2, 50, (0, 0.1), (10, 0.1), (50, 0.3)),    // onset 50
-        Taylor("b", 5, 50, (0, 0.1), (10, 0.12), (20, 0.2)),   // onset 20
-        Taylor("c", 10, 50, (0, 0.1), (10, 0.2)),              // onset 10
-        Taylor("d", 20, 50, (0, 0.1), (2, 0.3)),               // onset 2
+        Taylor("a", Seed(2, null, 45)),
+        Taylor("b", Seed(5, 20, 30)),
+        Taylor("c", Seed(10, 10, 12)),
+        Taylor("d", Seed(20, 2, 3)),
     ];
 
     [Fact]
-    public void Taylor_holds_when_deeper_nets_degrade_sooner()
+    public void Taylor_holds_when_deeper_nets_degrade_sooner_from_both_sides()
     {
         var check = TaylorDepthReduction.Judge(Consistent);
         Assert.Equal(ClaimVerdict.Holds, check.Verdict);
-        Assert.Equal("Spearman ρ = -1.00 over 4 networks", check.Reason);
+        Assert.Equal("input side: Spearman ρ = -1.00 over 4 networks; output side: Spearman ρ = -1.00 over 4 networks", check.Reason);
+        Assert.Contains("a seed #1: effective depth 2.00/50 by truncation (SPEC λ-share 5.00), onset input side none up to the " +
+            "last m, output side m = 45", check.Evidence);
     }
 
     [Fact]
-    public void Taylor_does_not_hold_when_deeper_nets_degrade_later()
+    public void Taylor_does_not_hold_when_one_side_contradicts()
     {
-        var reversed = Consistent.Select((n, i) => n with { EffectiveDepth = Consistent[^(i + 1)].EffectiveDepth }).ToList();
-        Assert.Equal(ClaimVerdict.DoesNotHold, TaylorDepthReduction.Judge(reversed).Verdict);
+        // The output-side onsets reversed: deeper nets degrade later from the output side.
+        var reversed = Consistent.Select((n, i) => n with
+        {
+            Seeds = [n.Seeds[0] with { FromOutput = Consistent[^(i + 1)].Seeds[0].FromOutput }],
+        }).ToList();
+        var check = TaylorDepthReduction.Judge(reversed);
+        Assert.Equal(ClaimVerdict.DoesNotHold, check.Verdict);
+        Assert.Contains("output side: Spearman ρ = 1.00", check.Reason);
     }
 
     [Fact]
-    public void Taylor_is_inconclusive_with_few_networks_and_counts_no_degradation_as_beyond_the_last_block()
+    public void Taylor_is_inconclusive_with_few_networks_or_a_side_not_measured()
     {
         Assert.Equal(ClaimVerdict.Inconclusive, TaylorDepthReduction.Judge(Consistent[..3]).Verdict);
-        var never = Taylor("e", 1, 26, (0, 0.1), (26, 0.12));
-        Assert.Null(never.Onset);
-        Assert.Equal(27.0 / 26, never.RelativeOnset, 12);
+        var inputOnly = Consistent.Select(n => n with { Seeds = [n.Seeds[0] with { FromOutput = [] }] }).ToList();
+        var check = TaylorDepthReduction.Judge(inputOnly);
+        Assert.Equal(ClaimVerdict.Inconclusive, check.Verdict);
+        Assert.Contains("output side: 0 networks (needs 4)", check.Reason);
+        var never = new TaylorNet("e", 26, [new TaylorSeed(1, 1, Curve((0, 0.1), (26, 0.12)), [])]);
+        Assert.Null(TaylorNet.Onset(never.Seeds[0].FromInput));
+        Assert.Equal(27.0 / 26, never.RelativeOnset(never.Seeds[0], TaylorSide.NearestInput)!.Value, 12);
+        Assert.Null(never.RelativeOnset(never.Seeds[0], TaylorSide.NearestOutput));
+    }
+
+    [Fact]
+    public void Taylor_is_inconclusive_when_a_seed_alone_disagrees_with_the_means()
+    {
+        // Seed 2 reverses the order of the depths (9, 8, 7, 6); the means (5.5, 6.5, 8.5, 13) keep seed 1's order.
+        TaylorNet Two(TaylorNet n, double otherDepth) => n with { Seeds = [n.Seeds[0], n.Seeds[0] with { EffectiveDepth = otherDepth }] };
+        var nets = new[] { Two(Consistent[0], 9), Two(Consistent[1], 8), Two(Consistent[2], 7), Two(Consistent[3], 6) };
+        var check = TaylorDepthReduction.Judge(nets);
+        Assert.Equal(ClaimVerdict.Inconclusive, check.Verdict);
+        Assert.Contains("seeds disagree on the verdict (seed #2)", check.Reason);
+        Assert.Contains("seed #2 alone: does not hold", check.Evidence.Last());
+    }
+
+    [Fact]
+    public void Depth_claims_judge_on_truncation_and_show_the_spec_value_beside_it()
+    {
+        var spec = Net("relu", Adam, 0.99, 0.99, [20, 22]) with { SpecEffectiveDepth = Seeds(30, 31) };
+        var check = EffectiveDepthLimitedByExplosion.Judge([Net("batch-relu", Adam, 1.2, 1.2, [4, 6]), spec]);
+        Assert.Equal(ClaimVerdict.Holds, check.Verdict);
+        Assert.Contains("relu/adam: effective depth 21.0 (seeds 20.0–22.0)/50 by truncation (SPEC λ-share 30.5 (seeds 30.0–31.0))",
+            check.Evidence[1]);
+        Assert.Contains("gradient truncation", check.Criterion);
+        Assert.Contains("gradient truncation", ResnetsDeeperEffectiveDepth.Criterion);
+        Assert.Contains("gradient truncation", TaylorDepthReduction.Criterion);
     }
 
     [Fact]
