@@ -31,7 +31,8 @@ public class CollapseTests
     public void Sign_diversity_is_one_half_for_symmetric_signs_and_zero_for_positive_units()
     {
         var rng = new Rng(1);
-        var symmetric = Enumerable.Range(0, 10).Select(i => Enumerable.Range(0, 4).Select(_ => (i % 2 == 0 ? 1 : -1) * (0.1 + rng.NextDouble())).ToArray()).ToArray();
+        var symmetric = Enumerable.Range(0, 10)
+            .Select(i => Enumerable.Range(0, 4).Select(_ => (i % 2 == 0 ? 1 : -1) * (0.1 + rng.NextDouble())).ToArray()).ToArray();
         Assert.Equal(0.5, Stats(ActivationKind.Tanh, symmetric).SignDiversityMean);
         var positive = symmetric.Select(r => r.Select(Math.Abs).ToArray()).ToArray();
         Assert.Equal(0, Stats(ActivationKind.Tanh, positive).SignDiversityMean);

@@ -79,7 +79,8 @@ public class FusedBatchNormBackwardTests
         int bn = block.Layers.ToList().IndexOf(norm);
         var g = new Matrix<double>(0, 0);
         var h = new Matrix<double>(0, 0);
-        norm.BackwardWithActivation(p.Theta, cache.LayerCaches[bn], block.Layers[bn + 1], cache.Outputs[bn], p.Tape.Activations[2], dy, g, h);
+        norm.BackwardWithActivation(p.Theta, cache.LayerCaches[bn], block.Layers[bn + 1], cache.Outputs[bn], p.Tape.Activations[2],
+            dy, g, h);
         var invStd = ((BatchNorm<double>.Cache)cache.LayerCaches[bn]).InverseStd.Span;
         var gamma = p.Theta[norm.GainIndex].Span;
         double maxDiff = 0;
