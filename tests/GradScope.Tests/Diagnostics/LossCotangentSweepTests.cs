@@ -17,15 +17,20 @@ public class LossCotangentSweepTests
         return tools.Exact(0, kMax, perExample: true);
     }
 
+    /// <summary>A small network of <paramref name="name"/> with perturbed parameters, analysed on one batch; kMax = the input.</summary>
+    private static (Probe P, int Batch, int KMax) Perturbed(string name, int batch, int depth, ulong seed)
+    {
+        var p = Make(Small(name, depth, width: 7, input: 5, classes: 3), batch, seed, edit: t => Perturb(t, 0.25, new Rng(seed + 1)));
+        return (p, batch, p.Network.BlockCount + 1);
+    }
+
     [Theory]
     [InlineData("batch-relu")]
     [InlineData("resnet-batch-relu")]
     [InlineData("batch-tanh")]
     public void Chunk_size_does_not_change_a_bit(string name)
     {
-        int batch = 21;
-        var p = Make(Small(name, depth: 5, width: 7, input: 4, classes: 3), batch, seed: 4, edit: t => Perturb(t, 0.2, new Rng(8)));
-        int kMax = p.Network.BlockCount + 1;
+        var (p, batch, kMax) = Perturbed(name, batch: 21, depth: 5, seed: 4);
         var one = WithChunkRows(p, 1, kMax); // below one cotangent: one per chunk
         foreach (int rows in new[] { batch, 2 * batch, 5 * batch, 100 * batch })
         {
@@ -42,9 +47,7 @@ public class LossCotangentSweepTests
     [InlineData("batch-selu")]
     public void Equals_one_stacked_sweep_of_all_unit_cotangents(string name)
     {
-        int batch = 13;
-        var p = Make(Small(name, depth: 4, width: 6, input: 5, classes: 4), batch, seed: 9, edit: t => Perturb(t, 0.3, new Rng(2)));
-        int kMax = p.Network.BlockCount + 1;
+        var (p, batch, kMax) = Perturbed(name, batch: 13, depth: 4, seed: 9);
         var seed = new Matrix<double>(batch * batch, 1);
         for (int c = 0; c < batch; c++) seed[c * batch + c, 0] = 1;
         var reference = new double[kMax + 1];
