@@ -38,7 +38,8 @@ public static class ReluChainFrobenius
     /// <summary>
     /// ‖∂f_l/∂f_k‖_F² for every l in [<paramref name="firstL"/>, <paramref name="kMax"/>) and k = l … kMax: entry [l][k]
     /// (null for l &lt; firstL), as <see cref="JacobianTools{T}.Exact"/> returns them for one l. <see cref="Applies"/> must
-    /// hold for firstL. The cancellation token of the tools is observed before every example.
+    /// hold for firstL. The cancellation token of the tools is observed before every block of every example (one example of a
+    /// deep network is many GFLOP).
     /// </summary>
     public static FrobeniusEstimate[]?[] Compute<T>(JacobianTools<T> tools, int firstL, int kMax)
         where T : unmanaged, IFloatingPointIeee754<T> => Compute(tools, firstL, kMax, MaxStackedElements);
@@ -179,6 +180,7 @@ public static class ReluChainFrobenius
             int active = ActiveFirst(example, begin, order);
             for (int p = begin; p < context.KMax; p++)
             {
+                tools.Options.Cancellation.ThrowIfCancellationRequested();
                 if (p < end)
                 {
                     // The sweep from l = p joins: an identity (in the current column order) below the rows already carried.
