@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using GradScope.Tensors;
 
@@ -145,6 +147,85 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                 var dr = dx.Row(offset + r);
                 ElementWise.Map<T, MultiplyAddOperator<T>>(xhat.Row(r), sumGH, sumG, dr, default);
                 ElementWise.Map<T, BatchNormInputGradient<T>>(dy.Row(offset + r), dr, scale, dr, op);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The input gradient of this batch norm (batch statistics) followed by the element-wise <paramref name="activation"/>,
+    /// for C stacked cotangents and no parameter gradients: per cotangent one pass for g = dy ⊙ f′ with Σg and Σg ⊙ x̂
+    /// (<see cref="Layer{T}.BackwardWithColumnSums"/>) and one for dx. The same arithmetic as the activation's backward and
+    /// then <see cref="Backward"/>, without their per-row calls and three extra passes over the cotangents.
+    /// </summary>
+    /// <param name="z">This layer's output = the activation's input, B × d.</param>
+    /// <param name="y">The activation's output, B × d.</param>
+    /// <param name="g">Receives dy ⊙ f′ (C·B × d scratch).</param>
+    internal void BackwardWithActivation(ParameterSet<T> theta, LayerCache<T> layerCache, Layer<T> activation, Matrix<T> z, Matrix<T> y,
+        Matrix<T> dy, Matrix<T> g, Matrix<T> dx)
+    {
+        var cache = (Cache)layerCache;
+        if (cache.Mode == ForwardMode.Eval) throw new InvalidOperationException("The fused backward needs batch statistics.");
+        int batch = z.Rows, dim = InputDim, cotangents = CotangentCount(dy, z);
+        g.Resize(dy.Rows, dim);
+        dx.Resize(dy.Rows, dim);
+        var gamma = theta[GainIndex].Span;
+        var invStd = cache.InverseStd.Span;
+        var xhat = cache.Normalized.Span;
+        Span<T> sumG = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        Span<T> sumGH = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        Span<T> scale = dim <= 1024 ? stackalloc T[dim] : new T[dim];
+        for (int j = 0; j < dim; j++) scale[j] = gamma[j] * invStd[j];
+        T invBatch = T.One / T.CreateChecked(batch);
+        int block = batch * dim;
+        for (int c = 0; c < cotangents; c++)
+        {
+            sumG.Clear(); sumGH.Clear();
+            var gc = g.Span.Slice(c * block, block);
+            activation.BackwardWithColumnSums(z.Span, y.Span, dy.Span.Slice(c * block, block), gc, batch, xhat, sumG, sumGH);
+            InputGradientRows(gc, xhat, sumG, sumGH, scale, invBatch, dx.Span.Slice(c * block, block), batch);
+        }
+    }
+
+    /// <summary>dx = (γ·s) ⊙ (g − (Σg + x̂ ⊙ Σg⊙x̂)/B) row by row in one loop: the arithmetic of the two element-wise
+    /// operators of <see cref="Backward"/> (unfused, t first), whose scalar twins are the reference of the tail.</summary>
+    private void InputGradientRows(ReadOnlySpan<T> g, ReadOnlySpan<T> xhat, ReadOnlySpan<T> sumG, ReadOnlySpan<T> sumGH,
+        ReadOnlySpan<T> scale, T invBatch, Span<T> dx, int rows)
+    {
+        int cols = InputDim;
+        VectorTier tier = ElementWise.TierFor<T>();
+        ref T gs = ref MemoryMarshal.GetReference(g);
+        ref T hs = ref MemoryMarshal.GetReference(xhat);
+        ref T ds = ref MemoryMarshal.GetReference(dx);
+        ref T sg = ref MemoryMarshal.GetReference(sumG);
+        ref T sgh = ref MemoryMarshal.GetReference(sumGH);
+        ref T sc = ref MemoryMarshal.GetReference(scale);
+        for (int r = 0; r < rows; r++)
+        {
+            nuint o = (nuint)(r * cols);
+            int j = 0;
+            if (tier == VectorTier.Vector512)
+                for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
+                {
+                    nuint i = o + (nuint)j, k = (nuint)j;
+                    var t = Vector512.LoadUnsafe(ref sg, k) + Vector512.LoadUnsafe(ref hs, i) * Vector512.LoadUnsafe(ref sgh, k);
+                    (Vector512.LoadUnsafe(ref sc, k) * (Vector512.LoadUnsafe(ref gs, i) - Vector512.Create(invBatch) * t))
+                        .StoreUnsafe(ref ds, i);
+                }
+            if (tier >= VectorTier.Vector256)
+                for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    nuint i = o + (nuint)j, k = (nuint)j;
+                    var t = Vector256.LoadUnsafe(ref sg, k) + Vector256.LoadUnsafe(ref hs, i) * Vector256.LoadUnsafe(ref sgh, k);
+                    (Vector256.LoadUnsafe(ref sc, k) * (Vector256.LoadUnsafe(ref gs, i) - Vector256.Create(invBatch) * t))
+                        .StoreUnsafe(ref ds, i);
+                }
+            var multiplyAdd = default(MultiplyAddOperator<T>);
+            var inputGradient = new BatchNormInputGradient<T>(invBatch);
+            for (; j < cols; j++) // scalar remainder
+            {
+                nuint i = o + (nuint)j;
+                T t = multiplyAdd.Invoke(Unsafe.Add(ref hs, i), Unsafe.Add(ref sgh, j), Unsafe.Add(ref sg, j));
+                Unsafe.Add(ref ds, i) = inputGradient.Invoke(Unsafe.Add(ref gs, i), t, Unsafe.Add(ref sc, j));
             }
         }
     }

@@ -104,6 +104,18 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> cache, int r0) =>
         BackwardRows(theta, x, y, dy, dx, rows, grads, overwrite);
 
+    /// <summary>True for an element-wise layer that implements <see cref="BackwardWithColumnSums"/>: a batch norm before it then
+    /// takes its backward and the batch sums it needs in one pass (<see cref="BatchNorm{T}.BackwardWithActivation"/>).</summary>
+    internal virtual bool HasColumnSumBackward => false;
+
+    /// <summary>
+    /// dx = Jᵀ dy for the <paramref name="rows"/> rows of one cotangent, and the column sums Σ dx and Σ dx ⊙ h added to
+    /// <paramref name="sumDx"/> and <paramref name="sumDxH"/> in row order (h: the batch norm's normalised input, B × d).
+    /// </summary>
+    internal virtual void BackwardWithColumnSums(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int rows,
+        ReadOnlySpan<T> h, Span<T> sumDx, Span<T> sumDxH) =>
+        throw new NotSupportedException($"{Describe()} has no backward with column sums.");
+
     /// <summary>Indices of the parameter tensors whose gradients the row-sliced backward writes (summed over slices).</summary>
     internal virtual IEnumerable<int> RowGradientIndices => [];
 

@@ -129,7 +129,9 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Backward through <see cref="Layers"/> in reverse, ping-ponging between two scratch buffers.</summary>
+    /// <summary>Backward through <see cref="Layers"/> in reverse, ping-ponging between two scratch buffers. Without parameter
+    /// gradients a batch norm (batch statistics) followed by an activation goes back in two passes per cotangent instead of
+    /// five (<see cref="BatchNorm{T}.BackwardWithActivation"/>, the same arithmetic).</summary>
     protected void BackwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
         Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
     {
@@ -140,6 +142,15 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Matrix<T>? target = i == 0 ? dx : (ReferenceEquals(current, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
             if (target is null && grads is null) return;
+            if (grads is null && i >= 1 && Layers[i].HasColumnSumBackward && Layers[i - 1] is BatchNorm<T> norm
+                && cache.LayerCaches[i - 1].Mode != ForwardMode.Eval && (i - 1 > 0 || dx is not null))
+            {
+                var normTarget = i - 1 == 0 ? dx! : (ReferenceEquals(target, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
+                norm.BackwardWithActivation(theta, cache.LayerCaches[i - 1], Layers[i], input, output, current, target!, normTarget);
+                current = normTarget;
+                i--;
+                continue;
+            }
             Layers[i].Backward(theta, input, output, cache.LayerCaches[i], current, target, grads);
             if (target is null) return;
             current = target;
@@ -154,15 +165,32 @@ public sealed class BlockCache<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         Outputs = layers.Select(_ => new Matrix<T>(0, 0)).ToArray();
         LayerCaches = layers.Select(l => l.CreateCache()).ToArray();
+        ScratchA = new(0, 0);
+        ScratchB = new(0, 0);
+        WeightedCotangent = new(0, 0);
+    }
+
+    /// <summary>
+    /// A view that reads the forward data of <paramref name="forward"/> (outputs and layer caches, which a backward only
+    /// reads) and writes its own scratch: several threads can then run backward passes of one cached forward at once,
+    /// each with its own scratch matrices (one set per thread, shared by every block that thread steps through).
+    /// </summary>
+    internal BlockCache(BlockCache<T> forward, Matrix<T> scratchA, Matrix<T> scratchB, Matrix<T> weighted)
+    {
+        Outputs = forward.Outputs;
+        LayerCaches = forward.LayerCaches;
+        ScratchA = scratchA;
+        ScratchB = scratchB;
+        WeightedCotangent = weighted;
     }
 
     /// <summary>Output of layer i (B × d_i); for plain blocks the last entry is unused (the block output is the caller's).</summary>
     public Matrix<T>[] Outputs { get; }
     public LayerCache<T>[] LayerCaches { get; }
-    public Matrix<T> ScratchA { get; } = new(0, 0);
-    public Matrix<T> ScratchB { get; } = new(0, 0);
+    public Matrix<T> ScratchA { get; }
+    public Matrix<T> ScratchB { get; }
     /// <summary>w_r · dy for a residual unit's branch.</summary>
-    public Matrix<T> WeightedCotangent { get; } = new(0, 0);
+    public Matrix<T> WeightedCotangent { get; }
 }
 
 /// <summary>linear → [norm] → act: the block of vanilla and looks-linear networks.</summary>

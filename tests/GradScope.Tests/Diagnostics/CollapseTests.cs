@@ -32,8 +32,7 @@ public class CollapseTests
     {
         var rng = new Rng(1);
         var symmetric = Enumerable.Range(0, 10)
-            .Select(i => Enumerable.Range(0, 4).Select(_ => (i % 2 == 0 ? 1 : -1) * (0.1 + rng.NextDouble())).ToArray())
-            .ToArray();
+            .Select(i => Enumerable.Range(0, 4).Select(_ => (i % 2 == 0 ? 1 : -1) * (0.1 + rng.NextDouble())).ToArray()).ToArray();
         Assert.Equal(0.5, Stats(ActivationKind.Tanh, symmetric).SignDiversityMean);
         var positive = symmetric.Select(r => r.Select(Math.Abs).ToArray()).ToArray();
         Assert.Equal(0, Stats(ActivationKind.Tanh, positive).SignDiversityMean);
