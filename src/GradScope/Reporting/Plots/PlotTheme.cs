@@ -28,11 +28,12 @@ internal static class PlotTheme
     /// <summary>
     /// Kenneth L. Kelly's "Twenty-two colors of maximum contrast" (Color Engineering 3(6), 1965), hex values as in the
     /// widely used sRGB transcription, in Kelly's order (each prefix as contrasting as possible; Kelly weighed
-    /// colour-deficient viewers in choosing the first ones), except that the four palest (yellows, very light blue) come
-    /// last, because thin pale lines fade on white. White is left out (invisible on the background), leaving 21: more than
-    /// the largest plot of the quick preset (17 initial-state networks), so there every series has its own colour. Beyond
-    /// 21 (the paper preset's 33-network init plot) colours repeat with another dash. Not all 21 stay apart under
-    /// colour-vision deficiency, so markers and dashes vary as well.
+    /// colour-deficient viewers in choosing the first ones), except that the four palest (very light blue, yellows) come
+    /// late, because thin pale lines fade on white, and dark olive green last, as it is hard to tell from black. White is
+    /// left out (invisible on the background), leaving 21: more than the largest plot of the quick preset (17
+    /// initial-state networks), so there every series has its own colour. Beyond 21 (the paper preset's 33-network init
+    /// plot) colours repeat with another dash. Not all 21 stay apart under colour-vision deficiency, so markers and dashes
+    /// vary as well.
     /// </summary>
     public static readonly IReadOnlyList<OxyColor> Palette =
     [
@@ -52,11 +53,11 @@ internal static class PlotTheme
         OxyColor.FromRgb(0x8D, 0xB6, 0x00), // vivid yellowish green
         OxyColor.FromRgb(0x65, 0x45, 0x22), // deep yellowish brown
         OxyColor.FromRgb(0xE2, 0x58, 0x22), // vivid reddish orange
-        OxyColor.FromRgb(0x2B, 0x3D, 0x26), // dark olive green
-        OxyColor.FromRgb(0xF3, 0xC3, 0x00), // vivid yellow
         OxyColor.FromRgb(0xA1, 0xCA, 0xF1), // very light blue
+        OxyColor.FromRgb(0xF3, 0xC3, 0x00), // vivid yellow
         OxyColor.FromRgb(0xC2, 0xB2, 0x80), // greyish yellow
         OxyColor.FromRgb(0xDC, 0xD3, 0x00), // vivid greenish yellow
+        OxyColor.FromRgb(0x2B, 0x3D, 0x26), // dark olive green
     ];
 
     /// <summary>
