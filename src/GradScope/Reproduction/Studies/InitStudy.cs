@@ -31,8 +31,8 @@ internal static class InitStudy
                     .Select(r => r.Measurements.Gsc.Profile.Select(p => ((double)p.LinearLayers, p.Value))));
             plot.AddReferenceLine(1, "GSC = 1");
             section.AddFigure(plot, input == "noise"
-                ? $"Paper Fig. 1A. One curve per architecture ({SeedCurves.Caption}); straight lines on the log axis are exponential growth " +
-                    "with depth."
+                ? $"Paper Fig. 1A. One curve per architecture ({SeedCurves.Caption}); straight lines on the log axis are " +
+                    "exponential growth with depth."
                 : "As above, on standardised training data.");
         }
 
@@ -59,7 +59,8 @@ internal static class InitStudy
         sign.AddReferenceLine(0.5, "maximum diversity");
         section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units " +
             $"({SeedCurves.Caption}).");
-        section.AddFigure(sign, $"Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged ({SeedCurves.Caption}); a drop towards 0 " +
+        section.AddFigure(sign, $"Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged ({SeedCurves.Caption}); " +
+            "a drop towards 0 " +
             "means a collapsing domain (units act almost linearly).");
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"),

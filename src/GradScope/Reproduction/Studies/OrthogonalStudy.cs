@@ -43,7 +43,8 @@ internal static class OrthogonalStudy
             SeedCurves.AddMean(gsc, arch, results.InitsOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise)
                 .Select(r => r.Measurements.Gsc.Profile.Select(p => ((double)p.LinearLayers, p.Value))));
             SeedCurves.AddMean(err, arch, results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).BestRuns
-                .Select(r => r.History.Where(e => e.Epoch > 0 && e.TrainError is not null).Select(e => ((double)e.Epoch, e.TrainError!.Value))));
+                .Select(r => r.History.Where(e => e.Epoch > 0 && e.TrainError is not null)
+                    .Select(e => ((double)e.Epoch, e.TrainError!.Value))));
         }
         gsc.AddReferenceLine(1, "GSC = 1");
         section.AddFigure(gsc, $"Initial GSC profiles side by side ({SeedCurves.Caption}).");
