@@ -5,7 +5,7 @@ namespace GradScope.Tests.Reporting;
 
 public sealed partial class PlotRendererTests
 {
-    [GeneratedRegex("""<polyline[^>]*points="([^"]+)"[^>]*stroke:rgb\(0,114,178\)""")]
+    [GeneratedRegex("""<polyline[^>]*points="([^"]+)"[^>]*stroke:rgb\(34,34,34\)""")]
     private static partial Regex FirstPaletteColourPolyline();
 
     [GeneratedRegex("""<text[^>]*>([^<]*)</text>""")]

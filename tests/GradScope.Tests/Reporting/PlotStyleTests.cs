@@ -14,16 +14,44 @@ public sealed class PlotStyleTests
     }
 
     [Fact]
-    public void Sixteen_series_differ_in_colour_marker_or_dash_pairwise()
+    public void Every_series_up_to_the_palette_size_has_its_own_colour_and_later_ones_change_dash()
     {
+        int n = PlotTheme.Palette.Count + 3;
         var spec = new PlotSpec("many", "Many series");
-        for (int i = 0; i < 16; i++) spec.AddSeries($"s{i}", [(1.0, i), (2.0, i + 1)]);
+        for (int i = 0; i < n; i++) spec.AddSeries($"s{i}", [(1.0, i), (2.0, i + 1)]);
         var styles = Model(spec).Series.OfType<LineSeries>().Select(s => (s.Color, s.MarkerType, s.LineStyle)).ToList();
-        Assert.Equal(16, styles.Count);
-        Assert.Equal(16, styles.Distinct().Count());
-        // Every pair differs in colour and in marker or dash, not only in one of them.
-        Assert.Equal(16, styles.Select(s => (s.Color, s.MarkerType)).Distinct().Count());
-        Assert.Equal(3, styles.Select(s => s.LineStyle).Distinct().Count());
+        Assert.Equal(n, styles.Count);
+        Assert.True(PlotTheme.Palette.Count >= 17, "the quick preset's init plot has 17 series");
+        var first = styles.Take(PlotTheme.Palette.Count).ToList();
+        Assert.Equal(first.Count, first.Select(s => s.Color).Distinct().Count());
+        Assert.All(first, s => Assert.Equal(OxyPlot.LineStyle.Solid, s.LineStyle));
+        // Past the palette a colour comes back, but dashed and with another marker.
+        Assert.Equal(styles[0].Color, styles[PlotTheme.Palette.Count].Color);
+        Assert.NotEqual(styles[0].LineStyle, styles[PlotTheme.Palette.Count].LineStyle);
+        Assert.NotEqual(styles[0].MarkerType, styles[PlotTheme.Palette.Count].MarkerType);
+        Assert.Equal(n, styles.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_seed_band_is_a_light_fill_in_the_series_colour_under_every_line_and_out_of_the_legend()
+    {
+        var spec = new PlotSpec("band", "Mean with spread");
+        spec.AddSeries("first", [(1.0, 0.5)]);
+        spec.Series.Add(new PlotSeries("relu", [new(1, 0.3), new(2, 0.2)])
+        {
+            Band = [new(2, 0.1, 0.3), new(1, 0.25, 0.35), new(3, double.NaN, 1)],
+        });
+        var model = Model(spec);
+        var band = Assert.IsType<AreaSeries>(model.Series[0]);
+        var line = model.Series.OfType<LineSeries>().Single(s => s.Title == "relu");
+        Assert.True(model.Series.IndexOf(line) > 0);
+        Assert.Null(band.Title);
+        Assert.Equal((line.Color.R, line.Color.G, line.Color.B), (band.Fill.R, band.Fill.G, band.Fill.B));
+        Assert.Equal(PlotTheme.BandAlpha, band.Fill.A);
+        // Sorted by x; the NaN edge is dropped.
+        Assert.Equal([(1.0, 0.35), (2.0, 0.3)], band.Points.Select(p => (p.X, p.Y)));
+        Assert.Equal([(1.0, 0.25), (2.0, 0.1)], band.Points2.Select(p => (p.X, p.Y)));
+        Assert.Single(model.Series.OfType<AreaSeries>());
     }
 
     [Fact]

@@ -25,13 +25,27 @@ public sealed class PresetTests
     }
 
     [Fact]
+    public void Resnet_relu_adam_grid_reaches_1e2_in_every_budget_and_the_paper_preset()
+    {
+        // Its best Adam rate sat at 3e-3, the top of the quick grid: every preset that trains it searches above that.
+        foreach (var preset in new[] { Presets.Quick, Presets.Standard, Presets.Paper })
+        {
+            var rates = preset.LearningRatesFor(OptimizerKind.Adam, "resnet-relu");
+            Assert.Equal(1e-2, rates[^1]);
+            Assert.Contains(3e-3, rates);
+        }
+        Assert.Equal([1e-4, 3e-4, 1e-3], Presets.Standard.LearningRatesFor(OptimizerKind.Adam, "relu"));
+    }
+
+    [Fact]
     public void Quick_searches_three_point_grids_with_rmsprop_and_trains_residual_variants()
     {
         var quick = Presets.Quick;
         // Every search has at least three rates; a grid may be extended for the networks whose best rate sat at its edge.
         Assert.All(from arch in quick.TrainArchitectures from g in quick.LearningRates where g.Covers(arch) select (arch, g.Optimizer),
             s => Assert.True(quick.LearningRatesFor(s.Optimizer, s.arch).Count >= 3));
-        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], quick.LearningRatesFor(OptimizerKind.Adam, "resnet-relu"));
+        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3, 1e-2], quick.LearningRatesFor(OptimizerKind.Adam, "resnet-relu"));
+        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], quick.LearningRatesFor(OptimizerKind.Adam, "resnet-tanh"));
         Assert.Equal([1e-4, 3e-4, 1e-3], quick.LearningRatesFor(OptimizerKind.Adam, "relu"));
         Assert.Contains(quick.LearningRates, g => g.Optimizer == OptimizerKind.RmsProp);
         Assert.Contains("resnet-tanh", quick.TrainArchitectures);

@@ -1,7 +1,8 @@
 namespace GradScope.Reporting;
 
-/// <summary>A series after dropping unplottable points, with its fixed palette slot.</summary>
-internal sealed record CleanedSeries(PlotSeries Source, IReadOnlyList<PlotPoint> Points, int ColorIndex);
+/// <summary>A series after dropping unplottable points (of the line and of its band), with its fixed palette slot.</summary>
+internal sealed record CleanedSeries(PlotSeries Source, IReadOnlyList<PlotPoint> Points, int ColorIndex,
+    IReadOnlyList<PlotBandPoint> Band);
 
 /// <summary>What is actually drawn, plus human-readable notes about what was left out and why.</summary>
 internal sealed record CleanedPlot(

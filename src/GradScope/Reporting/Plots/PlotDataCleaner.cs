@@ -33,7 +33,9 @@ internal static class PlotDataCleaner
 
             // Lines join points in x order: a series filled in table order (depth 50, 5, 10, 20) would otherwise cross itself.
             if (source.Style != SeriesStyle.Markers) kept = [.. kept.OrderBy(p => p.X)];
-            series.Add(new CleanedSeries(source, kept, source.ColorIndex ?? i));
+            var band = source.Band.Where(b => double.IsFinite(b.X) && double.IsFinite(b.Low) && double.IsFinite(b.High)
+                && (!logX || b.X > 0) && (!logY || b.Low > 0)).OrderBy(b => b.X).ToList();
+            series.Add(new CleanedSeries(source, kept, source.ColorIndex ?? i, band));
         }
 
         var references = new List<ReferenceLine>(spec.ReferenceLines.Count);

@@ -35,10 +35,14 @@ internal static class PlotModelBuilder
         }
 
         var xs = data.Series.SelectMany(s => s.Points).Select(p => p.X);
-        var ys = data.Series.SelectMany(s => s.Points).Select(p => p.Y).Concat(data.ReferenceLines.Select(r => r.Y));
+        var ys = data.Series.SelectMany(s => s.Points).Select(p => p.Y).Concat(data.ReferenceLines.Select(r => r.Y))
+            .Concat(data.Series.SelectMany(s => s.Band).SelectMany(b => new[] { b.Low, b.High }));
         FitLogRange(xAxis, xs);
         FitLogRange(yAxis, ys);
 
+        // Bands first, so every line is drawn over every band.
+        foreach (var series in data.Series.Where(s => s.Band.Count >= 2))
+            model.Series.Add(CreateBand(series));
         foreach (var series in data.Series)
             model.Series.Add(CreateSeries(series));
         foreach (var line in data.ReferenceLines)
@@ -178,6 +182,25 @@ internal static class PlotModelBuilder
         foreach (var p in data.Points)
             series.Points.Add(new DataPoint(p.X, p.Y));
         return series;
+    }
+
+    /// <summary>A light fill between the low and high edge, untitled so it adds no legend entry.</summary>
+    private static AreaSeries CreateBand(CleanedSeries data)
+    {
+        var color = PlotTheme.SeriesColor(data.ColorIndex);
+        var band = new AreaSeries
+        {
+            Fill = OxyColor.FromAColor(PlotTheme.BandAlpha, color),
+            Color = OxyColors.Transparent,
+            Color2 = OxyColors.Transparent,
+            StrokeThickness = 0,
+        };
+        foreach (var b in data.Band)
+        {
+            band.Points.Add(new DataPoint(b.X, b.High));
+            band.Points2.Add(new DataPoint(b.X, b.Low));
+        }
+        return band;
     }
 
     private static LineAnnotation CreateReferenceLine(ReferenceLine line) => new()

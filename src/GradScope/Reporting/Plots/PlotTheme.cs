@@ -26,29 +26,52 @@ internal static class PlotTheme
     public static readonly OxyColor ReferenceLine = OxyColor.FromRgb(0x55, 0x55, 0x55);
 
     /// <summary>
-    /// Okabe–Ito colour-blind-safe palette, reordered so the first colours are the most distinct on
-    /// white; its yellow is left out because thin yellow lines vanish on a white background.
+    /// Kenneth L. Kelly's "Twenty-two colors of maximum contrast" (Color Engineering 3(6), 1965), hex values as in the
+    /// widely used sRGB transcription, in Kelly's order (each prefix as contrasting as possible; Kelly weighed
+    /// colour-deficient viewers in choosing the first ones), except that the four palest (very light blue, yellows) come
+    /// late, because thin pale lines fade on white, and dark olive green last, as it is hard to tell from black. White is
+    /// left out (invisible on the background), leaving 21: more than the largest plot of the quick preset (17
+    /// initial-state networks), so there every series has its own colour. Beyond 21 (the paper preset's 33-network init
+    /// plot) colours repeat with another dash. Not all 21 stay apart under colour-vision deficiency, so markers and dashes
+    /// vary as well.
     /// </summary>
     public static readonly IReadOnlyList<OxyColor> Palette =
     [
-        OxyColor.FromRgb(0x00, 0x72, 0xB2), // blue
-        OxyColor.FromRgb(0xD5, 0x5E, 0x00), // vermillion
-        OxyColor.FromRgb(0x00, 0x9E, 0x73), // bluish green
-        OxyColor.FromRgb(0xCC, 0x79, 0xA7), // reddish purple
-        OxyColor.FromRgb(0xE6, 0x9F, 0x00), // orange
-        OxyColor.FromRgb(0x56, 0xB4, 0xE9), // sky blue
-        OxyColor.FromRgb(0x00, 0x00, 0x00), // black
+        OxyColor.FromRgb(0x22, 0x22, 0x22), // black
+        OxyColor.FromRgb(0x87, 0x56, 0x92), // strong purple
+        OxyColor.FromRgb(0xF3, 0x84, 0x00), // vivid orange
+        OxyColor.FromRgb(0xBE, 0x00, 0x32), // vivid red
+        OxyColor.FromRgb(0x84, 0x84, 0x82), // medium grey
+        OxyColor.FromRgb(0x00, 0x88, 0x56), // vivid green
+        OxyColor.FromRgb(0xE6, 0x8F, 0xAC), // strong purplish pink
+        OxyColor.FromRgb(0x00, 0x67, 0xA5), // strong blue
+        OxyColor.FromRgb(0xF9, 0x93, 0x79), // strong yellowish pink
+        OxyColor.FromRgb(0x60, 0x4E, 0x97), // strong violet
+        OxyColor.FromRgb(0xF6, 0xA6, 0x00), // vivid orange yellow
+        OxyColor.FromRgb(0xB3, 0x44, 0x6C), // strong purplish red
+        OxyColor.FromRgb(0x88, 0x2D, 0x17), // strong reddish brown
+        OxyColor.FromRgb(0x8D, 0xB6, 0x00), // vivid yellowish green
+        OxyColor.FromRgb(0x65, 0x45, 0x22), // deep yellowish brown
+        OxyColor.FromRgb(0xE2, 0x58, 0x22), // vivid reddish orange
+        OxyColor.FromRgb(0xA1, 0xCA, 0xF1), // very light blue
+        OxyColor.FromRgb(0xF3, 0xC3, 0x00), // vivid yellow
+        OxyColor.FromRgb(0xC2, 0xB2, 0x80), // greyish yellow
+        OxyColor.FromRgb(0xDC, 0xD3, 0x00), // vivid greenish yellow
+        OxyColor.FromRgb(0x2B, 0x3D, 0x26), // dark olive green
     ];
 
     /// <summary>
-    /// Marker shapes cycle with a period (5) coprime to the palette's (7), so the first 35 series all differ in their
+    /// Marker shapes cycle with a period (5) coprime to the palette's (21), so the first 105 series all differ in their
     /// (colour, marker) pair and stay distinguishable in greyscale print and beyond the palette.
     /// </summary>
     public static readonly IReadOnlyList<MarkerType> Markers =
         [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle, MarkerType.Cross];
 
-    /// <summary>Line dash by palette round: series 8–14 reuse the colours of 1–7, but dashed; 15–21 dash-dotted.</summary>
+    /// <summary>Line dash by palette round: series 22–42 reuse the colours of 1–21, but dashed; 43–63 dash-dotted.</summary>
     public static readonly IReadOnlyList<LineStyle> Dashes = [LineStyle.Solid, LineStyle.Dash, LineStyle.DashDot];
+
+    /// <summary>A seed band is the series colour at this opacity, so the lines drawn over it stay readable.</summary>
+    public const byte BandAlpha = 0x38;
 
     public static OxyColor SeriesColor(int index) => Palette[Mod(index, Palette.Count)];
 

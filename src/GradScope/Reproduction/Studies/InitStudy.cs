@@ -27,12 +27,12 @@ internal static class InitStudy
                 YScale = AxisScale.Log10,
             };
             foreach (string arch in archs)
-                if (results.InitOf(StudyIds.Init, arch, input).Result?.Measurements.Gsc.Profile is { Count: > 0 } profile)
-                    plot.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
+                SeedCurves.AddMean(plot, arch, results.InitsOf(StudyIds.Init, arch, input)
+                    .Select(r => r.Measurements.Gsc.Profile.Select(p => ((double)p.LinearLayers, p.Value))));
             plot.AddReferenceLine(1, "GSC = 1");
             section.AddFigure(plot, input == "noise"
-                ? "Paper Fig. 1A. One curve per architecture (first seed); straight lines on the log axis are exponential growth " +
-                    "with depth."
+                ? $"Paper Fig. 1A. One curve per architecture ({SeedCurves.Caption}); straight lines on the log axis are " +
+                    "exponential growth with depth."
                 : "As above, on standardised training data.");
         }
 
@@ -49,16 +49,18 @@ internal static class InitStudy
         };
         foreach (string arch in archs)
         {
-            if (results.InitOf(StudyIds.Init, arch, InitCellSpec.Data)
-                .Result?.Measurements.CollapseByPosition() is not { Count: > 0 } collapse) continue;
+            var collapses = results.InitsOf(StudyIds.Init, arch, InitCellSpec.Data)
+                .Select(r => r.Measurements.CollapseByPosition()).Where(c => c.Count > 0).ToList();
             // Relative position: 26-block ResNets and 50-block MLPs share the axis.
-            double blocks = Math.Max(1, collapse.Max(c => c.Position));
-            std.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.PreActivationStd)));
-            sign.AddSeries(arch, collapse.Select(c => (c.Position / blocks, c.SignDiversity)));
+            static double Blocks(IReadOnlyList<Diagnostics.PositionCollapse> c) => Math.Max(1, c.Max(p => p.Position));
+            SeedCurves.AddMean(std, arch, collapses.Select(c => c.Select(p => (p.Position / Blocks(c), p.PreActivationStd))));
+            SeedCurves.AddMean(sign, arch, collapses.Select(c => c.Select(p => (p.Position / Blocks(c), p.SignDiversity))));
         }
         sign.AddReferenceLine(0.5, "maximum diversity");
-        section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units (first seed).");
-        section.AddFigure(sign, "Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged (first seed); a drop towards 0 " +
+        section.AddFigure(std, "Paper Fig. 1B. Pre-activation spread across the batch, per unit, averaged over units " +
+            $"({SeedCurves.Caption}).");
+        section.AddFigure(sign, $"Paper Fig. 1C. Sign diversity min(P, N)/(P + N) per unit, averaged ({SeedCurves.Caption}); " +
+            "a drop towards 0 " +
             "means a collapsing domain (units act almost linearly).");
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"),

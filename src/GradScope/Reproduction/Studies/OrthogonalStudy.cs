@@ -30,7 +30,7 @@ internal static class OrthogonalStudy
         StudyText.NoteMissing(output, results, StudyIds.Orthogonal);
         var rows = Rows(results);
 
-        var gsc = new PlotSpec("orth-gsc", "GSC(k, 0) at initialisation (Gaussian noise, first seed)")
+        var gsc = new PlotSpec("orth-gsc", "GSC(k, 0) at initialisation (Gaussian noise)")
         {
             XLabel = "k (linear layers)", YLabel = "GSC(k, 0)", YScale = AxisScale.Log10,
         };
@@ -40,16 +40,15 @@ internal static class OrthogonalStudy
         };
         foreach (string arch in results.ArchitecturesOf(StudyIds.Orthogonal))
         {
-            var first = results.InitOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise).Result;
-            if (first?.Measurements.Gsc.Profile is { Count: > 0 } profile)
-                gsc.AddSeries(arch, profile.Select(p => ((double)p.LinearLayers, p.Value)));
-            if (results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).Best is { } best)
-                err.AddSeries(arch, best.History.Where(e => e.Epoch > 0 && e.TrainError is not null)
-                    .Select(e => ((double)e.Epoch, e.TrainError!.Value)));
+            SeedCurves.AddMean(gsc, arch, results.InitsOf(StudyIds.Orthogonal, arch, InitCellSpec.Noise)
+                .Select(r => r.Measurements.Gsc.Profile.Select(p => ((double)p.LinearLayers, p.Value))));
+            SeedCurves.AddMean(err, arch, results.Search(StudyIds.Orthogonal, arch, OptimizerKind.Adam).BestRuns
+                .Select(r => r.History.Where(e => e.Epoch > 0 && e.TrainError is not null)
+                    .Select(e => ((double)e.Epoch, e.TrainError!.Value))));
         }
         gsc.AddReferenceLine(1, "GSC = 1");
-        section.AddFigure(gsc, "Initial GSC profiles side by side.");
-        section.AddFigure(err, "Training curves of the same architectures (first seed at the best learning rate).");
+        section.AddFigure(gsc, $"Initial GSC profiles side by side ({SeedCurves.Caption}).");
+        section.AddFigure(err, $"Training curves of the same architectures at the best learning rate ({SeedCurves.Caption}).");
 
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("r (noise)"), TableColumn.Numeric("r^L"),
             TableColumn.Numeric("sign div. (out)"), TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"),

@@ -54,6 +54,7 @@ public static class ReproductionReport
                 $"This report covers **{results.FinishedCount} of {plan.Cells.Count} cells**; missing entries are marked. It is " +
                 "rebuilt from the finished cells by `gradscope report DIR`."));
         foreach (var s in studies) doc.Sections.Add(s.Section);
+        SeriesColourMap.Apply(doc.Sections.SelectMany(s => s.Blocks).OfType<FigureBlock>().Select(f => f.Plot));
         return (doc, studies);
     }
 

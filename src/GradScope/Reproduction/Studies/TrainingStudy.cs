@@ -73,21 +73,22 @@ internal static class TrainingStudy
             };
             foreach (var s in best)
             {
-                var b = s.Best!;
-                var h = b.History;
-                err.AddSeries(s.Architecture, h.Where(e => e.Epoch > 0 && e.TrainError is not null)
-                    .Select(e => ((double)e.Epoch, e.TrainError!.Value)));
-                eff.AddSeries(s.Architecture, h.Where(e => e.TruncationEffectiveDepth is not null)
-                    .Select(e => ((double)e.Epoch, e.TruncationEffectiveDepth!.Value / b.Blocks)));
-                gsc.AddSeries(s.Architecture, h.Where(e => e.GscRate is not null).Select(e => ((double)e.Epoch, e.GscRate!.Value)));
+                var seeds = s.BestRuns;
+                SeedCurves.AddMean(err, s.Architecture, seeds.Select(r => r.History.Where(e => e.Epoch > 0 && e.TrainError is not null)
+                    .Select(e => ((double)e.Epoch, e.TrainError!.Value))));
+                SeedCurves.AddMean(eff, s.Architecture, seeds.Select(r => r.History.Where(e => e.TruncationEffectiveDepth is not null)
+                    .Select(e => ((double)e.Epoch, e.TruncationEffectiveDepth!.Value / r.Blocks))));
+                SeedCurves.AddMean(gsc, s.Architecture, seeds.Select(r => r.History.Where(e => e.GscRate is not null)
+                    .Select(e => ((double)e.Epoch, e.GscRate!.Value))));
             }
             gsc.AddReferenceLine(1, "r = 1");
             section.AddFigure(err, $"Paper Fig. 1D (top). Training error measured after each epoch in evaluation mode, best {name} " +
-                "learning rate per architecture, first seed.");
+                $"learning rate per architecture, {SeedCurves.Caption}.");
             section.AddFigure(eff, "Paper Fig. 1D (bottom). Effective depth by gradient truncation at τ = " + StudyText.F(p.Tau) +
                 " as a fraction of the blocks (a 50-layer ResNet has 26 blocks, an MLP 50), measured on the diagnostics batch; " +
-                "first seed at the best learning rate.");
-            section.AddFigure(gsc, "Fitted GSC rate per linear layer during training; r > 1 is an exploding gradient.");
+                $"best learning rate, {SeedCurves.Caption}.");
+            section.AddFigure(gsc, "Fitted GSC rate per linear layer during training at the best learning rate " +
+                $"({SeedCurves.Caption}); r > 1 is an exploding gradient.");
         }
 
         output.Set("searches", searches.Select(s => new

@@ -11,6 +11,7 @@ internal static class WidthDepthStudy
         public SeedSpread? TrainError => Search.Spread(r => r.TrainError);
         public SeedSpread? TestError => Search.Spread(r => r.TestError);
         public SeedSpread? EffectiveDepth => Search.Spread(r => r.Final?.EffectiveDepth);
+        public SeedSpread? TruncationEffectiveDepth => Search.Spread(r => r.Final?.TruncationEffectiveDepth);
         public double? GscRateInit => Search.Best?.Initial?.GscRate;
 
         public string Status => Search.Best is not null ? RunStatus.Completed.Name()
@@ -55,35 +56,42 @@ internal static class WidthDepthStudy
         foreach (var group in rows.GroupBy(r => r.Architecture))
         {
             err.AddSeries(group.Key, group.Where(r => r.TrainError is not null).Select(r => ((double)r.Depth, r.TrainError!.Mean)));
-            eff.AddSeries(group.Key, group.Where(r => r.EffectiveDepth is not null).Select(r => ((double)r.Depth,
-                r.EffectiveDepth!.Mean / r.Depth)));
+            eff.AddSeries(group.Key, group.Where(r => r.TruncationEffectiveDepth is not null).Select(r => ((double)r.Depth,
+                r.TruncationEffectiveDepth!.Mean / r.Depth)));
         }
         section.AddFigure(err, "Mean training error over the seeds at the best learning rate of each depth's own search.");
-        section.AddFigure(eff, "Effective depth of the same networks as a fraction of their depth, so shallow and deep networks compare.");
+        section.AddFigure(eff, "Effective depth (gradient truncation, as in the training study) of the same networks as a fraction " +
+            "of their depth, so shallow and deep networks compare.");
         var table = section.AddTable(TableColumn.Text("Architecture"), TableColumn.Numeric("depth"), TableColumn.Numeric("width"),
             TableColumn.Numeric("parameters"),
             TableColumn.Numeric("best lr"), TableColumn.Numeric("train error"), TableColumn.Numeric("test " +
-                "error"), TableColumn.Numeric("effective depth"), TableColumn.Numeric("r at init"));
+                "error"), TableColumn.Numeric("effective depth"), TableColumn.Numeric("SPEC λ-share"), TableColumn.Numeric("r at init"))
+            .WithCaption("Means over the seeds at the best learning rate of each depth's search, range in brackets. Effective depth by " +
+                "gradient truncation, the SPEC's λ-share beside it (docs/faithfulness.md §4).");
         foreach (var r in rows)
             table.AddRow(r.Architecture, TableCell.Integer(r.Depth), TableCell.Integer(r.Width), TableCell.Integer(r.Parameters),
                 r.Search.BestLearningRate is null ? TableCell.Missing(r.Status) : StudyFormat.BestRate(r.Search),
                     StudyFormat.Pct(r.TrainError),
-                StudyFormat.Pct(r.TestError), StudyFormat.Num(r.EffectiveDepth), StudyText.Num(r.GscRateInit, 4));
+                StudyFormat.Pct(r.TestError), StudyFormat.Num(r.TruncationEffectiveDepth), StudyFormat.Num(r.EffectiveDepth),
+                StudyText.Num(r.GscRateInit, 4));
         output.Set("networks", rows.Select(r => new
         {
             architecture = r.Architecture, depth = r.Depth, width = r.Width, parameters = r.Parameters,
                 best_learning_rate = r.Search.BestLearningRate,
             grid_position = StudyFormat.PositionName(r.Search.Position), train_error = r.TrainError, test_error = r.TestError,
-            effective_depth = r.EffectiveDepth, gsc_rate_init = r.GscRateInit, status = r.Status,
+            effective_depth = r.EffectiveDepth, truncation_effective_depth = r.TruncationEffectiveDepth, gsc_rate_init = r.GscRateInit,
+            status = r.Status,
         }).ToList());
         output.AddCsv("width-depth", ["architecture", "depth", "width", "parameters", "best_learning_rate", "grid_position", "seeds",
             "train_error_mean",
-            "train_error_min", "train_error_max", "test_error_mean", "effective_depth_mean", "gsc_rate_init", "status"],
+            "train_error_min", "train_error_max", "test_error_mean", "effective_depth_mean", "truncation_effective_depth_mean",
+            "gsc_rate_init", "status"],
             rows.Select(r => new object?[]
             {
                 r.Architecture, r.Depth, r.Width, r.Parameters, r.Search.BestLearningRate, StudyFormat.PositionName(r.Search.Position),
                     r.Search.Seeds,
-                r.TrainError?.Mean, r.TrainError?.Min, r.TrainError?.Max, r.TestError?.Mean, r.EffectiveDepth?.Mean, r.GscRateInit,
+                r.TrainError?.Mean, r.TrainError?.Min, r.TrainError?.Max, r.TestError?.Mean, r.EffectiveDepth?.Mean,
+                r.TruncationEffectiveDepth?.Mean, r.GscRateInit,
                     r.Status,
             }));
         return output;
