@@ -66,7 +66,7 @@ public sealed class SweepCommandCorpusTests : IDisposable
         Assert.Equal(before.Finished - 1, after.Finished);
         Assert.Equal(before.Pending + 1, after.Pending);
         // status only reads: the file is reported and left where it is, for the next run to move aside.
-        Assert.Contains("is corrupt", status.Error);
+        Assert.Single(status.Error.Split('\n'), line => line.Contains("is corrupt"));
         Assert.Equal("{\"torn", File.ReadAllText(Path.Combine(cell, CellStore.ResultFile)));
         Assert.False(File.Exists(Path.Combine(cell, CellStore.ResultFile + CellStore.CorruptSuffix)));
     }

@@ -34,9 +34,14 @@ public static class SweepStatus
     public static CellState StateOf(CellStore store, CellSpec cell, IClaimLiveness liveness)
     {
         string directory = store.CellDirectory(cell.Id);
-        bool diverged = cell is TrainCellSpec train && store.ReadResult(train) is { Diverged: true };
-        if (diverged) return CellState.Diverged;
-        if (store.IsFinished(cell)) return CellState.Finished;
+        // One read of the result: a read-only store reports a corrupt file on every read.
+        switch (cell)
+        {
+            case TrainCellSpec train when store.ReadResult(train) is { } result:
+                return result.Diverged ? CellState.Diverged : CellState.Finished;
+            case InitCellSpec init when store.ReadResult(init) is not null:
+                return CellState.Finished;
+        }
         if (CellClaim.ReadHolder(directory) is { } holder && !liveness.IsDead(holder)) return CellState.Running;
         if (store.Failure(cell.Id) is not null) return CellState.Failed;
         return CellState.Pending;
