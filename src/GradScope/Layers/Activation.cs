@@ -7,7 +7,7 @@ using GradScope.Tensors;
 namespace GradScope.Layers;
 
 /// <summary>Element-wise nonlinearity y = f(z); backward dz = dy ⊙ f′(z).</summary>
-public sealed class Activation<T, TOp> : Layer<T>
+public sealed partial class Activation<T, TOp> : Layer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TOp : struct, IActivationOperator<T>
 {
@@ -106,44 +106,6 @@ public sealed class Activation<T, TOp> : Layer<T>
                 Unsafe.Add(ref ds, i) = d;
                 Unsafe.Add(ref sg, j) += d;
                 Unsafe.Add(ref sgh, j) += d * Unsafe.Add(ref hs, i);
-            }
-        }
-    }
-
-    internal override bool FusesBias => true;
-
-    /// <summary>The epilogue of a linear layer fused with this activation, row by row: z += bias (when given), y = f(z).
-    /// Same arithmetic as the bias-first product followed by <see cref="Forward"/> up to the order of the bias addition.</summary>
-    internal override void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows)
-    {
-        int cols = InputDim;
-        bool vector = TOp.VectorizedApply && ElementWise.TierFor<T>() != VectorTier.Scalar;
-        int width = Vector256<T>.Count;
-        for (int r = 0; r < rows; r++)
-        {
-            ref T zr = ref MemoryMarshal.GetReference(z.Slice(r * cols, cols));
-            ref T yr = ref MemoryMarshal.GetReference(y.Slice(r * cols, cols));
-            int j = 0;
-            if (bias.IsEmpty)
-            {
-                if (vector)
-                    for (; j <= cols - width; j += width)
-                        TOp.Apply(Vector256.LoadUnsafe(ref zr, (nuint)j)).StoreUnsafe(ref yr, (nuint)j);
-                for (; j < cols; j++) Unsafe.Add(ref yr, j) = TOp.Apply(Unsafe.Add(ref zr, j));
-                continue;
-            }
-            ref T br = ref MemoryMarshal.GetReference(bias);
-            if (vector)
-                for (; j <= cols - width; j += width)
-                {
-                    var v = Vector256.LoadUnsafe(ref zr, (nuint)j) + Vector256.LoadUnsafe(ref br, (nuint)j);
-                    v.StoreUnsafe(ref zr, (nuint)j);
-                    TOp.Apply(v).StoreUnsafe(ref yr, (nuint)j);
-                }
-            for (; j < cols; j++)
-            {
-                T v = Unsafe.Add(ref zr, j) += Unsafe.Add(ref br, j);
-                Unsafe.Add(ref yr, j) = TOp.Apply(v);
             }
         }
     }

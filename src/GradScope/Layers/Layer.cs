@@ -74,8 +74,16 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <see cref="Linear{T}"/> then leaves the bias to it and the two share one pass over the rows.</summary>
     internal virtual bool FusesBias => false;
 
-    /// <summary>z += bias (skipped when empty), then y = f(z); z and y are rows × InputDim.</summary>
-    internal virtual void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows) =>
+    /// <summary>z += bias (skipped when empty), then y = f(z), and when <paramref name="sum"/> is not empty also
+    /// sum = skip + weight·y (a residual unit's output); z, y, skip and sum are rows × InputDim.</summary>
+    internal virtual void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows, ReadOnlySpan<T> skip, T weight,
+        Span<T> sum) =>
+        throw new NotSupportedException($"{Describe()} cannot take a bias.");
+
+    /// <summary>For a layer with <see cref="FusesBias"/>: the row backward of the cotangent scale·dy, with the column sums of dx
+    /// (the preceding linear layer's bias gradient) added to <paramref name="biasGradient"/> in row order.</summary>
+    internal virtual void BackwardRowsWithBiasGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int rows,
+        T scale, Span<T> biasGradient) =>
         throw new NotSupportedException($"{Describe()} cannot take a bias.");
 
     /// <summary>

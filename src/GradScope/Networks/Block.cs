@@ -80,28 +80,40 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The dense rows [r0, r0 + rows) of a full-batch matrix.</summary>
     internal static Span<T> RowsOf(Matrix<T> m, int r0, int rows) => m.Buffer.AsSpan(r0 * m.Cols, rows * m.Cols);
 
-    private protected void ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows)
+    /// <summary>The layers' row forward; the last layer writes <paramref name="last"/>. With a <paramref name="sum"/> matrix (a
+    /// residual unit) the last activation also forms sum = x + weight·last when it directly follows a linear layer (the fused
+    /// epilogue); returns whether it did.</summary>
+    private protected bool ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows,
+        Matrix<T>? sum = null, T weight = default)
     {
+        bool summed = false;
         for (int i = 0; i < Layers.Count; i++)
         {
             var input = i == 0 ? x : cache.Outputs[i - 1];
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             if (Layers[i] is Linear<T> linear && i + 1 < Layers.Count && Layers[i + 1].FusesBias)
             {
-                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
+                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together (with the
+                // residual sum when the activation ends the branch).
                 var z = RowsOf(output, r0, rows);
                 var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
-                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
-                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows);
+                bool end = i == Layers.Count - 1;
+                summed = end && sum is not null;
+                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(end ? last : cache.Outputs[i], r0, rows), rows,
+                    summed ? RowsOf(x, r0, rows) : default, weight, summed ? RowsOf(sum!, r0, rows) : default);
                 continue;
             }
             Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows, cache.LayerCaches[i], r0);
         }
+        return summed;
     }
 
+    /// <summary>The layers' row backward. An activation right after a linear layer with a bias takes that bias's gradient in its
+    /// own pass; <paramref name="scale"/> multiplies dy only when the last layer is such an activation (<see cref="FusesBiasGradient"/>),
+    /// otherwise a caller with a scale passes dy already scaled.</summary>
     private protected void BackwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
-        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite, T scale)
     {
         ReadOnlySpan<T> current = dy;
         bool useA = true;
@@ -111,11 +123,34 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
             useA = !useA;
-            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
-                cache.LayerCaches[i], r0);
+            if (FusesBiasGradient(i))
+            {
+                var db = grads[((Linear<T>)Layers[i - 1]).BiasIndex].Span;
+                if (overwrite) db.Clear();
+                Layers[i].BackwardRowsWithBiasGradient(RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows,
+                    i == Layers.Count - 1 ? scale : T.One, db);
+            }
+            else
+            {
+                Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
+                    cache.LayerCaches[i], r0);
+            }
             current = target;
+            if (i > 0 && FusesBiasGradient(i))
+            {
+                // The linear layer before it: products only, its bias gradient is done.
+                i--;
+                target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
+                useA = !useA;
+                ((Linear<T>)Layers[i]).BackwardRowsWithoutBias(theta, RowsOf(i == 0 ? x : cache.Outputs[i - 1], r0, rows), current, target,
+                    rows, grads, overwrite, cache.LayerCaches[i]);
+                current = target;
+            }
         }
     }
+
+    /// <summary>Layer i is an activation whose row backward can also form the bias gradient of the linear layer before it.</summary>
+    private protected bool FusesBiasGradient(int i) => i > 0 && Layers[i].FusesBias && Layers[i - 1] is Linear<T> { BiasIndex: >= 0 };
 
     /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes
     /// <paramref name="last"/>.</summary>
@@ -212,7 +247,7 @@ public sealed class PlainBlock<T> : Block<T> where T : unmanaged, IFloatingPoint
 
     internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
-        => BackwardLayersRows(theta, x, y, cache, dy, dx, r0, rows, scratch, grads, overwrite);
+        => BackwardLayersRows(theta, x, y, cache, dy, dx, r0, rows, scratch, grads, overwrite, T.One);
 
     public override string Describe() => string.Join(" → ", Layers.Select(l => l.Describe()));
 }
@@ -268,17 +303,26 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
     internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
     {
         var branch = cache.Outputs[^1];
-        ForwardLayersRows(theta, x, branch, cache, r0, rows);
         T w = T.CreateChecked(ResidualWeight);
-        ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
+        if (!ForwardLayersRows(theta, x, branch, cache, r0, rows, y, w))
+            ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
     }
 
     internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
     {
-        var weighted = scratch.Weighted.AsSpan(0, dy.Length);
-        ElementWise.Map(dy, weighted, new ScaleOperator<T>(T.CreateChecked(ResidualWeight)));
-        BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite);
+        T w = T.CreateChecked(ResidualWeight);
+        if (FusesBiasGradient(Layers.Count - 1))
+        {
+            // The branch's last activation takes w·dy in its own pass.
+            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, dy, dx, r0, rows, scratch, grads, overwrite, w);
+        }
+        else
+        {
+            var weighted = scratch.Weighted.AsSpan(0, dy.Length);
+            ElementWise.Map(dy, weighted, new ScaleOperator<T>(w));
+            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite, T.One);
+        }
         if (!dx.IsEmpty) ElementWise.Map(dx, dy, dx, default(AddOperator<T>));
     }
 
