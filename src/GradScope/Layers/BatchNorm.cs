@@ -74,9 +74,9 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         Span<double> mean = dim <= 1024 ? stackalloc double[dim] : new double[dim];
         Span<double> variance = dim <= 1024 ? stackalloc double[dim] : new double[dim];
         mean.Clear(); variance.Clear();
-        for (int r = 0; r < batch; r++) ElementWise.AccumulateWidened<T>(x.Row(r), mean);
+        ElementWise.AccumulateWidened<T>(x.Span, mean);
         for (int j = 0; j < dim; j++) mean[j] /= batch;
-        for (int r = 0; r < batch; r++) ElementWise.AccumulateSquaredDeviation<T>(x.Row(r), mean, variance);
+        ElementWise.AccumulateSquaredDeviation<T>(x.Span, mean, variance);
         Span<T> meanT = dim <= 1024 ? stackalloc T[dim] : new T[dim];
         for (int j = 0; j < dim; j++)
         {
@@ -246,9 +246,9 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     {
         int dim = InputDim;
         mean.Clear(); m2.Clear();
-        for (int r = 0; r < rows; r++) ElementWise.AccumulateWidened<T>(x.Slice(r * dim, dim), mean);
+        ElementWise.AccumulateWidened<T>(x[..(rows * dim)], mean);
         for (int j = 0; j < dim; j++) mean[j] /= rows;
-        for (int r = 0; r < rows; r++) ElementWise.AccumulateSquaredDeviation<T>(x.Slice(r * dim, dim), mean, m2);
+        ElementWise.AccumulateSquaredDeviation<T>(x[..(rows * dim)], mean, m2);
     }
 
     /// <summary>Combines the slices' statistics in slice order (Chan et al.) into the cache's 1/σ and
@@ -291,13 +291,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var gamma = theta[GainIndex].Span;
         var beta = theta[BiasIndex].Span;
         var invStd = cache.InverseStd.Span;
-        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
-        for (int r = 0; r < rows; r++)
-        {
-            var hr = xhat.Slice(r * dim, dim);
-            ElementWise.Map<T, NormalizeOperator<T>>(x.Slice(r * dim, dim), meanT, invStd, hr, default);
-            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Slice(r * dim, dim), default);
-        }
+        NormalizeRows(x, cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim), y, rows, meanT, invStd, gamma, beta);
     }
 
     /// <summary>Σ dy and Σ dy ⊙ x̂ over the rows of a slice (= its dβ and dγ).</summary>
@@ -321,26 +315,63 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
         Span<T> scale = dim <= 1024 ? stackalloc T[dim] : new T[dim];
         for (int j = 0; j < dim; j++) scale[j] = gamma[j] * invStd[j];
-        var op = new BatchNormInputGradient<T>(T.One / T.CreateChecked(batch));
-        for (int r = 0; r < rows; r++)
-        {
-            var dr = dx.Slice(r * dim, dim);
-            ElementWise.Map<T, MultiplyAddOperator<T>>(xhat.Slice(r * dim, dim), sumGH, sumG, dr, default);
-            ElementWise.Map<T, BatchNormInputGradient<T>>(dy.Slice(r * dim, dim), dr, scale, dr, op);
-        }
+        InputGradientRows(dy, xhat, sumG, sumGH, scale, T.One / T.CreateChecked(batch), dx, rows);
     }
+
+    /// <summary>The normalised input x̂ of rows [r0, r0 + rows) after a row-sliced forward (what the cotangent sums weight).</summary>
+    internal ReadOnlySpan<T> NormalizedRows(Cache cache, int r0, int rows) => cache.Normalized.Buffer.AsSpan(r0 * InputDim, rows * InputDim);
 
     internal override IEnumerable<int> RowGradientIndices => [GainIndex, BiasIndex];
 
     /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β row by row.</summary>
     private static void NormalizeRows(Matrix<T> x, Matrix<T> xhat, Matrix<T> y, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta) =>
+        NormalizeRows(x.Span, xhat.Span, y.Span, x.Rows, mean, invStd, gamma, beta);
+
+    /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β for <paramref name="rows"/> dense rows in one loop: per element the arithmetic of
+    /// <see cref="NormalizeOperator{T}"/> then <see cref="AffineOperator{T}"/> (whose scalar twins take each row's tail and, at the
+    /// scalar tier, the whole row), so every tier gives the same bits.</summary>
+    private static void NormalizeRows(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta)
     {
-        for (int r = 0; r < x.Rows; r++)
+        int cols = mean.Length;
+        if (x.Length < rows * cols || xhat.Length < rows * cols || y.Length < rows * cols || invStd.Length != cols || gamma.Length != cols
+            || beta.Length != cols)
+            throw new ArgumentException("Normalisation operands do not match.");
+        VectorTier tier = ElementWise.TierFor<T>();
+        ref T mu = ref MemoryMarshal.GetReference(mean);
+        ref T sc = ref MemoryMarshal.GetReference(invStd);
+        ref T ga = ref MemoryMarshal.GetReference(gamma);
+        ref T be = ref MemoryMarshal.GetReference(beta);
+        var normalize = default(NormalizeOperator<T>);
+        var affine = default(AffineOperator<T>);
+        for (int r = 0; r < rows; r++)
         {
-            var hr = xhat.Row(r);
-            ElementWise.Map<T, NormalizeOperator<T>>(x.Row(r), mean, invStd, hr, default);
-            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Row(r), default);
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * cols);
+            ref T hr = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), r * cols);
+            ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * cols);
+            int j = 0;
+            if (tier == VectorTier.Vector512)
+                for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
+                {
+                    nuint i = (nuint)j;
+                    var h = normalize.Invoke(Vector512.LoadUnsafe(ref xr, i), Vector512.LoadUnsafe(ref mu, i), Vector512.LoadUnsafe(ref sc, i));
+                    h.StoreUnsafe(ref hr, i);
+                    affine.Invoke(h, Vector512.LoadUnsafe(ref ga, i), Vector512.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
+                }
+            if (tier >= VectorTier.Vector256)
+                for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    nuint i = (nuint)j;
+                    var h = normalize.Invoke(Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref mu, i), Vector256.LoadUnsafe(ref sc, i));
+                    h.StoreUnsafe(ref hr, i);
+                    affine.Invoke(h, Vector256.LoadUnsafe(ref ga, i), Vector256.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
+                }
+            for (; j < cols; j++) // scalar remainder
+            {
+                T h = Unsafe.Add(ref hr, j) = normalize.Invoke(Unsafe.Add(ref xr, j), Unsafe.Add(ref mu, j), Unsafe.Add(ref sc, j));
+                Unsafe.Add(ref yr, j) = affine.Invoke(h, Unsafe.Add(ref ga, j), Unsafe.Add(ref be, j));
+            }
         }
     }
 

@@ -234,9 +234,28 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 }
                 start--;
             }
+            bool summed = false;
             for (int i = start; i > end; i--)
             {
                 var step = steps[i];
+                if (i == end + 1 && phase < cuts.Length && IsColumnSumActivation(step))
+                {
+                    // The activation right after the batch norm that ends this phase: its backward forms that batch norm's
+                    // partial Σdy, Σdy⊙x̂ in the same pass (the arithmetic of the separate passes, same bits).
+                    var act = network.Blocks[step.Block].Layers[step.Layer];
+                    var cut = steps[end];
+                    int n = rows * act.InputDim;
+                    var sumG = parts.SumG[s].AsSpan(0, act.InputDim);
+                    var sumGH = parts.SumGH[s].AsSpan(0, act.InputDim);
+                    sumG.Clear();
+                    sumGH.Clear();
+                    act.BackwardWithColumnSums(Block<T>.RowsOf(StepInput(tape, step), r0, rows),
+                        Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), Current(scratch, n), Other(scratch, n), rows,
+                        owner.NormAt(end).NormalizedRows(NormCache(tape, cut), r0, rows), sumG, sumGH);
+                    Advance(scratch, step);
+                    summed = true;
+                    continue;
+                }
                 if (step.IsOutput)
                 {
                     var output = network.Output;
@@ -272,7 +291,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 int dim = norm.InputDim;
                 var sumG = parts.SumG[s].AsSpan(0, dim);
                 var sumGH = parts.SumGH[s].AsSpan(0, dim);
-                norm.PartialCotangentSums(Current(scratch, rows * dim), rows, NormCache(tape, step), r0, sumG, sumGH);
+                if (!summed) norm.PartialCotangentSums(Current(scratch, rows * dim), rows, NormCache(tape, step), r0, sumG, sumGH);
                 // dγ = Σ dy ⊙ x̂, dβ = Σ dy: the slice's partial sums are its parameter gradients.
                 var dGamma = g[norm.GainIndex].Span;
                 var dBeta = g[norm.BiasIndex].Span;
@@ -287,6 +306,11 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                     ElementWise.Map(dBeta, sumG, dBeta, default(AddOperator<T>));
                 }
             }
+
+            // An element-wise layer after a batch norm of its own block, which can take that batch norm's cotangent sums along
+            // (not a unit's first layer, whose input gradient is joined by the skip cotangent before the sums).
+            bool IsColumnSumActivation(Step step) =>
+                step.Layer > 0 && network.Blocks[step.Block].Layers[step.Layer].HasColumnSumBackward;
 
             // The first layer of the first block has no input gradient to form (the network input's is never needed).
             static bool NeedsInputGradient(Step step) => step.Block > 0 || step.Layer > 0;

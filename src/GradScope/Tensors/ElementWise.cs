@@ -171,14 +171,28 @@ internal static class ElementWise
     }
 
     /// <summary>
-    /// acc[j] += (double)x[j]: statistics of float data accumulated in double without a scalar conversion per
-    /// element (float lanes are widened two vectors at a time). Bit-identical to the scalar twin.
+    /// acc[j] += (double)x[r, j] for every row r of x in turn (x: rows × acc.Length, dense): statistics of float data
+    /// accumulated in double without a scalar conversion per element (float lanes are widened two vectors at a time).
+    /// Bit-identical to the scalar twin.
     /// </summary>
     public static void AccumulateWidened<T>(ReadOnlySpan<T> x, Span<double> acc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length != acc.Length) throw new ArgumentException("Operands differ in length.");
+        int n = acc.Length;
+        CheckRows(x.Length, n);
         VectorTier tier = TierFor<T>();
+        for (int o = 0; o < x.Length; o += n) AccumulateWidenedRow(x.Slice(o, n), acc, tier);
+    }
+
+    /// <summary>x.Length is a whole number of rows of <paramref name="cols"/> elements.</summary>
+    private static void CheckRows(int length, int cols)
+    {
+        if (cols == 0 ? length != 0 : length % cols != 0) throw new ArgumentException("Operands differ in length.");
+    }
+
+    private static void AccumulateWidenedRow<T>(ReadOnlySpan<T> x, Span<double> acc, VectorTier tier)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int n = x.Length, i = 0;
         ref double a = ref MemoryMarshal.GetReference(acc);
         if (typeof(T) == typeof(float))
@@ -212,12 +226,21 @@ internal static class ElementWise
         for (; i < n; i++) Unsafe.Add(ref a, i) += double.CreateTruncating(x[i]); // scalar remainder
     }
 
-    /// <summary>acc[j] += ((double)x[j] − mean[j])² (two-pass variance in double). Bit-identical to the scalar twin.</summary>
+    /// <summary>acc[j] += ((double)x[r, j] − mean[j])² for every row r of x in turn (two-pass variance in double).
+    /// Bit-identical to the scalar twin.</summary>
     public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length != acc.Length || mean.Length != acc.Length) throw new ArgumentException("Operands differ in length.");
+        int n = acc.Length;
+        if (mean.Length != n) throw new ArgumentException("Operands differ in length.");
+        CheckRows(x.Length, n);
         VectorTier tier = TierFor<T>();
+        for (int o = 0; o < x.Length; o += n) AccumulateSquaredDeviationRow(x.Slice(o, n), mean, acc, tier);
+    }
+
+    private static void AccumulateSquaredDeviationRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc, VectorTier tier)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int n = x.Length, i = 0;
         ref double a = ref MemoryMarshal.GetReference(acc);
         ref double mu = ref MemoryMarshal.GetReference(mean);
@@ -300,7 +323,7 @@ internal static class ElementWiseReference
 
     public static void AccumulateWidened<T>(ReadOnlySpan<T> x, Span<double> acc) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) acc[i] += double.CreateTruncating(x[i]);
+        for (int i = 0; i < x.Length; i++) acc[i % acc.Length] += double.CreateTruncating(x[i]);
     }
 
     public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc)
@@ -308,8 +331,8 @@ internal static class ElementWiseReference
     {
         for (int i = 0; i < x.Length; i++)
         {
-            double d = double.CreateTruncating(x[i]) - mean[i];
-            acc[i] += d * d;
+            double d = double.CreateTruncating(x[i]) - mean[i % acc.Length];
+            acc[i % acc.Length] += d * d;
         }
     }
 }

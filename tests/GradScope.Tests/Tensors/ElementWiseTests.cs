@@ -122,18 +122,19 @@ public class ElementWiseTests
                 AssertSame<T>(expected, actual, 0, $"column sums {rows}×{cols}");
             }
         foreach (int n in Lengths)
-        {
-            var x = Random<T>(n, (ulong)n + 3);
-            var mean = Random<double>(n, 9);
-            var e1 = Random<double>(n, 11); var a1 = (double[])e1.Clone();
-            ElementWiseReference.AccumulateWidened<T>(x, e1);
-            WithTier(tier, () => ElementWise.AccumulateWidened<T>(x, a1));
-            AssertSame<double>(e1, a1, 0, "widened sum");
-            var e2 = Random<double>(n, 13); var a2 = (double[])e2.Clone();
-            ElementWiseReference.AccumulateSquaredDeviation<T>(x, mean, e2);
-            WithTier(tier, () => ElementWise.AccumulateSquaredDeviation<T>(x, mean, a2));
-            AssertSame<double>(e2, a2, 0, "squared deviation");
-        }
+            foreach (int rows in new[] { 1, 3 }) // several rows: each added in turn into the same accumulators
+            {
+                var x = Random<T>(rows * n, (ulong)(rows * 100 + n) + 3);
+                var mean = Random<double>(n, 9);
+                var e1 = Random<double>(n, 11); var a1 = (double[])e1.Clone();
+                ElementWiseReference.AccumulateWidened<T>(x, e1);
+                WithTier(tier, () => ElementWise.AccumulateWidened<T>(x, a1));
+                AssertSame<double>(e1, a1, 0, "widened sum");
+                var e2 = Random<double>(n, 13); var a2 = (double[])e2.Clone();
+                ElementWiseReference.AccumulateSquaredDeviation<T>(x, mean, e2);
+                WithTier(tier, () => ElementWise.AccumulateSquaredDeviation<T>(x, mean, a2));
+                AssertSame<double>(e2, a2, 0, "squared deviation");
+            }
     }
 
     [Theory, MemberData(nameof(Tiers))]
