@@ -190,8 +190,17 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 else
                 {
                     var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
-                    network.Blocks[step.Block].Layers[step.Layer].ForwardRows(theta, x, y, rows,
-                        tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
+                    var layer = network.Blocks[step.Block].Layers[step.Layer];
+                    if (i + 1 < end && steps[i + 1].Layer == Step.Combine && layer.FusesBias)
+                    {
+                        // The activation that ends a residual branch also forms the unit's output x + w·f(z) in its pass.
+                        var unit = (ResidualUnit<T>)network.Blocks[step.Block];
+                        layer.ForwardRowsWithBias(default, x, y, rows, Block<T>.RowsOf(tape.Activations[step.Block], r0, rows),
+                            T.CreateChecked(unit.ResidualWeight), Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows));
+                        i++;
+                        continue;
+                    }
+                    layer.ForwardRows(theta, x, y, rows, tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
                 }
             }
             if (phase < cuts.Length)
