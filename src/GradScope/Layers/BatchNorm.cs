@@ -241,12 +241,14 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         cache.InverseStd.Resize(1, InputDim);
     }
 
-    /// <summary>Mean and Σ(x − mean)² (double, two passes) of the <paramref name="rows"/> rows of a slice.</summary>
-    internal void PartialStatistics(ReadOnlySpan<T> x, int rows, Span<double> mean, Span<double> m2)
+    /// <summary>Mean and Σ(x − mean)² (double, two passes) of the <paramref name="rows"/> rows of a slice; with a
+    /// <paramref name="bias"/> (the preceding linear layer's, left out of its product) x += bias first, in the first pass.</summary>
+    internal void PartialStatistics(Span<T> x, int rows, Span<double> mean, Span<double> m2, ReadOnlySpan<T> bias = default)
     {
         int dim = InputDim;
         mean.Clear(); m2.Clear();
-        ElementWise.AccumulateWidened<T>(x[..(rows * dim)], mean);
+        if (bias.IsEmpty) ElementWise.AccumulateWidened<T>(x[..(rows * dim)], mean);
+        else ElementWise.AddBiasAndAccumulateWidened<T>(x[..(rows * dim)], bias, mean);
         for (int j = 0; j < dim; j++) mean[j] /= rows;
         ElementWise.AccumulateSquaredDeviation<T>(x[..(rows * dim)], mean, m2);
     }

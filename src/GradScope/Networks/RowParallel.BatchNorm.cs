@@ -174,10 +174,19 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                     parts.Mean.AsSpan(0, norm.InputDim));
                 start++;
             }
+            ReadOnlySpan<T> pendingBias = default;
             for (int i = start; i < end; i++)
             {
                 var step = steps[i];
                 var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                if (i == end - 1 && phase < cuts.Length && !step.IsOutput && step.Layer != Step.Combine
+                    && network.Blocks[step.Block].Layers[step.Layer] is Linear<T> linear)
+                {
+                    // The linear layer that feeds the batch norm: its bias is added in the statistics pass below.
+                    pendingBias = linear.ForwardRowsWithoutBias(theta, x, Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), rows,
+                        tape.BlockCaches[step.Block].LayerCaches[step.Layer]);
+                    continue;
+                }
                 if (step.IsOutput)
                     network.Output.ForwardRows(theta, x, Block<T>.RowsOf(tape.Logits, r0, rows), rows, tape.OutputCache, r0);
                 else if (step.Layer == Step.Combine)
@@ -208,7 +217,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 var norm = owner.NormAt(end);
                 int dim = norm.InputDim;
                 norm.PartialStatistics(Block<T>.RowsOf(StepInput(tape, steps[end]), r0, rows), rows, parts.Means[s].AsSpan(0, dim),
-                    parts.M2s[s].AsSpan(0, dim));
+                    parts.M2s[s].AsSpan(0, dim), pendingBias);
             }
         }
     }

@@ -181,7 +181,24 @@ internal static class ElementWise
         int n = acc.Length;
         CheckRows(x.Length, n);
         VectorTier tier = TierFor<T>();
-        for (int o = 0; o < x.Length; o += n) AccumulateWidenedRow(x.Slice(o, n), acc, tier);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        for (int o = 0; o < x.Length; o += n) AccumulateWidenedRow(ref Unsafe.Add(ref xs, o), ref xs, false, acc, tier);
+    }
+
+    /// <summary>
+    /// x[r, j] += bias[j], then acc[j] += (double)x[r, j], for every row r in turn: a linear layer's bias added in the pass that
+    /// takes the batch-norm statistics of its output. Bit-identical to the scalar twin (and to the bias added first).
+    /// </summary>
+    public static void AddBiasAndAccumulateWidened<T>(Span<T> x, ReadOnlySpan<T> bias, Span<double> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = acc.Length;
+        CheckRows(x.Length, n);
+        if (bias.Length != n) throw new ArgumentException("Operands differ in length.");
+        VectorTier tier = TierFor<T>();
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T bs = ref MemoryMarshal.GetReference(bias);
+        for (int o = 0; o < x.Length; o += n) AccumulateWidenedRow(ref Unsafe.Add(ref xs, o), ref bs, true, acc, tier);
     }
 
     /// <summary>x.Length is a whole number of rows of <paramref name="cols"/> elements.</summary>
@@ -190,18 +207,26 @@ internal static class ElementWise
         if (cols == 0 ? length != 0 : length % cols != 0) throw new ArgumentException("Operands differ in length.");
     }
 
-    private static void AccumulateWidenedRow<T>(ReadOnlySpan<T> x, Span<double> acc, VectorTier tier)
+    /// <summary>One row of acc.Length elements at <paramref name="x"/>; with <paramref name="addBias"/> the bias is added to the
+    /// row (stored) before it is accumulated.</summary>
+    private static void AccumulateWidenedRow<T>(ref T x, ref T bias, bool addBias, Span<double> acc, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = x.Length, i = 0;
+        int n = acc.Length, i = 0;
         ref double a = ref MemoryMarshal.GetReference(acc);
         if (typeof(T) == typeof(float))
         {
-            ref float xs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
+            ref float xs = ref Unsafe.As<T, float>(ref x);
+            ref float bs = ref Unsafe.As<T, float>(ref bias);
             if (tier == VectorTier.Vector512)
                 for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                    if (addBias)
+                    {
+                        v += Vector512.LoadUnsafe(ref bs, (nuint)i);
+                        v.StoreUnsafe(ref xs, (nuint)i);
+                    }
                     (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.WidenLower(v)).StoreUnsafe(ref a, (nuint)i);
                     (Vector512.LoadUnsafe(ref a, (nuint)(i + 8)) + Vector512.WidenUpper(v)).StoreUnsafe(ref a, (nuint)(i + 8));
                 }
@@ -209,21 +234,47 @@ internal static class ElementWise
                 for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
                 {
                     var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                    if (addBias)
+                    {
+                        v += Vector256.LoadUnsafe(ref bs, (nuint)i);
+                        v.StoreUnsafe(ref xs, (nuint)i);
+                    }
                     (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.WidenLower(v)).StoreUnsafe(ref a, (nuint)i);
                     (Vector256.LoadUnsafe(ref a, (nuint)(i + 4)) + Vector256.WidenUpper(v)).StoreUnsafe(ref a, (nuint)(i + 4));
                 }
         }
         else if (typeof(T) == typeof(double))
         {
-            ref double xs = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(x));
+            ref double xs = ref Unsafe.As<T, double>(ref x);
+            ref double bs = ref Unsafe.As<T, double>(ref bias);
             if (tier == VectorTier.Vector512)
                 for (; i <= n - Vector512<double>.Count; i += Vector512<double>.Count)
-                    (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
+                {
+                    var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                    if (addBias)
+                    {
+                        v += Vector512.LoadUnsafe(ref bs, (nuint)i);
+                        v.StoreUnsafe(ref xs, (nuint)i);
+                    }
+                    (Vector512.LoadUnsafe(ref a, (nuint)i) + v).StoreUnsafe(ref a, (nuint)i);
+                }
             if (tier >= VectorTier.Vector256)
                 for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-                    (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
+                {
+                    var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                    if (addBias)
+                    {
+                        v += Vector256.LoadUnsafe(ref bs, (nuint)i);
+                        v.StoreUnsafe(ref xs, (nuint)i);
+                    }
+                    (Vector256.LoadUnsafe(ref a, (nuint)i) + v).StoreUnsafe(ref a, (nuint)i);
+                }
         }
-        for (; i < n; i++) Unsafe.Add(ref a, i) += double.CreateTruncating(x[i]); // scalar remainder
+        for (; i < n; i++) // scalar remainder
+        {
+            if (addBias) Unsafe.Add(ref x, i) += Unsafe.Add(ref bias, i);
+            Unsafe.Add(ref a, i) += double.CreateTruncating(Unsafe.Add(ref x, i));
+        }
     }
 
     /// <summary>acc[j] += ((double)x[r, j] − mean[j])² for every row r of x in turn (two-pass variance in double).
@@ -324,6 +375,16 @@ internal static class ElementWiseReference
     public static void AccumulateWidened<T>(ReadOnlySpan<T> x, Span<double> acc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < x.Length; i++) acc[i % acc.Length] += double.CreateTruncating(x[i]);
+    }
+
+    public static void AddBiasAndAccumulateWidened<T>(Span<T> x, ReadOnlySpan<T> bias, Span<double> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] += bias[i % acc.Length];
+            acc[i % acc.Length] += double.CreateTruncating(x[i]);
+        }
     }
 
     public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc)

@@ -134,6 +134,13 @@ public class ElementWiseTests
                 ElementWiseReference.AccumulateSquaredDeviation<T>(x, mean, e2);
                 WithTier(tier, () => ElementWise.AccumulateSquaredDeviation<T>(x, mean, a2));
                 AssertSame<double>(e2, a2, 0, "squared deviation");
+                var bias = Random<T>(n, 17);
+                var xe = (T[])x.Clone(); var xa = (T[])x.Clone();
+                var e3 = Random<double>(n, 19); var a3 = (double[])e3.Clone();
+                ElementWiseReference.AddBiasAndAccumulateWidened<T>(xe, bias, e3);
+                WithTier(tier, () => ElementWise.AddBiasAndAccumulateWidened<T>(xa, bias, a3));
+                AssertSame<T>(xe, xa, 0, "bias added before the widened sum");
+                AssertSame<double>(e3, a3, 0, "widened sum with bias");
             }
     }
 
