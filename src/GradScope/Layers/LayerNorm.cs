@@ -9,7 +9,7 @@ namespace GradScope.Layers;
 /// Backward per row (x̂ normalised, s = 1/√(σ²+ε)):
 ///   dx̂ = γ ⊙ dy;  dx = s/d · (d·dx̂ − Σ_j dx̂ − x̂ ⊙ Σ_j dx̂ ⊙ x̂);  dγ += dy ⊙ x̂;  dβ += dy.
 /// </summary>
-public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public const double Epsilon = 1e-5;
 
@@ -101,6 +101,7 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var beta = theta[BiasIndex].Span;
         var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
         var invStd = cache.InverseStd.Span.Slice(r0, rows);
+        VectorTier tier = ElementWise.TierFor<T>();
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * dim, dim);
@@ -109,32 +110,11 @@ public sealed class LayerNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             double variance = RowReductions.SumSquaredDeviationWidened(xr, mean) / dim;
             T s = T.CreateTruncating(1.0 / Math.Sqrt(variance + Eps));
             invStd[r] = s;
-            ElementWise.Map(xr, hr, new NormalizeScalarOperator<T>(T.CreateTruncating(mean), s));
-            ElementWise.Map<T, AffineOperator<T>>(hr, gamma, beta, y.Slice(r * dim, dim), default);
+            NormalizeRow(xr, hr, y.Slice(r * dim, dim), new NormalizeScalarOperator<T>(T.CreateTruncating(mean), s), gamma, beta, tier);
         }
     }
 
-    /// <summary>dγ += Σ_r dy ⊙ x̂, dβ += Σ_r dy over <paramref name="rows"/> rows (written over when
-    /// <paramref name="overwrite"/>).</summary>
-    private void AddParameterGradients(ReadOnlySpan<T> dy, ReadOnlySpan<T> xhat, int rows, ParameterSet<T> grads, bool overwrite)
-    {
-        int dim = InputDim;
-        var dGamma = grads[GainIndex].Span;
-        var dBeta = grads[BiasIndex].Span;
-        if (overwrite)
-        {
-            dGamma.Clear();
-            dBeta.Clear();
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            var gr = dy.Slice(r * dim, dim);
-            ElementWise.Map<T, MultiplyAddOperator<T>>(gr, xhat.Slice(r * dim, dim), dGamma, dGamma, default);
-            ElementWise.Map(dBeta, gr, dBeta, default(AddOperator<T>));
-        }
-    }
 
-    /// <summary>dx = s/d · (d·dx̂ − Σ dx̂ − x̂ ⊙ Σ dx̂ ⊙ x̂) for one row, dx̂ = γ ⊙ dy.</summary>
     private static void InputGradientRow(ReadOnlySpan<T> gamma, ReadOnlySpan<T> gr, ReadOnlySpan<T> hr, T s, Span<T> dr)
     {
         var (sumG, sumGH) = RowReductions.ProductSums(gamma, gr, hr);
