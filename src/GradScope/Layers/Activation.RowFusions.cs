@@ -20,6 +20,7 @@ public sealed partial class Activation<T, TOp>
     /// The epilogue of a linear layer, row by row: z += bias (when given), y = f(z), and for the last activation of a residual
     /// branch also <paramref name="sum"/> = <paramref name="skip"/> + w·y (the unit's output) — one pass instead of three.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows, ReadOnlySpan<T> skip, T weight,
         Span<T> sum)
     {
@@ -81,6 +82,7 @@ public sealed partial class Activation<T, TOp>
     /// with Σ_rows dx added to <paramref name="biasGradient"/> in row order (the gradient of the preceding linear layer's bias):
     /// one pass instead of the scale pass, the backward and the column sums.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackwardRowsWithBiasGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int rows,
         T scale, Span<T> biasGradient)
     {

@@ -58,6 +58,7 @@ public sealed partial class Activation<T, TOp> : Layer<T>
     /// instead of three. Same arithmetic as <see cref="Backward"/> followed by the sums of <see cref="BatchNorm{T}.Backward"/>
     /// (Σ dx and Σ dx ⊙ h added row after row, unfused products); the scalar path is its reference.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackwardWithColumnSums(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int rows,
         ReadOnlySpan<T> h, Span<T> sumDx, Span<T> sumDxH)
     {

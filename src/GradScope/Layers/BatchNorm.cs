@@ -188,6 +188,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>dx = (γ·s) ⊙ (g − (Σg + x̂ ⊙ Σg⊙x̂)/B) row by row in one loop: the arithmetic of the two element-wise
     /// operators of <see cref="Backward"/> (unfused, t first), whose scalar twins are the reference of the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InputGradientRows(ReadOnlySpan<T> g, ReadOnlySpan<T> xhat, ReadOnlySpan<T> sumG, ReadOnlySpan<T> sumGH,
         ReadOnlySpan<T> scale, T invBatch, Span<T> dx, int rows)
     {
@@ -333,6 +334,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β for <paramref name="rows"/> dense rows in one loop: per element the arithmetic of
     /// <see cref="NormalizeOperator{T}"/> then <see cref="AffineOperator{T}"/> (whose scalar twins take each row's tail and, at the
     /// scalar tier, the whole row), so every tier gives the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalizeRows(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta)
     {

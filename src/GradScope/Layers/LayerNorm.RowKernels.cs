@@ -14,6 +14,7 @@ namespace GradScope.Layers;
 public sealed partial class LayerNorm<T>
 {
     /// <summary>x̂ = (x − μ)·s (<paramref name="normalize"/>) and y = γ·x̂ + β for one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalizeRow(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, NormalizeScalarOperator<T> normalize,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, VectorTier tier)
     {
@@ -55,6 +56,7 @@ public sealed partial class LayerNorm<T>
     /// the arithmetic of <see cref="MultiplyAddOperator{T}"/> and <see cref="AddOperator{T}"/> row after row, in one pass over
     /// column strips whose sums stay in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddParameterGradients(ReadOnlySpan<T> dy, ReadOnlySpan<T> xhat, int rows, ParameterSet<T> grads, bool overwrite)
     {
         int cols = InputDim;

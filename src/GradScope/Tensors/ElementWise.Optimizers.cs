@@ -14,6 +14,7 @@ namespace GradScope.Tensors;
 internal static class OptimizerKernels
 {
     /// <summary>θ ← θ − lr·g.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgd<T>(Span<T> theta, ReadOnlySpan<T> grad, T lr, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -30,6 +31,7 @@ internal static class OptimizerKernels
     }
 
     /// <summary>v ← μv + g; θ ← θ − lr·v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Momentum<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> v, T lr, T mu, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -66,6 +68,7 @@ internal static class OptimizerKernels
     }
 
     /// <summary>m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − stepSize·m/(√v/c₂ + ε).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> m, Span<T> v,
         T b1, T b2, T stepSize, T correction2Sqrt, T eps, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -115,6 +118,7 @@ internal static class OptimizerKernels
     }
 
     /// <summary>v ← αv + (1−α)g²; θ ← θ − lr·g/(√v + ε).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsProp<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> v, T lr, T alpha, T eps, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -140,6 +140,7 @@ internal static class ElementWise
     /// is bit-identical to <see cref="ElementWiseReference.AddColumnSums{T}"/>: a column strip of one vector
     /// starts from acc and takes every row in turn in a register. Column tail: scalar remainder.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> acc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -209,6 +210,7 @@ internal static class ElementWise
 
     /// <summary>One row of acc.Length elements at <paramref name="x"/>; with <paramref name="addBias"/> the bias is added to the
     /// row (stored) before it is accumulated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateWidenedRow<T>(ref T x, ref T bias, bool addBias, Span<double> acc, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -289,6 +291,7 @@ internal static class ElementWise
         for (int o = 0; o < x.Length; o += n) AccumulateSquaredDeviationRow(x.Slice(o, n), mean, acc, tier);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateSquaredDeviationRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<double> mean, Span<double> acc, VectorTier tier)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

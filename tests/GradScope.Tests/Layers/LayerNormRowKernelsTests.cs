@@ -82,5 +82,6 @@ public class LayerNormRowKernelsTests
     }
 
     // float → double is exact, so the double's bits tell the float's apart (signed zeros included).
-    private static long Bits<T>(T v) where T : unmanaged, IFloatingPointIeee754<T> => BitConverter.DoubleToInt64Bits(double.CreateTruncating(v));
+    private static long Bits<T>(T v) where T : unmanaged, IFloatingPointIeee754<T> =>
+        BitConverter.DoubleToInt64Bits(double.CreateTruncating(v));
 }
