@@ -286,10 +286,12 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 var block = network.Blocks[step.Block];
                 if (step.Layer == Step.Combine)
                 {
+                    // The output cotangent becomes the waiting skip cotangent by swapping buffers (same length), not by a copy.
                     int n = rows * block.OutputDim;
-                    var dy = Current(scratch, n);
-                    dy.CopyTo(scratch.Skip.AsSpan(0, n));
-                    ElementWise.Map(dy, Other(scratch, n), new ScaleOperator<T>(T.CreateChecked(((ResidualUnit<T>)block).ResidualWeight)));
+                    if (scratch.Current == 0) (scratch.LayerA, scratch.Skip) = (scratch.Skip, scratch.LayerA);
+                    else (scratch.LayerB, scratch.Skip) = (scratch.Skip, scratch.LayerB);
+                    ElementWise.Map(scratch.Skip.AsSpan(0, n), Other(scratch, n),
+                        new ScaleOperator<T>(T.CreateChecked(((ResidualUnit<T>)block).ResidualWeight)));
                     scratch.Current ^= 1;
                     continue;
                 }
