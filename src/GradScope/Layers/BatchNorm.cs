@@ -244,6 +244,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>Mean and Σ(x − mean)² (double, two passes) of the <paramref name="rows"/> rows of a slice; with a
     /// <paramref name="bias"/> (the preceding linear layer's, left out of its product) x += bias first, in the first pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void PartialStatistics(Span<T> x, int rows, Span<double> mean, Span<double> m2, ReadOnlySpan<T> bias = default)
     {
         int dim = InputDim;
@@ -256,6 +257,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>Combines the slices' statistics in slice order (Chan et al.) into the cache's 1/σ and
     /// <paramref name="meanT"/>; updates the running statistics in training mode.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void CombineStatistics(ParameterSet<T> theta, Cache cache, int batch, ReadOnlySpan<int> counts,
         double[][] means, double[][] m2s, T[] meanT)
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GradScope.Tensors;
 
@@ -79,6 +80,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
     internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
         ForwardRowsCore(theta, x, y, rows, (Cache)cache, r0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> layerCache, int r0)
     {
@@ -94,6 +96,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
     }
 
     /// <summary>Normalises rows [r0, r0 + rows) of the batch (x, y are those rows) and records x̂ and 1/σ in the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardRowsCore(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0)
     {
         int dim = InputDim;
