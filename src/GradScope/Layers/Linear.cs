@@ -129,14 +129,8 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> cache, int r0) =>
         BackwardRows(theta, x, dy, dx, rows, grads, overwrite, cache as Cache);
 
-    /// <summary>The row backward's products only (dx and dW): the activation after this layer has formed the bias gradient in its
-    /// own pass (<see cref="Layer{T}.BackwardRowsWithBiasGradient"/>).</summary>
-    internal void BackwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int rows,
-        ParameterSet<T> grads, bool overwrite, LayerCache<T> cache) =>
-        BackwardRows(theta, x, dy, dx, rows, grads, overwrite, cache as Cache, withBias: false);
-
     private void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx,
-        int rows, ParameterSet<T> grads, bool overwrite, Cache? cache, bool withBias = true)
+        int rows, ParameterSet<T> grads, bool overwrite, Cache? cache)
     {
         if (!dx.IsEmpty && cache is { BackwardWeights.IsPacked: true })
             Gemm.Multiply(Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, cache.BackwardWeights, T.Zero, dx, InputDim);
@@ -145,7 +139,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
                 InputDim);
         Gemm.Multiply(Op.Transpose, Op.None, OutputDim, InputDim, rows, T.One, dy, OutputDim, x, InputDim,
             overwrite ? T.Zero : T.One, grads[WeightIndex].Span, InputDim);
-        if (withBias && BiasIndex >= 0)
+        if (BiasIndex >= 0)
         {
             var db = grads[BiasIndex].Span;
             if (overwrite) db.Clear();

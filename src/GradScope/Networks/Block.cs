@@ -109,11 +109,11 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         return summed;
     }
 
-    /// <summary>The layers' row backward. An activation right after a linear layer with a bias takes that bias's gradient in its
-    /// own pass; <paramref name="scale"/> multiplies dy only when the last layer is such an activation (<see cref="FusesBiasGradient"/>),
-    /// otherwise a caller with a scale passes dy already scaled.</summary>
+    /// <summary>The layers' row backward; with <paramref name="scaled"/> the last layer (an activation, <see cref="Layer{T}.FusesBias"/>)
+    /// takes dy = scale·<paramref name="dy"/> in its own pass.</summary>
     private protected void BackwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
-        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite, T scale)
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite,
+        bool scaled = false, T scale = default)
     {
         ReadOnlySpan<T> current = dy;
         bool useA = true;
@@ -123,34 +123,14 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
             useA = !useA;
-            if (FusesBiasGradient(i))
-            {
-                var db = grads[((Linear<T>)Layers[i - 1]).BiasIndex].Span;
-                if (overwrite) db.Clear();
-                Layers[i].BackwardRowsWithBiasGradient(RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows,
-                    i == Layers.Count - 1 ? scale : T.One, db);
-            }
+            if (scaled && i == Layers.Count - 1)
+                Layers[i].BackwardRowsScaled(RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, scale);
             else
-            {
                 Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
                     cache.LayerCaches[i], r0);
-            }
             current = target;
-            if (i > 0 && FusesBiasGradient(i))
-            {
-                // The linear layer before it: products only, its bias gradient is done.
-                i--;
-                target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
-                useA = !useA;
-                ((Linear<T>)Layers[i]).BackwardRowsWithoutBias(theta, RowsOf(i == 0 ? x : cache.Outputs[i - 1], r0, rows), current, target,
-                    rows, grads, overwrite, cache.LayerCaches[i]);
-                current = target;
-            }
         }
     }
-
-    /// <summary>Layer i is an activation whose row backward can also form the bias gradient of the linear layer before it.</summary>
-    private protected bool FusesBiasGradient(int i) => i > 0 && Layers[i].FusesBias && Layers[i - 1] is Linear<T> { BiasIndex: >= 0 };
 
     /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes
     /// <paramref name="last"/>.</summary>
@@ -247,7 +227,7 @@ public sealed class PlainBlock<T> : Block<T> where T : unmanaged, IFloatingPoint
 
     internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
-        => BackwardLayersRows(theta, x, y, cache, dy, dx, r0, rows, scratch, grads, overwrite, T.One);
+        => BackwardLayersRows(theta, x, y, cache, dy, dx, r0, rows, scratch, grads, overwrite);
 
     public override string Describe() => string.Join(" → ", Layers.Select(l => l.Describe()));
 }
@@ -312,16 +292,16 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
     {
         T w = T.CreateChecked(ResidualWeight);
-        if (FusesBiasGradient(Layers.Count - 1))
+        if (Layers[^1].FusesBias)
         {
             // The branch's last activation takes w·dy in its own pass.
-            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, dy, dx, r0, rows, scratch, grads, overwrite, w);
+            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, dy, dx, r0, rows, scratch, grads, overwrite, scaled: true, w);
         }
         else
         {
             var weighted = scratch.Weighted.AsSpan(0, dy.Length);
             ElementWise.Map(dy, weighted, new ScaleOperator<T>(w));
-            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite, T.One);
+            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite);
         }
         if (!dx.IsEmpty) ElementWise.Map(dx, dy, dx, default(AddOperator<T>));
     }

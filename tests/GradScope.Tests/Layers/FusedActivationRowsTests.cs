@@ -6,7 +6,7 @@ namespace GradScope.Tests.Layers;
 
 /// <summary>
 /// The fused row passes of an activation (<see cref="Activation{T, TOp}"/>): bias + f + residual sum in the forward, residual
-/// weight + f′ + the bias gradient's column sums in the backward. Each must give the same bits as the separate passes it
+/// weight + f′ in the backward. Each must give the same bits as the separate passes it
 /// replaces (the layer's own Forward/Backward and the element-wise drivers), on every tier, for every activation, in float and
 /// double.
 /// </summary>
@@ -16,17 +16,10 @@ public class FusedActivationRowsTests
     {
         var data = new TheoryData<ActivationKind, int>();
         foreach (var kind in Enum.GetValues<ActivationKind>())
-            foreach (int tier in new[] { 0, 1, 2 })
+            foreach (int tier in ElementWiseTiers.All)
                 data.Add(kind, tier);
         return data;
     }
-
-    private static KernelSettings Settings(int tier) => tier switch
-    {
-        0 => new KernelSettings(ForceScalar: true),
-        1 => new KernelSettings(VectorTier: VectorTier.Vector256),
-        _ => new KernelSettings(),
-    };
 
     private const int Rows = 5, Cols = 37; // 37 columns: 16- and 8-lane float parts and a scalar tail
 
@@ -34,16 +27,16 @@ public class FusedActivationRowsTests
     [MemberData(nameof(Cases))]
     public void Forward_with_bias_and_residual_equals_the_separate_passes(ActivationKind kind, int tier)
     {
-        using var scope = KernelSettings.Use(Settings(tier));
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
         CheckForward<float>(kind);
         CheckForward<double>(kind);
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Backward_with_scale_and_bias_gradient_equals_the_separate_passes(ActivationKind kind, int tier)
+    public void Backward_with_the_residual_weight_equals_the_separate_passes(ActivationKind kind, int tier)
     {
-        using var scope = KernelSettings.Use(Settings(tier));
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
         CheckBackward<float>(kind);
         CheckBackward<double>(kind);
     }
@@ -95,26 +88,21 @@ public class FusedActivationRowsTests
         var y = new Matrix<T>(Rows, Cols);
         act.Forward(null!, z, y, act.CreateCache(), ForwardMode.Train);
         var dy = Random<T>(Rows, Cols, rng);
-        var start = Random<T>(1, Cols, rng).Span.ToArray();
         T w = T.CreateChecked(0.37);
 
-        // Separate passes: w·dy, the layer's backward, then the column sums added to the bias gradient.
+        // Separate passes: w·dy, then the layer's backward.
         var weighted = new Matrix<T>(Rows, Cols);
         ElementWise.Map(dy.Span, weighted.Span, new ScaleOperator<T>(w));
         var dxRef = new Matrix<T>(0, 0);
         act.Backward(null!, z, y, act.CreateCache(), weighted, dxRef, null);
-        var sumsRef = (T[])start.Clone();
-        ElementWise.AddColumnSums<T>(dxRef.Span, Rows, Cols, sumsRef);
 
         var dxF = new Matrix<T>(Rows, Cols);
-        var sumsF = (T[])start.Clone();
-        act.BackwardRowsWithBiasGradient(z.Span, y.Span, dy.Span, dxF.Span, Rows, w, sumsF);
+        act.BackwardRowsScaled(z.Span, y.Span, dy.Span, dxF.Span, w);
         AssertSameBits(dxRef, dxF);
-        AssertSameBits(new Matrix<T>(1, Cols, sumsRef), new Matrix<T>(1, Cols, sumsF));
 
         // The guard: the fused pass really weighted dy (w ≠ 1 changes the result).
         var dxOne = new Matrix<T>(Rows, Cols);
-        act.BackwardRowsWithBiasGradient(z.Span, y.Span, dy.Span, dxOne.Span, Rows, T.One, (T[])start.Clone());
+        act.BackwardRowsScaled(z.Span, y.Span, dy.Span, dxOne.Span, T.One);
         Assert.NotEqual(dxOne.Span.ToArray(), dxF.Span.ToArray());
     }
 

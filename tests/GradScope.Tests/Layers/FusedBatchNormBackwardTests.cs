@@ -16,23 +16,16 @@ public class FusedBatchNormBackwardTests
     {
         var data = new TheoryData<string, int>();
         foreach (var arch in new[] { "batch-relu", "batch-tanh", "batch-selu", "resnet-batch-relu" })
-            foreach (int tier in new[] { 0, 1, 2 })
+            foreach (int tier in ElementWiseTiers.All)
                 data.Add(arch, tier);
         return data;
     }
-
-    private static KernelSettings Settings(int tier) => tier switch
-    {
-        0 => new KernelSettings(ForceScalar: true),
-        1 => new KernelSettings(VectorTier: VectorTier.Vector256),
-        _ => new KernelSettings(),
-    };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Fused_block_backward_equals_the_layer_by_layer_one_to_the_bit(string arch, int tier)
     {
-        using var scope = KernelSettings.Use(Settings(tier));
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
         int batch = 11, width = 21; // 21 columns: a 16-lane part, a 4-lane part and a scalar tail in double
         var p = Make(Small(arch, depth: 3, width: width, input: 5, classes: 3), batch, seed: 3, edit: t => Perturb(t, 0.3, new Rng(4)));
         var block = p.Network.Blocks[1];
