@@ -324,7 +324,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>The normalised input x̂ of rows [r0, r0 + rows) after a row-sliced forward (what the cotangent sums weight).</summary>
-    internal ReadOnlySpan<T> NormalizedRows(Cache cache, int r0, int rows) => cache.Normalized.Buffer.AsSpan(r0 * InputDim, rows * InputDim);
+    internal ReadOnlySpan<T> NormalizedRows(Cache cache, int r0, int rows) =>
+        cache.Normalized.Buffer.AsSpan(r0 * InputDim, rows * InputDim);
 
     internal override IEnumerable<int> RowGradientIndices => [GainIndex, BiasIndex];
 
@@ -361,7 +362,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                 for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
                 {
                     nuint i = (nuint)j;
-                    var h = normalize.Invoke(Vector512.LoadUnsafe(ref xr, i), Vector512.LoadUnsafe(ref mu, i), Vector512.LoadUnsafe(ref sc, i));
+                    var h = normalize.Invoke(Vector512.LoadUnsafe(ref xr, i), Vector512.LoadUnsafe(ref mu, i),
+                        Vector512.LoadUnsafe(ref sc, i));
                     h.StoreUnsafe(ref hr, i);
                     affine.Invoke(h, Vector512.LoadUnsafe(ref ga, i), Vector512.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
                 }
@@ -369,7 +371,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                 for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
                 {
                     nuint i = (nuint)j;
-                    var h = normalize.Invoke(Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref mu, i), Vector256.LoadUnsafe(ref sc, i));
+                    var h = normalize.Invoke(Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref mu, i),
+                        Vector256.LoadUnsafe(ref sc, i));
                     h.StoreUnsafe(ref hr, i);
                     affine.Invoke(h, Vector256.LoadUnsafe(ref ga, i), Vector256.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
                 }
