@@ -26,6 +26,9 @@ public static class DiagProfile
         string? rowsArg = args.FirstOrDefault(a => a.StartsWith("rows=", StringComparison.Ordinal));
         var options = rowsArg is null ? new JacobianOptions() : new JacobianOptions { LossSweepChunkRows = int.Parse(rowsArg[5..]) };
         var tools = new JacobianTools<double>(network, theta, tape, options);
+        // maxrows=N: rows of one chunk of the λ dynamic program (the effective depth).
+        string? maxRowsArg = args.FirstOrDefault(a => a.StartsWith("maxrows=", StringComparison.Ordinal));
+        var trickOptions = maxRowsArg is null ? new ResidualTrickOptions() : new ResidualTrickOptions { MaxRows = int.Parse(maxRowsArg[8..]) };
         string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"{arch}: 50 × 100, batch 256; load {load}; best of {repeats}");
         if (args.Contains("gauss"))
@@ -51,12 +54,12 @@ public static class DiagProfile
         }
         if (args.Contains("trick"))
         {
-            Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+            Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape, trickOptions));
             return;
         }
         Time("gsc profile", repeats, () => GradientScale.Profile(tools, JacobianMode.Auto, new VerdictOptions()));
         Time("collapse", repeats, () => CollapseMetrics.ForNetwork(network, theta, tape));
-        Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+        Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape, trickOptions));
         Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
         if (args.Contains("matrix")) Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
         var block = network.Blocks[1];
