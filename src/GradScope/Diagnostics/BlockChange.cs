@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GradScope.Layers;
 using GradScope.Networks;
@@ -124,6 +125,7 @@ public static class BlockChange
     }
 
     /// <summary>Σ (a − b)², each difference taken in double (float inputs are widened first), in vector lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumSquaredDifferences<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -155,6 +156,7 @@ public static class ResidualTrick
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsZero<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var v in values) if (v != T.Zero) return false;
