@@ -60,7 +60,8 @@ public sealed record GradientTruncation(IReadOnlyList<double> RelativeError, dou
         {
             var x = MemoryMarshal.Cast<T, double>(values);
             int w = Vector<double>.Count;
-            for (; i <= sum.Length - w; i += w) (new Vector<double>(sum.Slice(i, w)) + new Vector<double>(x.Slice(i, w))).CopyTo(sum.Slice(i, w));
+            for (; i <= sum.Length - w; i += w)
+                (new Vector<double>(sum.Slice(i, w)) + new Vector<double>(x.Slice(i, w))).CopyTo(sum.Slice(i, w));
         }
         for (; i < sum.Length; i++) sum[i] += double.CreateTruncating(values[i]);
     }

@@ -24,8 +24,9 @@ internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754
 /// <summary>
 /// One block of the λ dynamic program (<see cref="ResidualTrick"/>): output groups λ ∈ [s, s + c) of chunk s / c are
 /// g'_λ = J_iᵀ g_λ + (J_θᵀ g_{λ−1} − J_iᵀ g_{λ−1}), from J_iᵀ on the input groups [s − 1, s + c) and J_θᵀ on the prefix
-/// [s − 1, s + c − 1) of the same rows; chunk i of <c>parts</c> has s = ⌊i · newCount / parts⌋. Chunks read <c>g</c> and the block's forward data and write disjoint groups of
-/// <c>next</c>, so any number of them can run at once, each with scratch taken from a shared bag.
+/// [s − 1, s + c − 1) of the same rows; chunk i of <c>parts</c> has s = ⌊i · newCount / parts⌋. Chunks read <c>g</c> and
+/// the block's forward data and write disjoint groups of <c>next</c>, so any number of them can run at once, each with
+/// scratch taken from a shared bag.
 /// </summary>
 internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> x, Matrix<T> thetaOutput,
     Matrix<T> initOutput, BlockCache<T> thetaCache, BlockCache<T> initCache, Matrix<T> g, Matrix<T> next, int count, int newCount,
