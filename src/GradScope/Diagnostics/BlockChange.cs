@@ -76,6 +76,7 @@ public static class BlockChange
         private readonly Rng _rng = Rng.ForStream(options.Seed, 1);
         private readonly ConcurrentBag<Scratch<T>> _spare = new();
         private int _turn; // the block whose probes are drawn next
+        private bool _failed;
 
         public void Run(int b)
         {
@@ -86,7 +87,7 @@ public static class BlockChange
                 var (drift, angle) = ParameterChange(block, theta, theta0);
                 var x = tape.Activations[b];
                 var probes = scratch.Probes.Resize(options.Probes * x.Rows, tape.Activations[b + 1].Cols);
-                Draw(b, probes.Span);
+                if (!Draw(b, probes.Span)) return;
                 var (thetaCache, initCache) = scratch.Caches.For(block);
                 block.Forward(theta, x, scratch.ThetaOutput, thetaCache, mode);
                 block.Backward(theta, x, scratch.ThetaOutput, thetaCache, probes, scratch.WithTheta, null);
@@ -97,6 +98,11 @@ public static class BlockChange
                 double ratio = initSq > 0 ? Math.Sqrt(residualSq / initSq) : double.PositiveInfinity;
                 entries[b] = new BlockChangeEntry(network.BlockCount - b, block.Name, drift, angle, ratio);
             }
+            catch
+            {
+                Volatile.Write(ref _failed, true); // blocks waiting for a turn this block will not pass on give up
+                throw;
+            }
             finally
             {
                 _spare.Add(scratch);
@@ -105,22 +111,21 @@ public static class BlockChange
 
         /// <summary>Block b's probes: waits for blocks 0 … b − 1 to have drawn theirs (the pool hands out blocks in order, and
         /// each holds the generator only for its sequential half), draws, passes the generator on, then finishes the
-        /// deviates on this thread.</summary>
-        private void Draw(int b, Span<T> probes)
+        /// deviates on this thread. False when an earlier block failed (its exception ends the whole call).</summary>
+        private bool Draw(int b, Span<T> probes)
         {
             var wait = new SpinWait();
-            while (Volatile.Read(ref _turn) != b) wait.SpinOnce();
+            while (Volatile.Read(ref _turn) != b)
+            {
+                if (Volatile.Read(ref _failed)) return false; // the pool rethrows that block's exception
+                wait.SpinOnce();
+            }
             (int Start, int Length) pairs = (0, 0);
-            try
-            {
-                if (typeof(T) == typeof(double)) pairs = _rng.DrawGaussianPairs(MemoryMarshal.Cast<T, double>(probes));
-                else DiagMath.FillGaussian(probes, _rng);
-            }
-            finally
-            {
-                Volatile.Write(ref _turn, b + 1); // also after a failure, so that no later block waits for ever
-            }
+            if (typeof(T) == typeof(double)) pairs = _rng.DrawGaussianPairs(MemoryMarshal.Cast<T, double>(probes));
+            else DiagMath.FillGaussian(probes, _rng);
+            Volatile.Write(ref _turn, b + 1);
             if (pairs.Length > 0) Rng.FinishGaussianPairs(MemoryMarshal.Cast<T, double>(probes).Slice(pairs.Start, pairs.Length));
+            return true;
         }
     }
 

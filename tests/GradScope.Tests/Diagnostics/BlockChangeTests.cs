@@ -120,6 +120,16 @@ public class BlockChangeTests
         }
     }
 
+    [Fact]
+    public void A_failing_block_ends_the_call_with_its_exception()
+    {
+        // θ⁰ of a shallower network: the blocks past its depth fail on the pool; the call returns and rethrows.
+        var p = Make(Small("relu", depth: 9, width: 7, input: 5, classes: 3), batch: 6);
+        var shallow = Initializer.Initialize(Network<double>.Build(Small("relu", depth: 3, width: 7, input: 5, classes: 3)), 1);
+        Assert.Throws<IndexOutOfRangeException>(
+            () => BlockChange.Compute(p.Network, p.Theta, shallow, p.Tape, new BlockChangeOptions { Pool = Threads }));
+    }
+
     /// <summary>Four threads (workers + caller): more than the blocks that are ready at any time.</summary>
     private static readonly WorkerPool Threads = new(3);
 }
