@@ -7,10 +7,10 @@ using GradScope.Tensors;
 namespace GradScope.Layers;
 
 /// <summary>
-/// The row passes of an activation fused with the element-wise work around it in the row-parallel step: the bias of the linear
-/// layer before it and a residual unit's sum in the forward, the residual weight in the backward. Each element takes exactly the
-/// operations of the separate passes in the same order, so the results are bit-identical to them (and across tiers); with the
-/// scalar tier, or an f without vector twin, the scalar loops run alone.
+/// The forward row pass of an activation fused with the element-wise work around it in the row-parallel step: the bias of the
+/// linear layer before it and, in the batch-norm row program, a residual unit's sum. Each element takes exactly the operations
+/// of the separate passes in the same order, so the results are bit-identical to them (and across tiers); with the scalar tier,
+/// or an f without vector twin, the scalar loops run alone.
 /// </summary>
 public sealed partial class Activation<T, TOp>
 {
@@ -76,9 +76,4 @@ public sealed partial class Activation<T, TOp>
             }
         }
     }
-
-    /// <summary>dx = (scale·dy) ⊙ f′ over the whole slice in one pass: a residual branch's weight taken along by its last
-    /// activation instead of a pass of its own (flat, like the unscaled backward: no per-row tails).</summary>
-    internal override void BackwardRowsScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T scale) =>
-        ElementWise.Map(dy, TOp.DerivativeFromOutput ? y : x, y, dx, new ScaledActivationBackward<T, TOp>(scale));
 }

@@ -53,17 +53,6 @@ internal readonly struct ActivationBackward<T, TOp> : ITernaryOperator<T>
     public Vector512<T> Invoke(Vector512<T> g, Vector512<T> z, Vector512<T> y) => g * TOp.Derivative(z, y);
 }
 
-/// <summary>The backward pass of an activation whose cotangent a residual unit weights: dz = (w·dy) · f′(z, y), the arithmetic
-/// of <see cref="ScaleOperator{T}"/> and then <see cref="ActivationBackward{T, TOp}"/> in one operator.</summary>
-internal readonly struct ScaledActivationBackward<T, TOp>(T w) : ITernaryOperator<T>
-    where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IActivationOperator<T>
-{
-    public bool Vectorizable => TOp.VectorizedDerivative;
-    public T Invoke(T g, T z, T y) => w * g * TOp.Derivative(z, y);
-    public Vector256<T> Invoke(Vector256<T> g, Vector256<T> z, Vector256<T> y) => Vector256.Create(w) * g * TOp.Derivative(z, y);
-    public Vector512<T> Invoke(Vector512<T> g, Vector512<T> z, Vector512<T> y) => Vector512.Create(w) * g * TOp.Derivative(z, y);
-}
-
 /// <summary>relu(z) = max(z, 0); derivative 1 for z &gt; 0, else 0 (the subgradient PyTorch uses at 0).</summary>
 public readonly struct ReluOperator<T> : IActivationOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -80,11 +80,6 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Span<T> sum) =>
         throw new NotSupportedException($"{Describe()} cannot take a bias.");
 
-    /// <summary>For a layer with <see cref="FusesBias"/>: the row backward of the cotangent scale·dy in one pass (a residual
-    /// branch's weight taken along); all spans are rows × InputDim.</summary>
-    internal virtual void BackwardRowsScaled(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T scale) =>
-        throw new NotSupportedException($"{Describe()} cannot take a scale.");
-
     /// <summary>
     /// Rows of the backward pass for a single cotangent: <paramref name="dx"/> = Jᵀ <paramref name="dy"/> (skipped when
     /// empty; it may alias <paramref name="dy"/> only for element-wise layers), and the parameter gradients of these rows

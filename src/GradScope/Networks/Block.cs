@@ -80,40 +80,28 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The dense rows [r0, r0 + rows) of a full-batch matrix.</summary>
     internal static Span<T> RowsOf(Matrix<T> m, int r0, int rows) => m.Buffer.AsSpan(r0 * m.Cols, rows * m.Cols);
 
-    /// <summary>The layers' row forward; the last layer writes <paramref name="last"/>. With a <paramref name="sum"/> matrix (a
-    /// residual unit) the last activation also forms sum = x + weight·last when it directly follows a linear layer (the fused
-    /// epilogue); returns whether it did.</summary>
-    private protected bool ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows,
-        Matrix<T>? sum = null, T weight = default)
+    private protected void ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows)
     {
-        bool summed = false;
         for (int i = 0; i < Layers.Count; i++)
         {
             var input = i == 0 ? x : cache.Outputs[i - 1];
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             if (Layers[i] is Linear<T> linear && i + 1 < Layers.Count && Layers[i + 1].FusesBias)
             {
-                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together (with the
-                // residual sum when the activation ends the branch).
+                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
                 var z = RowsOf(output, r0, rows);
                 var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
-                bool end = i == Layers.Count - 1;
-                summed = end && sum is not null;
-                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(end ? last : cache.Outputs[i], r0, rows), rows,
-                    summed ? RowsOf(x, r0, rows) : default, weight, summed ? RowsOf(sum!, r0, rows) : default);
+                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
+                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows, default, default, default);
                 continue;
             }
             Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows, cache.LayerCaches[i], r0);
         }
-        return summed;
     }
 
-    /// <summary>The layers' row backward; with <paramref name="scaled"/> the last layer (an activation, <see cref="Layer{T}.FusesBias"/>)
-    /// takes dy = scale·<paramref name="dy"/> in its own pass.</summary>
     private protected void BackwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
-        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite,
-        bool scaled = false, T scale = default)
+        ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
     {
         ReadOnlySpan<T> current = dy;
         bool useA = true;
@@ -123,11 +111,8 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
             useA = !useA;
-            if (scaled && i == Layers.Count - 1)
-                Layers[i].BackwardRowsScaled(RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, scale);
-            else
-                Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
-                    cache.LayerCaches[i], r0);
+            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
+                cache.LayerCaches[i], r0);
             current = target;
         }
     }
@@ -283,26 +268,17 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
     internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
     {
         var branch = cache.Outputs[^1];
+        ForwardLayersRows(theta, x, branch, cache, r0, rows);
         T w = T.CreateChecked(ResidualWeight);
-        if (!ForwardLayersRows(theta, x, branch, cache, r0, rows, y, w))
-            ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
+        ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
     }
 
     internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite)
     {
-        T w = T.CreateChecked(ResidualWeight);
-        if (Layers[^1].FusesBias)
-        {
-            // The branch's last activation takes w·dy in its own pass.
-            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, dy, dx, r0, rows, scratch, grads, overwrite, scaled: true, w);
-        }
-        else
-        {
-            var weighted = scratch.Weighted.AsSpan(0, dy.Length);
-            ElementWise.Map(dy, weighted, new ScaleOperator<T>(w));
-            BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite);
-        }
+        var weighted = scratch.Weighted.AsSpan(0, dy.Length);
+        ElementWise.Map(dy, weighted, new ScaleOperator<T>(T.CreateChecked(ResidualWeight)));
+        BackwardLayersRows(theta, x, cache.Outputs[^1], cache, weighted, dx, r0, rows, scratch, grads, overwrite);
         if (!dx.IsEmpty) ElementWise.Map(dx, dy, dx, default(AddOperator<T>));
     }
 
