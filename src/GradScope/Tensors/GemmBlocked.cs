@@ -98,13 +98,17 @@ internal static unsafe class GemmScratch<T> where T : unmanaged
 /// stays in L1 while it sweeps the B block) → column panels of NR → micro-kernel.
 /// </para>
 /// <para>
-/// Edges — the one mechanism: operand panels that the kernel cannot read in place are copied into
-/// zero-padded scratch panels, so the kernel always computes a full MR×NR tile, and a partial C tile is
-/// written back through <see cref="GemmEdge"/>. op(B) is always packed (NR-wide panels per K block: cheap, as
-/// each is reused by every row tile; reading it in place ran at half speed when ldb·4 was a multiple of
-/// 4 KiB, e.g. 3072 columns, because the k rows of a panel then fall in one L1 set). op(A) is read in place
-/// (row-major: MR row pointers; transposed: MR contiguous values per k) except its last, partial row tile;
-/// packing all of A measured slower, since each A element is used only ⌈n/NR⌉ times.
+/// Edges: operand panels that the kernel cannot read in place are copied into zero-padded scratch panels, so
+/// the kernel always computes a full MR×NR tile, and a partial C tile is written back through <see cref="GemmEdge"/>.
+/// A last column panel at most half full (n = 100 = 3·32 + 4) is a column tail instead: its few columns are computed
+/// by vectors down the rows (<see cref="IMicroKernel{T}.RunColumnTail"/>), not by a whole panel of FMAs.
+/// op(B) is packed in NR-wide panels per K block — once for many products (<see cref="Pack"/>, the weights of a
+/// training step) or here, cheap as each panel is reused by every row tile — except that a row-major B (the
+/// weight gradient's activations) is read in place by full panels unless its row stride is a multiple of 1 KiB
+/// (3072 columns ran at half speed in place: the k rows of a panel fell in a few L1 sets); in place measured
+/// 3–9 % faster on the weight gradients of 64–250-row slices. op(A) is read in place (row-major: MR row pointers;
+/// transposed: MR contiguous values per k) except its last, partial row tile; packing all of A measured slower,
+/// since each A element is used only ⌈n/NR⌉ times.
 /// </para>
 /// <para>
 /// Parallelism: the product is cut into tasks (column ranges when there are enough column panels, else row
@@ -233,6 +237,9 @@ internal static unsafe class GemmBlocked<T, TKernel>
         T* packT = scratch + packALength;
         T* packB = packT + packTLength;
         nint lda = g.Lda, ldb = g.Ldb, ldc = g.Ldc;
+        // A row-major op(B) is read in place by full panels unless its row stride is a multiple of 1 KiB: then the kc rows
+        // of a panel fall in a few L1 sets (4 KiB period) and evict each other (3072 columns ran at half speed).
+        bool bInPlace = g.PackedB == null && g.OpB == Op.None && ldb * sizeof(T) % 1024 != 0;
 
         for (int jc = j0; jc < j1; jc += ncMax)
         {
@@ -245,14 +252,15 @@ internal static unsafe class GemmBlocked<T, TKernel>
                 int kc = Math.Min(kcStep, g.K - pc);
                 T beta = pc == 0 ? g.Beta : T.One;
 
-                // B block: always packed into NR-wide panels (read in place, a large power-of-two ldb thrashed L1),
-                // here or once for many products beforehand (Pack).
+                // B block: NR-wide panels, packed once for many products beforehand (Pack) or here — except full panels of
+                // a B read in place; a partial panel is always packed, zero-padded.
                 T* bPanels = packB;
                 if (g.PackedB != null) bPanels = g.PackedB + pc * packedStride + (nint)(jc / NR) * kc * NR;
                 else
                     for (int q = 0; q < panels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
+                        if (bInPlace && nr == NR) continue;
                         if (g.OpB == Op.Transpose) PackPanelTransposed(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
                         else PackPanel(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
                     }
@@ -270,7 +278,9 @@ internal static unsafe class GemmBlocked<T, TKernel>
                     for (int q = 0; q < rowPanels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                        TKernel.Run(kc, ap, aRow, aCol, bPanels + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        if (bInPlace && nr == NR)
+                            TKernel.Run(kc, ap, aRow, aCol, g.B + pc * ldb + jq, ldb, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        else TKernel.Run(kc, ap, aRow, aCol, bPanels + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
                     }
                 }
 
