@@ -9,6 +9,8 @@
 #   --quick: batch 128 only, Adam only; --full: also batch 32 and 3072 inputs. DIR defaults to bench/results/<date>.
 #   Every part (one tool on one architecture, the diagnostics of each tool) gets at most --part-timeout seconds (default
 #   900): a part that fails or runs out of time is recorded as such in run.json and the tables, and the run goes on.
+#   Each vector tier has its own PyTorch peer and sgemm peak: on an AVX-512 CPU the AVX2 tier is compared with PyTorch
+#   restricted to AVX2 (an AVX2 OpenBLAS core type, ATEN_CPU_CAPABILITY=avx2), as on an AVX2-only machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds=2
@@ -68,12 +70,16 @@ fi
 # OpenBLAS picks a slow generic kernel on this CPU unless told its core type. Probe the candidates with the same
 # peak measurement the peer reports (sgemm_peak.py swaps AVX-512 core types for Haswell on CPUs without AVX-512
 # instead of dying with an illegal instruction) and keep the fastest.
-coretype=""; best=0
+# The fastest AVX2 core type (Zen, Haswell) is kept apart: it is the peer of GradScope's AVX2 tier on an AVX-512 CPU.
+coretype=""; best=0; coretype_avx2=""; best_avx2=0
 for candidate in SkylakeX Zen Haswell; do
   if probe=$(OPENBLAS_CORETYPE=$candidate /usr/bin/python3 "$root/bench/peer/sgemm_peak.py" --size 1024 --repeats 5 --threads 2 2>/dev/null); then
     read -r used gf < <(/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["openblas_coretype"], d["sgemm_gflops"])' "$probe")
     echo "OPENBLAS_CORETYPE=$candidate (runs $used): sgemm $gf GFLOP/s" >&2
     if /usr/bin/python3 -c "import sys; sys.exit(0 if $gf > $best else 1)"; then coretype=$used; best=$gf; fi
+    if [ "$used" != SkylakeX ] && /usr/bin/python3 -c "import sys; sys.exit(0 if $gf > $best_avx2 else 1)"; then
+      coretype_avx2=$used; best_avx2=$gf
+    fi
   else
     echo "OPENBLAS_CORETYPE=$candidate: fails on this CPU" >&2
   fi
@@ -99,7 +105,17 @@ for arch in "${arch_list[@]}"; do
     run_part "gradscope $tier $arch" - "${env_tier[@]}" "$root/gradscope" bench --no-diagnostics --archs "$arch" "${common[@]}" \
       --json "$out/gradscope.$tier.$arch.json"
   done
-  run_part "pytorch $arch" "$out/pytorch.$arch.json" /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "$arch" "${common[@]}"
+  # The peer of each tier: on an AVX-512 CPU, GradScope's AVX2 tier (an AVX2-only machine) is compared with PyTorch
+  # restricted to AVX2 too — OpenBLAS with an AVX2 core type, ATen's kernels at AVX2 — and with that run's sgemm peak.
+  for tier in "${tiers[@]}"; do
+    if [ "$tier" = avx2 ] && [ "${#tiers[@]}" -gt 1 ]; then
+      env_peer=(env OPENBLAS_CORETYPE="${coretype_avx2:-Haswell}" ATEN_CPU_CAPABILITY=avx2)
+    else
+      env_peer=(env)
+    fi
+    run_part "pytorch $tier $arch" "$out/pytorch.$tier.$arch.json" \
+      "${env_peer[@]}" /usr/bin/python3 "$root/bench/peer/pytorch_mlp.py" --archs "$arch" "${common[@]}"
+  done
 done
 run_part "gradscope tier selection" - "$root/gradscope" bench --no-training --no-diagnostics --json "$out/gradscope.selected.json"
 selected=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tier"])' "$out/gradscope.selected.json" \
@@ -126,42 +142,51 @@ def load(name):
     except (OSError, ValueError):
         return None
 parts = [line.rstrip("\n").split("\t") for line in open(os.path.join(out, "parts.tsv")) if line.strip()]
-ours, peak_per_arch, peer_rows, coretype = [], {}, [], None
+ours, peer_rows = [], []
+peak_per_arch = {t: {} for t in tiers}    # tier -> arch -> the peer's sgemm peak before that architecture
+peer_setup = {t: {} for t in tiers}       # tier -> the peer's OpenBLAS core type and ATen CPU capability
 for a in archs:
     for t in tiers:
         doc = load(f"gradscope.{t}.{a}.json")
         ours += [dict(r, tier=t) for r in doc["training"]] if doc else []
-    peer_doc = load(f"pytorch.{a}.json")
-    if peer_doc:
-        peer_rows += peer_doc["training"]
-        peak_per_arch[a] = peer_doc["sgemm_peak_gflops"]
-        coretype = peer_doc.get("openblas_coretype")
-peak = max(peak_per_arch.values(), default=float("nan"))
+        peer_doc = load(f"pytorch.{t}.{a}.json")
+        if peer_doc:
+            peer_rows += [dict(r, tier=t) for r in peer_doc["training"]]
+            peak_per_arch[t][a] = peer_doc["sgemm_peak_gflops"]
+            peer_setup[t] = {"openblas_coretype": peer_doc.get("openblas_coretype"),
+                             "aten_cpu_capability": peer_doc.get("aten_cpu_capability")}
+peaks = {t: max(peak_per_arch[t].values(), default=float("nan")) for t in tiers}
 selected_doc = load("gradscope.selected.json")
 run = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
        "cpu_model": cpu, "threads": os.cpu_count(), "tiers_timed": tiers, "tier_selected": selected,
-       "gemm_tier": selected_doc["gemm_tier"] if selected_doc else None, "openblas_coretype": coretype,
-       "sgemm_peak_gflops": peak, "sgemm_peak_per_arch": peak_per_arch, "load_before": load_before, "load_after": load_after,
+       "gemm_tier": selected_doc["gemm_tier"] if selected_doc else None,
+       "openblas_coretype": peer_setup[tiers[0]].get("openblas_coretype"), "sgemm_peak_gflops": peaks[tiers[0]],
+       "peer_per_tier": {t: dict(peer_setup[t], sgemm_peak_gflops=peaks[t], sgemm_peak_per_arch=peak_per_arch[t])
+                         for t in tiers},
+       "load_before": load_before, "load_after": load_after,
        "parts": [{"part": p[0], "status": p[1], "seconds": float(p[2])} for p in parts]}
 json.dump({"tool": "gradscope", "training": ours}, open(os.path.join(out, "gradscope.json"), "w"), indent=2)
-json.dump({"tool": "pytorch", "training": peer_rows, "sgemm_peak_gflops": peak}, open(os.path.join(out, "pytorch.json"), "w"), indent=2)
+json.dump({"tool": "pytorch", "training": peer_rows, "sgemm_peak_gflops_per_tier": peaks},
+          open(os.path.join(out, "pytorch.json"), "w"), indent=2)
 json.dump(run, open(os.path.join(out, "run.json"), "w"), indent=2)
 
 key = lambda r: (r["arch"], r["batch"], r["inputs"], r["optimizer"])
-theirs = {key(r): r for r in peer_rows}
+theirs = {(key(r), r["tier"]): r for r in peer_rows}
 mine = {(key(r), r["tier"]): r for r in ours}
-head = ["arch", "batch", "inputs", "opt"] + [f"GS {t} ex/s" for t in tiers] + ["PyTorch ex/s"] \
+head = ["arch", "batch", "inputs", "opt"] + [f"GS {t} ex/s" for t in tiers] + [f"PyTorch {t} ex/s" for t in tiers] \
     + [f"ratio {t}" for t in tiers] + [f"% peak {t}" for t in tiers]
 rows = []
 for k in sorted({key(r) for r in ours}, key=lambda k: (archs.index(k[0]), k[2], k[1], k[3])):
-    p = theirs.get(k)
     g = [mine.get((k, t)) for t in tiers]
+    p = [theirs.get((k, t)) for t in tiers]
     rows.append([k[0], str(k[1]), str(k[2]), k[3]] + [f"{r['examples_per_second']:,.0f}" if r else "-" for r in g]
-                + [f"{p['examples_per_second']:,.0f}" if p else "-"]
-                + [f"{r['examples_per_second'] / p['examples_per_second']:.1f}×" if r and p else "-" for r in g]
-                + [f"{100 * r['gflops'] / peak:.0f} %" if r else "-" for r in g])
+                + [f"{r['examples_per_second']:,.0f}" if r else "-" for r in p]
+                + [f"{r['examples_per_second'] / q['examples_per_second']:.1f}×" if r and q else "-" for r, q in zip(g, p)]
+                + [f"{100 * r['gflops'] / peaks[t]:.0f} %" if r else "-" for r, t in zip(g, tiers)])
 lines_txt = [f"CPU {cpu}, {os.cpu_count()} threads; tiers timed {', '.join(tiers)}; selected at run time: {selected}",
-             f"sgemm peak (OpenBLAS {run['openblas_coretype']}): {peak:.1f} GFLOP/s (best of the per-architecture measurements)",
+             "sgemm peak (best of the per-architecture measurements): " + "; ".join(
+                 f"{t}: {peaks[t]:.1f} GFLOP/s (OpenBLAS {peer_setup[t].get('openblas_coretype')}, "
+                 f"ATen {peer_setup[t].get('aten_cpu_capability')})" for t in tiers),
              f"load average (1/5/15 min) before {load_before}, after {load_after}; {run['date']} commit {commit}", ""]
 missing = [p for p in parts if p[1] != "ok"]
 if missing:

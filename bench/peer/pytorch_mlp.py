@@ -18,6 +18,16 @@ import torch.nn as nn
 WIDTH, DEPTH, CLASSES = 100, 50, 10
 
 
+def aten_cpu_capability():
+    """The vector tier of ATen's own kernels (element-wise, norms, optimizers): AVX512, AVX2, ... It follows
+    ATEN_CPU_CAPABILITY (compare.sh sets avx2 for the peer of GradScope's AVX2 tier); torch 1.13 reports it only in
+    its build summary."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 class Residual(nn.Module):
     def __init__(self, branch, weight):
         super().__init__()
@@ -199,6 +209,7 @@ def main():
     print(json.dumps({
         "tool": "pytorch", "version": torch.__version__, "threads": args.threads,
         "openblas_coretype": CORETYPE_USED, "openblas_coretype_requested": CORETYPE_REQUESTED,
+        "aten_cpu_capability": aten_cpu_capability(),
         "machine": platform.processor() or platform.machine(),
         "sgemm_peak_gflops": peak["sgemm_gflops"], "sgemm_peak": peak,
         "training": results,

@@ -25,16 +25,8 @@ internal static class AnalyzeCommand
             Description = "Initialisation seed (with --arch) and seed of noise and probes",
             DefaultValueFactory = _ => TrainingConfig.DefaultSeed,
         };
-        var inputDim = new Option<int>("--input-dim")
-        {
-            Description = "With --arch and --noise: input features",
-            DefaultValueFactory = _ => DataShape.FashionMnist.InputDim,
-        };
-        var classes = new Option<int>("--classes")
-        {
-            Description = "With --arch: output classes",
-            DefaultValueFactory = _ => DataShape.FashionMnist.Classes,
-        };
+        var shape = new DataShapeOptions("With --arch and --noise: input features", "With --arch: output classes");
+        var (inputDim, classes) = (shape.InputDim, shape.Classes);
         var inputs = new Option<string?>("--inputs") { Description = "Batch as a B × d .npy array (float32 or float64)" };
         var labels = new Option<string?>("--labels")
         {

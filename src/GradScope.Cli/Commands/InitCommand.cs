@@ -15,27 +15,18 @@ internal static class InitCommand
         {
             Description = "Initialisation seed", DefaultValueFactory = _ => TrainingConfig.DefaultSeed,
         };
-        var inputDim = new Option<int>("--input-dim")
-        {
-            Description = "Input features",
-            DefaultValueFactory = _ => DataShape.FashionMnist.InputDim,
-        };
-        var classes = new Option<int>("--classes")
-        {
-            Description = "Output classes",
-            DefaultValueFactory = _ => DataShape.FashionMnist.Classes,
-        };
+        var shape = new DataShapeOptions("Input features", "Output classes");
         var output = new Option<string>("--out") { Description = "Checkpoint file to write (.safetensors)", Required = true };
 
         var command = new Command("init", "Write an untrained zoo network to a safetensors checkpoint.");
         architecture.AddTo(command);
         command.Options.Add(seed);
-        command.Options.Add(inputDim);
-        command.Options.Add(classes);
+        command.Options.Add(shape.InputDim);
+        command.Options.Add(shape.Classes);
         command.Options.Add(output);
         command.SetAction((parse, cancel) => Task.FromResult(context.Guard(_ =>
         {
-            var spec = architecture.Read(parse)(new DataShape(parse.GetValue(inputDim), parse.GetValue(classes)));
+            var spec = architecture.Read(parse)(shape.Read(parse));
             Limits.NetworkFootprint.Require(spec, parameterCopies: 3, batch: 1);
             var network = Network<float>.Build(spec);
             var theta = Initializer.Initialize(network, parse.GetValue(seed));
