@@ -28,7 +28,7 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
     /// <summary>Rows per call of <see cref="RunColumnTail"/>.</summary>
     static abstract int TailRows { get; }
 
-    /// <summary>The same product for up to 4 columns of a column tail, vectors down the rows (<see cref="GemmColumnTail512{T}"/>):
+    /// <summary>The same product for up to 4 columns of a column tail, vectors down the rows (<see cref="GemmColumnTail{T, TVector}"/>):
     /// A(i, p) = <c>a[p·aStride + i]</c> for i &lt; <see cref="TailRows"/>, B(p, j) = <c>b[p·bRow + j]</c> for j &lt; 4.</summary>
     static abstract void RunColumnTail(int kc, T* a, nint aStride, T* b, nint bRow,
         T* c, nint ldc, T alpha, T beta, int rows, int cols);

@@ -18,10 +18,10 @@ internal readonly unsafe struct Avx512Float8x32 : IMicroKernel<float>
 {
     public static int MR => 8;
     public static int NR => 32;
-    public static int TailRows => GemmColumnTail512<float>.Rows;
+    public static int TailRows => GemmColumnTail<float, TailVector512<float>>.Rows;
 
     public static void RunColumnTail(int kc, float* a, nint aStride, float* b, nint bRow, float* c, nint ldc, float alpha, float beta,
-        int rows, int cols) => GemmColumnTail512<float>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
+        int rows, int cols) => GemmColumnTail<float, TailVector512<float>>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, nint aRow, nint aCol, float* b, nint bRow,
@@ -113,10 +113,10 @@ internal readonly unsafe struct Avx512Double6x16 : IMicroKernel<double>
 {
     public static int MR => 6;
     public static int NR => 16;
-    public static int TailRows => GemmColumnTail512<double>.Rows;
+    public static int TailRows => GemmColumnTail<double, TailVector512<double>>.Rows;
 
     public static void RunColumnTail(int kc, double* a, nint aStride, double* b, nint bRow, double* c, nint ldc, double alpha, double beta,
-        int rows, int cols) => GemmColumnTail512<double>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
+        int rows, int cols) => GemmColumnTail<double, TailVector512<double>>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, nint aRow, nint aCol, double* b, nint bRow,
