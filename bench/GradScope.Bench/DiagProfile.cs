@@ -8,9 +8,10 @@ using GradScope.Tensors;
 namespace GradScope.Bench;
 
 /// <summary>
-/// `-- diag [arch] [repeats]`: the diagnostics of the reference problem (50 × 100, 256 inputs, θ = θ⁰ + 0.01 noise) split
-/// into parts, each the best of a few repeats (and its first call, which pays for fresh buffers), plus the block backward
-/// the λ dynamic program is made of, alone.
+/// `-- diag [arch] [repeats] [part]`: the diagnostics of the reference problem (50 × 100, 256 inputs, θ = θ⁰ + 0.01 noise)
+/// split into parts, each the best of a few repeats (and its first call, which pays for fresh buffers), plus the block
+/// backward the λ dynamic program is made of, alone. One part only: trick, change, dilution, profile-only, matrix-only,
+/// gauss (the probes' Gaussian draws); rows=N and maxrows=N set the chunk rows of the loss sweep and of the λ program.
 /// </summary>
 public static class DiagProfile
 {
@@ -26,6 +27,11 @@ public static class DiagProfile
         string? rowsArg = args.FirstOrDefault(a => a.StartsWith("rows=", StringComparison.Ordinal));
         var options = rowsArg is null ? new JacobianOptions() : new JacobianOptions { LossSweepChunkRows = int.Parse(rowsArg[5..]) };
         var tools = new JacobianTools<double>(network, theta, tape, options);
+        // maxrows=N: rows of one chunk of the λ dynamic program (the effective depth).
+        string? maxRowsArg = args.FirstOrDefault(a => a.StartsWith("maxrows=", StringComparison.Ordinal));
+        var trickOptions = maxRowsArg is null
+            ? new ResidualTrickOptions()
+            : new ResidualTrickOptions { MaxRows = int.Parse(maxRowsArg[8..]) };
         string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"{arch}: 50 × 100, batch 256; load {load}; best of {repeats}");
         if (args.Contains("gauss"))
@@ -49,14 +55,19 @@ public static class DiagProfile
             Time("gsc profile", repeats, () => GradientScale.Profile(tools, JacobianMode.Auto, new VerdictOptions()));
             return;
         }
+        if (args.Contains("dilution"))
+        {
+            Time("dilution", repeats, () => Dilution.Compute(tools));
+            return;
+        }
         if (args.Contains("trick"))
         {
-            Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+            Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape, trickOptions));
             return;
         }
         Time("gsc profile", repeats, () => GradientScale.Profile(tools, JacobianMode.Auto, new VerdictOptions()));
         Time("collapse", repeats, () => CollapseMetrics.ForNetwork(network, theta, tape));
-        Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape));
+        Time("residual trick", repeats, () => ResidualTrick.Compute(network, theta, theta0, tape, trickOptions));
         Time("block change", repeats, () => BlockChange.Compute(network, theta, theta0, tape));
         if (args.Contains("matrix")) Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
         var block = network.Blocks[1];

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GradScope.Layers;
 using GradScope.Networks;
@@ -26,48 +28,109 @@ public sealed record BlockChangeOptions
     /// <summary>Gaussian cotangents per block for the Jacobian ratio.</summary>
     public int Probes { get; init; } = 8;
     public ulong Seed { get; init; } = 0xB10C;
+    /// <summary>The pool the blocks run on (null: the shared pool); tests compare a one-thread pool with others.</summary>
+    internal WorkerPool? Pool { get; init; }
 }
 
 /// <summary>Per-block drift and residual-Jacobian size (issue 10 item 2).</summary>
 public static class BlockChange
 {
     /// <summary>Every block, input side first, at the forward recorded in <paramref name="tape"/> (θ, usually Analyze mode).</summary>
+    /// <remarks>
+    /// The blocks run on the worker pool, each on its thread's own forward caches and scratch. Their probes come from one
+    /// generator stream, drawn block after block: a block takes its turn at the generator (the accepted polar points, the
+    /// cheap sequential half of the draws), hands it on, and then finishes its deviates and runs its four passes in parallel
+    /// with the others. The draws, and so the ratios, are those of one thread drawing every block's probes in order.
+    /// </remarks>
     public static IReadOnlyList<BlockChangeEntry> Compute<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0,
         Tape<T> tape, BlockChangeOptions? options = null, ForwardMode mode = ForwardMode.Analyze)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         options ??= new BlockChangeOptions();
-        var rng = Rng.ForStream(options.Seed, 1);
-        var result = new List<BlockChangeEntry>();
-        var withTheta = new Matrix<T>(0, 0);
-        var withInit = new Matrix<T>(0, 0);
-        var initOutput = new Matrix<T>(0, 0);
-        var probes = new Matrix<T>(0, 0);
-        var thetaOutput = new Matrix<T>(0, 0);
-        var caches = new StructureCaches<T>();
-        for (int b = 0; b < network.BlockCount; b++)
+        var entries = new BlockChangeEntry[network.BlockCount];
+        var work = new BlockWork<T>(network, theta, theta0, tape, options, mode, entries);
+        (options.Pool ?? WorkerPool.Shared).For(network.BlockCount, new BlockItem<T>(work));
+        return entries;
+    }
+
+    private readonly struct BlockItem<T>(BlockWork<T> work) : IWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Invoke(int index) => work.Run(index);
+    }
+
+    /// <summary>One thread's buffers: probes, both block outputs and VJPs, and forward caches per block structure.</summary>
+    private sealed class Scratch<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Matrix<T> Probes { get; } = new(0, 0);
+        public Matrix<T> ThetaOutput { get; } = new(0, 0);
+        public Matrix<T> InitOutput { get; } = new(0, 0);
+        public Matrix<T> WithTheta { get; } = new(0, 0);
+        public Matrix<T> WithInit { get; } = new(0, 0);
+        // Caches shared by the blocks of one structure (see StructureCaches), not the tape's.
+        public StructureCaches<T> Caches { get; } = new();
+    }
+
+    private sealed class BlockWork<T>(Network<T> network, ParameterSet<T> theta, ParameterSet<T> theta0, Tape<T> tape,
+        BlockChangeOptions options, ForwardMode mode, BlockChangeEntry[] entries) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Rng _rng = Rng.ForStream(options.Seed, 1);
+        private readonly ConcurrentBag<Scratch<T>> _spare = new();
+        private int _turn; // the block whose probes are drawn next
+        private bool _failed;
+
+        public void Run(int b)
         {
-            var block = network.Blocks[b];
-            var (drift, angle) = ParameterChange(block, theta, theta0);
-            var x = tape.Activations[b];
-            var y = tape.Activations[b + 1];
-            probes.Resize(options.Probes * x.Rows, y.Cols);
-            DiagMath.FillGaussian(probes.Span, rng);
-            // Both VJPs on caches shared by the blocks of one structure (see StructureCaches), not on the tape's.
-            var (thetaCache, initCache) = caches.For(block);
-            block.Forward(theta, x, thetaOutput, thetaCache, mode);
-            block.Backward(theta, x, thetaOutput, thetaCache, probes, withTheta, null);
-            block.Forward(theta0, x, initOutput, initCache, mode);
-            block.Backward(theta0, x, initOutput, initCache, probes, withInit, null);
-            double initSq = DiagMath.SumSquares<T>(withInit.Span);
-            double residualSq = SumSquaredDifferences<T>(withTheta.Span, withInit.Span);
-            double ratio = initSq > 0 ? Math.Sqrt(residualSq / initSq) : double.PositiveInfinity;
-            result.Add(new BlockChangeEntry(network.BlockCount - b, block.Name, drift, angle, ratio));
+            if (!_spare.TryTake(out var scratch)) scratch = new Scratch<T>();
+            try
+            {
+                var block = network.Blocks[b];
+                var (drift, angle) = ParameterChange(block, theta, theta0);
+                var x = tape.Activations[b];
+                var probes = scratch.Probes.Resize(options.Probes * x.Rows, tape.Activations[b + 1].Cols);
+                if (!Draw(b, probes.Span)) return;
+                var (thetaCache, initCache) = scratch.Caches.For(block);
+                block.Forward(theta, x, scratch.ThetaOutput, thetaCache, mode);
+                block.Backward(theta, x, scratch.ThetaOutput, thetaCache, probes, scratch.WithTheta, null);
+                block.Forward(theta0, x, scratch.InitOutput, initCache, mode);
+                block.Backward(theta0, x, scratch.InitOutput, initCache, probes, scratch.WithInit, null);
+                double initSq = DiagMath.SumSquares<T>(scratch.WithInit.Span);
+                double residualSq = SumSquaredDifferences<T>(scratch.WithTheta.Span, scratch.WithInit.Span);
+                double ratio = initSq > 0 ? Math.Sqrt(residualSq / initSq) : double.PositiveInfinity;
+                entries[b] = new BlockChangeEntry(network.BlockCount - b, block.Name, drift, angle, ratio);
+            }
+            catch
+            {
+                Volatile.Write(ref _failed, true); // blocks waiting for a turn this block will not pass on give up
+                throw;
+            }
+            finally
+            {
+                _spare.Add(scratch);
+            }
         }
-        return result;
+
+        /// <summary>Block b's probes: waits for blocks 0 … b − 1 to have drawn theirs (the pool hands out blocks in order, and
+        /// each holds the generator only for its sequential half), draws, passes the generator on, then finishes the
+        /// deviates on this thread. False when an earlier block failed (its exception ends the whole call).</summary>
+        private bool Draw(int b, Span<T> probes)
+        {
+            var wait = new SpinWait();
+            while (Volatile.Read(ref _turn) != b)
+            {
+                if (Volatile.Read(ref _failed)) return false; // the pool rethrows that block's exception
+                wait.SpinOnce();
+            }
+            (int Start, int Length) pairs = (0, 0);
+            if (typeof(T) == typeof(double)) pairs = _rng.DrawGaussianPairs(MemoryMarshal.Cast<T, double>(probes));
+            else DiagMath.FillGaussian(probes, _rng);
+            Volatile.Write(ref _turn, b + 1);
+            if (pairs.Length > 0) Rng.FinishGaussianPairs(MemoryMarshal.Cast<T, double>(probes).Slice(pairs.Start, pairs.Length));
+            return true;
+        }
     }
 
     /// <summary>Σ (a − b)², each difference taken in double (float inputs are widened first), in vector lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumSquaredDifferences<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;

@@ -84,25 +84,39 @@ public static class CollapseMetrics
     }
 
     /// <summary>Statistics of every nonlinearity of the network for the forward pass on <paramref name="tape"/>, input side last (position
-    /// order 1 … L).</summary>
+    /// order 1 … L). The blocks are independent, so they run on the worker pool; the entries come back in position order.</summary>
     public static IReadOnlyList<CollapseEntry> ForNetwork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape)
+        where T : unmanaged, IFloatingPointIeee754<T> => ForNetwork(network, theta, tape, WorkerPool.Shared);
+
+    internal static IReadOnlyList<CollapseEntry> ForNetwork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, WorkerPool pool)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var perPosition = new List<CollapseEntry>[network.BlockCount];
+        pool.For(network.BlockCount, new PositionWork<T>(network, theta, tape, perPosition));
+        return perPosition.SelectMany(entries => entries).ToList();
+    }
+
+    private readonly struct PositionWork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, List<CollapseEntry>[] perPosition)
+        : IWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Invoke(int index) => perPosition[index] = ForPosition(network, theta, tape, index + 1);
+    }
+
+    private static List<CollapseEntry> ForPosition<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int position)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new List<CollapseEntry>();
-        for (int position = 1; position <= network.BlockCount; position++)
+        int b = network.BlockIndexOfPosition(position);
+        var block = network.Blocks[b];
+        int blockLinear = GradientScale.LinearLayersFromOutput(network, position);
+        var layers = block.Layers;
+        foreach (var (layer, z) in block.PreActivations(tape.Activations[b], tape.BlockCaches[b]))
         {
-            int b = network.BlockIndexOfPosition(position);
-            var block = network.Blocks[b];
-            int blockLinear = GradientScale.LinearLayersFromOutput(network, position);
-            var layers = block.Layers;
-            foreach (var (layer, z) in block.PreActivations(tape.Activations[b], tape.BlockCaches[b]))
-            {
-                int index = IndexOf(layers, layer);
-                int linearAfter = 0;
-                for (int i = index + 1; i < layers.Count; i++) if (layers[i] is Linear<T>) linearAfter++;
-                result.Add(new CollapseEntry(position, block.Name, layer.Name, layer.Describe(), blockLinear + linearAfter,
-                    Compute(layer, theta, z)));
-            }
+            int index = IndexOf(layers, layer);
+            int linearAfter = 0;
+            for (int i = index + 1; i < layers.Count; i++) if (layers[i] is Linear<T>) linearAfter++;
+            result.Add(new CollapseEntry(position, block.Name, layer.Name, layer.Describe(), blockLinear + linearAfter,
+                Compute(layer, theta, z)));
         }
         return result;
     }

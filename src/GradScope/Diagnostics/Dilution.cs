@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -29,40 +30,73 @@ public static class Dilution
     /// Dilution entries of every residual unit of the network at the forward on the tools' tape. Both GSCs come from
     /// one VJP of the weighted branch per unit vector u: J_fᵀu = u + J_ρᵀu, so ‖J_fᵀu‖² = ‖u‖² + 2⟨u, J_ρᵀu⟩ + ‖J_ρᵀu‖².
     /// </summary>
+    /// <remarks>The units are independent (each has its own probe stream), so they run on the worker pool, each thread with
+    /// its own scratch; every unit's arithmetic is the same on any thread.</remarks>
     public static IReadOnlyList<DilutionEntry> Compute<T>(JacobianTools<T> tools, JacobianMode mode = JacobianMode.Auto)
+        where T : unmanaged, IFloatingPointIeee754<T> => Compute(tools, mode, WorkerPool.Shared);
+
+    internal static IReadOnlyList<DilutionEntry> Compute<T>(JacobianTools<T> tools, JacobianMode mode, WorkerPool pool)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var network = tools.Network;
+        var positions = Enumerable.Range(1, network.BlockCount)
+            .Where(p => network.Blocks[network.BlockIndexOfPosition(p)] is ResidualUnit<T>).ToArray();
+        var entries = new DilutionEntry[positions.Length];
+        pool.For(positions.Length, new UnitWork<T>(new Units<T>(tools, tools.ResolveMode(mode), positions, entries)));
+        return entries;
+    }
+
+    private readonly struct UnitWork<T>(Units<T> units) : IWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Invoke(int index) => units.Run(index);
+    }
+
+    private sealed class Units<T>(JacobianTools<T> tools, JacobianMode mode, int[] positions, DilutionEntry[] entries)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ConcurrentBag<BranchVjp<T>> _spare = new();
+
+        public void Run(int index)
+        {
+            if (!_spare.TryTake(out var vjp)) vjp = new BranchVjp<T>();
+            try
+            {
+                entries[index] = Entry(tools, positions[index], mode, vjp);
+            }
+            finally
+            {
+                _spare.Add(vjp);
+            }
+        }
+    }
+
+    private static DilutionEntry Entry<T>(JacobianTools<T> tools, int position, JacobianMode mode, BranchVjp<T> vjp)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = tools.Network;
         var tape = tools.Tape;
-        var result = new List<DilutionEntry>();
-        var vjp = new BranchVjp<T>();
-        var resolved = tools.ResolveMode(mode);
-        for (int position = 1; position <= network.BlockCount; position++)
-        {
-            int b = network.BlockIndexOfPosition(position);
-            if (network.Blocks[b] is not ResidualUnit<T> unit) continue;
-            var x = tape.Activations[b];
-            var y = tape.Activations[b + 1];
-            var cache = tape.BlockCaches[b];
-            double w = unit.ResidualWeight;
-            double logV = 0.5 * Math.Log(DiagMath.SumSquares<T>(x.Span));
-            double logRho = 0.5 * Math.Log(DiagMath.SumSquares<T>(unit.BranchOutput(cache).Span)) + Math.Log(Math.Abs(w));
-            double logF = 0.5 * Math.Log(DiagMath.SumSquares<T>(y.Span));
-            var (branch, whole) = Frobenius(tools, unit, x, cache, vjp, resolved, (ulong)position);
-            double logN = Math.Log((double)x.Rows * x.Cols);
-            double gBranch = Math.Exp(0.5 * (branch.LogSquared - logN) + logV - logRho);
-            double gUnit = Math.Exp(0.5 * (whole.LogSquared - logN) + logV - logF);
-            double k = Math.Exp(logV - logRho);
-            double k2 = k * k;
-            result.Add(new DilutionEntry(position, unit.Name, w, k, gBranch, gUnit,
-                Math.Sqrt(1 + (gBranch * gBranch - 1) / (k2 + 1)),
-                (gBranch * gBranch - 1) / (gUnit * gUnit - 1),
-                Math.Log(gBranch) / Math.Log(gUnit),
-                k2 + 1,
-                0.5 * branch.RelativeStandardError * gBranch, 0.5 * whole.RelativeStandardError * gUnit,
-                branch.Exact));
-        }
-        return result;
+        int b = network.BlockIndexOfPosition(position);
+        var unit = (ResidualUnit<T>)network.Blocks[b];
+        var x = tape.Activations[b];
+        var y = tape.Activations[b + 1];
+        var cache = tape.BlockCaches[b];
+        double w = unit.ResidualWeight;
+        double logV = 0.5 * Math.Log(DiagMath.SumSquares<T>(x.Span));
+        double logRho = 0.5 * Math.Log(DiagMath.SumSquares<T>(unit.BranchOutput(cache).Span)) + Math.Log(Math.Abs(w));
+        double logF = 0.5 * Math.Log(DiagMath.SumSquares<T>(y.Span));
+        var (branch, whole) = Frobenius(tools, unit, x, cache, vjp, mode, (ulong)position);
+        double logN = Math.Log((double)x.Rows * x.Cols);
+        double gBranch = Math.Exp(0.5 * (branch.LogSquared - logN) + logV - logRho);
+        double gUnit = Math.Exp(0.5 * (whole.LogSquared - logN) + logV - logF);
+        double k = Math.Exp(logV - logRho);
+        double k2 = k * k;
+        return new DilutionEntry(position, unit.Name, w, k, gBranch, gUnit,
+            Math.Sqrt(1 + (gBranch * gBranch - 1) / (k2 + 1)),
+            (gBranch * gBranch - 1) / (gUnit * gUnit - 1),
+            Math.Log(gBranch) / Math.Log(gUnit),
+            k2 + 1,
+            0.5 * branch.RelativeStandardError * gBranch, 0.5 * whole.RelativeStandardError * gUnit,
+            branch.Exact);
     }
 
     private static (FrobeniusEstimate Branch, FrobeniusEstimate Unit) Frobenius<T>(JacobianTools<T> tools, ResidualUnit<T> unit,

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using GradScope.Tensors;
 
 namespace GradScope.Diagnostics;
@@ -29,7 +31,7 @@ public sealed record GradientTruncation(IReadOnlyList<double> RelativeError, dou
         {
             var group = g.Span.Slice(l * segment, segment);
             sumOfNorms += Math.Sqrt(DiagMath.SumSquares<T>(group));
-            for (int i = 0; i < segment; i++) total[i] += double.CreateTruncating(group[i]);
+            AddTo(total, group);
         }
         double totalNorm = Math.Sqrt(DiagMath.SumSquares<double>(total));
         var errors = new double[blocks + 1];
@@ -41,11 +43,26 @@ public sealed record GradientTruncation(IReadOnlyList<double> RelativeError, dou
             if (d < count)
             {
                 var group = g.Span.Slice(d * segment, segment);
-                for (int i = 0; i < segment; i++) tail[i] += double.CreateTruncating(group[i]);
+                AddTo(tail, group);
             }
         }
         int depth = 0;
         while (depth < blocks && errors[depth] > tau) depth++;
         return new GradientTruncation(errors, totalNorm > 0 ? sumOfNorms / totalNorm : 1, depth);
+    }
+
+    /// <summary>sum[i] += values[i] in double, element by element (vector lanes add each element alone: the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddTo<T>(Span<double> sum, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (typeof(T) == typeof(double))
+        {
+            var x = MemoryMarshal.Cast<T, double>(values);
+            int w = Vector<double>.Count;
+            for (; i <= sum.Length - w; i += w)
+                (new Vector<double>(sum.Slice(i, w)) + new Vector<double>(x.Slice(i, w))).CopyTo(sum.Slice(i, w));
+        }
+        for (; i < sum.Length; i++) sum[i] += double.CreateTruncating(values[i]);
     }
 }

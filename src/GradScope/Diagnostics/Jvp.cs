@@ -122,7 +122,6 @@ public sealed class BranchVjp<T> where T : unmanaged, IFloatingPointIeee754<T>
             layers[i].Backward(theta, input, output, cache.LayerCaches[i], current, target, null);
             current = target;
         }
-        T w = T.CreateChecked(unit.ResidualWeight);
-        foreach (ref var v in dx.Span) v *= w;
+        ElementWise.Map(dx.Span, dx.Span, new ScaleOperator<T>(T.CreateChecked(unit.ResidualWeight)));
     }
 }

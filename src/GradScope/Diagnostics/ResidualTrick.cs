@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GradScope.Layers;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -15,10 +17,12 @@ public sealed record ResidualTrickOptions
     public double Tau { get; init; } = DefaultTau;
     /// <summary>Also record the (normalised) λ-profile at the input side of every block.</summary>
     public bool PerBlock { get; init; }
-    /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values). The default keeps a chunk of a
-    /// width-100 network in double (2,048 × 100 × 8 bytes) near the size of one core's L2 cache; the result does not
-    /// depend on it.</summary>
-    public int MaxRows { get; init; } = 2048;
+    /// <summary>Upper bound on the rows of one batched backward call (chunks of λ values). The default keeps one matrix of a
+    /// chunk of a width-100 network in double (1,024 × 100 × 8 bytes = 800 KB) within one core's L2 cache (1 MB here; with
+    /// both cores on their own chunks, 2,048 rows took 5–15 % more processor time); the result does not depend on it.</summary>
+    public int MaxRows { get; init; } = 1024;
+    /// <summary>The pool the chunks of a block run on (null: the shared pool); tests compare a one-thread pool with others.</summary>
+    internal WorkerPool? Pool { get; init; }
     /// <summary>Observed once per block (the dynamic program's outer loop).</summary>
     public CancellationToken Cancellation { get; init; }
 }
@@ -82,13 +86,12 @@ public static class ResidualTrick
         network.BackwardStep(theta, tape, 0, ones, g, null);
         int count = 1; // number of λ values carried (λ = 0 … count − 1)
         var perBlock = new List<LambdaProfile>();
-        var withTheta = new Matrix<T>(0, 0);
-        var withInit = new Matrix<T>(0, 0);
         var initOutput = new Matrix<T>(0, 0);
         var thetaOutput = new Matrix<T>(0, 0);
-        var chunkIn = new Matrix<T>(0, 0);
         var caches = new StructureCaches<T>();
-        int chunk = Math.Max(1, options.MaxRows / batch);
+        var pool = options.Pool ?? WorkerPool.Shared;
+        var scratch = new ConcurrentBag<ChunkScratch<T>>();
+        int maxChunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
             options.Cancellation.ThrowIfCancellationRequested();
@@ -97,8 +100,7 @@ public static class ResidualTrick
             var x = tape.Activations[b];
             var y = tape.Activations[b + 1];
             var cache = tape.BlockCaches[b];
-            int dimIn = x.Cols, dimOut = y.Cols;
-            int segIn = batch * dimIn, segOut = batch * dimOut;
+            int dimIn = x.Cols, segIn = batch * dimIn;
             if (SameParameters(block, theta, theta0))
             {
                 // θ_b = θ⁰_b: J_r = 0 exactly, every g_λ just goes through J_i = J_θ.
@@ -117,32 +119,16 @@ public static class ResidualTrick
             next.Resize(newCount * batch, dimIn);
             // Output groups λ ∈ [s, s + c) at a time: g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1} needs J_iᵀ on the input groups
             // [s − 1, s + c) and J_θᵀ on [s − 1, s + c − 1), a prefix of the same rows. Bounded chunks keep every operand
-            // cache-sized and every buffer (the block caches' scratch too) at a fixed size instead of growing with λ; the
-            // arithmetic per element is the same whatever the chunk, so the result does not depend on it.
-            for (int s = 0; s < newCount; s += chunk)
-            {
-                int c = Math.Min(chunk, newCount - s);
-                int first = Math.Max(s - 1, 0);
-                int initEnd = Math.Min(s + c, count), thetaEnd = Math.Min(s + c - 1, count);
-                chunkIn.Resize((initEnd - first) * batch, dimOut);
-                g.Span.Slice(first * segOut, (initEnd - first) * segOut).CopyTo(chunkIn.Span);
-                if (thetaEnd > first)
-                {
-                    chunkIn.Resize((thetaEnd - first) * batch, dimOut);
-                    block.Backward(theta, x, thetaOutput, thetaCache, chunkIn, withTheta, null);
-                    chunkIn.Resize((initEnd - first) * batch, dimOut);
-                }
-                block.Backward(theta0, x, initOutput, initCache, chunkIn, withInit, null);
-                var a = withInit.Span; var full = withTheta.Span; var dst = next.Span;
-                for (int lambda = s; lambda < s + c; lambda++)
-                {
-                    var target = dst.Slice(lambda * segIn, segIn);
-                    int at = (lambda - first) * segIn, below = (lambda - 1 - first) * segIn;
-                    if (lambda == 0) a.Slice(at, segIn).CopyTo(target);
-                    else if (lambda < count) Combine(target, a.Slice(at, segIn), full.Slice(below, segIn), a.Slice(below, segIn));
-                    else Difference(target, full.Slice(below, segIn), a.Slice(below, segIn));
-                }
-            }
+            // cache-sized and every buffer at a fixed size instead of growing with λ. The chunks of one block are independent
+            // (each writes its own output groups), so they run on the worker pool, at least one per thread; the arithmetic
+            // per element is the same whatever the chunk and whichever thread runs it, so the result depends on neither.
+            // Chunks of equal size (±1 group), a multiple of the thread count when there are enough groups, so that the threads
+            // finish together.
+            int threads = pool.Concurrency;
+            int parts = Math.Min(newCount, RoundUp((newCount + maxChunk - 1) / maxChunk, threads));
+            var step = new LambdaStep<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, g, next, count,
+                newCount, parts, batch, scratch);
+            pool.For(parts, new LambdaChunkWork<T>(step));
             // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
             while (newCount > 1 && IsZero(next.Span.Slice((newCount - 1) * segIn, segIn))) newCount--;
             next.Resize(newCount * batch, dimIn);
@@ -157,6 +143,8 @@ public static class ResidualTrick
         return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
     }
 
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
     /// <summary>True when every parameter tensor of the block is bitwise equal in θ and θ⁰.</summary>
     private static bool SameParameters<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -168,24 +156,7 @@ public static class ResidualTrick
         return true;
     }
 
-    /// <summary>target = a + (b − c).</summary>
-    private static void Combine<T>(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int w = Vector<T>.Count, i = 0;
-        for (; i <= target.Length - w; i += w)
-            (new Vector<T>(a.Slice(i, w)) + (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w)))).CopyTo(target.Slice(i, w));
-        for (; i < target.Length; i++) target[i] = a[i] + (b[i] - c[i]);
-    }
-
-    /// <summary>target = b − c.</summary>
-    private static void Difference<T>(Span<T> target, ReadOnlySpan<T> b, ReadOnlySpan<T> c) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int w = Vector<T>.Count, i = 0;
-        for (; i <= target.Length - w; i += w) (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w))).CopyTo(target.Slice(i, w));
-        for (; i < target.Length; i++) target[i] = b[i] - c[i];
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsZero<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var v in values) if (v != T.Zero) return false;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GradScope.Tensors;
 
@@ -38,16 +39,31 @@ public sealed class Rng
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public double NextGaussianPair(out double second)
         {
-            double u, v, s;
+            NextPolarPoint(out double u, out double v);
+            (double first, second) = PolarDeviates(u, v);
+            return first;
+        }
+
+        /// <summary>The accepted point of the polar method: uniform in the unit disc without its centre.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void NextPolarPoint(out double u, out double v)
+        {
+            double s;
             do
             {
                 u = 2 * NextDouble() - 1;
                 v = 2 * NextDouble() - 1;
                 s = u * u + v * v;
             } while (s >= 1 || s == 0);
+        }
+
+        /// <summary>The two deviates of an accepted point (u, v).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (double First, double Second) PolarDeviates(double u, double v)
+        {
+            double s = u * u + v * v;
             double factor = Math.Sqrt(-2 * Math.Log(s) / s);
-            second = v * factor;
-            return u * factor;
+            return (u * factor, v * factor);
         }
     }
 
@@ -117,24 +133,60 @@ public sealed class Rng
     /// same order and leaving the same state (spare included), with the generator state kept in registers and the loop
     /// compiled optimised from the first call: the diagnostics draw millions of probe entries in runs that last a second.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FillGaussian(Span<double> target)
     {
+        var (start, length) = DrawGaussianPairs(target);
+        FinishGaussianPairs(target.Slice(start, length));
+    }
+
+    /// <summary>
+    /// The sequential half of <see cref="FillGaussian"/>: advances the generator exactly as <see cref="FillGaussian"/> does and
+    /// writes every deviate of <paramref name="target"/> except that the pairs of the returned range are left as the accepted
+    /// polar points (u, v); <see cref="FinishGaussianPairs"/> turns them into the deviates, on any thread. The transform (a
+    /// logarithm, a square root and a division per pair) is most of the cost, so it can run in parallel while the draws
+    /// stay in one sequence.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public (int Start, int Length) DrawGaussianPairs(Span<double> target)
+    {
         int i = 0;
-        if (target.IsEmpty) return;
+        if (target.IsEmpty) return (0, 0);
         if (_spareGaussian is double spare)
         {
             _spareGaussian = null;
             target[i++] = spare;
         }
+        int start = i;
         var state = _state;
-        for (; i + 1 < target.Length; i += 2) target[i] = state.NextGaussianPair(out target[i + 1]);
+        // Every candidate is written and the position moves on only when it is accepted: no branch on the acceptance, which
+        // is random (one candidate in five is rejected) and cost more than the generator itself.
+        int end = start + (target.Length - start) / 2 * 2;
+        ref double first = ref MemoryMarshal.GetReference(target);
+        while (i < end)
+        {
+            double u = 2 * state.NextDouble() - 1;
+            double v = 2 * state.NextDouble() - 1;
+            double s = u * u + v * v;
+            Unsafe.Add(ref first, i) = u;
+            Unsafe.Add(ref first, i + 1) = v;
+            i += 2 * (Unsafe.BitCast<bool, byte>(s < 1) & Unsafe.BitCast<bool, byte>(s != 0));
+        }
+        int length = i - start;
         if (i < target.Length)
         {
             target[i] = state.NextGaussianPair(out double second);
             _spareGaussian = second;
         }
         _state = state;
+        return (start, length);
+    }
+
+    /// <summary>Replaces each polar point (u, v) of <paramref name="pairs"/> (from <see cref="DrawGaussianPairs"/>) by its two
+    /// deviates: the arithmetic of <see cref="NextGaussian"/>, so the bits are the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FinishGaussianPairs(Span<double> pairs)
+    {
+        for (int i = 0; i + 1 < pairs.Length; i += 2) (pairs[i], pairs[i + 1]) = State.PolarDeviates(pairs[i], pairs[i + 1]);
     }
 
     /// <summary>Fisher–Yates shuffle in place.</summary>

@@ -72,4 +72,17 @@ public class CollapseTests
         // Batch norm right before relu: every unit has mean 0 and std ≈ 1 (ε) over the batch.
         foreach (var e in entries) Near(1.0, e.Statistics.PreActivationStdMean, 1e-3, e.Layer);
     }
+
+    [Fact]
+    public void Blocks_on_the_pool_give_the_serial_entries()
+    {
+        // Positions run on the worker pool and come back in position order, each computed as alone.
+        var spec = Small("resnet-batch-relu", depth: 9, width: 6, input: 5, classes: 3);
+        var p = Make(spec, batch: 8, edit: t => Perturb(t, 0.2, new Rng(3)));
+        var serial = CollapseMetrics.ForNetwork(p.Network, p.Theta, p.Tape, new WorkerPool(0));
+        var parallel = CollapseMetrics.ForNetwork(p.Network, p.Theta, p.Tape, new WorkerPool(3));
+        Assert.Equal(serial, parallel);
+        Assert.Equal(8, serial.Count); // 4 residual units with 2 nonlinearities each
+        Assert.Equal(serial.Select(e => e.Position).Order(), serial.Select(e => e.Position));
+    }
 }

@@ -67,4 +67,19 @@ public class DilutionTests
             Assert.True(Math.Abs(hutch[i].GscUnit - entries[i].GscUnit) <= 4 * hutch[i].StandardErrorUnit, "unit");
         }
     }
+    [Theory]
+    [InlineData(JacobianMode.Hutchinson)]
+    [InlineData(JacobianMode.Exact)]
+    public void Units_on_the_pool_give_the_serial_bits(JacobianMode mode)
+    {
+        // Each unit has its own probe stream and scratch, so the units can run on any thread: a one-thread pool (every unit
+        // in order on the caller) and a four-thread one give the same entries to the bit.
+        var spec = Small("resnet-batch-relu", depth: 9, width: 6, input: 5, classes: 3);
+        var p = Make(spec, batch: 5, seed: 3, edit: t => Perturb(t, 0.2, new Rng(2)));
+        var serial = Dilution.Compute(p.Tools, mode, new WorkerPool(0));
+        var parallel = Dilution.Compute(p.Tools, mode, new WorkerPool(3));
+        Assert.Equal(4, serial.Count);
+        Assert.Equal(serial, parallel);
+        Assert.All(serial, d => Assert.True(double.IsFinite(d.GscUnit) && d.GscUnit > 0));
+    }
 }

@@ -161,6 +161,37 @@ public class ResidualTrickTests
         }
     }
 
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("batch-relu")]
+    [InlineData("resnet-batch-relu")]
+    public void Parallel_chunks_give_the_serial_bits(string name)
+    {
+        // The chunks of one block run on the worker pool; a one-thread pool runs them in order on the caller. Any pool, and
+        // any chunk size on it, gives the same bits.
+        const int batch = 6;
+        var (p, theta0) = Trained(Small(name, depth: 12, width: 7, input: 5, classes: 3), batch, initSeed: 5, sigma: 0.2, noiseSeed: 6);
+        var serial = ResidualTrick.Compute(p.Network, p.Theta, theta0, p.Tape,
+            new ResidualTrickOptions { Pool = new WorkerPool(0), PerBlock = true });
+        Assert.True(serial.Profile.Weights[^1] > 0, "every λ is carried");
+        foreach (int groups in new[] { 1, 3, 1 << 10 })
+        {
+            var parallel = ResidualTrick.Compute(p.Network, p.Theta, theta0, p.Tape,
+                new ResidualTrickOptions { Pool = Threads, MaxRows = groups * batch, PerBlock = true });
+            Assert.Equal(serial.PerBlock.Count, parallel.PerBlock.Count);
+            for (int i = 0; i < serial.PerBlock.Count; i++)
+            {
+                Assert.Equal(serial.PerBlock[i].Weights, parallel.PerBlock[i].Weights);
+                Assert.Equal(serial.PerBlock[i].LogTotal, parallel.PerBlock[i].LogTotal);
+            }
+            Assert.Equal(serial.Truncation.RelativeError, parallel.Truncation.RelativeError);
+            Assert.Equal(serial.Truncation.Cancellation, parallel.Truncation.Cancellation);
+        }
+    }
+
+    /// <summary>A pool of four threads (workers + caller), more than the chunks of the first blocks.</summary>
+    private static readonly WorkerPool Threads = new(3);
+
     [Fact]
     public void Truncation_depth_sees_groups_that_cancel_where_the_norm_share_does_not()
     {

@@ -11,6 +11,8 @@ public class RngTests
     [InlineData(1, 9)]
     [InlineData(3, 1)]
     [InlineData(2, 0)]
+    [InlineData(1, 1001)]
+    [InlineData(0, 4096)]
     public void Bulk_gaussian_fill_equals_successive_draws(int before, int length)
     {
         var bulk = new Rng(11);
@@ -24,6 +26,29 @@ public class RngTests
         // The generators continue alike: spare, uniform draws and further deviates.
         for (int i = 0; i < 5; i++) Assert.Equal(single.NextGaussian(), bulk.NextGaussian());
         Assert.Equal(single.NextUInt64(), bulk.NextUInt64());
+    }
+
+    /// <summary>The polar points drawn in sequence and finished in any pieces, on any thread, are the bulk fill.</summary>
+    [Theory]
+    [InlineData(0, 2001)]
+    [InlineData(1, 2000)]
+    public void Polar_points_finished_in_pieces_equal_the_bulk_fill(int before, int length)
+    {
+        var bulk = new Rng(5);
+        var split = new Rng(5);
+        for (int i = 0; i < before; i++) Assert.Equal(bulk.NextGaussian(), split.NextGaussian());
+        var expected = new double[length];
+        bulk.FillGaussian(expected);
+        var pieces = new double[length];
+        var (start, count) = split.DrawGaussianPairs(pieces);
+        Assert.Equal(before % 2, start); // a spare is already a deviate
+        Assert.Equal((length - start) / 2 * 2, count);
+        var pairs = pieces.AsSpan(start, count);
+        Rng.FinishGaussianPairs(pairs[600..]);
+        Rng.FinishGaussianPairs(pairs[..600]);
+        Assert.Equal(expected, pieces);
+        Assert.Equal(bulk.NextGaussian(), split.NextGaussian());
+        Assert.Equal(bulk.NextUInt64(), split.NextUInt64());
     }
 
     [Fact]
