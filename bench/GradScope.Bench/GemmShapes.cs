@@ -85,4 +85,15 @@ public sealed class GemmOperands
     }
 
     public void Run() => Gemm.Multiply(_opA, _opB, Shape.M, Shape.N, Shape.K, 1f, _a, _lda, _b, _ldb, 0f, _c, Shape.N);
+
+    private PackedMatrix<float>? _packed;
+
+    /// <summary>The product with op(B) packed beforehand (once; again when the tier changed), as a row-parallel step runs
+    /// its forward and input-gradient products on weights packed once per pass.</summary>
+    public void RunPacked()
+    {
+        _packed ??= new PackedMatrix<float>();
+        if (!_packed.IsPacked || _packed.Tier != GemmTiers.Active) Gemm.Pack(_opB, Shape.K, Shape.N, _b, _ldb, _packed);
+        Gemm.Multiply(_opA, Shape.M, Shape.N, Shape.K, 1f, _a, _lda, _packed, 0f, _c, Shape.N);
+    }
 }

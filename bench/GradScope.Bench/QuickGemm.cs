@@ -36,8 +36,10 @@ public static class QuickGemm
     private static void Threshold()
     {
         WarmUp();
+        // The threshold is a static of each kernel's driver: set it for both float tiers.
         long saved = GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops;
         GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = 0;
+        GemmBlocked<float, Avx512Float8x32>.ParallelThresholdFlops = 0;
         try
         {
             Console.WriteLine($"{"shape",-22}{"MFLOP",8}{"1 thr µs",10}{"pool µs",10}");
@@ -50,7 +52,11 @@ public static class QuickGemm
                     Console.WriteLine($"{op.Shape,-22}{op.Shape.Flops / 1e6,8:F2}{us1,10:F1}{usP,10:F1}");
                 }
         }
-        finally { GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = saved; }
+        finally
+        {
+            GemmBlocked<float, Avx2Float6x16>.ParallelThresholdFlops = saved;
+            GemmBlocked<float, Avx512Float8x32>.ParallelThresholdFlops = saved;
+        }
     }
 
     /// <summary>Busy-waits 10 µs: two of them on two threads show the cost of the handoff.</summary>

@@ -24,12 +24,22 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
     /// <summary>C[0..mr, 0..nr] = α·Σₚ A(i,p)·B(p,j) + β·C (β = 0: C is overwritten, never read).</summary>
     static abstract void Run(int kc, T* a, nint aRow, nint aCol, T* b, nint bRow,
         T* c, nint ldc, T alpha, T beta, int mr, int nr);
+
+    /// <summary>Rows per call of <see cref="RunColumnTail"/>.</summary>
+    static abstract int TailRows { get; }
+
+    /// <summary>The same product for up to 4 columns of a column tail, vectors down the rows (<see cref="GemmColumnTail{T, TVector}"/>):
+    /// A(i, p) = <c>a[p·aStride + i]</c> for i &lt; <see cref="TailRows"/>, B(p, j) = <c>b[p·bRow + j]</c> for j &lt; 4.</summary>
+    static abstract void RunColumnTail(int kc, T* a, nint aStride, T* b, nint bRow,
+        T* c, nint ldc, T alpha, T beta, int rows, int cols);
 }
 
 /// <summary>The write-back of a partial (edge) tile: the kernel spills its accumulators to a small
-/// scratch tile and only the valid mr×nr corner reaches C.</summary>
+/// scratch tile and only the valid mr×nr corner reaches C. Same rounding as a full tile's vector update:
+/// C = α·acc, or fma(β, C, α·acc).</summary>
 internal static unsafe class GemmEdge
 {
+    /// <summary>Row-major tile: C(i, j) = tile[i·tileStride + j].</summary>
     public static void Store<T>(T* tile, int tileStride, T* c, nint ldc, int mr, int nr, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -40,7 +50,21 @@ internal static unsafe class GemmEdge
             if (beta == T.Zero)
                 for (int j = 0; j < nr; j++) ci[j] = alpha * ti[j];
             else
-                for (int j = 0; j < nr; j++) ci[j] = alpha * ti[j] + beta * ci[j];
+                for (int j = 0; j < nr; j++) ci[j] = T.FusedMultiplyAdd(beta, ci[j], alpha * ti[j]);
+        }
+    }
+
+    /// <summary>Column-major tile: C(i, j) = tile[j·tileStride + i].</summary>
+    public static void StoreTransposed<T>(T* tile, int tileStride, T* c, nint ldc, int mr, int nr, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < mr; i++)
+        {
+            T* ci = c + i * ldc;
+            if (beta == T.Zero)
+                for (int j = 0; j < nr; j++) ci[j] = alpha * tile[j * tileStride + i];
+            else
+                for (int j = 0; j < nr; j++) ci[j] = T.FusedMultiplyAdd(beta, ci[j], alpha * tile[j * tileStride + i]);
         }
     }
 }
@@ -74,13 +98,17 @@ internal static unsafe class GemmScratch<T> where T : unmanaged
 /// stays in L1 while it sweeps the B block) → column panels of NR → micro-kernel.
 /// </para>
 /// <para>
-/// Edges — the one mechanism: operand panels that the kernel cannot read in place are copied into
-/// zero-padded scratch panels, so the kernel always computes a full MR×NR tile, and a partial C tile is
-/// written back through <see cref="GemmEdge"/>. op(B) is always packed (NR-wide panels per K block: cheap, as
-/// each is reused by every row tile; reading it in place ran at half speed when ldb·4 was a multiple of
-/// 4 KiB, e.g. 3072 columns, because the k rows of a panel then fall in one L1 set). op(A) is read in place
-/// (row-major: MR row pointers; transposed: MR contiguous values per k) except its last, partial row tile;
-/// packing all of A measured slower, since each A element is used only ⌈n/NR⌉ times.
+/// Edges: operand panels that the kernel cannot read in place are copied into zero-padded scratch panels, so
+/// the kernel always computes a full MR×NR tile, and a partial C tile is written back through <see cref="GemmEdge"/>.
+/// A last column panel at most half full (n = 100 = 3·32 + 4) is a column tail instead: its few columns are computed
+/// by vectors down the rows (<see cref="IMicroKernel{T}.RunColumnTail"/>), not by a whole panel of FMAs.
+/// op(B) is packed in NR-wide panels per K block — once for many products (<see cref="Pack"/>, the weights of a
+/// training step) or here, cheap as each panel is reused by every row tile — except that a row-major B (the
+/// weight gradient's activations) is read in place by full panels unless its row stride is a multiple of 1 KiB
+/// (3072 columns ran at half speed in place: the k rows of a panel fell in a few L1 sets); in place measured
+/// 3–9 % faster on the weight gradients of 64–250-row slices. op(A) is read in place (row-major: MR row pointers;
+/// transposed: MR contiguous values per k) except its last, partial row tile; packing all of A measured slower,
+/// since each A element is used only ⌈n/NR⌉ times.
 /// </para>
 /// <para>
 /// Parallelism: the product is cut into tasks (column ranges when there are enough column panels, else row
@@ -157,8 +185,8 @@ internal static unsafe class GemmBlocked<T, TKernel>
             for (int jq = 0; jq < n; jq += NR)
             {
                 T* d = dst + (nint)pc * np + (nint)(jq / NR) * kc * NR;
-                if (opB == Op.Transpose) PackBTransposed(d, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
-                else PackB(d, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
+                if (opB == Op.Transpose) PackPanelTransposed(d, NR, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
+                else PackPanel(d, NR, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
             }
         }
     }
@@ -199,37 +227,45 @@ internal static unsafe class GemmBlocked<T, TKernel>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in Problem g, int i0, int i1, int j0, int j1)
     {
-        int MR = TKernel.MR, NR = TKernel.NR;
+        int MR = TKernel.MR, NR = TKernel.NR, TR = TKernel.TailRows;
         int kcStep = KStep(g.K);
         int ncMax = NcMax;
         nint packedStride = (g.N + NR - 1) / NR * NR;
-        T* scratch = GemmScratch<T>.Get(MR * kcStep + (ncMax + NR) * kcStep);
+        int packALength = (MR * kcStep + 15) & ~15, packTLength = (TR * kcStep + 15) & ~15;
+        T* scratch = GemmScratch<T>.Get(packALength + packTLength + (ncMax + NR) * kcStep);
         T* packA = scratch;
-        T* packB = scratch + MR * kcStep;
+        T* packT = scratch + packALength;
+        T* packB = packT + packTLength;
         nint lda = g.Lda, ldb = g.Ldb, ldc = g.Ldc;
+        // A row-major op(B) is read in place by full panels unless its row stride is a multiple of 1 KiB: then the kc rows
+        // of a panel fall in a few L1 sets (4 KiB period) and evict each other (3072 columns ran at half speed).
+        bool bInPlace = g.PackedB == null && g.OpB == Op.None && ldb * sizeof(T) % 1024 != 0;
 
         for (int jc = j0; jc < j1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, j1 - jc);
             int panels = (nc + NR - 1) / NR;
+            // A last panel at most half full is a column tail, computed by vectors down the rows (see RunColumnTail).
+            int rowPanels = 2 * (nc - (panels - 1) * NR) <= NR ? panels - 1 : panels;
             for (int pc = 0; pc < g.K; pc += kcStep)
             {
                 int kc = Math.Min(kcStep, g.K - pc);
                 T beta = pc == 0 ? g.Beta : T.One;
 
-                // B block: always packed into NR-wide panels (read in place, a large power-of-two ldb thrashed L1),
-                // here or once for many products beforehand (Pack).
+                // B block: NR-wide panels, packed once for many products beforehand (Pack) or here — except full panels of
+                // a B read in place; a partial panel is always packed, zero-padded.
                 T* bPanels = packB;
                 if (g.PackedB != null) bPanels = g.PackedB + pc * packedStride + (nint)(jc / NR) * kc * NR;
                 else
                     for (int q = 0; q < panels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                        if (g.OpB == Op.Transpose) PackBTransposed(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
-                        else PackB(packB + q * kc * NR, g.B, ldb, pc, kc, jq, nr);
+                        if (bInPlace && nr == NR) continue;
+                        if (g.OpB == Op.Transpose) PackPanelTransposed(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
+                        else PackPanel(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
                     }
 
-                for (int ir = i0; ir < i1; ir += MR)
+                for (int ir = i0; ir < i1 && rowPanels > 0; ir += MR)
                 {
                     int mr = Math.Min(MR, i1 - ir);
                     T* ap;
@@ -239,13 +275,47 @@ internal static unsafe class GemmBlocked<T, TKernel>
                     else { ap = g.A + pc * lda + ir; aRow = 1; aCol = lda; }
 
                     T* cRow = g.C + ir * ldc;
-                    for (int q = 0; q < panels; q++)
+                    for (int q = 0; q < rowPanels; q++)
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
-                        TKernel.Run(kc, ap, aRow, aCol, bPanels + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        if (bInPlace && nr == NR)
+                            TKernel.Run(kc, ap, aRow, aCol, g.B + pc * ldb + jq, ldb, cRow + jq, ldc, g.Alpha, beta, mr, nr);
+                        else TKernel.Run(kc, ap, aRow, aCol, bPanels + q * kc * NR, NR, cRow + jq, ldc, g.Alpha, beta, mr, nr);
                     }
                 }
+
+                if (rowPanels < panels)
+                    ColumnTail(in g, packT, i0, i1, jc + rowPanels * NR, jc + nc, pc, kc, bPanels + rowPanels * kc * NR, beta);
             }
+        }
+    }
+
+    /// <summary>
+    /// C[i0..i1, jt..je] (fewer than NR/2 columns) for one K block by <see cref="IMicroKernel{T}.RunColumnTail"/>: per
+    /// chunk of TailRows rows, op(A) in column-major order — read in place when A is stored transposed, else packed
+    /// (zero-padded past i1) into <paramref name="packT"/> — times the tail's zero-padded B panel, 4 columns a call.
+    /// </summary>
+    private static void ColumnTail(in Problem g, T* packT, int i0, int i1, int jt, int je, int pc, int kc, T* bTail, T beta)
+    {
+        int TR = TKernel.TailRows, NR = TKernel.NR;
+        nint lda = g.Lda, ldc = g.Ldc;
+        for (int ir = i0; ir < i1; ir += TR)
+        {
+            int rows = Math.Min(TR, i1 - ir);
+            T* at;
+            nint aStride;
+            if (g.OpA == Op.Transpose && rows == TR) { at = g.A + pc * lda + ir; aStride = lda; }
+            else
+            {
+                // op(A)(i, p) is A[i, p] (stored m×k) or A[p, i] (stored k×m): the panel packers of op(B) = Bᵀ and B.
+                if (g.OpA == Op.None) PackPanelTransposed(packT, TR, g.A, lda, pc, kc, ir, rows);
+                else PackPanel(packT, TR, g.A, lda, pc, kc, ir, rows);
+                at = packT;
+                aStride = TR;
+            }
+            for (int j = jt; j < je; j += 4)
+                TKernel.RunColumnTail(kc, at, aStride, bTail + (j - jt), NR, g.C + ir * ldc + j, ldc, g.Alpha, beta, rows,
+                    Math.Min(4, je - j));
         }
     }
 
@@ -274,29 +344,30 @@ internal static unsafe class GemmBlocked<T, TKernel>
         }
     }
 
-    /// <summary>Edge panel of a row-major op(B) = B: dst[p·NR + j] = B(pc+p, jq+j), zero for j ≥ nr.</summary>
+    /// <summary>Panel of a row-major op(B) = B, <paramref name="NR"/> wide (a multiple of the Vector256 length):
+    /// dst[p·NR + j] = B(pc+p, jq+j), zero for j ≥ nr.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(T* dst, T* b, nint ldb, int pc, int kc, int jq, int nr)
+    private static void PackPanel(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr)
     {
-        int NR = TKernel.NR;
         for (int p = 0; p < kc; p++)
         {
             T* src = b + (pc + p) * ldb + jq;
             T* d = dst + p * NR;
             int j = 0;
-            if (nr == NR)
-                for (; j < NR; j += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + j), d + j);
+            for (; j + Vector256<T>.Count <= nr; j += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + j), d + j);
+            if (j == NR) continue;
+            // Partial row (a column tail of B, the last rows of A for a column tail): zero the rest of the row with vector
+            // stores, then the few values (a scalar fill of 28 of 32 slots per k took ≈ 8 % of a 1-thread batch-1000 step).
+            for (int z = j; z < NR; z += Vector256<T>.Count) Vector256.Store(Vector256<T>.Zero, d + z);
             for (; j < nr; j++) d[j] = src[j];
-            for (; j < NR; j++) d[j] = T.Zero;
         }
     }
 
-    /// <summary>Panel of op(B) = Bᵀ (B stored n×k): dst[p·NR + j] = B[jq+j, pc+p], zero for j ≥ nr.
-    /// Reads each stored row contiguously and scatters it down one column of the panel.</summary>
+    /// <summary>Panel of op(B) = Bᵀ (B stored n×k), <paramref name="NR"/> wide: dst[p·NR + j] = B[jq+j, pc+p], zero for
+    /// j ≥ nr. Reads each stored row contiguously and scatters it down one column of the panel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBTransposed(T* dst, T* b, nint ldb, int pc, int kc, int jq, int nr)
+    private static void PackPanelTransposed(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr)
     {
-        int NR = TKernel.NR;
         int p0 = 0;
         if (typeof(T) == typeof(float) && Avx.IsSupported && nr == NR && NR % 8 == 0)
             p0 = GemmPack.TransposeFloat8x8((float*)dst, NR, (float*)b, ldb, pc, kc, jq);

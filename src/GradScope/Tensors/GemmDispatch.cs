@@ -14,7 +14,7 @@ internal static unsafe class GemmDispatch
         fixed (float* pa = a, pb = b, pc = c)
         {
             if (tier == GemmTier.Avx512)
-                GemmBlocked<float, Avx512Float6x32>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, parallel);
+                GemmBlocked<float, Avx512Float8x32>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, parallel);
             else
                 GemmBlocked<float, Avx2Float6x16>.Multiply(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, parallel);
         }
@@ -41,7 +41,7 @@ internal static unsafe class GemmDispatch
         {
             if (typeof(T) == typeof(float))
             {
-                if (tier == GemmTier.Avx512) GemmBlocked<float, Avx512Float6x32>.Pack(opB, k, n, (float*)pb, ldb, (float*)pd);
+                if (tier == GemmTier.Avx512) GemmBlocked<float, Avx512Float8x32>.Pack(opB, k, n, (float*)pb, ldb, (float*)pd);
                 else GemmBlocked<float, Avx2Float6x16>.Pack(opB, k, n, (float*)pb, ldb, (float*)pd);
             }
             else if (tier == GemmTier.Avx512)
@@ -55,7 +55,7 @@ internal static unsafe class GemmDispatch
     {
         if (typeof(T) == typeof(float))
             return tier == GemmTier.Avx512
-                ? GemmBlocked<float, Avx512Float6x32>.PackedLength(k, n)
+                ? GemmBlocked<float, Avx512Float8x32>.PackedLength(k, n)
                 : GemmBlocked<float, Avx2Float6x16>.PackedLength(k, n);
         return tier == GemmTier.Avx512
             ? GemmBlocked<double, Avx512Double6x16>.PackedLength(k, n)
@@ -74,7 +74,7 @@ internal static unsafe class GemmDispatch
                 float al = float.CreateTruncating(alpha), be = float.CreateTruncating(beta);
                 float* fa = (float*)pa, fp = (float*)pp, fc = (float*)pc;
                 if (tier == GemmTier.Avx512)
-                    GemmBlocked<float, Avx512Float6x32>.MultiplyPacked(opA, m, n, k, al, fa, lda, fp, be, fc, ldc, parallel);
+                    GemmBlocked<float, Avx512Float8x32>.MultiplyPacked(opA, m, n, k, al, fa, lda, fp, be, fc, ldc, parallel);
                 else
                     GemmBlocked<float, Avx2Float6x16>.MultiplyPacked(opA, m, n, k, al, fa, lda, fp, be, fc, ldc, parallel);
             }

@@ -17,6 +17,10 @@ internal readonly unsafe struct Avx2Float6x16 : IMicroKernel<float>
 {
     public static int MR => 6;
     public static int NR => 16;
+    public static int TailRows => GemmColumnTail<float, TailVector256<float>>.Rows;
+
+    public static void RunColumnTail(int kc, float* a, nint aStride, float* b, nint bRow, float* c, nint ldc, float alpha, float beta,
+        int rows, int cols) => GemmColumnTail<float, TailVector256<float>>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, nint aRow, nint aCol, float* b, nint bRow,
@@ -96,6 +100,10 @@ internal readonly unsafe struct Avx2Double6x8 : IMicroKernel<double>
 {
     public static int MR => 6;
     public static int NR => 8;
+    public static int TailRows => GemmColumnTail<double, TailVector256<double>>.Rows;
+
+    public static void RunColumnTail(int kc, double* a, nint aStride, double* b, nint bRow, double* c, nint ldc, double alpha, double beta,
+        int rows, int cols) => GemmColumnTail<double, TailVector256<double>>.Run(kc, a, aStride, b, bRow, c, ldc, alpha, beta, rows, cols);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, nint aRow, nint aCol, double* b, nint bRow,

@@ -160,6 +160,39 @@ public class GemmTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    /// <summary>
+    /// The AVX2 and AVX-512 tiers give the same bits for the same product, also where one tier computes a column with
+    /// its row-vector micro-kernel and the other with its column tail (n = 784: the last 16 columns are a tail of the
+    /// 32-wide panels but a full 16-wide panel), across K blocks (k = 700) and with α ≠ 1, β ∉ {0, 1}.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 100, 100)]
+    [InlineData(37, 4, 29)]
+    [InlineData(100, 20, 64)]
+    [InlineData(23, 784, 700)]
+    [InlineData(70, 100, 784)]
+    public void Vector_tiers_give_bit_identical_products(int m, int n, int k)
+    {
+        foreach (var (opA, opB) in AllOps())
+            foreach (var (alpha, beta) in new[] { (1f, 0f), (1f, 1f), (-0.5f, 0.75f) })
+            {
+                var rng = new Rng((ulong)(m + n + k));
+                float[] a = Random<float>(m * k, rng), b = Random<float>(k * n, rng), c0 = Random<float>(m * n, rng);
+                int lda = opA == Op.None ? k : m, ldb = opB == Op.None ? n : k;
+                float[] Product(GemmTier tier)
+                {
+                    var c = (float[])c0.Clone();
+                    using (KernelSettings.Use(KernelSettings.Current with { GemmTier = tier }))
+                        Gemm.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+                    return c;
+                }
+                float[] narrow = Product(GemmTier.Avx2), wide = Product(GemmTier.Avx512);
+                for (int i = 0; i < narrow.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(narrow[i]) == BitConverter.SingleToInt32Bits(wide[i]),
+                        $"{opA}{opB} {m}×{n}×{k} α={alpha} β={beta}: C[{i / n},{i % n}] AVX2 {narrow[i]:R}, AVX-512 {wide[i]:R}");
+            }
+    }
+
     [Fact]
     public void MatrixOverload_ChecksShapes()
     {
