@@ -5,7 +5,7 @@
 # of the same exact GSC profile. Writes the raw JSON, run.json (CPU model, tiers, load, commit), table.txt and table.md.
 # Usage: bench/compare.sh [--seconds S] [--quick] [--full] [--archs a,b] [--optimizers o,p] [--no-diagnostics]
 #                         [--part-timeout S] [--out DIR]
-#   default: 5 architectures × batch 128 and 1000 × 784 inputs × SGD and Adam, ≈ 6 minutes on 2 cores;
+#   default: 5 architectures × batch 128 and 1000 × 784 inputs × SGD and Adam, ≈ 5 minutes on 2 cores;
 #   --quick: batch 128 only, Adam only; --full: also batch 32 and 3072 inputs. DIR defaults to bench/results/<date>.
 #   Every part (one tool on one architecture, the diagnostics of each tool) gets at most --part-timeout seconds (default
 #   900): a part that fails or runs out of time is recorded as such in run.json and the tables, and the run goes on.
