@@ -105,18 +105,25 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
         var invStd = cache.InverseStd.Span.Slice(r0, rows);
         VectorTier tier = ElementWise.TierFor<T>();
-        for (int r = 0; r < rows; r++)
+        Span<double> means = stackalloc double[RowReductions.RowGroup];
+        Span<double> variances = stackalloc double[RowReductions.RowGroup];
+        for (int g0 = 0; g0 < rows; g0 += RowReductions.RowGroup) // a group of rows at a time: their sums' chains overlap
         {
-            var xr = x.Slice(r * dim, dim);
-            var hr = xhat.Slice(r * dim, dim);
-            double mean = RowReductions.SumWidened(xr) / dim;
-            double variance = RowReductions.SumSquaredDeviationWidened(xr, mean) / dim;
-            T s = T.CreateTruncating(1.0 / Math.Sqrt(variance + Eps));
-            invStd[r] = s;
-            NormalizeRow(xr, hr, y.Slice(r * dim, dim), new NormalizeScalarOperator<T>(T.CreateTruncating(mean), s), gamma, beta, tier);
+            int group = Math.Min(RowReductions.RowGroup, rows - g0);
+            var xg = x.Slice(g0 * dim, group * dim);
+            RowReductions.SumsWidened(xg, dim, means[..group]);
+            for (int i = 0; i < group; i++) means[i] /= dim;
+            RowReductions.SumSquaredDeviationsWidened(xg, dim, means[..group], variances[..group]);
+            for (int i = 0; i < group; i++)
+            {
+                int r = g0 + i;
+                T s = T.CreateTruncating(1.0 / Math.Sqrt(variances[i] / dim + Eps));
+                invStd[r] = s;
+                NormalizeRow(x.Slice(r * dim, dim), xhat.Slice(r * dim, dim), y.Slice(r * dim, dim),
+                    new NormalizeScalarOperator<T>(T.CreateTruncating(means[i]), s), gamma, beta, tier);
+            }
         }
     }
-
 
     private static void InputGradientRow(ReadOnlySpan<T> gamma, ReadOnlySpan<T> gr, ReadOnlySpan<T> hr, T s, Span<T> dr)
     {

@@ -18,23 +18,112 @@ internal static class RowReductions
 {
     public const int Lanes = 16;
 
+    /// <summary>Rows whose lane sums are added together (<see cref="SumsWidened"/> and the other row-block forms): the final
+    /// in-order additions of one row are a chain of dependent adds, and interleaving the chains of 8 rows lets them overlap.</summary>
+    public const int RowGroup = 8;
+
     /// <summary>Σ (double)x[j].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumWidened<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        SquaredOrPlain(x, 0, squared: false);
+    public static double SumWidened<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        SquaredOrPlainRows(x, x.Length, default, new Span<double>(ref sum), squared: false);
+        return sum;
+    }
 
     /// <summary>Σ ((double)x[j] − mean)².</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double SumSquaredDeviationWidened<T>(ReadOnlySpan<T> x, double mean) where T : unmanaged, IFloatingPointIeee754<T> =>
-        SquaredOrPlain(x, mean, squared: true);
-
-    private static double SquaredOrPlain<T>(ReadOnlySpan<T> x, double mean, bool squared) where T : unmanaged, IFloatingPointIeee754<T>
+    public static double SumSquaredDeviationWidened<T>(ReadOnlySpan<T> x, double mean) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        double sum = 0;
+        SquaredOrPlainRows(x, x.Length, new ReadOnlySpan<double>(in mean), new Span<double>(ref sum), squared: true);
+        return sum;
+    }
+
+    /// <summary><see cref="SumWidened"/> of each of the <c>sums.Length</c> rows of width <paramref name="dim"/> in
+    /// <paramref name="x"/>, the same bits as row by row.</summary>
+    public static void SumsWidened<T>(ReadOnlySpan<T> x, int dim, Span<double> sums) where T : unmanaged, IFloatingPointIeee754<T> =>
+        SquaredOrPlainRows(x, dim, default, sums, squared: false);
+
+    /// <summary><see cref="SumSquaredDeviationWidened"/> of each row of <paramref name="x"/> about its mean in
+    /// <paramref name="means"/>, the same bits as row by row.</summary>
+    public static void SumSquaredDeviationsWidened<T>(ReadOnlySpan<T> x, int dim, ReadOnlySpan<double> means, Span<double> sums)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SquaredOrPlainRows(x, dim, means, sums, squared: true);
+
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SquaredOrPlainRows<T>(ReadOnlySpan<T> x, int dim, ReadOnlySpan<double> means, Span<double> sums, bool squared)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = sums.Length;
+        if (x.Length < rows * dim || (squared && means.Length < rows)) throw new ArgumentException("Row operands do not match.");
         VectorTier tier = ElementWise.TierFor<T>();
         if (tier == VectorTier.Scalar)
-            return squared ? RowReductionsReference.SumSquaredDeviationWidened(x, mean) : RowReductionsReference.SumWidened(x);
-        int n = x.Length, blocks = n - n % Lanes;
-        Span<double> lanes = stackalloc double[Lanes];
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                var row = x.Slice(r * dim, dim);
+                sums[r] = squared
+                    ? RowReductionsReference.SumSquaredDeviationWidened(row, means[r])
+                    : RowReductionsReference.SumWidened(row);
+            }
+            return;
+        }
+        int blocks = dim - dim % Lanes;
+        Span<double> lanes = stackalloc double[RowGroup * Lanes];
+        Span<double> totals = stackalloc double[RowGroup];
+        for (int r0 = 0; r0 < rows; r0 += RowGroup)
+        {
+            int group = Math.Min(RowGroup, rows - r0);
+            for (int i = 0; i < group; i++)
+                WidenedLanes(x.Slice((r0 + i) * dim, blocks), squared ? means[r0 + i] : 0, squared, lanes.Slice(i * Lanes, Lanes), tier);
+            if (group < RowGroup) lanes[(group * Lanes)..].Clear();
+            AddLanesInOrder(lanes, totals);
+            for (int i = 0; i < group; i++) // then the remaining elements in order
+            {
+                double total = totals[i], mean = squared ? means[r0 + i] : 0;
+                var row = x.Slice((r0 + i) * dim, dim);
+                for (int j = blocks; j < dim; j++)
+                {
+                    double v = double.CreateTruncating(row[j]);
+                    if (squared) { v -= mean; v *= v; }
+                    total += v;
+                }
+                sums[r0 + i] = total;
+            }
+        }
+    }
+
+    /// <summary>
+    /// totals[i] = 0 + lanes[16i] + lanes[16i + 1] + … + lanes[16i + 15], added in that order, for the <see cref="RowGroup"/>
+    /// rows at once: eight independent chains in registers, where one row's chain of 16 dependent adds would stall.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddLanesInOrder<T>(ReadOnlySpan<T> lanes, Span<T> totals) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (lanes.Length < RowGroup * Lanes || totals.Length < RowGroup) throw new ArgumentException("Lane buffers are too short.");
+        ref T l = ref MemoryMarshal.GetReference(lanes);
+        T t0 = T.Zero, t1 = T.Zero, t2 = T.Zero, t3 = T.Zero, t4 = T.Zero, t5 = T.Zero, t6 = T.Zero, t7 = T.Zero;
+        for (int k = 0; k < Lanes; k++)
+        {
+            t0 += Unsafe.Add(ref l, k);
+            t1 += Unsafe.Add(ref l, Lanes + k);
+            t2 += Unsafe.Add(ref l, 2 * Lanes + k);
+            t3 += Unsafe.Add(ref l, 3 * Lanes + k);
+            t4 += Unsafe.Add(ref l, 4 * Lanes + k);
+            t5 += Unsafe.Add(ref l, 5 * Lanes + k);
+            t6 += Unsafe.Add(ref l, 6 * Lanes + k);
+            t7 += Unsafe.Add(ref l, 7 * Lanes + k);
+        }
+        totals[0] = t0; totals[1] = t1; totals[2] = t2; totals[3] = t3;
+        totals[4] = t4; totals[5] = t5; totals[6] = t6; totals[7] = t7;
+    }
+
+    /// <summary>The 16 partial sums of x (a whole number of 16-element blocks) at a vector tier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WidenedLanes<T>(ReadOnlySpan<T> x, double mean, bool squared, Span<double> lanes, VectorTier tier)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int blocks = x.Length;
         if (typeof(T) == typeof(float))
         {
             ref float xs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
@@ -92,14 +181,6 @@ internal static class RowReductions
                 a0.CopyTo(lanes); a1.CopyTo(lanes[4..]); a2.CopyTo(lanes[8..]); a3.CopyTo(lanes[12..]);
             }
         }
-        double total = 0;
-        for (int k = 0; k < Lanes; k++) total += lanes[k];
-        for (int j = blocks; j < n; j++)
-        {
-            double d = squared ? double.CreateTruncating(x[j]) - mean : double.CreateTruncating(x[j]);
-            total += squared ? d * d : d;
-        }
-        return total;
     }
 
     /// <summary>(Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂,

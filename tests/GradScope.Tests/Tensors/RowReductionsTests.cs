@@ -56,4 +56,45 @@ public class RowReductionsTests
     [Theory]
     [MemberData(nameof(Lengths))]
     public void Double_tiers_match_the_scalar_twin_bit_for_bit(int n) => Check<double>(n);
+
+    private static void CheckRows<T>(int dim) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int rows in new[] { 1, 3, RowReductions.RowGroup - 1, RowReductions.RowGroup, RowReductions.RowGroup + 1, 21 })
+        {
+            T[] x = Random<T>(rows * dim, (ulong)(rows * 1000 + dim));
+            var means = new double[rows];
+            var expectedSums = new double[rows];
+            var expectedSquares = new double[rows];
+            for (int r = 0; r < rows; r++)
+            {
+                var row = x.AsSpan(r * dim, dim);
+                expectedSums[r] = RowReductionsReference.SumWidened<T>(row);
+                means[r] = dim == 0 ? 0 : expectedSums[r] / dim - 0.25;
+                expectedSquares[r] = RowReductionsReference.SumSquaredDeviationWidened<T>(row, means[r]);
+            }
+            foreach (var tier in new[] { VectorTier.Scalar, VectorTier.Vector256, VectorTier.Vector512 })
+            {
+                using var scope = KernelSettings.Use(new KernelSettings(VectorTier: tier));
+                var sums = new double[rows];
+                var squares = new double[rows];
+                RowReductions.SumsWidened<T>(x, dim, sums);
+                RowReductions.SumSquaredDeviationsWidened<T>(x, dim, means, squares);
+                for (int r = 0; r < rows; r++)
+                {
+                    Assert.True(BitConverter.DoubleToInt64Bits(sums[r]) == BitConverter.DoubleToInt64Bits(expectedSums[r]),
+                        $"{typeof(T).Name} {rows}×{dim} {tier} row {r}: sum {sums[r]:R} vs {expectedSums[r]:R}");
+                    Assert.True(BitConverter.DoubleToInt64Bits(squares[r]) == BitConverter.DoubleToInt64Bits(expectedSquares[r]),
+                        $"{typeof(T).Name} {rows}×{dim} {tier} row {r}: squares {squares[r]:R} vs {expectedSquares[r]:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float_row_block_sums_match_the_scalar_twin_row_by_row(int dim) => CheckRows<float>(dim);
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Double_row_block_sums_match_the_scalar_twin_row_by_row(int dim) => CheckRows<double>(dim);
 }
