@@ -22,29 +22,13 @@ internal static class RowReductions
     /// in-order additions of one row are a chain of dependent adds, and interleaving the chains of 8 rows lets them overlap.</summary>
     public const int RowGroup = 8;
 
-    /// <summary>Σ (double)x[j].</summary>
-    public static double SumWidened<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double sum = 0;
-        SquaredOrPlainRows(x, x.Length, default, new Span<double>(ref sum), squared: false);
-        return sum;
-    }
-
-    /// <summary>Σ ((double)x[j] − mean)².</summary>
-    public static double SumSquaredDeviationWidened<T>(ReadOnlySpan<T> x, double mean) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double sum = 0;
-        SquaredOrPlainRows(x, x.Length, new ReadOnlySpan<double>(in mean), new Span<double>(ref sum), squared: true);
-        return sum;
-    }
-
-    /// <summary><see cref="SumWidened"/> of each of the <c>sums.Length</c> rows of width <paramref name="dim"/> in
-    /// <paramref name="x"/>, the same bits as row by row.</summary>
+    /// <summary>Σ (double)x[j] of each of the <c>sums.Length</c> rows of width <paramref name="dim"/> in <paramref name="x"/>,
+    /// the bits of <see cref="RowReductionsReference.SumWidened"/> row by row.</summary>
     public static void SumsWidened<T>(ReadOnlySpan<T> x, int dim, Span<double> sums) where T : unmanaged, IFloatingPointIeee754<T> =>
         SquaredOrPlainRows(x, dim, default, sums, squared: false);
 
-    /// <summary><see cref="SumSquaredDeviationWidened"/> of each row of <paramref name="x"/> about its mean in
-    /// <paramref name="means"/>, the same bits as row by row.</summary>
+    /// <summary>Σ ((double)x[j] − mean)² of each row of <paramref name="x"/> about its mean in <paramref name="means"/>, the
+    /// bits of <see cref="RowReductionsReference.SumSquaredDeviationWidened"/> row by row.</summary>
     public static void SumSquaredDeviationsWidened<T>(ReadOnlySpan<T> x, int dim, ReadOnlySpan<double> means, Span<double> sums)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         SquaredOrPlainRows(x, dim, means, sums, squared: true);

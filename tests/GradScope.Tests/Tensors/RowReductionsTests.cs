@@ -41,9 +41,11 @@ public class RowReductionsTests
         foreach (var tier in new[] { VectorTier.Scalar, VectorTier.Vector256, VectorTier.Vector512 })
         {
             using var scope = KernelSettings.Use(new KernelSettings(VectorTier: tier));
-            Assert.Equal(BitConverter.DoubleToInt64Bits(sum), BitConverter.DoubleToInt64Bits(RowReductions.SumWidened<T>(x)));
-            Assert.Equal(BitConverter.DoubleToInt64Bits(squares),
-                BitConverter.DoubleToInt64Bits(RowReductions.SumSquaredDeviationWidened<T>(x, mean)));
+            double[] tierSum = new double[1], tierSquares = new double[1];
+            RowReductions.SumsWidened<T>(x, n, tierSum);
+            RowReductions.SumSquaredDeviationsWidened<T>(x, n, [mean], tierSquares);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sum), BitConverter.DoubleToInt64Bits(tierSum[0]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(squares), BitConverter.DoubleToInt64Bits(tierSquares[0]));
             var (tg, tgh) = RowReductions.ProductSums<T>(x, b, h);
             Assert.True(tg.Equals(g) && tgh.Equals(gh), $"{typeof(T).Name} n={n} {tier}: ({tg}, {tgh}) vs ({g}, {gh})");
         }
