@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -74,13 +73,14 @@ public static class BlockChange
         BlockChangeOptions options, ForwardMode mode, BlockChangeEntry[] entries) where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly Rng _rng = Rng.ForStream(options.Seed, 1);
-        private readonly ConcurrentBag<Scratch<T>> _spare = new();
+        private readonly ScratchBag<Scratch<T>> _spare = new(() => new Scratch<T>());
         private int _turn; // the block whose probes are drawn next
         private bool _failed;
 
         public void Run(int b)
         {
-            if (!_spare.TryTake(out var scratch)) scratch = new Scratch<T>();
+            using var lease = _spare.Take();
+            var scratch = lease.Scratch;
             try
             {
                 var block = network.Blocks[b];
@@ -102,10 +102,6 @@ public static class BlockChange
             {
                 Volatile.Write(ref _failed, true); // blocks waiting for a turn this block will not pass on give up
                 throw;
-            }
-            finally
-            {
-                _spare.Add(scratch);
             }
         }
 

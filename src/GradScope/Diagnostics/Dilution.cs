@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -54,19 +53,12 @@ public static class Dilution
     private sealed class Units<T>(JacobianTools<T> tools, JacobianMode mode, int[] positions, DilutionEntry[] entries)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private readonly ConcurrentBag<BranchVjp<T>> _spare = new();
+        private readonly ScratchBag<BranchVjp<T>> _spare = new(() => new BranchVjp<T>());
 
         public void Run(int index)
         {
-            if (!_spare.TryTake(out var vjp)) vjp = new BranchVjp<T>();
-            try
-            {
-                entries[index] = Entry(tools, positions[index], mode, vjp);
-            }
-            finally
-            {
-                _spare.Add(vjp);
-            }
+            using var vjp = _spare.Take();
+            entries[index] = Entry(tools, positions[index], mode, vjp.Scratch);
         }
     }
 

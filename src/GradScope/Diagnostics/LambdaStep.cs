@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using GradScope.Networks;
@@ -30,20 +29,13 @@ internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754
 /// </summary>
 internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> x, Matrix<T> thetaOutput,
     Matrix<T> initOutput, BlockCache<T> thetaCache, BlockCache<T> initCache, Matrix<T> g, Matrix<T> next, int count, int newCount,
-    int parts, int batch, ConcurrentBag<ChunkScratch<T>> bag) where T : unmanaged, IFloatingPointIeee754<T>
+    int parts, int batch, ScratchBag<ChunkScratch<T>> bag) where T : unmanaged, IFloatingPointIeee754<T>
 {
     public void Run(int index)
     {
-        if (!bag.TryTake(out var scratch)) scratch = new ChunkScratch<T>();
-        try
-        {
-            int s = (int)((long)index * newCount / parts), end = (int)((long)(index + 1) * newCount / parts);
-            Chunk(s, end - s, scratch);
-        }
-        finally
-        {
-            bag.Add(scratch);
-        }
+        using var scratch = bag.Take();
+        int s = (int)((long)index * newCount / parts), end = (int)((long)(index + 1) * newCount / parts);
+        Chunk(s, end - s, scratch.Scratch);
     }
 
     private void Chunk(int s, int c, ChunkScratch<T> scratch)

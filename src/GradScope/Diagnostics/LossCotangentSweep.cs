@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using GradScope.Networks;
 using GradScope.Tensors;
@@ -84,7 +83,7 @@ internal static class LossCotangentSweep
     private sealed class Sweep<T>(JacobianTools<T> tools, Matrix<T> first, double[] logs, int positions, int chunk)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private readonly ConcurrentBag<Scratch<T>> _spare = new();
+        private readonly ScratchBag<Scratch<T>> _spare = new(() => new Scratch<T>(tools.Tape, tools.Network.BlockCount));
         private static readonly double Limit = typeof(T) == typeof(float) ? 1e30 : 1e200;
 
         /// <summary>Cotangents [index · chunk, …) from position 0 to the last position, their log ‖·‖² into <c>logs</c>.</summary>
@@ -93,33 +92,27 @@ internal static class LossCotangentSweep
             var network = tools.Network;
             var tape = tools.Tape;
             int batch = tools.BatchSize, c0 = index * chunk, count = Math.Min(chunk, batch - c0);
-            if (!_spare.TryTake(out var scratch)) scratch = new Scratch<T>(tape, network.BlockCount);
-            try
+            using var lease = _spare.Take();
+            var scratch = lease.Scratch;
+            Span<double> logScale = stackalloc double[count];
+            logScale.Clear();
+            for (int c = 0; c < count; c++) logs[(c0 + c) * positions] = 0; // a unit vector of the loss vector
+            if (positions == 1) return;
+            var current = scratch.Current.Resize(count * batch, first.Cols);
+            current.Clear();
+            for (int c = 0; c < count; c++) first.Row(c0 + c).CopyTo(current.Row(c * batch + c0 + c));
+            var next = scratch.Next;
+            for (int p = 1; ; p++)
             {
-                Span<double> logScale = stackalloc double[count];
-                logScale.Clear();
-                for (int c = 0; c < count; c++) logs[(c0 + c) * positions] = 0; // a unit vector of the loss vector
-                if (positions == 1) return;
-                var current = scratch.Current.Resize(count * batch, first.Cols);
-                current.Clear();
-                for (int c = 0; c < count; c++) first.Row(c0 + c).CopyTo(current.Row(c * batch + c0 + c));
-                var next = scratch.Next;
-                for (int p = 1; ; p++)
-                {
-                    Record(current, count, c0, p, logScale);
-                    if (p == positions - 1) break;
-                    tools.Options.Cancellation.ThrowIfCancellationRequested();
-                    int b = network.BlockIndexOfPosition(p);
-                    network.Blocks[b].Backward(tools.Theta, tape.Activations[b], tape.Activations[b + 1], scratch.Views[b], current, next,
-                        null);
-                    (current, next) = (next, current);
-                }
-                (scratch.Current, scratch.Next) = (current, next);
+                Record(current, count, c0, p, logScale);
+                if (p == positions - 1) break;
+                tools.Options.Cancellation.ThrowIfCancellationRequested();
+                int b = network.BlockIndexOfPosition(p);
+                network.Blocks[b].Backward(tools.Theta, tape.Activations[b], tape.Activations[b + 1], scratch.Views[b], current, next,
+                    null);
+                (current, next) = (next, current);
             }
-            finally
-            {
-                _spare.Add(scratch);
-            }
+            (scratch.Current, scratch.Next) = (current, next);
         }
 
         /// <summary>Each cotangent's log ‖·‖² at position p; a cotangent whose magnitude drifts far from 1 is rescaled by a

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using GradScope.Layers;
@@ -90,7 +89,7 @@ public static class ResidualTrick
         var thetaOutput = new Matrix<T>(0, 0);
         var caches = new StructureCaches<T>();
         var pool = options.Pool ?? WorkerPool.Shared;
-        var scratch = new ConcurrentBag<ChunkScratch<T>>();
+        var scratch = new ScratchBag<ChunkScratch<T>>(() => new ChunkScratch<T>());
         int maxChunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
