@@ -26,6 +26,10 @@ public interface IActivationOperator<T> where T : unmanaged, IFloatingPointIeee7
     /// f(z) have the same sign, and the derivative uses only that sign and y). Backward passes then read one stream
     /// of the tape instead of two.</summary>
     static virtual bool DerivativeFromOutput => false;
+
+    /// <summary>True when the vector twins of Apply give the scalar's bits lane by lane (relu, identity), so a pass may
+    /// split its rows into vectors and scalar tails in any way and still give the same result.</summary>
+    static virtual bool ExactVectorApply => false;
     static virtual bool VectorizedDerivative => false;
     static virtual Vector256<T> Apply(Vector256<T> z) => throw new NotSupportedException();
     static virtual Vector512<T> Apply(Vector512<T> z) => throw new NotSupportedException();
@@ -61,6 +65,7 @@ public readonly struct ReluOperator<T> : IActivationOperator<T> where T : unmana
     public static T Derivative(T z, T y) => z > T.Zero ? T.One : T.Zero;
 
     public static bool DerivativeFromOutput => true;
+    public static bool ExactVectorApply => true;
     public static bool VectorizedApply => true;
     public static bool VectorizedDerivative => true;
     public static Vector256<T> Apply(Vector256<T> z) =>
@@ -142,6 +147,7 @@ public readonly struct IdentityOperator<T> : IActivationOperator<T> where T : un
     public static T Derivative(T z, T y) => T.One;
 
     public static bool DerivativeFromOutput => true;
+    public static bool ExactVectorApply => true;
     public static bool VectorizedApply => true;
     public static bool VectorizedDerivative => true;
     public static Vector256<T> Apply(Vector256<T> z) => z;

@@ -41,10 +41,17 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
 
     public sealed class Cache : LayerCache<T>
     {
-        /// <summary>Normalised input x̂, B × d.</summary>
-        public Matrix<T> Normalized { get; } = new(0, 0);
+        private readonly Matrix<T> _normalized = new(0, 0);
+        private Matrix<T>? _normalizedInInput;
+
+        /// <summary>Normalised input x̂, B × d: the cache's own matrix, or after a row-sliced training pass the layer's input
+        /// matrix itself (see <see cref="KeepNormalizedIn"/>).</summary>
+        public Matrix<T> Normalized => _normalizedInInput ?? _normalized;
         /// <summary>1/√(σ² + ε) per unit, 1 × d.</summary>
         public Matrix<T> InverseStd { get; } = new(0, 0);
+
+        /// <summary>Keeps x̂ in the input matrix <paramref name="x"/> from now on, or in the cache's own matrix when null.</summary>
+        internal void KeepNormalizedIn(Matrix<T>? x) => _normalizedInInput = x;
     }
 
     public override LayerCache<T> CreateCache() => new Cache();
@@ -53,6 +60,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     {
         var cache = (Cache)layerCache;
         cache.Mode = mode;
+        cache.KeepNormalizedIn(null);
         int batch = x.Rows, dim = x.Cols;
         y.Resize(batch, dim);
         var gamma = theta[GainIndex].Span;
@@ -238,6 +246,7 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     internal override void PrepareRows(LayerCache<T> layerCache, int batch)
     {
         var cache = (Cache)layerCache;
+        cache.KeepNormalizedIn(null);
         cache.Normalized.Resize(batch, InputDim);
         cache.InverseStd.Resize(1, InputDim);
     }
@@ -297,6 +306,16 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         var beta = theta[BiasIndex].Span;
         var invStd = cache.InverseStd.Span;
         NormalizeRows(x, cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim), y, rows, meanT, invStd, gamma, beta);
+    }
+
+    /// <summary>x̂ for rows [r0, r0 + rows) and, in the same pass, the output of the element-wise <paramref name="next"/> layer
+    /// (and a residual unit's sum) instead of this layer's own output (<see cref="Layer{T}.ForwardRowsAfterNormalize"/>).</summary>
+    internal void NormalizeSliceInto(Layer<T> next, ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0,
+        ReadOnlySpan<T> meanT, ReadOnlySpan<T> skip, T weight, Span<T> sum)
+    {
+        int dim = InputDim;
+        var args = new NormalizeRowArgs<T>(meanT, cache.InverseStd.Span, theta[GainIndex].Span, theta[BiasIndex].Span);
+        next.ForwardRowsAfterNormalize(x, cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim), y, rows, args, skip, weight, sum);
     }
 
     /// <summary>Σ dy and Σ dy ⊙ x̂ over the rows of a slice (= its dβ and dγ).</summary>
@@ -385,6 +404,16 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     }
 
     public override string Describe() => $"BatchNorm({InputDim})";
+}
+
+/// <summary>The per-unit operands of a batch norm's normalisation pass, each d long: μ, s = 1/√(σ² + ε), γ and β.</summary>
+internal readonly ref struct NormalizeRowArgs<T>(ReadOnlySpan<T> mean, ReadOnlySpan<T> inverseStd, ReadOnlySpan<T> gain,
+    ReadOnlySpan<T> shift) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public ReadOnlySpan<T> Mean { get; } = mean;
+    public ReadOnlySpan<T> InverseStd { get; } = inverseStd;
+    public ReadOnlySpan<T> Gain { get; } = gain;
+    public ReadOnlySpan<T> Shift { get; } = shift;
 }
 
 /// <summary>(γ·s) ⊙ (dy − t/B) with t = Σdy + x̂ ⊙ Σdy⊙x̂ (the batch-norm input gradient, second half).</summary>

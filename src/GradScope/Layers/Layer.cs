@@ -80,6 +80,16 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Span<T> sum) =>
         throw new NotSupportedException($"{Describe()} cannot take a bias.");
 
+    /// <summary>True for an element-wise layer that implements <see cref="ForwardRowsAfterNormalize"/>: a batch norm right
+    /// before it in a training pass then forms this layer's output in its normalisation pass, and never writes its own.</summary>
+    internal virtual bool FusesAfterNormalize => false;
+
+    /// <summary>x̂ = (x − μ)·s (into <paramref name="xhat"/>, which may be <paramref name="x"/> itself), y = f(γ·x̂ + β), and
+    /// when <paramref name="sum"/> is not empty also sum = skip + weight·y; all rows × InputDim.</summary>
+    internal virtual void ForwardRowsAfterNormalize(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, in NormalizeRowArgs<T> norm,
+        ReadOnlySpan<T> skip, T weight, Span<T> sum) =>
+        throw new NotSupportedException($"{Describe()} cannot follow a fused normalisation.");
+
     /// <summary>
     /// Rows of the backward pass for a single cotangent: <paramref name="dx"/> = Jᵀ <paramref name="dy"/> (skipped when
     /// empty; it may alias <paramref name="dy"/> only for element-wise layers), and the parameter gradients of these rows

@@ -70,6 +70,17 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     private static BatchNorm<T>.Cache NormCache(Tape<T> tape, Step step) =>
         (BatchNorm<T>.Cache)tape.BlockCaches[step.Block].LayerCaches[step.Layer];
 
+    /// <summary>A training pass may overwrite a batch norm's input with x̂ when that input is a linear layer's output of the
+    /// same block: nothing reads it afterwards (a linear layer's backward reads its input, not its output).</summary>
+    private bool NormalizesInPlace(Step norm) => norm.Layer > 0 && _network.Blocks[norm.Block].Layers[norm.Layer - 1] is Linear<T>;
+
+    /// <summary>In a training pass, the element-wise layer right after a batch norm of its block takes its output from the
+    /// normalisation pass when it can (<see cref="Layer{T}.FusesAfterNormalize"/>); the batch norm's own output is then never
+    /// written, and never read: that layer's backward reads its own output only.</summary>
+    private bool FusesAfterNorm(Step norm, int next, int end, ForwardMode mode) =>
+        mode == ForwardMode.Train && next < end && _steps![next].Block == norm.Block && _steps[next].Layer == norm.Layer + 1
+        && _network.Blocks[norm.Block].Layers[norm.Layer + 1].FusesAfterNormalize;
+
     /// <summary>Forward with batch statistics by row slices: phase p normalises at cut p − 1 (with the combined
     /// statistics), runs the steps up to cut p and leaves the partial statistics of that batch norm's input.</summary>
     public void ForwardBatchNorm(Network<T> network, ParameterSet<T> theta, Matrix<T> input, Tape<T> tape, ForwardMode mode)
@@ -79,15 +90,18 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             network.Blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
         tape.OutputCache.Mode = mode;
         tape.Logits.Resize(batch, network.Classes);
-        int slices = Slices(batch);
+        int slices = Slices(batch, batchNormPhases: true);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
+        if (mode == ForwardMode.Train)
+            foreach (int cut in _cuts)
+                if (NormalizesInPlace(_steps![cut])) NormCache(tape, _steps[cut]).KeepNormalizedIn(StepInput(tape, _steps[cut]));
         bool packed = PackWeights(theta, tape, backward: false, slices);
         try
         {
             for (int p = 0; p <= _cuts.Length; p++)
             {
-                Run(slices, new PhasedForwardWork(this, parts, theta, tape, batch, slices, p));
+                Run(slices, new PhasedForwardWork(this, parts, theta, tape, batch, slices, p, mode));
                 if (p < _cuts.Length)
                     NormAt(_cuts[p]).CombineStatistics(theta, NormCache(tape, _steps![_cuts[p]]), batch, parts.Counts.AsSpan(0, slices),
                         parts.Means, parts.M2s, parts.Mean);
@@ -102,7 +116,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
     {
         int batch = tape.BatchSize;
-        int slices = Slices(batch);
+        int slices = Slices(batch, batchNormPhases: true);
         PrepareSliceBuffers(network, tape, batch, slices);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
@@ -154,7 +168,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     }
 
     private readonly struct PhasedForwardWork(RowParallel<T> owner, BatchNormPartials<T> parts, ParameterSet<T> theta, Tape<T> tape,
-        int batch, int slices, int phase) : IWorkItem
+        int batch, int slices, int phase, ForwardMode mode) : IWorkItem
     {
         public void Invoke(int s)
         {
@@ -169,10 +183,34 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             {
                 var step = steps[start];
                 var norm = owner.NormAt(start);
-                var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
-                norm.NormalizeSlice(theta, Block<T>.RowsOf(StepInput(tape, step), r0, rows), y, rows, NormCache(tape, step), r0,
-                    parts.Mean.AsSpan(0, norm.InputDim));
-                start++;
+                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                var mean = parts.Mean.AsSpan(0, norm.InputDim);
+                if (owner.FusesAfterNorm(step, start + 1, end, mode))
+                {
+                    var next = network.Blocks[step.Block].Layers[step.Layer + 1];
+                    var nextStep = steps[start + 1];
+                    var y = Block<T>.RowsOf(owner.StepOutput(tape, nextStep), r0, rows);
+                    if (start + 2 < end && steps[start + 2].Layer == Step.Combine)
+                    {
+                        // The activation ends a residual branch: the unit's output x + w·f(…) comes from the same pass.
+                        var unit = (ResidualUnit<T>)network.Blocks[step.Block];
+                        norm.NormalizeSliceInto(next, theta, x, y, rows, NormCache(tape, step), r0, mean,
+                            Block<T>.RowsOf(tape.Activations[step.Block], r0, rows), T.CreateChecked(unit.ResidualWeight),
+                            Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows));
+                        start += 3;
+                    }
+                    else
+                    {
+                        norm.NormalizeSliceInto(next, theta, x, y, rows, NormCache(tape, step), r0, mean, default, T.Zero, default);
+                        start += 2;
+                    }
+                }
+                else
+                {
+                    norm.NormalizeSlice(theta, x, Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), rows, NormCache(tape, step), r0,
+                        mean);
+                    start++;
+                }
             }
             ReadOnlySpan<T> pendingBias = default;
             for (int i = start; i < end; i++)

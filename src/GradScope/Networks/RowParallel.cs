@@ -87,21 +87,24 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    /// <summary>From this batch size on, each thread gets two slices to claim: a thread that another process holds
-    /// up for a while (a shared machine) then costs the step less than half its share, at the price of one more
-    /// gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be ≈ 10 %).</summary>
+    /// <summary>From this batch size on, each thread of the row-local path (two pool calls per step) gets two slices to
+    /// claim: a thread that another process holds up for a while (a shared machine) then costs the step less than half its
+    /// share, at the price of one more gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be
+    /// ≈ 10 %). The batch-norm phases (two pool calls per batch norm) keep one slice per thread: there a hold-up costs
+    /// one short phase, and the extra slice's partial sums, smaller products and gradient buffer cost batch-relu ≈ 6 %
+    /// of its step at batch 1,000 (measured, alternating builds).</summary>
     internal const int SplitFinerFromBatch = 512;
 
     /// <summary>
-    /// The slicing depends only on the batch and the pool's size, never on whether the pool is free right now:
+    /// The slicing depends only on the batch, the path and the pool's size, never on whether the pool is free right now:
     /// the slices fix the order in which gradients are summed, so a busy pool (another thread training at the
     /// same time) must run the same slices inline rather than fewer, or results would depend on timing.
     /// </summary>
-    internal static int Slices(int batch)
+    internal static int Slices(int batch, bool batchNormPhases = false)
     {
         var pool = WorkerPool.Shared;
         if (pool.Concurrency == 1) return 1;
-        int perThread = batch >= SplitFinerFromBatch ? 2 : 1;
+        int perThread = batch >= SplitFinerFromBatch && !batchNormPhases ? 2 : 1;
         return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
     }
 

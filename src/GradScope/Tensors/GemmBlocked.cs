@@ -40,6 +40,7 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
 internal static unsafe class GemmEdge
 {
     /// <summary>Row-major tile: C(i, j) = tile[i·tileStride + j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first step: no first-compiled phase
     public static void Store<T>(T* tile, int tileStride, T* c, nint ldc, int mr, int nr, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -55,6 +56,7 @@ internal static unsafe class GemmEdge
     }
 
     /// <summary>Column-major tile: C(i, j) = tile[j·tileStride + i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first step: no first-compiled phase
     public static void StoreTransposed<T>(T* tile, int tileStride, T* c, nint ldc, int mr, int nr, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

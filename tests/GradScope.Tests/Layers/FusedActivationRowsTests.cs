@@ -70,6 +70,72 @@ public class FusedActivationRowsTests
         AssertSameBits(yNRef, yN);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Normalisation_with_activation_and_residual_equals_the_separate_passes(ActivationKind kind, int tier)
+    {
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
+        CheckAfterNormalize<float>(kind);
+        CheckAfterNormalize<double>(kind);
+    }
+
+    [Fact]
+    public void Only_activations_with_exact_vectors_and_derivatives_from_the_output_follow_a_fused_normalisation()
+    {
+        Assert.True(ActivationFactory.Create<float>(ActivationKind.Relu, "a", Cols).FusesAfterNormalize);
+        Assert.True(ActivationFactory.Create<float>(ActivationKind.Linear, "a", Cols).FusesAfterNormalize);
+        // float tanh and selu take a vector approximation (a row's split would change bits); selu's f′ needs its input.
+        Assert.False(ActivationFactory.Create<float>(ActivationKind.Tanh, "a", Cols).FusesAfterNormalize);
+        Assert.False(ActivationFactory.Create<float>(ActivationKind.Selu, "a", Cols).FusesAfterNormalize);
+    }
+
+    /// <summary>The batch norm's normalisation pass, then the activation's row forward over the whole slice and the residual
+    /// sum (the phased training program without fusion) against one fused pass that writes x̂ over its input.</summary>
+    private static void CheckAfterNormalize<T>(ActivationKind kind) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var act = ActivationFactory.Create<T>(kind, "act", Cols);
+        if (!act.FusesAfterNormalize) return;
+        var layout = new ParameterLayout();
+        var norm = new BatchNorm<T>("bn", Cols, layout);
+        var theta = new ParameterSet<T>(layout);
+        var rng = new Rng(11);
+        foreach (ref var v in theta[norm.GainIndex].Span) v = T.CreateChecked(1 + 0.3 * rng.NextGaussian());
+        foreach (ref var v in theta[norm.BiasIndex].Span) v = T.CreateChecked(0.3 * rng.NextGaussian());
+        var cache = (BatchNorm<T>.Cache)norm.CreateCache();
+        norm.PrepareRows(cache, Rows);
+        foreach (ref var v in cache.InverseStd.Span) v = T.CreateChecked(0.5 + rng.NextDouble());
+        var mean = Random<T>(1, Cols, rng).Span.ToArray();
+        var x = Random<T>(Rows, Cols, rng);
+        var skip = Random<T>(Rows, Cols, rng);
+        T w = T.CreateChecked(0.37);
+
+        var normalized = new Matrix<T>(Rows, Cols);
+        var a = new Matrix<T>(Rows, Cols);
+        var sum = new Matrix<T>(Rows, Cols);
+        norm.NormalizeSlice(theta, x.Span, normalized.Span, Rows, cache, 0, mean);
+        var xhatRef = cache.Normalized.Clone();
+        act.ForwardRows(null!, normalized.Span, a.Span, Rows);
+        var aRes = new Matrix<T>(Rows, Cols);
+        act.ForwardRowsWithBias(default, normalized.Span, aRes.Span, Rows, skip.Span, w, sum.Span);
+
+        var inPlace = x.Clone();
+        cache.KeepNormalizedIn(inPlace);
+        var aF = new Matrix<T>(Rows, Cols);
+        norm.NormalizeSliceInto(act, theta, inPlace.Span, aF.Span, Rows, cache, 0, mean, default, T.Zero, default);
+        AssertSameBits(xhatRef, inPlace);
+        Assert.Same(inPlace, cache.Normalized);
+        AssertSameBits(a, aF);
+
+        var inPlaceRes = x.Clone();
+        cache.KeepNormalizedIn(inPlaceRes);
+        var aFRes = new Matrix<T>(Rows, Cols);
+        var sumF = new Matrix<T>(Rows, Cols);
+        norm.NormalizeSliceInto(act, theta, inPlaceRes.Span, aFRes.Span, Rows, cache, 0, mean, skip.Span, w, sumF.Span);
+        AssertSameBits(xhatRef, inPlaceRes);
+        AssertSameBits(aRes, aFRes);
+        AssertSameBits(sum, sumF);
+    }
+
     private static Matrix<T> Random<T>(int rows, int cols, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = new Matrix<T>(rows, cols);

@@ -116,6 +116,49 @@ public class RowParallelTrainingTests
         }
     }
 
+    /// <summary>A training pass fuses batch norm → relu into one normalisation pass that writes x̂ over the linear output and
+    /// never forms the batch norm's output; an analysis pass (the same batch statistics, no running averages) runs the separate
+    /// passes. Logits, x̂ and gradients must carry the same bits.</summary>
+    [Theory]
+    [InlineData("batch-relu", 128, 0)]
+    [InlineData("batch-relu", 128, 1)]
+    [InlineData("batch-relu", 128, 2)]
+    [InlineData("resnet-batch-relu", 128, 2)]
+    [InlineData("resnet-batch-relu", 600, 1)]
+    [InlineData("resnet-batch-relu", 600, 2)]
+    public void Fused_training_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int tier)
+    {
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
+        var spec = ArchitectureSpec.Create(arch, new DataShape(30, 10), new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 });
+        var net = Network<float>.Build(spec);
+        Assert.True(net.UsesBatchNormRowPath);
+        var theta = Initializer.Initialize(net, 4);
+        var rng = new Rng(9);
+        var x = new Matrix<float>(batch, 30);
+        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+        var labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
+
+        (float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads) Pass(ForwardMode mode)
+        {
+            var tape = net.CreateTape();
+            net.Forward(theta, x, labels, tape, mode);
+            var normalized = new List<float[]>();
+            foreach (var cache in tape.BlockCaches.SelectMany(c => c.LayerCaches).OfType<BatchNorm<float>.Cache>())
+                normalized.Add(cache.Normalized.Span.ToArray());
+            var grads = net.CreateParameters();
+            net.Backward(theta, tape, grads);
+            return (tape.Logits.Span.ToArray(), normalized, grads);
+        }
+
+        var separate = Pass(ForwardMode.Analyze);
+        var fused = Pass(ForwardMode.Train);
+        Assert.Equal(separate.Logits, fused.Logits);
+        Assert.Equal(separate.Normalized.Count, fused.Normalized.Count);
+        Assert.NotEmpty(fused.Normalized);
+        for (int i = 0; i < fused.Normalized.Count; i++) Assert.Equal(separate.Normalized[i], fused.Normalized[i]);
+        for (int i = 0; i < fused.Grads.Count; i++) Assert.Equal(separate.Grads[i].Span.ToArray(), fused.Grads[i].Span.ToArray());
+    }
+
     [Fact]
     public void Batch_norm_networks_take_the_phased_row_path_plain_and_residual()
     {
