@@ -80,6 +80,28 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
     internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, LayerCache<T> cache, int r0) =>
         ForwardRowsCore(theta, x, y, rows, (Cache)cache, r0);
 
+    /// <summary>The widest layer whose fused row forward keeps a group of outputs on the stack (8 rows, 32 KiB of floats).</summary>
+    private const int MaxFusedWidth = 1024;
+
+    /// <summary>Whether <see cref="ForwardRowsFused"/> can form the output of <paramref name="next"/>: an element-wise layer
+    /// whose backward reads only its output (<see cref="Layer{T}.FusesAfterNormalize"/>), so this layer's output need not be
+    /// kept.</summary>
+    internal bool CanFuse(Layer<T> next) => next.FusesAfterNormalize && InputDim <= MaxFusedWidth;
+
+    /// <summary>
+    /// Rows [r0, r0 + rows) of linear → layer norm [→ <paramref name="next"/>] in one pass over groups of rows while they are
+    /// in L1: adds the linear layer's <paramref name="bias"/> (left out of its product) to <paramref name="x"/> in place,
+    /// normalises, and with <paramref name="next"/> (<see cref="CanFuse"/>, a training pass) writes next's output to
+    /// <paramref name="y"/> from a stack copy of the group's normalised rows, so this layer's own output is never written.
+    /// The same arithmetic as the separate passes.
+    /// </summary>
+    internal void ForwardRowsFused(ParameterSet<T> theta, Span<T> x, ReadOnlySpan<T> bias, Span<T> y, int rows, LayerCache<T> cache,
+        int r0, Layer<T>? next)
+    {
+        if (next is not null && !CanFuse(next)) throw new ArgumentException($"{next.Describe()} cannot follow a fused layer norm.");
+        ForwardRowsCore(theta, x, y, rows, (Cache)cache, r0, x, bias, next);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite, LayerCache<T> layerCache, int r0)
@@ -95,9 +117,12 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
             InputGradientRow(gamma, dy.Slice(r * dim, dim), xhat.Slice(r * dim, dim), invStd[r], dx.Slice(r * dim, dim));
     }
 
-    /// <summary>Normalises rows [r0, r0 + rows) of the batch (x, y are those rows) and records x̂ and 1/σ in the cache.</summary>
+    /// <summary>Normalises rows [r0, r0 + rows) of the batch (x, y are those rows) and records x̂ and 1/σ in the cache; with a
+    /// <paramref name="bias"/>, first adds it to <paramref name="biased"/> (x itself); with <paramref name="next"/>, y receives
+    /// next's output instead (see <see cref="ForwardRowsFused"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRowsCore(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0)
+    private void ForwardRowsCore(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows, Cache cache, int r0,
+        Span<T> biased = default, ReadOnlySpan<T> bias = default, Layer<T>? next = null)
     {
         int dim = InputDim;
         var gamma = theta[GainIndex].Span;
@@ -107,10 +132,17 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         VectorTier tier = ElementWise.TierFor<T>();
         Span<double> means = stackalloc double[RowReductions.RowGroup];
         Span<double> variances = stackalloc double[RowReductions.RowGroup];
+        Span<T> groupY = next is null ? default : stackalloc T[RowReductions.RowGroup * dim];
         for (int g0 = 0; g0 < rows; g0 += RowReductions.RowGroup) // a group of rows at a time: their sums' chains overlap
         {
             int group = Math.Min(RowReductions.RowGroup, rows - g0);
             var xg = x.Slice(g0 * dim, group * dim);
+            if (!bias.IsEmpty)
+                for (int i = 0; i < group; i++)
+                {
+                    var row = biased.Slice((g0 + i) * dim, dim);
+                    ElementWise.Map(row, bias, row, default(AddOperator<T>));
+                }
             RowReductions.SumsWidened(xg, dim, means[..group]);
             for (int i = 0; i < group; i++) means[i] /= dim;
             RowReductions.SumSquaredDeviationsWidened(xg, dim, means[..group], variances[..group]);
@@ -119,9 +151,11 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
                 int r = g0 + i;
                 T s = T.CreateTruncating(1.0 / Math.Sqrt(variances[i] / dim + Eps));
                 invStd[r] = s;
-                NormalizeRow(x.Slice(r * dim, dim), xhat.Slice(r * dim, dim), y.Slice(r * dim, dim),
-                    new NormalizeScalarOperator<T>(T.CreateTruncating(means[i]), s), gamma, beta, tier);
+                var yr = next is null ? y.Slice(r * dim, dim) : groupY.Slice(i * dim, dim);
+                var normalize = new NormalizeScalarOperator<T>(T.CreateTruncating(means[i]), s);
+                NormalizeRow(x.Slice(r * dim, dim), xhat.Slice(r * dim, dim), yr, normalize, gamma, beta, tier);
             }
+            next?.ForwardRows(theta, groupY[..(group * dim)], y.Slice(g0 * dim, group * dim), group);
         }
     }
 

@@ -102,6 +102,10 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         Product(theta, x, y, rows, BiasIndex >= 0 ? T.One : T.Zero, cache);
     }
 
+    /// <summary>True when the bias may be added after the product with the bits of the bias-first product
+    /// (<see cref="GemmDepth.OneBlock{T}"/>).</summary>
+    internal bool BiasAddsAfterProductExactly => GemmDepth.OneBlock<T>(InputDim);
+
     /// <summary>z = x·Wᵀ without the bias (β = 0), for <see cref="Layer{T}.ForwardRowsWithBias"/> to add it; with the weights
     /// packed in <paramref name="cache"/> when the pass packed them.</summary>
     internal ReadOnlySpan<T> ForwardRowsWithoutBias(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> z, int rows,

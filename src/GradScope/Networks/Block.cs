@@ -96,6 +96,21 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows, default, default, default);
                 continue;
             }
+            if (Layers[i] is Linear<T> product && i + 1 < Layers.Count && Layers[i + 1] is LayerNorm<T> norm
+                && product.BiasAddsAfterProductExactly)
+            {
+                // linear → layer norm [→ f]: the product (β = 0), then bias, statistics, normalisation [and f, in a training pass,
+                // when f's backward reads only its output] over groups of rows while they are in L1.
+                var z = RowsOf(output, r0, rows);
+                var bias = product.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
+                int n = i + 1;
+                var next = cache.LayerCaches[n].Mode == ForwardMode.Train && n + 1 < Layers.Count && norm.CanFuse(Layers[n + 1])
+                    ? Layers[n + 1] : null;
+                i = next is null ? n : n + 1;
+                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
+                norm.ForwardRowsFused(theta, z, bias, RowsOf(y, r0, rows), rows, cache.LayerCaches[n], r0, next);
+                continue;
+            }
             Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows, cache.LayerCaches[i], r0);
         }
     }

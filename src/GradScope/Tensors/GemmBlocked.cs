@@ -34,6 +34,18 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged
         T* c, nint ldc, T alpha, T beta, int rows, int cols);
 }
 
+/// <summary>How deep a product's accumulation runs before C is written: at most one K block of the blocked driver.</summary>
+internal static unsafe class GemmDepth
+{
+    /// <summary>Largest K block: 256 floats (1 KiB) per A row keeps the MR×kc A micro-panel in L1.</summary>
+    public static int BlockMax<T>() where T : unmanaged => 1024 / sizeof(T);
+
+    /// <summary>True when a product of depth k sums all of K before it touches C (one K block; the reference sums all of K
+    /// anyway): then C = acc + 1·C and C = acc followed by C + b round alike, so a bias can be added after the product
+    /// with the bits of a bias placed in C first. A deeper product adds each K block's sum to C in turn.</summary>
+    public static bool OneBlock<T>(int k) where T : unmanaged => k <= BlockMax<T>();
+}
+
 /// <summary>The write-back of a partial (edge) tile: the kernel spills its accumulators to a small
 /// scratch tile and only the valid mr×nr corner reaches C. Same rounding as a full tile's vector update:
 /// C = α·acc, or fma(β, C, α·acc).</summary>
@@ -123,7 +135,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
     where TKernel : struct, IMicroKernel<T>
 {
     /// <summary>Largest K block: 256 floats (1 KiB) per A row keeps the MR×kc A micro-panel in L1.</summary>
-    private static int KcMax => 1024 / sizeof(T);
+    private static int KcMax => GemmDepth.BlockMax<T>();
 
     /// <summary>Largest column block: kc×nc×sizeof(T) ≤ 256 KiB, half of a Zen 3 L2.</summary>
     private static int NcMax => 256 * 4 / sizeof(T) / TKernel.NR * TKernel.NR;

@@ -159,6 +159,61 @@ public class RowParallelTrainingTests
         for (int i = 0; i < fused.Grads.Count; i++) Assert.Equal(separate.Grads[i].Span.ToArray(), fused.Grads[i].Span.ToArray());
     }
 
+    /// <summary>Layer norm in the row path: a linear layer's bias is added in the layer norm's pass (after the product, which
+    /// for a depth of one K block rounds like the bias-first product), and a training pass forms relu's output from each
+    /// group of normalised rows. Logits, x̂ and gradients must carry the bits of the analysis pass, and the logits those of
+    /// the layer-by-layer forward (whole-batch products with the bias first).</summary>
+    [Theory]
+    [InlineData("layer-relu", 128, 30, 0)]
+    [InlineData("layer-relu", 128, 30, 1)]
+    [InlineData("layer-relu", 600, 30, 2)]
+    [InlineData("layer-relu", 64, 300, 2)] // a first product deeper than one K block keeps its bias first
+    [InlineData("resnet-layer-relu", 33, 30, 2)]
+    public void Fused_layer_norm_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int inputs, int tier)
+    {
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
+        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
+            new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 });
+        var net = Network<float>.Build(spec);
+        Assert.True(net.UsesRowPath);
+        var theta = Initializer.Initialize(net, 4);
+        var rng = new Rng(10);
+        // Non-zero biases (the initial ones are zero), so that where the bias is added matters.
+        for (int p = 0; p < net.Layout.Count; p++)
+            if (net.Layout.Entries[p].Name.EndsWith(".bias", StringComparison.Ordinal))
+                foreach (ref var v in theta[p].Span) v = (float)(0.1 * rng.NextGaussian());
+        var x = new Matrix<float>(batch, inputs);
+        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+        var labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
+
+        (float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads) Pass(ForwardMode mode, bool rowPath = true)
+        {
+            using var path = KernelSettings.Use(KernelSettings.Current with { DisableRowParallel = !rowPath });
+            var tape = net.CreateTape();
+            net.Forward(theta, x, labels, tape, mode);
+            var normalized = new List<float[]>();
+            foreach (var cache in tape.BlockCaches.SelectMany(c => c.LayerCaches).OfType<LayerNorm<float>.Cache>())
+                normalized.Add(cache.Normalized.Span.ToArray());
+            var grads = net.CreateParameters();
+            net.Backward(theta, tape, grads);
+            return (tape.Logits.Span.ToArray(), normalized, grads);
+        }
+
+        var separate = Pass(ForwardMode.Analyze);
+        var fused = Pass(ForwardMode.Train);
+        var layered = Pass(ForwardMode.Analyze, rowPath: false);
+        Assert.Equal(separate.Logits, fused.Logits);
+        Assert.Equal(layered.Logits, separate.Logits);
+        Assert.Equal(separate.Normalized.Count, fused.Normalized.Count);
+        Assert.NotEmpty(fused.Normalized);
+        for (int i = 0; i < fused.Normalized.Count; i++)
+        {
+            Assert.Equal(separate.Normalized[i], fused.Normalized[i]);
+            Assert.Equal(layered.Normalized[i], fused.Normalized[i]);
+        }
+        for (int i = 0; i < fused.Grads.Count; i++) Assert.Equal(separate.Grads[i].Span.ToArray(), fused.Grads[i].Span.ToArray());
+    }
+
     [Fact]
     public void Batch_norm_networks_take_the_phased_row_path_plain_and_residual()
     {
