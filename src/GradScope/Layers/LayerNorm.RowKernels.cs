@@ -74,36 +74,31 @@ public sealed partial class LayerNorm<T>
         ref T dg = ref MemoryMarshal.GetReference(dGamma);
         ref T db = ref MemoryMarshal.GetReference(dBeta);
         int j = 0;
+        // Up to four strips go down the rows together: their sums' dependency chains overlap.
         if (tier == VectorTier.Vector512)
-            for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
-            {
-                var sg = Vector512.LoadUnsafe(ref dg, (nuint)j);
-                var sb = Vector512.LoadUnsafe(ref db, (nuint)j);
-                for (int r = 0; r < rows; r++)
-                {
-                    nuint i = (nuint)(r * cols + j);
-                    var g = Vector512.LoadUnsafe(ref gs, i);
-                    sg += g * Vector512.LoadUnsafe(ref hs, i);
-                    sb += g;
-                }
-                sg.StoreUnsafe(ref dg, (nuint)j);
-                sb.StoreUnsafe(ref db, (nuint)j);
-            }
+            for (int w = Vector512<T>.Count, strips; (strips = ElementWise.StripsLeft(cols - j, w)) > 0; j += strips * w)
+                GradientStrips512(ref gs, ref hs, ref dg, ref db, rows, cols, j, strips);
         if (tier >= VectorTier.Vector256)
-            for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+        {
+            for (int w = Vector256<T>.Count, strips; (strips = ElementWise.StripsLeft(cols - j, w)) > 0; j += strips * w)
+                GradientStrips256(ref gs, ref hs, ref dg, ref db, rows, cols, j, strips);
+            if (cols - j >= Vector128<T>.Count)
             {
-                var sg = Vector256.LoadUnsafe(ref dg, (nuint)j);
-                var sb = Vector256.LoadUnsafe(ref db, (nuint)j);
+                nuint j0 = (nuint)j;
+                var sg = Vector128.LoadUnsafe(ref dg, j0);
+                var sb = Vector128.LoadUnsafe(ref db, j0);
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint i = (nuint)(r * cols + j);
-                    var g = Vector256.LoadUnsafe(ref gs, i);
-                    sg += g * Vector256.LoadUnsafe(ref hs, i);
+                    nuint i = (nuint)(r * cols) + j0;
+                    var g = Vector128.LoadUnsafe(ref gs, i);
+                    sg += g * Vector128.LoadUnsafe(ref hs, i);
                     sb += g;
                 }
-                sg.StoreUnsafe(ref dg, (nuint)j);
-                sb.StoreUnsafe(ref db, (nuint)j);
+                sg.StoreUnsafe(ref dg, j0);
+                sb.StoreUnsafe(ref db, j0);
+                j += Vector128<T>.Count;
             }
+        }
         for (; j < cols; j++) // scalar remainder
         {
             T sg = Unsafe.Add(ref dg, j), sb = Unsafe.Add(ref db, j);
@@ -115,6 +110,103 @@ public sealed partial class LayerNorm<T>
             }
             Unsafe.Add(ref dg, j) = sg;
             Unsafe.Add(ref db, j) = sb;
+        }
+    }
+    private static void GradientStrips512(ref T gs, ref T hs, ref T dg, ref T db, int rows, int cols, int j, int strips)
+    {
+        nuint w = (nuint)Vector512<T>.Count, j0 = (nuint)j;
+        var g0 = Vector512.LoadUnsafe(ref dg, j0);
+        var b0 = Vector512.LoadUnsafe(ref db, j0);
+        var g1 = strips > 1 ? Vector512.LoadUnsafe(ref dg, j0 + w) : default;
+        var b1 = strips > 1 ? Vector512.LoadUnsafe(ref db, j0 + w) : default;
+        var g2 = strips > 2 ? Vector512.LoadUnsafe(ref dg, j0 + 2 * w) : default;
+        var b2 = strips > 2 ? Vector512.LoadUnsafe(ref db, j0 + 2 * w) : default;
+        var g3 = strips > 2 ? Vector512.LoadUnsafe(ref dg, j0 + 3 * w) : default;
+        var b3 = strips > 2 ? Vector512.LoadUnsafe(ref db, j0 + 3 * w) : default;
+        for (int r = 0; r < rows; r++)
+        {
+            nuint o = (nuint)(r * cols) + j0;
+            var d = Vector512.LoadUnsafe(ref gs, o);
+            g0 += d * Vector512.LoadUnsafe(ref hs, o);
+            b0 += d;
+            if (strips > 1)
+            {
+                d = Vector512.LoadUnsafe(ref gs, o + w);
+                g1 += d * Vector512.LoadUnsafe(ref hs, o + w);
+                b1 += d;
+            }
+            if (strips > 2)
+            {
+                d = Vector512.LoadUnsafe(ref gs, o + 2 * w);
+                g2 += d * Vector512.LoadUnsafe(ref hs, o + 2 * w);
+                b2 += d;
+                d = Vector512.LoadUnsafe(ref gs, o + 3 * w);
+                g3 += d * Vector512.LoadUnsafe(ref hs, o + 3 * w);
+                b3 += d;
+            }
+        }
+        g0.StoreUnsafe(ref dg, j0);
+        b0.StoreUnsafe(ref db, j0);
+        if (strips > 1)
+        {
+            g1.StoreUnsafe(ref dg, j0 + w);
+            b1.StoreUnsafe(ref db, j0 + w);
+        }
+        if (strips > 2)
+        {
+            g2.StoreUnsafe(ref dg, j0 + 2 * w);
+            b2.StoreUnsafe(ref db, j0 + 2 * w);
+            g3.StoreUnsafe(ref dg, j0 + 3 * w);
+            b3.StoreUnsafe(ref db, j0 + 3 * w);
+        }
+    }
+
+    private static void GradientStrips256(ref T gs, ref T hs, ref T dg, ref T db, int rows, int cols, int j, int strips)
+    {
+        nuint w = (nuint)Vector256<T>.Count, j0 = (nuint)j;
+        var g0 = Vector256.LoadUnsafe(ref dg, j0);
+        var b0 = Vector256.LoadUnsafe(ref db, j0);
+        var g1 = strips > 1 ? Vector256.LoadUnsafe(ref dg, j0 + w) : default;
+        var b1 = strips > 1 ? Vector256.LoadUnsafe(ref db, j0 + w) : default;
+        var g2 = strips > 2 ? Vector256.LoadUnsafe(ref dg, j0 + 2 * w) : default;
+        var b2 = strips > 2 ? Vector256.LoadUnsafe(ref db, j0 + 2 * w) : default;
+        var g3 = strips > 2 ? Vector256.LoadUnsafe(ref dg, j0 + 3 * w) : default;
+        var b3 = strips > 2 ? Vector256.LoadUnsafe(ref db, j0 + 3 * w) : default;
+        for (int r = 0; r < rows; r++)
+        {
+            nuint o = (nuint)(r * cols) + j0;
+            var d = Vector256.LoadUnsafe(ref gs, o);
+            g0 += d * Vector256.LoadUnsafe(ref hs, o);
+            b0 += d;
+            if (strips > 1)
+            {
+                d = Vector256.LoadUnsafe(ref gs, o + w);
+                g1 += d * Vector256.LoadUnsafe(ref hs, o + w);
+                b1 += d;
+            }
+            if (strips > 2)
+            {
+                d = Vector256.LoadUnsafe(ref gs, o + 2 * w);
+                g2 += d * Vector256.LoadUnsafe(ref hs, o + 2 * w);
+                b2 += d;
+                d = Vector256.LoadUnsafe(ref gs, o + 3 * w);
+                g3 += d * Vector256.LoadUnsafe(ref hs, o + 3 * w);
+                b3 += d;
+            }
+        }
+        g0.StoreUnsafe(ref dg, j0);
+        b0.StoreUnsafe(ref db, j0);
+        if (strips > 1)
+        {
+            g1.StoreUnsafe(ref dg, j0 + w);
+            b1.StoreUnsafe(ref db, j0 + w);
+        }
+        if (strips > 2)
+        {
+            g2.StoreUnsafe(ref dg, j0 + 2 * w);
+            b2.StoreUnsafe(ref db, j0 + 2 * w);
+            g3.StoreUnsafe(ref dg, j0 + 3 * w);
+            b3.StoreUnsafe(ref db, j0 + 3 * w);
         }
     }
 }

@@ -138,7 +138,9 @@ internal static class ElementWise
     /// <summary>
     /// acc[j] += Σ_r m[r·cols + j] (bias gradients, batch-norm sums), rows added in order 0, 1, … so the result
     /// is bit-identical to <see cref="ElementWiseReference.AddColumnSums{T}"/>: a column strip of one vector
-    /// starts from acc and takes every row in turn in a register. Column tail: scalar remainder.
+    /// starts from acc and takes every row in turn in a register. Up to four strips go down the rows together, so that
+    /// their sums' dependency chains overlap (one strip at a time waits on the latency of each add); a column tail of a
+    /// 128-bit vector, then scalars.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> acc)
@@ -151,23 +153,82 @@ internal static class ElementWise
         ref T a = ref MemoryMarshal.GetReference(acc);
         int j = 0;
         if (tier == VectorTier.Vector512)
-            for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
-            {
-                var s = Vector512.LoadUnsafe(ref a, (nuint)j);
-                for (int r = 0; r < rows; r++) s += Vector512.LoadUnsafe(ref ms, (nuint)(r * cols + j));
-                s.StoreUnsafe(ref a, (nuint)j);
-            }
-        for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+            for (int w = Vector512<T>.Count, strips; (strips = StripsLeft(cols - j, w)) > 0; j += strips * w)
+                ColumnStrips512(ref ms, ref a, rows, cols, j, strips);
+        for (int w = Vector256<T>.Count, strips; (strips = StripsLeft(cols - j, w)) > 0; j += strips * w)
+            ColumnStrips256(ref ms, ref a, rows, cols, j, strips);
+        if (cols - j >= Vector128<T>.Count)
         {
-            var s = Vector256.LoadUnsafe(ref a, (nuint)j);
-            for (int r = 0; r < rows; r++) s += Vector256.LoadUnsafe(ref ms, (nuint)(r * cols + j));
+            var s = Vector128.LoadUnsafe(ref a, (nuint)j);
+            for (int r = 0; r < rows; r++) s += Vector128.LoadUnsafe(ref ms, (nuint)(r * cols + j));
             s.StoreUnsafe(ref a, (nuint)j);
+            j += Vector128<T>.Count;
         }
         for (; j < cols; j++) // scalar remainder
         {
             T s = Unsafe.Add(ref a, j);
             for (int r = 0; r < rows; r++) s += Unsafe.Add(ref ms, r * cols + j);
             Unsafe.Add(ref a, j) = s;
+        }
+    }
+
+    /// <summary>How many vector strips of width <paramref name="width"/> the next pass down the rows takes: 4, 2, 1 or 0.</summary>
+    internal static int StripsLeft(int columnsLeft, int width) =>
+        columnsLeft >= 4 * width ? 4 : columnsLeft >= 2 * width ? 2 : columnsLeft >= width ? 1 : 0;
+
+    private static void ColumnStrips512<T>(ref T ms, ref T a, int rows, int cols, int j, int strips)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nuint w = (nuint)Vector512<T>.Count, j0 = (nuint)j;
+        var s0 = Vector512.LoadUnsafe(ref a, j0);
+        var s1 = strips > 1 ? Vector512.LoadUnsafe(ref a, j0 + w) : default;
+        var s2 = strips > 2 ? Vector512.LoadUnsafe(ref a, j0 + 2 * w) : default;
+        var s3 = strips > 2 ? Vector512.LoadUnsafe(ref a, j0 + 3 * w) : default;
+        for (int r = 0; r < rows; r++)
+        {
+            nuint o = (nuint)(r * cols) + j0;
+            s0 += Vector512.LoadUnsafe(ref ms, o);
+            if (strips > 1) s1 += Vector512.LoadUnsafe(ref ms, o + w);
+            if (strips > 2)
+            {
+                s2 += Vector512.LoadUnsafe(ref ms, o + 2 * w);
+                s3 += Vector512.LoadUnsafe(ref ms, o + 3 * w);
+            }
+        }
+        s0.StoreUnsafe(ref a, j0);
+        if (strips > 1) s1.StoreUnsafe(ref a, j0 + w);
+        if (strips > 2)
+        {
+            s2.StoreUnsafe(ref a, j0 + 2 * w);
+            s3.StoreUnsafe(ref a, j0 + 3 * w);
+        }
+    }
+
+    private static void ColumnStrips256<T>(ref T ms, ref T a, int rows, int cols, int j, int strips)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nuint w = (nuint)Vector256<T>.Count, j0 = (nuint)j;
+        var s0 = Vector256.LoadUnsafe(ref a, j0);
+        var s1 = strips > 1 ? Vector256.LoadUnsafe(ref a, j0 + w) : default;
+        var s2 = strips > 2 ? Vector256.LoadUnsafe(ref a, j0 + 2 * w) : default;
+        var s3 = strips > 2 ? Vector256.LoadUnsafe(ref a, j0 + 3 * w) : default;
+        for (int r = 0; r < rows; r++)
+        {
+            nuint o = (nuint)(r * cols) + j0;
+            s0 += Vector256.LoadUnsafe(ref ms, o);
+            if (strips > 1) s1 += Vector256.LoadUnsafe(ref ms, o + w);
+            if (strips > 2)
+            {
+                s2 += Vector256.LoadUnsafe(ref ms, o + 2 * w);
+                s3 += Vector256.LoadUnsafe(ref ms, o + 3 * w);
+            }
+        }
+        s0.StoreUnsafe(ref a, j0);
+        if (strips > 1) s1.StoreUnsafe(ref a, j0 + w);
+        if (strips > 2)
+        {
+            s2.StoreUnsafe(ref a, j0 + 2 * w);
+            s3.StoreUnsafe(ref a, j0 + 3 * w);
         }
     }
 
