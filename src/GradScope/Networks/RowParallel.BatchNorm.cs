@@ -90,7 +90,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             network.Blocks[b].PrepareRows(tape.BlockCaches[b], tape.Activations[b + 1], batch, mode);
         tape.OutputCache.Mode = mode;
         tape.Logits.Resize(batch, network.Classes);
-        int slices = Slices(batch, batchNormPhases: true);
+        int slices = Slices(batch);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
         if (mode == ForwardMode.Train)
@@ -116,7 +116,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
     {
         int batch = tape.BatchSize;
-        int slices = Slices(batch, batchNormPhases: true);
+        int slices = Slices(batch);
         PrepareSliceBuffers(network, tape, batch, slices);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);

@@ -87,25 +87,20 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    /// <summary>From this batch size on, each thread of the row-local path (two pool calls per step) gets two slices to
-    /// claim: a thread that another process holds up for a while (a shared machine) then costs the step less than half its
-    /// share, at the price of one more gradient buffer to add (≈ 2 % of a step at this size; at batch 128 it would be
-    /// ≈ 10 %). The batch-norm phases (two pool calls per batch norm) keep one slice per thread: there a hold-up costs
-    /// one short phase, and the extra slice's partial sums, smaller products and gradient buffer cost batch-relu ≈ 6 %
-    /// of its step at batch 1,000 (measured, alternating builds).</summary>
-    internal const int SplitFinerFromBatch = 512;
-
     /// <summary>
-    /// The slicing depends only on the batch, the path and the pool's size, never on whether the pool is free right now:
-    /// the slices fix the order in which gradients are summed, so a busy pool (another thread training at the
-    /// same time) must run the same slices inline rather than fewer, or results would depend on timing.
+    /// One slice per thread. The slicing depends only on the batch and the pool's size, never on whether the pool is free
+    /// right now: the slices fix the order in which gradients are summed, so a busy pool (another thread training at the
+    /// same time) must run the same slices inline rather than fewer, or results would depend on timing. Two slices per
+    /// thread from batch 512 on (so that a thread held up by another process would cost less than half its share) measured
+    /// 3–4 % slower for relu and ≈ 6 % for batch-relu at batch 1,000, best and median step alike, on a quiet and on a
+    /// moderately loaded machine (alternating builds): the extra gradient buffer, partial sums and smaller products cost
+    /// more than the balancing saves.
     /// </summary>
-    internal static int Slices(int batch, bool batchNormPhases = false)
+    internal static int Slices(int batch)
     {
         var pool = WorkerPool.Shared;
         if (pool.Concurrency == 1) return 1;
-        int perThread = batch >= SplitFinerFromBatch && !batchNormPhases ? 2 : 1;
-        return Math.Clamp(batch / MinRowsPerSlice, 1, perThread * pool.Concurrency);
+        return Math.Clamp(batch / MinRowsPerSlice, 1, pool.Concurrency);
     }
 
     internal static (int R0, int Rows) SliceRows(int batch, int slices, int s)

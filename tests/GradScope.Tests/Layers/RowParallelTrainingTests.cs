@@ -18,7 +18,7 @@ public class RowParallelTrainingTests
     [InlineData("resnet-relu", 33, 784)]
     [InlineData("resnet-tanh", 100, 20)]
     [InlineData("relu-ll", 40, 64)]
-    [InlineData("relu", 600, 30)] // two slices per thread
+    [InlineData("relu", 600, 30)] // slices of 300 rows
     [InlineData("layer-relu", 128, 784)]
     [InlineData("layer-tanh", 600, 30)]
     [InlineData("resnet-layer-tanh", 33, 50)]
