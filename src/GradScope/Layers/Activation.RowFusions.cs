@@ -76,70 +76,17 @@ public sealed partial class Activation<T, TOp>
             }
         }
     }
+
     /// <summary>Only when f′ follows from the output (the batch norm's output, this layer's input, is then never read back)
     /// and the vector f has the scalar's bits (the per-row split of this pass gives the separate passes' results).</summary>
     internal override bool FusesAfterNormalize => TOp.DerivativeFromOutput && TOp.ExactVectorApply;
 
-    /// <summary>
-    /// The normalisation pass of a batch norm with this activation (and a residual unit's sum) after it, row by row:
-    /// x̂ = (x − μ)·s, y = f(γ·x̂ + β), sum = skip + w·y — per element the operations of <see cref="NormalizeOperator{T}"/>,
-    /// <see cref="AffineOperator{T}"/> and f in the order of the separate passes, without writing γ·x̂ + β. <paramref name="xhat"/>
-    /// may be <paramref name="x"/> itself (each element is read before it is overwritten).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The normalisation pass of a batch norm with this activation (and a residual unit's sum) after it:
+    /// <see cref="BatchNorm{T}.NormalizeRows{TOp}"/> with this f, without writing γ·x̂ + β.</summary>
     internal override void ForwardRowsAfterNormalize(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, in NormalizeRowArgs<T> norm,
         ReadOnlySpan<T> skip, T weight, Span<T> sum)
     {
-        int cols = InputDim, n = rows * cols;
-        bool residual = !sum.IsEmpty;
-        if (!FusesAfterNormalize || x.Length < n || xhat.Length < n || y.Length < n || norm.Mean.Length != cols
-            || norm.InverseStd.Length != cols || norm.Gain.Length != cols || norm.Shift.Length != cols
-            || (residual && (skip.Length < n || sum.Length < n)))
-            throw new ArgumentException("Fused normalisation operands do not match.");
-        VectorTier tier = ElementWise.TierFor<T>();
-        ref T mu = ref MemoryMarshal.GetReference(norm.Mean);
-        ref T sc = ref MemoryMarshal.GetReference(norm.InverseStd);
-        ref T ga = ref MemoryMarshal.GetReference(norm.Gain);
-        ref T be = ref MemoryMarshal.GetReference(norm.Shift);
-        var normalize = default(NormalizeOperator<T>);
-        var affine = default(AffineOperator<T>);
-        for (int r = 0; r < rows; r++)
-        {
-            nuint o = (nuint)(r * cols);
-            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), o);
-            ref T hr = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), o);
-            ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), o);
-            ref T kr = ref residual ? ref Unsafe.Add(ref MemoryMarshal.GetReference(skip), o) : ref yr;
-            ref T sr = ref residual ? ref Unsafe.Add(ref MemoryMarshal.GetReference(sum), o) : ref yr;
-            int j = 0;
-            if (tier == VectorTier.Vector512)
-                for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
-                {
-                    nuint i = (nuint)j;
-                    var h = normalize.Invoke(Vector512.LoadUnsafe(ref xr, i), Vector512.LoadUnsafe(ref mu, i),
-                        Vector512.LoadUnsafe(ref sc, i));
-                    h.StoreUnsafe(ref hr, i);
-                    var a = TOp.Apply(affine.Invoke(h, Vector512.LoadUnsafe(ref ga, i), Vector512.LoadUnsafe(ref be, i)));
-                    a.StoreUnsafe(ref yr, i);
-                    if (residual) (Vector512.LoadUnsafe(ref kr, i) + Vector512.Create(weight) * a).StoreUnsafe(ref sr, i);
-                }
-            if (tier >= VectorTier.Vector256)
-                for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
-                {
-                    nuint i = (nuint)j;
-                    var h = normalize.Invoke(Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref mu, i),
-                        Vector256.LoadUnsafe(ref sc, i));
-                    h.StoreUnsafe(ref hr, i);
-                    var a = TOp.Apply(affine.Invoke(h, Vector256.LoadUnsafe(ref ga, i), Vector256.LoadUnsafe(ref be, i)));
-                    a.StoreUnsafe(ref yr, i);
-                    if (residual) (Vector256.LoadUnsafe(ref kr, i) + Vector256.Create(weight) * a).StoreUnsafe(ref sr, i);
-                }
-            for (; j < cols; j++) // scalar remainder, and the whole row at the scalar tier
-            {
-                T h = Unsafe.Add(ref hr, j) = normalize.Invoke(Unsafe.Add(ref xr, j), Unsafe.Add(ref mu, j), Unsafe.Add(ref sc, j));
-                T a = Unsafe.Add(ref yr, j) = TOp.Apply(affine.Invoke(h, Unsafe.Add(ref ga, j), Unsafe.Add(ref be, j)));
-                if (residual) Unsafe.Add(ref sr, j) = Unsafe.Add(ref kr, j) + weight * a;
-            }
-        }
+        if (!FusesAfterNormalize || norm.Mean.Length != InputDim) throw new ArgumentException("Fused normalisation operands do not match.");
+        BatchNorm<T>.NormalizeRows<TOp>(x, xhat, y, rows, norm, skip, weight, sum);
     }
 }

@@ -353,29 +353,44 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta) =>
         NormalizeRows(x.Span, xhat.Span, y.Span, x.Rows, mean, invStd, gamma, beta);
 
-    /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β for <paramref name="rows"/> dense rows in one loop: per element the arithmetic of
-    /// <see cref="NormalizeOperator{T}"/> then <see cref="AffineOperator{T}"/> (whose scalar twins take each row's tail and, at the
-    /// scalar tier, the whole row), so every tier gives the same bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>x̂ = (x − μ)·s and y = γ·x̂ + β for <paramref name="rows"/> dense rows in one loop.</summary>
     private static void NormalizeRows(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd,
-        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta)
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta) =>
+        NormalizeRows<IdentityOperator<T>>(x, xhat, y, rows, new NormalizeRowArgs<T>(mean, invStd, gamma, beta), default, T.Zero, default);
+
+    /// <summary>
+    /// The normalisation pass, row by row: x̂ = (x − μ)·s, y = f(γ·x̂ + β) and, when <paramref name="sum"/> is not empty,
+    /// sum = skip + w·y — per element the operations of <see cref="NormalizeOperator{T}"/>, <see cref="AffineOperator{T}"/>
+    /// and f in the order of separate passes (whose scalar twins take each row's tail and, at the scalar tier, the whole
+    /// row), so every tier gives the same bits; f = identity is the batch norm alone, another f a following activation
+    /// (<see cref="Layer{T}.ForwardRowsAfterNormalize"/>). <paramref name="xhat"/> may be <paramref name="x"/> itself (each
+    /// element is read before it is overwritten).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void NormalizeRows<TOp>(ReadOnlySpan<T> x, Span<T> xhat, Span<T> y, int rows, in NormalizeRowArgs<T> norm,
+        ReadOnlySpan<T> skip, T weight, Span<T> sum) where TOp : struct, IActivationOperator<T>
     {
-        int cols = mean.Length;
-        if (x.Length < rows * cols || xhat.Length < rows * cols || y.Length < rows * cols || invStd.Length != cols || gamma.Length != cols
-            || beta.Length != cols)
+        int cols = norm.Mean.Length, n = rows * cols;
+        bool residual = !sum.IsEmpty;
+        if (x.Length < n || xhat.Length < n || y.Length < n || norm.InverseStd.Length != cols || norm.Gain.Length != cols
+            || norm.Shift.Length != cols || (residual && (skip.Length < n || sum.Length < n)))
             throw new ArgumentException("Normalisation operands do not match.");
         VectorTier tier = ElementWise.TierFor<T>();
-        ref T mu = ref MemoryMarshal.GetReference(mean);
-        ref T sc = ref MemoryMarshal.GetReference(invStd);
-        ref T ga = ref MemoryMarshal.GetReference(gamma);
-        ref T be = ref MemoryMarshal.GetReference(beta);
+        if (!TOp.ExactVectorApply) tier = VectorTier.Scalar; // its vector f would not give the separate pass's bits
+        ref T mu = ref MemoryMarshal.GetReference(norm.Mean);
+        ref T sc = ref MemoryMarshal.GetReference(norm.InverseStd);
+        ref T ga = ref MemoryMarshal.GetReference(norm.Gain);
+        ref T be = ref MemoryMarshal.GetReference(norm.Shift);
         var normalize = default(NormalizeOperator<T>);
         var affine = default(AffineOperator<T>);
         for (int r = 0; r < rows; r++)
         {
-            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * cols);
-            ref T hr = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), r * cols);
-            ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * cols);
+            nuint o = (nuint)(r * cols);
+            ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), o);
+            ref T hr = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), o);
+            ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), o);
+            ref T kr = ref residual ? ref Unsafe.Add(ref MemoryMarshal.GetReference(skip), o) : ref yr;
+            ref T sr = ref residual ? ref Unsafe.Add(ref MemoryMarshal.GetReference(sum), o) : ref yr;
             int j = 0;
             if (tier == VectorTier.Vector512)
                 for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
@@ -384,7 +399,9 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                     var h = normalize.Invoke(Vector512.LoadUnsafe(ref xr, i), Vector512.LoadUnsafe(ref mu, i),
                         Vector512.LoadUnsafe(ref sc, i));
                     h.StoreUnsafe(ref hr, i);
-                    affine.Invoke(h, Vector512.LoadUnsafe(ref ga, i), Vector512.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
+                    var a = TOp.Apply(affine.Invoke(h, Vector512.LoadUnsafe(ref ga, i), Vector512.LoadUnsafe(ref be, i)));
+                    a.StoreUnsafe(ref yr, i);
+                    if (residual) (Vector512.LoadUnsafe(ref kr, i) + Vector512.Create(weight) * a).StoreUnsafe(ref sr, i);
                 }
             if (tier >= VectorTier.Vector256)
                 for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
@@ -393,12 +410,15 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                     var h = normalize.Invoke(Vector256.LoadUnsafe(ref xr, i), Vector256.LoadUnsafe(ref mu, i),
                         Vector256.LoadUnsafe(ref sc, i));
                     h.StoreUnsafe(ref hr, i);
-                    affine.Invoke(h, Vector256.LoadUnsafe(ref ga, i), Vector256.LoadUnsafe(ref be, i)).StoreUnsafe(ref yr, i);
+                    var a = TOp.Apply(affine.Invoke(h, Vector256.LoadUnsafe(ref ga, i), Vector256.LoadUnsafe(ref be, i)));
+                    a.StoreUnsafe(ref yr, i);
+                    if (residual) (Vector256.LoadUnsafe(ref kr, i) + Vector256.Create(weight) * a).StoreUnsafe(ref sr, i);
                 }
-            for (; j < cols; j++) // scalar remainder
+            for (; j < cols; j++) // scalar remainder, and the whole row at the scalar tier
             {
                 T h = Unsafe.Add(ref hr, j) = normalize.Invoke(Unsafe.Add(ref xr, j), Unsafe.Add(ref mu, j), Unsafe.Add(ref sc, j));
-                Unsafe.Add(ref yr, j) = affine.Invoke(h, Unsafe.Add(ref ga, j), Unsafe.Add(ref be, j));
+                T a = Unsafe.Add(ref yr, j) = TOp.Apply(affine.Invoke(h, Unsafe.Add(ref ga, j), Unsafe.Add(ref be, j)));
+                if (residual) Unsafe.Add(ref sr, j) = Unsafe.Add(ref kr, j) + weight * a;
             }
         }
     }

@@ -109,14 +109,27 @@ public class FusedActivationRowsTests
         var skip = Random<T>(Rows, Cols, rng);
         T w = T.CreateChecked(0.37);
 
+        // The separate passes through the element-wise drivers, row by row: x̂, γ·x̂ + β, f, skip + w·f.
+        var xhatRef = new Matrix<T>(Rows, Cols);
         var normalized = new Matrix<T>(Rows, Cols);
         var a = new Matrix<T>(Rows, Cols);
         var sum = new Matrix<T>(Rows, Cols);
-        norm.NormalizeSlice(theta, x.Span, normalized.Span, Rows, cache, 0, mean);
-        var xhatRef = cache.Normalized.Clone();
-        act.ForwardRows(null!, normalized.Span, a.Span, Rows);
-        var aRes = new Matrix<T>(Rows, Cols);
-        act.ForwardRowsWithBias(default, normalized.Span, aRes.Span, Rows, skip.Span, w, sum.Span);
+        var invStd = cache.InverseStd.Span.ToArray();
+        for (int r = 0; r < Rows; r++)
+        {
+            ElementWise.Map(x.Row(r), mean, invStd, xhatRef.Row(r), default(NormalizeOperator<T>));
+            ElementWise.Map(xhatRef.Row(r), theta[norm.GainIndex].Span, theta[norm.BiasIndex].Span, normalized.Row(r),
+                default(AffineOperator<T>));
+            act.ForwardRows(null!, normalized.Row(r), a.Row(r), 1);
+            ElementWise.Map(skip.Row(r), a.Row(r), sum.Row(r), new AddScaledOperator<T>(w));
+        }
+        var aRes = a;
+
+        // The batch norm's own pass (f = identity) gives x̂ and γ·x̂ + β of the drivers too.
+        var own = new Matrix<T>(Rows, Cols);
+        norm.NormalizeSlice(theta, x.Span, own.Span, Rows, cache, 0, mean);
+        AssertSameBits(xhatRef, cache.Normalized);
+        AssertSameBits(normalized, own);
 
         var inPlace = x.Clone();
         cache.KeepNormalizedIn(inPlace);

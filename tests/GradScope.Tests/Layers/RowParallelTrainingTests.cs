@@ -129,39 +129,16 @@ public class RowParallelTrainingTests
     public void Fused_training_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int tier)
     {
         using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
-        var spec = ArchitectureSpec.Create(arch, new DataShape(30, 10), new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 });
-        var net = Network<float>.Build(spec);
-        Assert.True(net.UsesBatchNormRowPath);
-        var theta = Initializer.Initialize(net, 4);
-        var rng = new Rng(9);
-        var x = new Matrix<float>(batch, 30);
-        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-        var labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
-
-        (float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads) Pass(ForwardMode mode)
-        {
-            var tape = net.CreateTape();
-            net.Forward(theta, x, labels, tape, mode);
-            var normalized = new List<float[]>();
-            foreach (var cache in tape.BlockCaches.SelectMany(c => c.LayerCaches).OfType<BatchNorm<float>.Cache>())
-                normalized.Add(cache.Normalized.Span.ToArray());
-            var grads = net.CreateParameters();
-            net.Backward(theta, tape, grads);
-            return (tape.Logits.Span.ToArray(), normalized, grads);
-        }
-
-        var separate = Pass(ForwardMode.Analyze);
-        var fused = Pass(ForwardMode.Train);
-        Assert.Equal(separate.Logits, fused.Logits);
-        Assert.Equal(separate.Normalized.Count, fused.Normalized.Count);
-        Assert.NotEmpty(fused.Normalized);
-        for (int i = 0; i < fused.Normalized.Count; i++) Assert.Equal(separate.Normalized[i], fused.Normalized[i]);
-        for (int i = 0; i < fused.Grads.Count; i++) Assert.Equal(separate.Grads[i].Span.ToArray(), fused.Grads[i].Span.ToArray());
+        var problem = new BitsProblem(arch, batch, 30, seed: 9, randomBiases: false);
+        Assert.True(problem.Net.UsesBatchNormRowPath);
+        var separate = problem.Pass<BatchNorm<float>.Cache>(ForwardMode.Analyze, c => c.Normalized);
+        var fused = problem.Pass<BatchNorm<float>.Cache>(ForwardMode.Train, c => c.Normalized);
+        AssertSameBits(separate, fused);
     }
 
     /// <summary>Layer norm in the row path: a linear layer's bias is added in the layer norm's pass (after the product, which
     /// for a depth of one K block rounds like the bias-first product), and a training pass forms relu's output from each
-    /// group of normalised rows. Logits, x̂ and gradients must carry the bits of the analysis pass, and the logits those of
+    /// group of normalised rows. Logits, x̂ and gradients must carry the bits of the analysis pass, and logits and x̂ those of
     /// the layer-by-layer forward (whole-batch products with the bias first).</summary>
     [Theory]
     [InlineData("layer-relu", 128, 30, 0)]
@@ -172,46 +149,64 @@ public class RowParallelTrainingTests
     public void Fused_layer_norm_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int inputs, int tier)
     {
         using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
-        var spec = ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
-            new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 });
-        var net = Network<float>.Build(spec);
-        Assert.True(net.UsesRowPath);
-        var theta = Initializer.Initialize(net, 4);
-        var rng = new Rng(10);
-        // Non-zero biases (the initial ones are zero), so that where the bias is added matters.
-        for (int p = 0; p < net.Layout.Count; p++)
-            if (net.Layout.Entries[p].Name.EndsWith(".bias", StringComparison.Ordinal))
-                foreach (ref var v in theta[p].Span) v = (float)(0.1 * rng.NextGaussian());
-        var x = new Matrix<float>(batch, inputs);
-        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-        var labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
+        var problem = new BitsProblem(arch, batch, inputs, seed: 10, randomBiases: true);
+        Assert.True(problem.Net.UsesRowPath);
+        var separate = problem.Pass<LayerNorm<float>.Cache>(ForwardMode.Analyze, c => c.Normalized);
+        var fused = problem.Pass<LayerNorm<float>.Cache>(ForwardMode.Train, c => c.Normalized);
+        AssertSameBits(separate, fused);
+        Pass layered;
+        using (KernelSettings.Use(KernelSettings.Current with { DisableRowParallel = true }))
+            layered = problem.Pass<LayerNorm<float>.Cache>(ForwardMode.Analyze, c => c.Normalized);
+        AssertSameBits(layered, separate, gradients: false);
+    }
 
-        (float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads) Pass(ForwardMode mode, bool rowPath = true)
+    /// <summary>Logits, the normalisation layers' x̂ and the gradients of one forward and backward pass.</summary>
+    private sealed record Pass(float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads);
+
+    /// <summary>A 6-layer, 40-wide network of <paramref name="arch"/> with a random batch; with <paramref name="randomBiases"/> the
+    /// biases are non-zero (the initial ones are zero), so that where a bias is added matters.</summary>
+    private sealed class BitsProblem
+    {
+        private readonly ParameterSet<float> _theta;
+        private readonly Matrix<float> _x;
+        private readonly int[] _labels;
+
+        public BitsProblem(string arch, int batch, int inputs, int seed, bool randomBiases)
         {
-            using var path = KernelSettings.Use(KernelSettings.Current with { DisableRowParallel = !rowPath });
-            var tape = net.CreateTape();
-            net.Forward(theta, x, labels, tape, mode);
-            var normalized = new List<float[]>();
-            foreach (var cache in tape.BlockCaches.SelectMany(c => c.LayerCaches).OfType<LayerNorm<float>.Cache>())
-                normalized.Add(cache.Normalized.Span.ToArray());
-            var grads = net.CreateParameters();
-            net.Backward(theta, tape, grads);
-            return (tape.Logits.Span.ToArray(), normalized, grads);
+            Net = Network<float>.Build(ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
+                new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 }));
+            _theta = Initializer.Initialize(Net, 4);
+            var rng = new Rng((ulong)seed);
+            if (randomBiases)
+                for (int p = 0; p < Net.Layout.Count; p++)
+                    if (Net.Layout.Entries[p].Name.EndsWith(".bias", StringComparison.Ordinal))
+                        foreach (ref var v in _theta[p].Span) v = (float)(0.1 * rng.NextGaussian());
+            _x = new Matrix<float>(batch, inputs);
+            foreach (ref var v in _x.Span) v = (float)rng.NextGaussian();
+            _labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
         }
 
-        var separate = Pass(ForwardMode.Analyze);
-        var fused = Pass(ForwardMode.Train);
-        var layered = Pass(ForwardMode.Analyze, rowPath: false);
-        Assert.Equal(separate.Logits, fused.Logits);
-        Assert.Equal(layered.Logits, separate.Logits);
-        Assert.Equal(separate.Normalized.Count, fused.Normalized.Count);
-        Assert.NotEmpty(fused.Normalized);
-        for (int i = 0; i < fused.Normalized.Count; i++)
+        public Network<float> Net { get; }
+
+        public Pass Pass<TCache>(ForwardMode mode, Func<TCache, Matrix<float>> normalized)
         {
-            Assert.Equal(separate.Normalized[i], fused.Normalized[i]);
-            Assert.Equal(layered.Normalized[i], fused.Normalized[i]);
+            var tape = Net.CreateTape();
+            Net.Forward(_theta, _x, _labels, tape, mode);
+            var xhat = tape.BlockCaches.SelectMany(c => c.LayerCaches).OfType<TCache>().Select(c => normalized(c).Span.ToArray()).ToList();
+            var grads = Net.CreateParameters();
+            Net.Backward(_theta, tape, grads);
+            return new Pass(tape.Logits.Span.ToArray(), xhat, grads);
         }
-        for (int i = 0; i < fused.Grads.Count; i++) Assert.Equal(separate.Grads[i].Span.ToArray(), fused.Grads[i].Span.ToArray());
+    }
+
+    private static void AssertSameBits(Pass expected, Pass actual, bool gradients = true)
+    {
+        Assert.Equal(expected.Logits, actual.Logits);
+        Assert.NotEmpty(actual.Normalized);
+        Assert.Equal(expected.Normalized.Count, actual.Normalized.Count);
+        for (int i = 0; i < actual.Normalized.Count; i++) Assert.Equal(expected.Normalized[i], actual.Normalized[i]);
+        if (!gradients) return;
+        for (int i = 0; i < actual.Grads.Count; i++) Assert.Equal(expected.Grads[i].Span.ToArray(), actual.Grads[i].Span.ToArray());
     }
 
     [Fact]
