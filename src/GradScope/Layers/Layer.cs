@@ -6,7 +6,9 @@ namespace GradScope.Layers;
 /// <summary>How a forward pass treats normalisation statistics.</summary>
 public enum ForwardMode
 {
-    /// <summary>Batch statistics, running statistics updated (training step).</summary>
+    /// <summary>Batch statistics, running statistics updated (training step). The tape keeps only what the backward pass
+    /// reads: a normalisation layer followed by relu may leave its own output unwritten (use <see cref="Analyze"/> to read
+    /// every layer's output).</summary>
     Train,
     /// <summary>Running statistics (evaluation of a trained network).</summary>
     Eval,
