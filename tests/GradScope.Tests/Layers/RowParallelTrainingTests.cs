@@ -126,10 +126,13 @@ public class RowParallelTrainingTests
     [InlineData("resnet-batch-relu", 128, 2)]
     [InlineData("resnet-batch-relu", 600, 1)]
     [InlineData("resnet-batch-relu", 600, 2)]
-    public void Fused_training_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int tier)
+    [InlineData("resnet-batch-relu", 37, 2, BranchLayout.PostActivation)] // a branch's last relu forms the unit's output
+    [InlineData("resnet-batch-relu", 128, 0, BranchLayout.PostActivation)]
+    public void Fused_training_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int tier,
+        BranchLayout layout = ArchitectureSpec.DefaultBranchLayout)
     {
         using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
-        var problem = new BitsProblem(arch, batch, 30, seed: 9, randomBiases: false);
+        var problem = new BitsProblem(arch, batch, 30, seed: 9, randomBiases: false, layout);
         Assert.True(problem.Net.UsesBatchNormRowPath);
         var separate = problem.Pass<BatchNorm<float>.Cache>(ForwardMode.Analyze, c => c.Normalized);
         var fused = problem.Pass<BatchNorm<float>.Cache>(ForwardMode.Train, c => c.Normalized);
@@ -146,10 +149,12 @@ public class RowParallelTrainingTests
     [InlineData("layer-relu", 600, 30, 2)]
     [InlineData("layer-relu", 64, 300, 2)] // a first product deeper than one K block keeps its bias first
     [InlineData("resnet-layer-relu", 33, 30, 2)]
-    public void Fused_layer_norm_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int inputs, int tier)
+    [InlineData("layer-relu", 9, 30, 2, 1030)] // wider than a fused group's stack buffer: the separate passes
+    public void Fused_layer_norm_passes_give_the_bits_of_the_separate_passes(string arch, int batch, int inputs, int tier,
+        int width = 40)
     {
         using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
-        var problem = new BitsProblem(arch, batch, inputs, seed: 10, randomBiases: true);
+        var problem = new BitsProblem(arch, batch, inputs, seed: 10, randomBiases: true, width: width);
         Assert.True(problem.Net.UsesRowPath);
         var separate = problem.Pass<LayerNorm<float>.Cache>(ForwardMode.Analyze, c => c.Normalized);
         var fused = problem.Pass<LayerNorm<float>.Cache>(ForwardMode.Train, c => c.Normalized);
@@ -163,7 +168,7 @@ public class RowParallelTrainingTests
     /// <summary>Logits, the normalisation layers' x̂ and the gradients of one forward and backward pass.</summary>
     private sealed record Pass(float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads);
 
-    /// <summary>A 6-layer, 40-wide network of <paramref name="arch"/> with a random batch; with <paramref name="randomBiases"/> the
+    /// <summary>A 6-layer network of <paramref name="arch"/> (40 wide unless told) with a random batch; with <paramref name="randomBiases"/> the
     /// biases are non-zero (the initial ones are zero), so that where a bias is added matters.</summary>
     private sealed class BitsProblem
     {
@@ -171,10 +176,11 @@ public class RowParallelTrainingTests
         private readonly Matrix<float> _x;
         private readonly int[] _labels;
 
-        public BitsProblem(string arch, int batch, int inputs, int seed, bool randomBiases)
+        public BitsProblem(string arch, int batch, int inputs, int seed, bool randomBiases,
+            BranchLayout layout = ArchitectureSpec.DefaultBranchLayout, int width = 40)
         {
             Net = Network<float>.Build(ArchitectureSpec.Create(arch, new DataShape(inputs, 10),
-                new NetworkSizes { LinearLayers = 6, Width = 40, UnitSize = 2 }));
+                new NetworkSizes { LinearLayers = 6, Width = width, UnitSize = 2 }, layout));
             _theta = Initializer.Initialize(Net, 4);
             var rng = new Rng((ulong)seed);
             if (randomBiases)
