@@ -173,24 +173,46 @@ public class GemmTests
     [InlineData(70, 100, 784)]
     public void Vector_tiers_give_bit_identical_products(int m, int n, int k)
     {
+        CheckTiersAgree<float>(m, n, k);
+        CheckTiersAgree<double>(m, n, k); // the double column tail packs op(A) by 4×4 transposes
+    }
+
+    private static void CheckTiersAgree<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         foreach (var (opA, opB) in AllOps())
-            foreach (var (alpha, beta) in new[] { (1f, 0f), (1f, 1f), (-0.5f, 0.75f) })
+            foreach (var (alpha, beta) in new[] { (1.0, 0.0), (1.0, 1.0), (-0.5, 0.75) })
             {
                 var rng = new Rng((ulong)(m + n + k));
-                float[] a = Random<float>(m * k, rng), b = Random<float>(k * n, rng), c0 = Random<float>(m * n, rng);
+                T[] a = Random<T>(m * k, rng), b = Random<T>(k * n, rng), c0 = Random<T>(m * n, rng);
                 int lda = opA == Op.None ? k : m, ldb = opB == Op.None ? n : k;
-                float[] Product(GemmTier tier)
+                T[] Product(GemmTier tier)
                 {
-                    var c = (float[])c0.Clone();
+                    var c = (T[])c0.Clone();
                     using (KernelSettings.Use(KernelSettings.Current with { GemmTier = tier }))
-                        Gemm.Multiply(opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+                        Gemm.Multiply(opA, opB, m, n, k, T.CreateChecked(alpha), a, lda, b, ldb, T.CreateChecked(beta), c, n);
                     return c;
                 }
-                float[] narrow = Product(GemmTier.Avx2), wide = Product(GemmTier.Avx512);
+                T[] narrow = Product(GemmTier.Avx2), wide = Product(GemmTier.Avx512);
                 for (int i = 0; i < narrow.Length; i++)
-                    Assert.True(BitConverter.SingleToInt32Bits(narrow[i]) == BitConverter.SingleToInt32Bits(wide[i]),
-                        $"{opA}{opB} {m}×{n}×{k} α={alpha} β={beta}: C[{i / n},{i % n}] AVX2 {narrow[i]:R}, AVX-512 {wide[i]:R}");
+                    Assert.True(narrow[i].Equals(wide[i]),
+                        $"{typeof(T).Name} {opA}{opB} {m}×{n}×{k} α={alpha} β={beta}: C[{i / n},{i % n}] AVX2 {narrow[i]}, AVX-512 {wide[i]}");
             }
+    }
+
+    [Fact]
+    public unsafe void Double_transposed_panel_pack_is_an_exact_copy()
+    {
+        const int rows = 40, ldb = 37, nr = 16, jq = 8, pc = 5, kc = 30; // kc = 30: 7 blocks of 4 and 2 left to the caller
+        var rng = new Rng(17);
+        double[] b = Random<double>(rows * ldb, rng);
+        var dst = new double[kc * nr];
+        int packed;
+        fixed (double* d = dst, src = b) packed = GemmPack.TransposeDouble4x4(d, nr, src, ldb, pc, kc, jq);
+        Assert.Equal(28, packed);
+        for (int p = 0; p < packed; p++)
+            for (int j = 0; j < nr; j++)
+                Assert.Equal(b[(jq + j) * ldb + pc + p], dst[p * nr + j]);
+        Assert.All(dst.Skip(packed * nr), v => Assert.Equal(0.0, v)); // the rest is the caller's
     }
 
     [Fact]
