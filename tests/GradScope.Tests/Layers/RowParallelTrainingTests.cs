@@ -168,8 +168,9 @@ public class RowParallelTrainingTests
     /// <summary>Logits, the normalisation layers' x̂ and the gradients of one forward and backward pass.</summary>
     private sealed record Pass(float[] Logits, List<float[]> Normalized, ParameterSet<float> Grads);
 
-    /// <summary>A 6-layer network of <paramref name="arch"/> (40 wide unless told) with a random batch; with <paramref name="randomBiases"/> the
-    /// biases are non-zero (the initial ones are zero), so that where a bias is added matters.</summary>
+    /// <summary>A 6-layer network of <paramref name="arch"/> (40 wide unless told) with a random batch; with
+    /// <paramref name="randomBiases"/> the biases are non-zero (the initial ones are zero), so that where a bias is added
+    /// matters.</summary>
     private sealed class BitsProblem
     {
         private readonly ParameterSet<float> _theta;

@@ -194,8 +194,8 @@ public class GemmTests
                 }
                 T[] narrow = Product(GemmTier.Avx2), wide = Product(GemmTier.Avx512);
                 for (int i = 0; i < narrow.Length; i++)
-                    Assert.True(narrow[i].Equals(wide[i]),
-                        $"{typeof(T).Name} {opA}{opB} {m}×{n}×{k} α={alpha} β={beta}: C[{i / n},{i % n}] AVX2 {narrow[i]}, AVX-512 {wide[i]}");
+                    Assert.True(narrow[i].Equals(wide[i]), $"{typeof(T).Name} {opA}{opB} {m}×{n}×{k} α={alpha} β={beta}: " +
+                        $"C[{i / n},{i % n}] AVX2 {narrow[i]}, AVX-512 {wide[i]}");
             }
     }
 
