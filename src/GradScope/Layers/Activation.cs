@@ -27,8 +27,10 @@ public sealed partial class Activation<T, TOp> : Layer<T>
         if (dx is null) return;
         int cotangents = CotangentCount(dy, x);
         dx.Resize(dy.Rows, dy.Cols);
-        var z = x.Span;
+        // f′ from the output when it follows from it, as in the row passes: a training pass may leave a normalisation
+        // layer's output (this layer's input) unwritten when this layer comes after it.
         var fz = y.Span;
+        var z = TOp.DerivativeFromOutput ? fz : x.Span;
         int block = z.Length;
         for (int c = 0; c < cotangents; c++)
         {
