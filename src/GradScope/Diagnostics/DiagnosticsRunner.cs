@@ -87,8 +87,9 @@ public static class DiagnosticsRunner
         if (options.ResidualTrick && theta0 is not null)
         {
             trick = ResidualTrick.Compute(network, theta, theta0, tape, options.ResidualTrickOptions);
-            change = BlockChange.Compute(network, theta, theta0, tape);
             Lap("effective_depth");
+            change = BlockChange.Compute(network, theta, theta0, tape);
+            Lap("block_change");
         }
 
         double?[][]? matrix = null, matrixSe = null;

@@ -21,48 +21,63 @@ internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754
 }
 
 /// <summary>
-/// One block of the λ dynamic program (<see cref="ResidualTrick"/>): output groups λ ∈ [s, s + c) of chunk s / c are
-/// g'_λ = J_iᵀ g_λ + (J_θᵀ g_{λ−1} − J_iᵀ g_{λ−1}), from J_iᵀ on the input groups [s − 1, s + c) and J_θᵀ on the prefix
-/// [s − 1, s + c − 1) of the same rows; chunk i of <c>parts</c> has s = ⌊i · newCount / parts⌋. Chunks read <c>g</c> and
-/// the block's forward data and write disjoint groups of <c>next</c>, so any number of them can run at once, each with
-/// scratch taken from a shared bag.
+/// One block of the λ dynamic program (<see cref="ResidualTrick"/>): g'_λ = J_iᵀ g_λ + (J_θᵀ g_{λ−1} − J_iᵀ g_{λ−1}). The
+/// input groups [0, count) are split into <c>parts</c> chunks, chunk i taking [⌊i · count / parts⌋, ⌊(i + 1) · count / parts⌋),
+/// and each chunk runs J_iᵀ and J_θᵀ on its own groups only. A chunk [s, e) writes the output groups it can finish,
+/// g'_λ for s &lt; λ &lt; e, writes J_iᵀ g_s into g'_s, and leaves its last residual term J_θᵀ g_{e−1} − J_iᵀ g_{e−1} in
+/// its carry (or in g'_count when it is the last chunk); <see cref="AddCarries"/> then adds each carry into the first group of
+/// the next chunk. Each output element is the same expression of the same operands whichever chunk computes it, so neither the
+/// chunking nor the thread changes a bit. Chunks read <c>g</c> and the block's forward data and write disjoint groups of
+/// <c>next</c> and their own carry, so any number of them can run at once, each with scratch taken from a shared bag.
 /// </summary>
 internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> x, Matrix<T> thetaOutput,
-    Matrix<T> initOutput, BlockCache<T> thetaCache, BlockCache<T> initCache, Matrix<T> g, Matrix<T> next, int count, int newCount,
-    int parts, int batch, ScratchBag<ChunkScratch<T>> bag) where T : unmanaged, IFloatingPointIeee754<T>
+    Matrix<T> initOutput, BlockCache<T> thetaCache, BlockCache<T> initCache, Matrix<T> g, Matrix<T> next, Matrix<T> carries, int count,
+    int newCount, int parts, int batch, ScratchBag<ChunkScratch<T>> bag) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private int Start(int index) => (int)((long)index * count / parts);
+
     public void Run(int index)
     {
         using var scratch = bag.Take();
-        int s = (int)((long)index * newCount / parts), end = (int)((long)(index + 1) * newCount / parts);
-        Chunk(s, end - s, scratch.Scratch);
+        Chunk(index, Start(index), Start(index + 1), scratch.Scratch);
     }
 
-    private void Chunk(int s, int c, ChunkScratch<T> scratch)
+    /// <summary>Adds each chunk's carry into the first output group of the chunk after it (after every chunk has run).</summary>
+    public void AddCarries()
+    {
+        int segIn = batch * x.Cols;
+        for (int index = 1; index < parts; index++)
+            AddTo(next.Span.Slice(Start(index) * segIn, segIn), carries.Span.Slice((index - 1) * segIn, segIn));
+    }
+
+    private void Chunk(int index, int s, int e, ChunkScratch<T> scratch)
     {
         int dimIn = x.Cols, dimOut = thetaOutput.Cols;
         int segIn = batch * dimIn, segOut = batch * dimOut;
-        int first = Math.Max(s - 1, 0);
-        int initEnd = Math.Min(s + c, count), thetaEnd = Math.Min(s + c - 1, count);
-        var input = scratch.Input;
-        input.Resize((initEnd - first) * batch, dimOut);
-        g.Span.Slice(first * segOut, (initEnd - first) * segOut).CopyTo(input.Span);
-        if (thetaEnd > first)
-        {
-            input.Resize((thetaEnd - first) * batch, dimOut);
-            block.Backward(theta, x, thetaOutput, scratch.View(thetaCache), input, scratch.WithTheta, null);
-            input.Resize((initEnd - first) * batch, dimOut);
-        }
+        var input = scratch.Input.Resize((e - s) * batch, dimOut);
+        g.Span.Slice(s * segOut, (e - s) * segOut).CopyTo(input.Span);
+        block.Backward(theta, x, thetaOutput, scratch.View(thetaCache), input, scratch.WithTheta, null);
         block.Backward(theta0, x, initOutput, scratch.View(initCache), input, scratch.WithInit, null);
         var a = scratch.WithInit.Span; var full = scratch.WithTheta.Span; var dst = next.Span;
-        for (int lambda = s; lambda < s + c; lambda++)
+        a.Slice(0, segIn).CopyTo(dst.Slice(s * segIn, segIn));
+        for (int lambda = s + 1; lambda < e; lambda++)
         {
-            var target = dst.Slice(lambda * segIn, segIn);
-            int at = (lambda - first) * segIn, below = (lambda - 1 - first) * segIn;
-            if (lambda == 0) a.Slice(at, segIn).CopyTo(target);
-            else if (lambda < count) Combine(target, a.Slice(at, segIn), full.Slice(below, segIn), a.Slice(below, segIn));
-            else Difference(target, full.Slice(below, segIn), a.Slice(below, segIn));
+            int at = (lambda - s) * segIn, below = (lambda - 1 - s) * segIn;
+            Combine(dst.Slice(lambda * segIn, segIn), a.Slice(at, segIn), full.Slice(below, segIn), a.Slice(below, segIn));
         }
+        int last = (e - 1 - s) * segIn;
+        if (e < count) Difference(carries.Span.Slice(index * segIn, segIn), full.Slice(last, segIn), a.Slice(last, segIn));
+        else if (count < newCount) Difference(dst.Slice(count * segIn, segIn), full.Slice(last, segIn), a.Slice(last, segIn));
+    }
+
+    /// <summary>target += d: the same rounding as <see cref="Combine"/>'s a + (b − c) when d = b − c was rounded first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddTo(Span<T> target, ReadOnlySpan<T> d)
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i <= target.Length - w; i += w)
+            (new Vector<T>(target.Slice(i, w)) + new Vector<T>(d.Slice(i, w))).CopyTo(target.Slice(i, w));
+        for (; i < target.Length; i++) target[i] += d[i];
     }
 
     /// <summary>target = a + (b − c).</summary>

@@ -90,6 +90,7 @@ public static class ResidualTrick
         var caches = new StructureCaches<T>();
         var pool = options.Pool ?? WorkerPool.Shared;
         var scratch = new ScratchBag<ChunkScratch<T>>(() => new ChunkScratch<T>());
+        var carries = new Matrix<T>(0, 0); // each chunk's last residual term, added into the next chunk's first group
         int maxChunk = Math.Max(1, options.MaxRows / batch);
         for (int position = 1; position <= blocks; position++)
         {
@@ -116,18 +117,18 @@ public static class ResidualTrick
             block.Forward(theta0, x, initOutput, initCache, mode);
             int newCount = Math.Min(count + 1, blocks + 1);
             next.Resize(newCount * batch, dimIn);
-            // Output groups λ ∈ [s, s + c) at a time: g'_λ = J_iᵀ g_λ + (J_θᵀ − J_iᵀ) g_{λ−1} needs J_iᵀ on the input groups
-            // [s − 1, s + c) and J_θᵀ on [s − 1, s + c − 1), a prefix of the same rows. Bounded chunks keep every operand
-            // cache-sized and every buffer at a fixed size instead of growing with λ. The chunks of one block are independent
-            // (each writes its own output groups), so they run on the worker pool, at least one per thread; the arithmetic
-            // per element is the same whatever the chunk and whichever thread runs it, so the result depends on neither.
-            // Chunks of equal size (±1 group), a multiple of the thread count when there are enough groups, so that the threads
-            // finish together.
+            // Chunks of the input groups, each running J_iᵀ and J_θᵀ on its own groups (see LambdaStep). Bounded chunks keep
+            // every operand cache-sized and every buffer at a fixed size instead of growing with λ. The chunks of one block are
+            // independent, so they run on the worker pool, at least one per thread; the arithmetic per element is the same
+            // whatever the chunk and whichever thread runs it, so the result depends on neither. Chunks of equal size (±1
+            // group), a multiple of the thread count when there are enough groups, so that the threads finish together.
             int threads = pool.Concurrency;
-            int parts = Math.Min(newCount, RoundUp((newCount + maxChunk - 1) / maxChunk, threads));
-            var step = new LambdaStep<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, g, next, count,
+            int parts = Math.Min(count, RoundUp((count + maxChunk - 1) / maxChunk, threads));
+            carries.Resize(Math.Max(parts - 1, 0) * batch, dimIn);
+            var step = new LambdaStep<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, g, next, carries, count,
                 newCount, parts, batch, scratch);
             pool.For(parts, new LambdaChunkWork<T>(step));
+            step.AddCarries();
             // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
             while (newCount > 1 && IsZero(next.Span.Slice((newCount - 1) * segIn, segIn))) newCount--;
             next.Resize(newCount * batch, dimIn);
