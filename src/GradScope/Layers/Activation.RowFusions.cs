@@ -79,7 +79,9 @@ public sealed partial class Activation<T, TOp>
 
     /// <summary>Only when f′ follows from the output (the batch norm's output, this layer's input, is then never read back)
     /// and the vector f has the scalar's bits (the per-row split of this pass gives the separate passes' results).</summary>
-    internal override bool FusesAfterNormalize => TOp.DerivativeFromOutput && TOp.ExactVectorApply;
+    internal override bool FusesAfterNormalize => !BackwardReadsInput && TOp.ExactVectorApply;
+
+    internal override bool BackwardReadsInput => !TOp.DerivativeFromOutput;
 
     /// <summary>The normalisation pass of a batch norm with this activation (and a residual unit's sum) after it:
     /// <see cref="BatchNorm{T}.NormalizeRows{TOp}"/> with this f, without writing γ·x̂ + β.</summary>

@@ -7,8 +7,9 @@ namespace GradScope.Layers;
 public enum ForwardMode
 {
     /// <summary>Batch statistics, running statistics updated (training step). The tape keeps only what the backward pass
-    /// reads: a normalisation layer followed by relu may leave its own output unwritten (use <see cref="Analyze"/> to read
-    /// every layer's output).</summary>
+    /// reads: a normalisation layer followed by relu may leave its own output unwritten, a linear layer followed by relu its
+    /// pre-activation, a pre-activation residual unit its branch output (use <see cref="Analyze"/> to read every layer's
+    /// output).</summary>
     Train,
     /// <summary>Running statistics (evaluation of a trained network).</summary>
     Eval,
@@ -72,12 +73,22 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal virtual void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>
         throw new NotSupportedException($"{Describe()} has no row-sliced forward.");
 
+    /// <summary>False when the backward never reads this layer's input (relu and tanh: f′ follows from the output). A training
+    /// pass then need not keep that input: a preceding product may form it in this layer's output rows
+    /// (<see cref="ForwardRowsWithBias"/> in place).</summary>
+    internal virtual bool BackwardReadsInput => true;
+
+    /// <summary>False when the backward never reads this layer's output (a linear layer). A training pass then need not keep
+    /// that output once the next pass has consumed it (a residual branch's output, summed into the unit's output in place).</summary>
+    internal virtual bool BackwardReadsOutput => true;
+
     /// <summary>True for an element-wise layer that implements <see cref="ForwardRowsWithBias"/>: a preceding
     /// <see cref="Linear{T}"/> then leaves the bias to it and the two share one pass over the rows.</summary>
     internal virtual bool FusesBias => false;
 
     /// <summary>z += bias (skipped when empty), then y = f(z), and when <paramref name="sum"/> is not empty also
-    /// sum = skip + weight·y (a residual unit's output); z, y, skip and sum are rows × InputDim.</summary>
+    /// sum = skip + weight·y (a residual unit's output); z, y, skip and sum are rows × InputDim. z and y may be the same
+    /// memory (element by element in place).</summary>
     internal virtual void ForwardRowsWithBias(ReadOnlySpan<T> bias, Span<T> z, Span<T> y, int rows, ReadOnlySpan<T> skip, T weight,
         Span<T> sum) =>
         throw new NotSupportedException($"{Describe()} cannot take a bias.");

@@ -84,6 +84,8 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
 
     internal override bool RowLocal => true;
 
+    internal override bool BackwardReadsOutput => false;
+
     internal override IEnumerable<int> RowGradientIndices => BiasIndex >= 0 ? [WeightIndex, BiasIndex] : [WeightIndex];
 
     internal override void ForwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, Span<T> y, int rows) =>

@@ -88,12 +88,15 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             if (Layers[i] is Linear<T> linear && i + 1 < Layers.Count && Layers[i + 1].FusesBias)
             {
-                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together.
-                var z = RowsOf(output, r0, rows);
+                // linear → activation in two passes instead of three: the product (β = 0), then bias and f together. In a
+                // training pass whose activation's backward reads only its output, the product goes into the output's rows
+                // and f replaces it there: the tape keeps no pre-activation (one stream per layer less to memory).
+                var y = RowsOf(i + 1 == Layers.Count - 1 ? last : cache.Outputs[i + 1], r0, rows);
+                var z = cache.LayerCaches[i + 1].Mode == ForwardMode.Train && !Layers[i + 1].BackwardReadsInput
+                    ? y : RowsOf(output, r0, rows);
                 var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
-                var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
-                Layers[i].ForwardRowsWithBias(bias, z, RowsOf(y, r0, rows), rows, default, default, default);
+                Layers[i].ForwardRowsWithBias(bias, z, y, rows, default, default, default);
                 continue;
             }
             if (Layers[i] is Linear<T> product && i + 1 < Layers.Count && Layers[i + 1] is LayerNorm<T> norm
@@ -251,7 +254,8 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
 
     public override int InputDim => Layers[0].InputDim;
 
-    /// <summary>The branch output before weighting, branch(h), after a forward.</summary>
+    /// <summary>The branch output before weighting, branch(h), after a forward that keeps it: every pass but a row-parallel
+    /// training pass of a branch ending in a product, which forms it in the unit's output (see <see cref="ForwardRows"/>).</summary>
     public Matrix<T> BranchOutput(BlockCache<T> cache) => cache.Outputs[^1];
 
     public override void Forward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, ForwardMode mode)
@@ -282,7 +286,10 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
 
     internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
     {
-        var branch = cache.Outputs[^1];
+        // In a training pass whose branch ends in a layer that its backward does not read the output of (a pre-activation
+        // branch ends in a product), the branch is formed in the unit's output rows and the sum replaces it there: the tape
+        // keeps no branch output (one stream per unit less to memory).
+        var branch = cache.LayerCaches[^1].Mode == ForwardMode.Train && !Layers[^1].BackwardReadsOutput ? y : cache.Outputs[^1];
         ForwardLayersRows(theta, x, branch, cache, r0, rows);
         T w = T.CreateChecked(ResidualWeight);
         ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));

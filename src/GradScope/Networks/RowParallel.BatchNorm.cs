@@ -247,6 +247,18 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                         i++;
                         continue;
                     }
+                    if (mode == ForwardMode.Train && i + 1 < end && steps[i + 1].Layer == Step.Combine && !layer.BackwardReadsOutput)
+                    {
+                        // A branch that ends in a product (pre-activation) is formed in the unit's output rows and summed
+                        // there in training: the tape keeps no branch output (see ResidualUnit.ForwardRows).
+                        var unit = (ResidualUnit<T>)network.Blocks[step.Block];
+                        var sum = Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows);
+                        layer.ForwardRows(theta, x, sum, rows, tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
+                        ElementWise.Map(Block<T>.RowsOf(tape.Activations[step.Block], r0, rows), sum, sum,
+                            new AddScaledOperator<T>(T.CreateChecked(unit.ResidualWeight)));
+                        i++;
+                        continue;
+                    }
                     layer.ForwardRows(theta, x, y, rows, tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
                 }
             }

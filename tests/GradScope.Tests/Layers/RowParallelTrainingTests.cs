@@ -165,6 +165,68 @@ public class RowParallelTrainingTests
         AssertSameBits(layered, separate, gradients: false);
     }
 
+    /// <summary>In a training pass a product followed by relu goes into relu's output rows and relu replaces it there, so the
+    /// tape keeps no pre-activation (relu and tanh take f′ from their output); selu (whose f′ needs its input) keeps it. A
+    /// pre-activation residual branch, which ends in a product, is formed in the unit's output and summed there. Logits and
+    /// gradients must carry the bits of the analysis pass, which writes the pre-activation and the branch to the tape.</summary>
+    [Theory]
+    [InlineData("relu", 128, 0, true)]
+    [InlineData("relu", 600, 1, true)]
+    [InlineData("relu", 33, 2, true)]
+    [InlineData("resnet-relu", 128, 2, true)]
+    [InlineData("resnet-relu", 37, 1, true, BranchLayout.PostActivation)]
+    [InlineData("resnet-relu", 600, 0, true, BranchLayout.PreActivation)]
+    [InlineData("resnet-selu", 64, 2, false, BranchLayout.PreActivation)]
+    [InlineData("resnet-batch-relu", 128, 2, false, BranchLayout.PreActivation)]
+    [InlineData("resnet-batch-relu", 600, 0, false, BranchLayout.PreActivation)]
+    [InlineData("resnet-batch-relu", 37, 1, false, BranchLayout.PostActivation)]
+    [InlineData("tanh", 64, 2, true)]
+    [InlineData("selu", 64, 2, false)]
+    public void Training_passes_form_the_pre_activation_in_place_with_the_bits_of_the_analysis_pass(string arch, int batch, int tier,
+        bool inPlace, BranchLayout layout = ArchitectureSpec.DefaultBranchLayout)
+    {
+        using var scope = KernelSettings.Use(ElementWiseTiers.Settings(tier));
+        var problem = new BitsProblem(arch, batch, 30, seed: 11, randomBiases: true, layout);
+        Assert.True(problem.Net.UsesRowPath || problem.Net.UsesBatchNormRowPath);
+        (float[] Logits, ParameterSet<float> Grads, Tape<float> Tape) Run(ForwardMode mode)
+        {
+            var tape = problem.Net.CreateTape();
+            problem.Forward(tape, mode);
+            var grads = problem.Net.CreateParameters();
+            problem.Net.Backward(problem.Theta, tape, grads);
+            return (tape.Logits.Span.ToArray(), grads, tape);
+        }
+        var analysis = Run(ForwardMode.Analyze);
+        var training = Run(ForwardMode.Train);
+        Assert.Equal(analysis.Logits, training.Logits);
+        for (int p = 0; p < analysis.Grads.Count; p++)
+            Assert.Equal(analysis.Grads[p].Span.ToArray(), training.Grads[p].Span.ToArray());
+        // The first linear layer followed by an activation: its output is the pre-activation (with its bias) in an analysis
+        // pass, and untouched in training when the activation's backward reads only its output.
+        // (Batch-norm nets have none: their normalisation pass writes x̂ over the product and forms f there.)
+        var (b, i) = Enumerable.Range(0, problem.Net.BlockCount)
+            .SelectMany(block => Enumerable.Range(0, problem.Net.Blocks[block].Layers.Count - 1).Select(layer => (block, layer)))
+            .FirstOrDefault(at => problem.Net.Blocks[at.block].Layers[at.layer] is Linear<float>
+                && problem.Net.Blocks[at.block].Layers[at.layer + 1].IsNonlinearity, (block: -1, layer: -1));
+        Assert.Equal(problem.Net.UsesBatchNormRowPath, b < 0);
+        if (b >= 0)
+        {
+            var analysisZ = analysis.Tape.BlockCaches[b].Outputs[i].Span.ToArray();
+            var trainingZ = training.Tape.BlockCaches[b].Outputs[i].Span.ToArray();
+            Assert.Contains(analysisZ, v => v != 0);
+            if (inPlace) Assert.All(trainingZ, v => Assert.Equal(0f, v));
+            else Assert.Equal(analysisZ, trainingZ);
+        }
+        // A pre-activation branch ends in a product: training forms it in the unit's output, and keeps no branch output.
+        int unit = Enumerable.Range(0, problem.Net.BlockCount).FirstOrDefault(k => problem.Net.Blocks[k] is ResidualUnit<float>, -1);
+        if (unit < 0) return;
+        var analysisBranch = analysis.Tape.BlockCaches[unit].Outputs[^1].Span.ToArray();
+        var trainingBranch = training.Tape.BlockCaches[unit].Outputs[^1].Span.ToArray();
+        Assert.Contains(analysisBranch, v => v != 0);
+        if (layout == BranchLayout.PreActivation) Assert.All(trainingBranch, v => Assert.Equal(0f, v));
+        else Assert.Equal(analysisBranch, trainingBranch);
+    }
+
     /// <summary>A training pass leaves a normalisation layer's output unwritten when relu follows; the layer-by-layer backward
     /// of that tape must not read it (relu's f′ comes from its own output there too) and must give the gradients of the
     /// row-parallel backward, up to float summation order.</summary>
