@@ -47,20 +47,32 @@ def stage(inputs, norm):
     return layers
 
 
+def pre_activation_stage(norm):
+    """[norm] → relu → linear: a stage of a pre-activation residual branch (He et al. 2016), which ends in a linear map."""
+    layers = []
+    if norm == "batch":
+        layers.append(nn.BatchNorm1d(WIDTH))
+    elif norm == "layer":
+        layers.append(nn.LayerNorm(WIDTH))
+    return layers + [nn.ReLU(), nn.Linear(WIDTH, WIDTH)]
+
+
 def build_blocks(arch, inputs):
-    """The blocks of [resnet-][batch-|layer-]relu as in GradScope's zoo (SPEC §1.2), input side first."""
+    """The blocks of [resnet-][batch-|layer-]relu as in GradScope's zoo (SPEC §1.2, NetworkBuilder), input side first.
+    Residual nets use the zoo's default branch layout, pre-activation: a linear → [norm] input map without relu, then
+    units of two [norm] → relu → linear stages (a relu at the input map would hand the units a non-negative stream)."""
     residual = arch.startswith("resnet-")
     norm = "batch" if "batch-" in arch else "layer" if "layer-" in arch else None
     if not residual:
         return [nn.Sequential(*stage(inputs if b == 0 else WIDTH, norm)) for b in range(DEPTH)]
     units = math.ceil((DEPTH - 1) / 2)
-    blocks, remaining = [nn.Sequential(*stage(inputs, norm))], DEPTH - 1
+    blocks, remaining = [nn.Sequential(*stage(inputs, norm)[:-1])], DEPTH - 1
     while remaining > 0:
         m = min(2, remaining)
         remaining -= m
         branch = []
         for _ in range(m):
-            branch += stage(WIDTH, norm)
+            branch += pre_activation_stage(norm)
         blocks.append(Residual(nn.Sequential(*branch), 1 / math.sqrt(units)))
     return blocks
 
