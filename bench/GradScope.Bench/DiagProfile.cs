@@ -106,14 +106,7 @@ public static class DiagProfile
             {
                 var a = new Matrix<double>(rows, 100); var w = new Matrix<double>(100, 100); var c = new Matrix<double>(rows, 100);
                 DiagMath.FillGaussian(a.Span, rng); DiagMath.FillGaussian(w.Span, rng);
-                double best = double.MaxValue;
-                var total = Stopwatch.StartNew();
-                while (total.ElapsedMilliseconds < 300)
-                {
-                    long t = Stopwatch.GetTimestamp();
-                    Gemm.Multiply(a, Op.None, w, opB, c, 1.0, 0.0);
-                    best = Math.Min(best, Stopwatch.GetElapsedTime(t).TotalSeconds);
-                }
+                double best = ShapeProfile.Best(() => Gemm.Multiply(a, Op.None, w, opB, c, 1.0, 0.0));
                 double gflops = 2.0 * rows * 1e4 / best / 1e9;
                 Console.WriteLine($"  double {rows} × 100 × 100, op(B) {opB,-9} {best * 1e6,8:F1} µs {gflops,7:F1} GFLOP/s");
             }

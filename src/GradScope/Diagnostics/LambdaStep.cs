@@ -47,7 +47,11 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
     {
         int segIn = batch * x.Cols;
         for (int index = 1; index < parts; index++)
-            AddTo(next.Span.Slice(Start(index) * segIn, segIn), carries.Span.Slice((index - 1) * segIn, segIn));
+        {
+            // target + d rounds as Combine's a + (b − c) when d = b − c was rounded first.
+            var target = next.Span.Slice(Start(index) * segIn, segIn);
+            ElementWise.Map(target, carries.Span.Slice((index - 1) * segIn, segIn), target, default(AddOperator<T>));
+        }
     }
 
     private void Chunk(int index, int s, int e, ChunkScratch<T> scratch)
@@ -68,16 +72,6 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
         int last = (e - 1 - s) * segIn;
         if (e < count) Difference(carries.Span.Slice(index * segIn, segIn), full.Slice(last, segIn), a.Slice(last, segIn));
         else if (count < newCount) Difference(dst.Slice(count * segIn, segIn), full.Slice(last, segIn), a.Slice(last, segIn));
-    }
-
-    /// <summary>target += d: the same rounding as <see cref="Combine"/>'s a + (b − c) when d = b − c was rounded first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddTo(Span<T> target, ReadOnlySpan<T> d)
-    {
-        int w = Vector<T>.Count, i = 0;
-        for (; i <= target.Length - w; i += w)
-            (new Vector<T>(target.Slice(i, w)) + new Vector<T>(d.Slice(i, w))).CopyTo(target.Slice(i, w));
-        for (; i < target.Length; i++) target[i] += d[i];
     }
 
     /// <summary>target = a + (b − c).</summary>

@@ -82,6 +82,14 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// that output once the next pass has consumed it (a residual branch's output, summed into the unit's output in place).</summary>
     internal virtual bool BackwardReadsOutput => true;
 
+    /// <summary>True when a pass in <paramref name="mode"/> must keep this layer's input in the tape: always, except in
+    /// training when the backward never reads it.</summary>
+    internal bool KeepsInput(ForwardMode mode) => mode != ForwardMode.Train || BackwardReadsInput;
+
+    /// <summary>True when a pass in <paramref name="mode"/> must keep this layer's output in the tape once the next pass has
+    /// consumed it: always, except in training when the backward never reads it.</summary>
+    internal bool KeepsOutput(ForwardMode mode) => mode != ForwardMode.Train || BackwardReadsOutput;
+
     /// <summary>True for an element-wise layer that implements <see cref="ForwardRowsWithBias"/>: a preceding
     /// <see cref="Linear{T}"/> then leaves the bias to it and the two share one pass over the rows.</summary>
     internal virtual bool FusesBias => false;

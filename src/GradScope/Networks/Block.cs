@@ -92,8 +92,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
                 // training pass whose activation's backward reads only its output, the product goes into the output's rows
                 // and f replaces it there: the tape keeps no pre-activation (one stream per layer less to memory).
                 var y = RowsOf(i + 1 == Layers.Count - 1 ? last : cache.Outputs[i + 1], r0, rows);
-                var z = cache.LayerCaches[i + 1].Mode == ForwardMode.Train && !Layers[i + 1].BackwardReadsInput
-                    ? y : RowsOf(output, r0, rows);
+                var z = Layers[i + 1].KeepsInput(cache.LayerCaches[i + 1].Mode) ? RowsOf(output, r0, rows) : y;
                 var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
                 Layers[i].ForwardRowsWithBias(bias, z, y, rows, default, default, default);
@@ -289,7 +288,7 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         // In a training pass whose branch ends in a layer that its backward does not read the output of (a pre-activation
         // branch ends in a product), the branch is formed in the unit's output rows and the sum replaces it there: the tape
         // keeps no branch output (one stream per unit less to memory).
-        var branch = cache.LayerCaches[^1].Mode == ForwardMode.Train && !Layers[^1].BackwardReadsOutput ? y : cache.Outputs[^1];
+        var branch = Layers[^1].KeepsOutput(cache.LayerCaches[^1].Mode) ? cache.Outputs[^1] : y;
         ForwardLayersRows(theta, x, branch, cache, r0, rows);
         T w = T.CreateChecked(ResidualWeight);
         ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));

@@ -247,7 +247,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                         i++;
                         continue;
                     }
-                    if (mode == ForwardMode.Train && i + 1 < end && steps[i + 1].Layer == Step.Combine && !layer.BackwardReadsOutput)
+                    if (i + 1 < end && steps[i + 1].Layer == Step.Combine && !layer.KeepsOutput(mode))
                     {
                         // A branch that ends in a product (pre-activation) is formed in the unit's output rows and summed
                         // there in training: the tape keeps no branch output (see ResidualUnit.ForwardRows).
