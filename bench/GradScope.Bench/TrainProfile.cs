@@ -7,9 +7,10 @@ using GradScope.Training;
 namespace GradScope.Bench;
 
 /// <summary>
-/// `-- train [arch] [batch] [inputs] [steps] [layer] [sgd]`: one training step split into phases (forward, zeroing, backward,
+/// `-- train [arch] [batch] [inputs] [steps] [layer] [sgd] [series]`: one training step split into phases (forward, zeroing, backward,
 /// optimizer: Adam, or SGD with `sgd`), each timed per step; prints the median and the best (the best is what an idle machine
-/// gives: on a loaded one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path.
+/// gives: on a loaded one most steps are interrupted by other processes). Add `layer` to force the layer-by-layer path,
+/// `series` to print the median step of each tenth of the run.
 /// </summary>
 public static class TrainProfile
 {
@@ -53,8 +54,14 @@ public static class TrainProfile
             Console.WriteLine($"  {names[p],-9} best {sorted[0],9:F0} µs  p10 {sorted[steps / 10],9:F0} µs  " +
                               $"median {sorted[steps / 2],9:F0} µs");
         }
-        double best = times[4].Min(), median = times[4].Order().ElementAt(steps / 2);
+        double best = times[4].Min(), median = times[4].Order().ElementAt(steps / 2), mean = times[4].Average();
         Console.WriteLine($"  step: best {batch / best * 1e6:N0} ex/s ({step.FlopsPerStep / best / 1e3:F1} GFLOP/s), " +
-                          $"median {batch / median * 1e6:N0} ex/s");
+                          $"median {batch / median * 1e6:N0} ex/s, mean {batch / mean * 1e6:N0} ex/s (what gradscope bench reports)");
+        if (!args.Contains("series")) return;
+        // The median step of each tenth of the run: shows whether the speed changes state during a process.
+        int tenth = Math.Max(1, steps / 10);
+        var medians = Enumerable.Range(0, steps / tenth)
+            .Select(w => times[4].Skip(w * tenth).Take(tenth).Order().ElementAt(tenth / 2)).Select(t => $"{batch / t * 1e6:N0}");
+        Console.WriteLine($"  median ex/s by tenth: {string.Join("  ", medians)}");
     }
 }
