@@ -41,7 +41,10 @@ internal static class LossCotangentSweep
         var logs = new double[batch * positions]; // [c · positions + p]: log of cotangent c's ‖·‖² at position p
         int chunk = Math.Clamp(chunkRows / batch, 1, batch);
         var sweep = new Sweep<T>(tools, first, logs, positions, chunk);
-        WorkerPool.Shared.For((batch + chunk - 1) / chunk, new ChunkWork<T>(sweep));
+        var blocks = network.Blocks;
+        for (int b = 0; b < blocks.Count; b++) blocks[b].PackBackwardWeights(tools.Theta, tape.BlockCaches[b]);
+        try { WorkerPool.Shared.For((batch + chunk - 1) / chunk, new ChunkWork<T>(sweep)); }
+        finally { for (int b = 0; b < blocks.Count; b++) blocks[b].ReleaseWeights(tape.BlockCaches[b]); }
 
         var result = new FrobeniusEstimate[positions];
         for (int p = 0; p < positions; p++) result[p] = new FrobeniusEstimate(SumInOrder(logs, p, positions, batch), 0, batch, true);

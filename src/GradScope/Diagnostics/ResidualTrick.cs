@@ -127,7 +127,14 @@ public static class ResidualTrick
             carries.Resize(Math.Max(parts - 1, 0) * batch, dimIn);
             var step = new LambdaStep<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, g, next, carries, count,
                 newCount, parts, batch, scratch);
-            pool.For(parts, new LambdaChunkWork<T>(step));
+            block.PackBackwardWeights(theta, thetaCache);
+            block.PackBackwardWeights(theta0, initCache);
+            try { pool.For(parts, new LambdaChunkWork<T>(step)); }
+            finally
+            {
+                block.ReleaseWeights(thetaCache);
+                block.ReleaseWeights(initCache);
+            }
             step.AddCarries();
             // Drop trailing λ values whose cotangent is exactly zero (all of them at initialisation).
             while (newCount > 1 && IsZero(next.Span.Slice((newCount - 1) * segIn, segIn))) newCount--;

@@ -45,7 +45,12 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
         if (dx is not null)
         {
             dx.Resize(dy.Rows, InputDim);
-            Gemm.Multiply(dy, Op.None, w, Op.None, dx, T.One, T.Zero);
+            // W packed once for many backward calls (a diagnostic's stacked cotangents, chunk by chunk): the same bits.
+            if (cache is Cache { BackwardWeights.IsPacked: true } packed)
+                Gemm.Multiply(Op.None, dy.Rows, InputDim, OutputDim, T.One, dy.Span, OutputDim, packed.BackwardWeights, T.Zero, dx.Span,
+                    InputDim);
+            else
+                Gemm.Multiply(dy, Op.None, w, Op.None, dx, T.One, T.Zero);
         }
         if (grads is null) return;
         Gemm.Multiply(dy, Op.Transpose, x, Op.None, grads[WeightIndex], T.One, T.One);

@@ -134,6 +134,22 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>Packs the weights of the block's linear layers, as <paramref name="theta"/> holds them, for the input gradients of
+    /// every coming <see cref="Backward"/> on <paramref name="cache"/> (or a view of it): a diagnostic that sends many chunks of
+    /// cotangents through one forward packs each W once instead of once per chunk. Until <see cref="ReleaseWeights"/>.</summary>
+    internal void PackBackwardWeights(ParameterSet<T> theta, BlockCache<T> cache)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            if (Layers[i] is Linear<T> linear) linear.PackWeights(theta, cache.LayerCaches[i], backward: true);
+    }
+
+    /// <summary>Marks the packings of <see cref="PackBackwardWeights"/> stale.</summary>
+    internal void ReleaseWeights(BlockCache<T> cache)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            if (Layers[i] is Linear<T>) Linear<T>.ReleaseWeights(cache.LayerCaches[i]);
+    }
+
     /// <summary>Forward through <see cref="Layers"/>; layer i writes <c>cache.Outputs[i]</c>, the last writes
     /// <paramref name="last"/>.</summary>
     protected void ForwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, ForwardMode mode)
