@@ -179,8 +179,30 @@ for a in archs:
                              "aten_cpu_capability": peer_doc.get("aten_cpu_capability")}
 peaks = {t: max(peak_per_arch[t].values(), default=float("nan")) for t in tiers}
 selected_doc = load("gradscope.selected.json")
+
+
+def cpu_identity():
+    """What identifies the CPU when its model name does not (a virtual machine may say only "AMD EPYC"): vendor, family,
+    model and stepping, the vector extensions, and the caches of cpu0 (per core for L1/L2, shared for L3)."""
+    first = open("/proc/cpuinfo").read().split("\n\n")[0]
+    fields = dict((k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in first.splitlines()) if k.strip())
+    flags = fields.get("flags", "").split()
+    caches = {}
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for index in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        if not index.startswith("index"):
+            continue
+        read = lambda name: open(os.path.join(base, index, name)).read().strip()
+        kind = read("type")
+        if kind in ("Data", "Unified"):
+            caches[f"L{read('level')}"] = read("size")
+    return {"vendor": fields.get("vendor_id"), "family": fields.get("cpu family"), "model": fields.get("model"),
+            "stepping": fields.get("stepping"), "caches": caches,
+            "vector_flags": sorted(f for f in flags if f.startswith("avx") or f in ("fma", "f16c"))}
+
+
 run = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
-       "cpu_model": cpu, "threads": os.cpu_count(), "runs": int(repeat), "tiers_timed": tiers, "tier_selected": selected,
+       "cpu_model": cpu, "cpu": cpu_identity(), "threads": os.cpu_count(), "runs": int(repeat), "tiers_timed": tiers, "tier_selected": selected,
        "gemm_tier": selected_doc["gemm_tier"] if selected_doc else None,
        "openblas_coretype": peer_setup[tiers[0]].get("openblas_coretype"), "sgemm_peak_gflops": peaks[tiers[0]],
        "peer_per_tier": {t: dict(peer_setup[t], sgemm_peak_gflops=peaks[t], sgemm_peak_per_arch=peak_per_arch[t])
