@@ -41,16 +41,11 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
     {
         int cotangents = CotangentCount(dy, x);
         RequireSingleCotangent(cotangents, grads);
-        var w = theta[WeightIndex];
         if (dx is not null)
         {
             dx.Resize(dy.Rows, InputDim);
             // W packed once for many backward calls (a diagnostic's stacked cotangents, chunk by chunk): the same bits.
-            if (cache is Cache { BackwardWeights.IsPacked: true } packed)
-                Gemm.Multiply(Op.None, dy.Rows, InputDim, OutputDim, T.One, dy.Span, OutputDim, packed.BackwardWeights, T.Zero, dx.Span,
-                    InputDim);
-            else
-                Gemm.Multiply(dy, Op.None, w, Op.None, dx, T.One, T.Zero);
+            InputGradient(theta, dy.Span, dx.Span, dy.Rows, cache as Cache);
         }
         if (grads is null) return;
         Gemm.Multiply(dy, Op.Transpose, x, Op.None, grads[WeightIndex], T.One, T.One);
@@ -132,6 +127,17 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
                 OutputDim);
     }
 
+    /// <summary>dx = dy·W for <paramref name="rows"/> rows; with the weights packed in <paramref name="cache"/> when a pass packed
+    /// them (<see cref="Product"/>'s twin for the backward).</summary>
+    private void InputGradient(ParameterSet<T> theta, ReadOnlySpan<T> dy, Span<T> dx, int rows, Cache? cache)
+    {
+        if (cache is { BackwardWeights.IsPacked: true })
+            Gemm.Multiply(Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, cache.BackwardWeights, T.Zero, dx, InputDim);
+        else
+            Gemm.Multiply(Op.None, Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, theta[WeightIndex].Span, InputDim, T.Zero, dx,
+                InputDim);
+    }
+
     internal override void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite) =>
         BackwardRows(theta, x, dy, dx, rows, grads, overwrite, null);
@@ -143,11 +149,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
     private void BackwardRows(ParameterSet<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx,
         int rows, ParameterSet<T> grads, bool overwrite, Cache? cache)
     {
-        if (!dx.IsEmpty && cache is { BackwardWeights.IsPacked: true })
-            Gemm.Multiply(Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, cache.BackwardWeights, T.Zero, dx, InputDim);
-        else if (!dx.IsEmpty)
-            Gemm.Multiply(Op.None, Op.None, rows, InputDim, OutputDim, T.One, dy, OutputDim, theta[WeightIndex].Span, InputDim, T.Zero, dx,
-                InputDim);
+        if (!dx.IsEmpty) InputGradient(theta, dy, dx, rows, cache);
         Gemm.Multiply(Op.Transpose, Op.None, OutputDim, InputDim, rows, T.One, dy, OutputDim, x, InputDim,
             overwrite ? T.Zero : T.One, grads[WeightIndex].Span, InputDim);
         if (BiasIndex >= 0)
