@@ -199,8 +199,9 @@ internal static unsafe class GemmBlocked<T, TKernel>
             for (int jq = 0; jq < n; jq += NR)
             {
                 T* d = dst + (nint)pc * np + (nint)(jq / NR) * kc * NR;
-                if (opB == Op.Transpose) PackPanelTransposed(d, NR, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
-                else PackPanel(d, NR, b, ldb, pc, kc, jq, Math.Min(NR, n - jq));
+                int nr = Math.Min(NR, n - jq);
+                if (opB == Op.Transpose) PackPanelTransposed(d, NR, b, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
+                else PackPanel(d, NR, b, ldb, pc, kc, jq, nr);
             }
         }
     }
@@ -275,8 +276,9 @@ internal static unsafe class GemmBlocked<T, TKernel>
                     {
                         int jq = jc + q * NR, nr = Math.Min(NR, jc + nc - jq);
                         if (bInPlace && nr == NR) continue;
-                        if (g.OpB == Op.Transpose) PackPanelTransposed(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
-                        else PackPanel(packB + q * kc * NR, NR, g.B, ldb, pc, kc, jq, nr);
+                        T* panel = packB + q * kc * NR;
+                        if (g.OpB == Op.Transpose) PackPanelTransposed(panel, NR, g.B, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
+                        else PackPanel(panel, NR, g.B, ldb, pc, kc, jq, nr);
                     }
 
                 for (int ir = i0; ir < i1 && rowPanels > 0; ir += MR)
@@ -322,7 +324,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
             else
             {
                 // op(A)(i, p) is A[i, p] (stored m×k) or A[p, i] (stored k×m): the panel packers of op(B) = Bᵀ and B.
-                if (g.OpA == Op.None) PackPanelTransposed(packT, TR, g.A, lda, pc, kc, ir, rows);
+                if (g.OpA == Op.None) PackPanelTransposed(packT, TR, g.A, lda, pc, kc, ir, rows, TR);
                 else PackPanel(packT, TR, g.A, lda, pc, kc, ir, rows);
                 at = packT;
                 aStride = TR;
@@ -377,24 +379,39 @@ internal static unsafe class GemmBlocked<T, TKernel>
         }
     }
 
-    /// <summary>Panel of op(B) = Bᵀ (B stored n×k), <paramref name="NR"/> wide: dst[p·NR + j] = B[jq+j, pc+p], zero for
-    /// j ≥ nr. Reads each stored row contiguously and scatters it down one column of the panel.</summary>
+    /// <summary>Panel of op(B) = Bᵀ (B stored n×k), <paramref name="NR"/> wide: dst[p·NR + j] = B[jq+j, pc+p] for j &lt; nr
+    /// and zero for nr ≤ j &lt; <paramref name="padTo"/> (what the panel's reader loads: <see cref="PanelPadding"/>); the
+    /// rest of a partial panel is left as it was. Reads each stored row contiguously: 8×8 (float) or 4×4 blocks through
+    /// registers, then 4×4 blocks for the last columns and k values, a scalar scatter only for what is left of those.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPanelTransposed(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr)
+    private static void PackPanelTransposed(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr, int padTo)
     {
-        int p0 = 0;
+        int p8 = 0; // k values below p8 are packed for every column
         if (typeof(T) == typeof(float) && Avx.IsSupported && nr == NR && NR % 8 == 0)
-            p0 = GemmPack.TransposeFloat8x8((float*)dst, NR, (float*)b, ldb, pc, kc, jq);
-        else if (typeof(T) == typeof(double) && Avx.IsSupported && nr == NR && NR % 4 == 0)
-            p0 = GemmPack.TransposeDouble4x4((double*)dst, NR, (double*)b, ldb, pc, kc, jq);
-        else if (nr < NR) new Span<T>(dst, NR * kc).Clear();
+            p8 = GemmPack.TransposeFloat8x8((float*)dst, NR, (float*)b, ldb, pc, kc, jq);
+        int kc4 = kc & ~3, groups = nr & ~3;
+        bool blocks4 = typeof(T) == typeof(float) ? Sse.IsSupported : typeof(T) == typeof(double) && Avx.IsSupported;
+        int p4 = blocks4 ? kc4 : p8; // columns below `groups` are packed for k values below p4
+        if (blocks4 && p8 < kc4)
+            for (int jj = 0; jj < groups; jj += 4)
+            {
+                if (typeof(T) == typeof(float)) GemmPack.TransposeFloat4x4((float*)dst + jj, NR, (float*)b, ldb, pc, p8, kc4, jq + jj);
+                else GemmPack.TransposeDouble4x4Block((double*)dst + jj, NR, (double*)b, ldb, pc, p8, kc4, jq + jj);
+            }
         for (int j = 0; j < nr; j++)
         {
             T* src = b + (jq + j) * ldb + pc;
             T* d = dst + j;
-            for (int p = p0; p < kc; p++) d[p * NR] = src[p];
+            for (int p = j < groups ? p4 : p8; p < kc; p++) d[p * NR] = src[p];
         }
+        if (padTo > nr)
+            for (int p = 0; p < kc; p++) new Span<T>(dst + p * NR + nr, padTo - nr).Clear();
     }
+
+    /// <summary>Columns of a B panel with <paramref name="nr"/> valid columns that its reader loads, so that the packers
+    /// zero-pad up to it: all NR for the micro-kernel, whole groups of 4 for a column tail (a last panel at most half
+    /// full, see <see cref="RunBlock"/>).</summary>
+    private static int PanelPadding(int NR, int nr) => 2 * nr > NR ? NR : Math.Min(NR, (nr + 3) & ~3);
 }
 
 /// <summary>Element-type-specific packing routines.</summary>
@@ -454,24 +471,51 @@ internal static unsafe class GemmPack
     public static int TransposeDouble4x4(double* dst, int nrPanel, double* b, nint ldb, int pc, int kc, int jq)
     {
         int kc4 = kc & ~3;
-        for (int jj = 0; jj < nrPanel; jj += 4)
-        {
-            double* src = b + (jq + jj) * ldb + pc;
-            for (int p = 0; p < kc4; p += 4)
-            {
-                double* s = src + p;
-                Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb),
-                    r2 = Avx.LoadVector256(s + 2 * ldb), r3 = Avx.LoadVector256(s + 3 * ldb);
-                // (r0[0], r1[0], r0[2], r1[2]) … then join the low lanes (columns 0, 1) and the high lanes (2, 3).
-                Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-                Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-                double* d = dst + p * nrPanel + jj;
-                Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
-                Avx.Store(d + nrPanel, Avx.Permute2x128(t1, t3, 0x20));
-                Avx.Store(d + 2 * nrPanel, Avx.Permute2x128(t0, t2, 0x31));
-                Avx.Store(d + 3 * nrPanel, Avx.Permute2x128(t1, t3, 0x31));
-            }
-        }
+        for (int jj = 0; jj < nrPanel; jj += 4) TransposeDouble4x4Block(dst + jj, nrPanel, b, ldb, pc, 0, kc4, jq + jj);
         return kc4;
+    }
+
+    /// <summary>Four stored rows jq … jq+3 of B into four columns of a panel whose rows are <paramref name="dstStride"/> apart:
+    /// dst[p·dstStride + j] = B[jq+j, pc+p] for j &lt; 4 and p0 ≤ p &lt; p1 (p1 − p0 a multiple of 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeDouble4x4Block(double* dst, nint dstStride, double* b, nint ldb, int pc, int p0, int p1, int jq)
+    {
+        double* src = b + jq * ldb + pc;
+        for (int p = p0; p < p1; p += 4)
+        {
+            double* s = src + p;
+            Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb),
+                r2 = Avx.LoadVector256(s + 2 * ldb), r3 = Avx.LoadVector256(s + 3 * ldb);
+            // (r0[0], r1[0], r0[2], r1[2]) … then join the low lanes (columns 0, 1) and the high lanes (2, 3).
+            Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            double* d = dst + p * dstStride;
+            Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+            Avx.Store(d + dstStride, Avx.Permute2x128(t1, t3, 0x20));
+            Avx.Store(d + 2 * dstStride, Avx.Permute2x128(t0, t2, 0x31));
+            Avx.Store(d + 3 * dstStride, Avx.Permute2x128(t1, t3, 0x31));
+        }
+    }
+
+    /// <summary><see cref="TransposeDouble4x4Block"/> for float, with 128-bit rows: the last columns of a partial panel and the
+    /// k values an 8×8 block leaves (k = 100 = 12·8 + 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeFloat4x4(float* dst, nint dstStride, float* b, nint ldb, int pc, int p0, int p1, int jq)
+    {
+        float* src = b + jq * ldb + pc;
+        for (int p = p0; p < p1; p += 4)
+        {
+            float* s = src + p;
+            Vector128<float> r0 = Sse.LoadVector128(s), r1 = Sse.LoadVector128(s + ldb),
+                r2 = Sse.LoadVector128(s + 2 * ldb), r3 = Sse.LoadVector128(s + 3 * ldb);
+            // (r0[0], r1[0], r0[1], r1[1]) and (r0[2], r1[2], r0[3], r1[3]), the same for rows 2 and 3; then halves joined.
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1);
+            Vector128<float> t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+            float* d = dst + p * dstStride;
+            Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
+            Sse.Store(d + dstStride, Sse.MoveHighToLow(t2, t0));
+            Sse.Store(d + 2 * dstStride, Sse.MoveLowToHigh(t1, t3));
+            Sse.Store(d + 3 * dstStride, Sse.MoveHighToLow(t3, t1));
+        }
     }
 }

@@ -216,6 +216,60 @@ public class GemmTests
     }
 
     [Fact]
+    public unsafe void Four_row_transposes_copy_exactly_into_a_strided_panel()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx.IsSupported) return; // the callers use them only with AVX
+        const int ldb = 37, stride = 16, jq = 3, pc = 2, p0 = 4, p1 = 24; // columns 5 … 8 of a 16-wide panel
+        var rng = new Rng(23);
+        float[] bf = Random<float>(12 * ldb, rng);
+        double[] bd = Random<double>(12 * ldb, rng);
+        var df = new float[p1 * stride];
+        var dd = new double[p1 * stride];
+        fixed (float* d = df, src = bf) GemmPack.TransposeFloat4x4(d + 5, stride, src, ldb, pc, p0, p1, jq);
+        fixed (double* d = dd, src = bd) GemmPack.TransposeDouble4x4Block(d + 5, stride, src, ldb, pc, p0, p1, jq);
+        for (int p = 0; p < p1; p++)
+            for (int j = 0; j < stride; j++)
+            {
+                bool inBlock = p >= p0 && j >= 5 && j < 9;
+                Assert.Equal(inBlock ? bf[(jq + j - 5) * ldb + pc + p] : 0f, df[p * stride + j]);
+                Assert.Equal(inBlock ? bd[(jq + j - 5) * ldb + pc + p] : 0.0, dd[p * stride + j]);
+            }
+    }
+
+    /// <summary>Transposed right operands whose last panel is partial (a column tail or a padded micro-kernel panel) and
+    /// whose k is not a multiple of 8 give the same bits as the same operand stored plainly: the transposing packer (8×8 and
+    /// 4×4 blocks, a scalar rest, padding only what its reader loads) and the plain one build the same panels.</summary>
+    [Theory]
+    [InlineData(10, 100)]
+    [InlineData(100, 100)]
+    [InlineData(27, 53)]
+    [InlineData(45, 30)]
+    public void Transposed_partial_panels_match_the_plain_operand(int n, int k)
+    {
+        Same<float>(n, k);
+        Same<double>(n, k);
+
+        static void Same<T>(int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            const int m = 50;
+            var rng = new Rng(29);
+            T[] a = Random<T>(m * k, rng), bt = Random<T>(n * k, rng), b = new T[k * n];
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++) b[p * n + j] = bt[j * k + p];
+            foreach (var tier in new[] { GemmTier.Avx2, GemmTier.Avx512 }.Where(Native))
+            {
+                T[] plain = new T[m * n], transposed = new T[m * n];
+                using (KernelSettings.Use(KernelSettings.Current with { GemmTier = tier }))
+                {
+                    Gemm.Multiply(Op.None, Op.None, m, n, k, T.One, a, k, b, n, T.Zero, plain, n);
+                    Gemm.Multiply(Op.None, Op.Transpose, m, n, k, T.One, a, k, bt, k, T.Zero, transposed, n);
+                }
+                Assert.Equal(plain, transposed);
+            }
+        }
+    }
+
+    [Fact]
     public void MatrixOverload_ChecksShapes()
     {
         var a = new Matrix<float>(3, 4);
