@@ -60,13 +60,19 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Packs the weights when more than one slice will use them (one slice packs each weight once anyway, inside its
-    /// own products); returns whether it did, so the caller releases them after the pass.</summary>
+    /// own products); returns whether it did, so the caller releases them after the pass. The backward's W (dx = dy·W, a
+    /// row-major right operand) is not packed for float on the AVX-512 tier: its 32-wide panels are read in place (only the
+    /// last, partial panel is packed, in each product), which measured 3–7 % faster backward passes at batch 128 and
+    /// 1–5 % at batch 1,000 than a packing phase; on the AVX2 tier, with 16-wide panels, packing stays (in place was 0–6 %
+    /// slower). Either way the products' bits are the same (docs/bench.md, session 9).</summary>
     private bool PackWeights(ParameterSet<T> theta, Tape<T> tape, bool backward, int slices)
     {
-        if (slices == 1) return false;
+        if (slices == 1 || (backward && ReadsBackwardWeightsInPlace)) return false;
         Run(_linears.Length, new PackWork(this, theta, tape, backward));
         return true;
     }
+
+    private static bool ReadsBackwardWeightsInPlace => typeof(T) == typeof(float) && GemmTiers.Active == GemmTier.Avx512;
 
     private void ReleaseWeights(Tape<T> tape)
     {
