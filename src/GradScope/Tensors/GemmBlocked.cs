@@ -201,7 +201,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
                 T* d = dst + (nint)pc * np + (nint)(jq / NR) * kc * NR;
                 int nr = Math.Min(NR, n - jq);
                 if (opB == Op.Transpose) PackPanelTransposed(d, NR, b, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
-                else PackPanel(d, NR, b, ldb, pc, kc, jq, nr);
+                else PackPanel(d, NR, b, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
             }
         }
     }
@@ -278,7 +278,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
                         if (bInPlace && nr == NR) continue;
                         T* panel = packB + q * kc * NR;
                         if (g.OpB == Op.Transpose) PackPanelTransposed(panel, NR, g.B, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
-                        else PackPanel(panel, NR, g.B, ldb, pc, kc, jq, nr);
+                        else PackPanel(panel, NR, g.B, ldb, pc, kc, jq, nr, PanelPadding(NR, nr));
                     }
 
                 for (int ir = i0; ir < i1 && rowPanels > 0; ir += MR)
@@ -325,7 +325,7 @@ internal static unsafe class GemmBlocked<T, TKernel>
             {
                 // op(A)(i, p) is A[i, p] (stored m×k) or A[p, i] (stored k×m): the panel packers of op(B) = Bᵀ and B.
                 if (g.OpA == Op.None) PackPanelTransposed(packT, TR, g.A, lda, pc, kc, ir, rows, TR);
-                else PackPanel(packT, TR, g.A, lda, pc, kc, ir, rows);
+                else PackPanel(packT, TR, g.A, lda, pc, kc, ir, rows, TR);
                 at = packT;
                 aStride = TR;
             }
@@ -361,9 +361,10 @@ internal static unsafe class GemmBlocked<T, TKernel>
     }
 
     /// <summary>Panel of a row-major op(B) = B, <paramref name="NR"/> wide (a multiple of the Vector256 length):
-    /// dst[p·NR + j] = B(pc+p, jq+j), zero for j ≥ nr.</summary>
+    /// dst[p·NR + j] = B(pc+p, jq+j) for j &lt; nr and zero for nr ≤ j &lt; <paramref name="padTo"/> (see
+    /// <see cref="PackPanelTransposed"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPanel(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr)
+    private static void PackPanel(T* dst, int NR, T* b, nint ldb, int pc, int kc, int jq, int nr, int padTo)
     {
         for (int p = 0; p < kc; p++)
         {
@@ -372,9 +373,15 @@ internal static unsafe class GemmBlocked<T, TKernel>
             int j = 0;
             for (; j + Vector256<T>.Count <= nr; j += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + j), d + j);
             if (j == NR) continue;
-            // Partial row (a column tail of B, the last rows of A for a column tail): zero the rest of the row with vector
-            // stores, then the few values (a scalar fill of 28 of 32 slots per k took ≈ 8 % of a 1-thread batch-1000 step).
-            for (int z = j; z < NR; z += Vector256<T>.Count) Vector256.Store(Vector256<T>.Zero, d + z);
+            // Partial row (a column tail of B, the last rows of A for a column tail). Padded to the whole row: zero the rest
+            // with vector stores, then the few values (a scalar fill of 28 of 32 slots per k took ≈ 8 % of a 1-thread
+            // batch-1000 step). A column tail's panel needs only its groups of 4.
+            if (padTo == NR) for (int z = j; z < NR; z += Vector256<T>.Count) Vector256.Store(Vector256<T>.Zero, d + z);
+            else
+            {
+                if (j + Vector128<T>.Count <= nr) { Vector128.Store(Vector128.Load(src + j), d + j); j += Vector128<T>.Count; }
+                for (int z = nr; z < padTo; z++) d[z] = T.Zero;
+            }
             for (; j < nr; j++) d[j] = src[j];
         }
     }
