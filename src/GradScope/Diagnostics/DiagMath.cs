@@ -38,16 +38,24 @@ public static class DiagMath
 
     private static double SumSquaresDouble(ReadOnlySpan<double> x)
     {
-        int w = Vector<double>.Count, i = 0;
         var a0 = Vector<double>.Zero; var a1 = Vector<double>.Zero;
+        int i = AddSquarePairs(x, ref a0, ref a1);
+        double s = Vector.Sum(a0 + a1);
+        for (; i < x.Length; i++) s += x[i] * x[i];
+        return s;
+    }
+
+    /// <summary>Adds the squares of x's whole pairs of vectors to two accumulators (<see cref="SumSquares{T}"/>'s loop for double,
+    /// also <see cref="SquareSums"/>'); returns how many elements it took.</summary>
+    internal static int AddSquarePairs(ReadOnlySpan<double> x, ref Vector<double> a0, ref Vector<double> a1)
+    {
+        int w = Vector<double>.Count, i = 0;
         for (; i <= x.Length - 2 * w; i += 2 * w)
         {
             var v0 = new Vector<double>(x.Slice(i, w)); var v1 = new Vector<double>(x.Slice(i + w, w));
             a0 += v0 * v0; a1 += v1 * v1;
         }
-        double s = Vector.Sum(a0 + a1);
-        for (; i < x.Length; i++) s += x[i] * x[i];
-        return s;
+        return i;
     }
 
     private static double SumSquaresFloat(ReadOnlySpan<float> x)
@@ -117,5 +125,45 @@ public static class DiagMath
             return;
         }
         for (int i = 0; i < target.Length; i++) target[i] = T.CreateTruncating(rng.NextGaussian());
+    }
+}
+
+/// <summary>
+/// Σ x² of a sequence of doubles fed in pieces, with the bits of <see cref="DiagMath.SumSquares{T}"/> over the whole sequence at
+/// once: whole pairs of vectors go to the same two accumulators in the same order, a piece's last few values wait for the next
+/// piece, and what is left at the end is added one by one after the accumulators, as there.
+/// </summary>
+internal sealed class SquareSums
+{
+    private static readonly int Pair = 2 * Vector<double>.Count;
+    private Vector<double> _a0, _a1;
+    private readonly double[] _pending = new double[Pair];
+    private int _pendingCount;
+
+    public void Add(ReadOnlySpan<double> x)
+    {
+        if (_pendingCount > 0)
+        {
+            int take = Math.Min(Pair - _pendingCount, x.Length);
+            x[..take].CopyTo(_pending.AsSpan(_pendingCount));
+            _pendingCount += take;
+            x = x[take..];
+            if (_pendingCount < Pair) return;
+            DiagMath.AddSquarePairs(_pending, ref _a0, ref _a1);
+            _pendingCount = 0;
+        }
+        int used = DiagMath.AddSquarePairs(x, ref _a0, ref _a1);
+        x[used..].CopyTo(_pending);
+        _pendingCount = x.Length - used;
+    }
+
+    public double Total
+    {
+        get
+        {
+            double s = Vector.Sum(_a0 + _a1);
+            for (int i = 0; i < _pendingCount; i++) s += _pending[i] * _pending[i];
+            return s;
+        }
     }
 }

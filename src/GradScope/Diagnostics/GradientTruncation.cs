@@ -25,27 +25,38 @@ public sealed record GradientTruncation(IReadOnlyList<double> RelativeError, dou
     {
         int count = g.Rows / batch;
         int segment = batch * g.Cols;
+        var groupSquares = new double[count];
         var total = new double[segment];
-        double sumOfNorms = 0;
         for (int l = 0; l < count; l++)
         {
             var group = g.Span.Slice(l * segment, segment);
-            sumOfNorms += Math.Sqrt(DiagMath.SumSquares<T>(group));
+            groupSquares[l] = DiagMath.SumSquares<T>(group);
             AddTo(total, group);
         }
-        double totalNorm = Math.Sqrt(DiagMath.SumSquares<double>(total));
-        var errors = new double[blocks + 1];
+        double totalSquares = DiagMath.SumSquares<double>(total);
+        var tailSquares = new double[blocks + 1];
         // tail = Σ_{λ>d} g_λ, built from the top group down.
         var tail = new double[segment];
         for (int d = blocks; d >= 0; d--)
         {
-            errors[d] = totalNorm > 0 ? Math.Sqrt(DiagMath.SumSquares<double>(tail)) / totalNorm : 0;
-            if (d < count)
-            {
-                var group = g.Span.Slice(d * segment, segment);
-                AddTo(tail, group);
-            }
+            tailSquares[d] = DiagMath.SumSquares<double>(tail);
+            if (d < count) AddTo(tail, g.Span.Slice(d * segment, segment));
         }
+        return FromSquares(groupSquares, totalSquares, tailSquares, tau);
+    }
+
+    /// <summary>From the sums of squares of the groups (‖g_λ‖², λ = 0 … count − 1), of their total (‖Σ_λ g_λ‖²) and of the
+    /// tails (‖Σ_{λ&gt;d} g_λ‖², d = 0 … L): <see cref="Of{T}"/>'s second half, also used where the groups are never held
+    /// whole (<see cref="LambdaInputBlock{T}"/>).</summary>
+    internal static GradientTruncation FromSquares(IReadOnlyList<double> groupSquares, double totalSquares,
+        IReadOnlyList<double> tailSquares, double tau)
+    {
+        int blocks = tailSquares.Count - 1;
+        double sumOfNorms = 0;
+        foreach (double squares in groupSquares) sumOfNorms += Math.Sqrt(squares);
+        double totalNorm = Math.Sqrt(totalSquares);
+        var errors = new double[blocks + 1];
+        for (int d = blocks; d >= 0; d--) errors[d] = totalNorm > 0 ? Math.Sqrt(tailSquares[d]) / totalNorm : 0;
         int depth = 0;
         while (depth < blocks && errors[depth] > tau) depth++;
         return new GradientTruncation(errors, totalNorm > 0 ? sumOfNorms / totalNorm : 1, depth);
@@ -53,7 +64,7 @@ public sealed record GradientTruncation(IReadOnlyList<double> RelativeError, dou
 
     /// <summary>sum[i] += values[i] in double, element by element (vector lanes add each element alone: the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddTo<T>(Span<double> sum, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void AddTo<T>(Span<double> sum, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         if (typeof(T) == typeof(double))

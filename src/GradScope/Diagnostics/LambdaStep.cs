@@ -77,7 +77,7 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
     /// <summary>target = a + (b − c).</summary>
     // Optimised from the first call: a command-line run calls each diagnostic once, before tiered compilation would.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Combine(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
+    internal static void Combine(Span<T> target, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
     {
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w)
@@ -87,7 +87,7 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
 
     /// <summary>target = b − c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Difference(Span<T> target, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
+    internal static void Difference(Span<T> target, ReadOnlySpan<T> b, ReadOnlySpan<T> c)
     {
         int w = Vector<T>.Count, i = 0;
         for (; i <= target.Length - w; i += w) (new Vector<T>(b.Slice(i, w)) - new Vector<T>(c.Slice(i, w))).CopyTo(target.Slice(i, w));

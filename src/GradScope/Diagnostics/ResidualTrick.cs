@@ -24,6 +24,9 @@ public sealed record ResidualTrickOptions
     internal WorkerPool? Pool { get; init; }
     /// <summary>Observed once per block (the dynamic program's outer loop).</summary>
     public CancellationToken Cancellation { get; init; }
+    /// <summary>The first block (at the network input) measured row block by row block without holding its wide groups
+    /// (<see cref="LambdaInputBlock"/>, same bits); tests compare it with the whole-group step.</summary>
+    internal bool StreamInputBlock { get; init; } = true;
 }
 
 /// <summary>λ-profile of one position: C_λ for λ = 0 … Λ, normalised to sum 1.</summary>
@@ -92,6 +95,7 @@ public static class ResidualTrick
         var scratch = new ScratchBag<ChunkScratch<T>>(() => new ChunkScratch<T>());
         var carries = new Matrix<T>(0, 0); // each chunk's last residual term, added into the next chunk's first group
         int maxChunk = Math.Max(1, options.MaxRows / batch);
+        GradientTruncation? streamed = null; // the last block's truncation when LambdaInputBlock measured it
         for (int position = 1; position <= blocks; position++)
         {
             options.Cancellation.ThrowIfCancellationRequested();
@@ -116,6 +120,15 @@ public static class ResidualTrick
             block.Forward(theta, x, thetaOutput, thetaCache, mode);
             block.Forward(theta0, x, initOutput, initCache, mode);
             int newCount = Math.Min(count + 1, blocks + 1);
+            if (position == blocks && options.StreamInputBlock && LambdaInputBlock.Applies(block))
+            {
+                // The last block: its groups at the network input are only measured, never carried on.
+                var (profile, truncationOfInput) = LambdaInputBlock.Compute((PlainBlock<T>)block, theta, theta0, x, thetaOutput,
+                    initOutput, thetaCache, initCache, g, count, newCount, batch, blocks, position + 1, options, pool, scratch);
+                perBlock.Add(profile);
+                streamed = truncationOfInput;
+                break;
+            }
             next.Resize(newCount * batch, dimIn);
             // Chunks of the input groups, each running J_iᵀ and J_θᵀ on its own groups (see LambdaStep). Bounded chunks keep
             // every operand cache-sized and every buffer at a fixed size instead of growing with λ. The chunks of one block are
@@ -145,7 +158,7 @@ public static class ResidualTrick
         }
         var final = perBlock[^1];
         if (!options.PerBlock) perBlock.Clear();
-        var truncation = GradientTruncation.Of(g, batch, blocks, options.Tau);
+        var truncation = streamed ?? GradientTruncation.Of(g, batch, blocks, options.Tau);
         int depth = ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau);
         return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
     }
@@ -174,8 +187,16 @@ public static class ResidualTrick
     {
         int count = g.Rows / batch;
         int segment = batch * g.Cols;
+        var squares = new double[count];
+        for (int l = 0; l < count; l++) squares[l] = DiagMath.SumSquares<T>(g.Span.Slice(l * segment, segment));
+        return ProfileFromSquares(squares, position, blocks);
+    }
+
+    /// <summary>The λ-profile from ‖g_λ‖² of the carried groups (the rest are zero).</summary>
+    internal static LambdaProfile ProfileFromSquares(IReadOnlyList<double> squares, int position, int blocks)
+    {
         var norms = new double[blocks + 1];
-        for (int l = 0; l < count; l++) norms[l] = Math.Sqrt(DiagMath.SumSquares<T>(g.Span.Slice(l * segment, segment)));
+        for (int l = 0; l < squares.Count; l++) norms[l] = Math.Sqrt(squares[l]);
         double total = norms.Sum();
         var weights = total > 0 ? norms.Select(n => n / total).ToArray() : norms;
         return new LambdaProfile(position, weights, Math.Log(total));

@@ -162,23 +162,24 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Backward through <see cref="Layers"/> in reverse, ping-ponging between two scratch buffers. Without parameter
-    /// gradients a batch norm (batch statistics) followed by an activation goes back in two passes per cotangent instead of
-    /// five (<see cref="BatchNorm{T}.BackwardWithActivation"/>, the same arithmetic).</summary>
+    /// <summary>Backward through <see cref="Layers"/> in reverse, ping-ponging between two scratch buffers, down to layer
+    /// <paramref name="firstLayer"/>, whose input cotangent goes to <paramref name="dx"/>. Without parameter gradients a batch
+    /// norm (batch statistics) followed by an activation goes back in two passes per cotangent instead of five
+    /// (<see cref="BatchNorm{T}.BackwardWithActivation"/>, the same arithmetic).</summary>
     protected void BackwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
-        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads, int firstLayer = 0)
     {
         var current = dy;
-        for (int i = Layers.Count - 1; i >= 0; i--)
+        for (int i = Layers.Count - 1; i >= firstLayer; i--)
         {
             var input = i == 0 ? x : cache.Outputs[i - 1];
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
-            Matrix<T>? target = i == 0 ? dx : (ReferenceEquals(current, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
+            Matrix<T>? target = i == firstLayer ? dx : (ReferenceEquals(current, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
             if (target is null && grads is null) return;
-            if (grads is null && i >= 1 && Layers[i].HasColumnSumBackward && Layers[i - 1] is BatchNorm<T> norm
-                && cache.LayerCaches[i - 1].Mode != ForwardMode.Eval && (i - 1 > 0 || dx is not null))
+            if (grads is null && i - 1 >= firstLayer && Layers[i].HasColumnSumBackward && Layers[i - 1] is BatchNorm<T> norm
+                && cache.LayerCaches[i - 1].Mode != ForwardMode.Eval && (i - 1 > firstLayer || dx is not null))
             {
-                var normTarget = i - 1 == 0 ? dx! : (ReferenceEquals(target, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
+                var normTarget = i - 1 == firstLayer ? dx! : (ReferenceEquals(target, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
                 norm.BackwardWithActivation(theta, cache.LayerCaches[i - 1], Layers[i], input, output, current, target!, normTarget);
                 current = normTarget;
                 i--;
@@ -239,6 +240,16 @@ public sealed class PlainBlock<T> : Block<T> where T : unmanaged, IFloatingPoint
     public override void Backward(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads)
         => BackwardLayers(theta, x, y, cache, dy, dx, grads);
+
+    /// <summary>The cotangent at the output of the block's first layer (<paramref name="dz"/>), from the block's output
+    /// cotangent: <see cref="Backward"/> without its last step, for a caller that applies the first layer itself (the λ
+    /// program's product at the network input, see <c>LambdaInputBlock</c>).</summary>
+    internal void BackwardToFirstLayerOutput(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, Matrix<T> dy,
+        Matrix<T> dz)
+    {
+        if (Layers.Count < 2) throw new InvalidOperationException($"{Name} has a single layer.");
+        BackwardLayers(theta, x, y, cache, dy, dz, null, firstLayer: 1);
+    }
 
     internal override void ForwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache, int r0, int rows)
         => ForwardLayersRows(theta, x, y, cache, r0, rows);

@@ -23,7 +23,7 @@ public class ResidualTrickTests
     }
 
     /// <summary>θ = θ⁰ + σ·N(0, 1) (as after training) and the batch analysed with θ; θ⁰ returned beside.</summary>
-    private static (Probe Probe, ParameterSet<double> Theta0) Trained(ArchitectureSpec spec, int batch, ulong initSeed, double sigma,
+    internal static (Probe Probe, ParameterSet<double> Theta0) Trained(ArchitectureSpec spec, int batch, ulong initSeed, double sigma,
         ulong noiseSeed)
     {
         var theta0 = Initializer.Initialize(Network<double>.Build(spec), initSeed);
