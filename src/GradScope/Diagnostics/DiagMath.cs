@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GradScope.Tensors;
 
@@ -36,6 +37,7 @@ public static class DiagMath
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call (a profile's norms)
     private static double SumSquaresDouble(ReadOnlySpan<double> x)
     {
         var a0 = Vector<double>.Zero; var a1 = Vector<double>.Zero;
@@ -47,6 +49,7 @@ public static class DiagMath
 
     /// <summary>Adds the squares of x's whole pairs of vectors to two accumulators (<see cref="SumSquares{T}"/>'s loop for double,
     /// also <see cref="SquareSums"/>'); returns how many elements it took.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int AddSquarePairs(ReadOnlySpan<double> x, ref Vector<double> a0, ref Vector<double> a1)
     {
         int w = Vector<double>.Count, i = 0;
@@ -58,6 +61,7 @@ public static class DiagMath
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumSquaresFloat(ReadOnlySpan<float> x)
     {
         int w = Vector<float>.Count, i = 0;
