@@ -23,6 +23,11 @@ if (args.Length > 0 && args[0] == "handoff")
     HandoffProfile.Run(args[1..]);
     return;
 }
+if (args.Length > 0 && args[0] == "rows")
+{
+    RowsProfile.Run(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickGemm.Run(args[1..]);
