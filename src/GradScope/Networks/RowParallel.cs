@@ -64,7 +64,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     /// row-major right operand) is not packed for float on the AVX-512 tier: its 32-wide panels are read in place (only the
     /// last, partial panel is packed, in each product), which measured 3–7 % faster backward passes at batch 128 and
     /// 1–5 % at batch 1,000 than a packing phase; on the AVX2 tier, with 16-wide panels, packing stays (in place was 0–6 %
-    /// slower). Either way the products' bits are the same (docs/bench.md, session 9).</summary>
+    /// slower). Either way the products' bits are the same (docs/bench.md, 2026-12-04).</summary>
     private bool PackWeights(ParameterSet<T> theta, Tape<T> tape, bool backward, int slices)
     {
         if (slices == 1 || (backward && ReadsBackwardWeightsInPlace)) return false;
