@@ -55,23 +55,33 @@ public static class RowsProfile
             forward[i] = Stopwatch.GetElapsedTime(t1, t2).TotalNanoseconds / rows;
             backward[i] = Stopwatch.GetElapsedTime(t2, t3).TotalNanoseconds / rows;
         }
-        var sums = new double[8];
-        var means = new double[8];
-        var red = new double[repeats];
-        var red2 = new double[repeats];
+        // The two widened row reductions of the forward alone, a group of RowGroup rows at a time as the forward calls them.
+        int group = RowReductions.RowGroup;
+        var sums = new double[group];
+        var means = new double[group];
+        var rowSums = new double[repeats];
+        var rowDeviations = new double[repeats];
         for (int i = -100; i < repeats; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            for (int r = 0; r < rows; r += 8) RowReductions.SumsWidened<float>(x.AsSpan(r * width, 8 * width), width, sums);
+            for (int r = 0; r < rows; r += group)
+            {
+                int n = Math.Min(group, rows - r);
+                RowReductions.SumsWidened<float>(x.AsSpan(r * width, n * width), width, sums.AsSpan(0, n));
+            }
             long t1 = Stopwatch.GetTimestamp();
-            for (int r = 0; r < rows; r += 8) RowReductions.SumSquaredDeviationsWidened<float>(x.AsSpan(r * width, 8 * width), width, means, sums);
+            for (int r = 0; r < rows; r += group)
+            {
+                int n = Math.Min(group, rows - r);
+                RowReductions.SumSquaredDeviationsWidened<float>(x.AsSpan(r * width, n * width), width, means, sums.AsSpan(0, n));
+            }
             long t2 = Stopwatch.GetTimestamp();
             if (i < 0) continue;
-            red[i] = Stopwatch.GetElapsedTime(t0, t1).TotalNanoseconds / rows;
-            red2[i] = Stopwatch.GetElapsedTime(t1, t2).TotalNanoseconds / rows;
+            rowSums[i] = Stopwatch.GetElapsedTime(t0, t1).TotalNanoseconds / rows;
+            rowDeviations[i] = Stopwatch.GetElapsedTime(t1, t2).TotalNanoseconds / rows;
         }
-        Print("sums", red);
-        Print("deviations", red2);
+        Print("sums", rowSums);
+        Print("deviations", rowDeviations);
         Console.WriteLine($"layer norm → relu, {rows} rows × {width}, {repeats} repeats, tier {TierSelection.Vector}");
         Print("input copy", copy);
         Print("forward", forward);
