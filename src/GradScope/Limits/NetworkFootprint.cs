@@ -40,9 +40,27 @@ public static class NetworkFootprint
         return MemoryBudget.Sum(parameters, tape);
     }
 
-    /// <summary>Throws <see cref="ResourceLimitException"/> when the network would not fit in memory.</summary>
+    /// <summary>Values in the network's largest weight matrix (input map, hidden or output layer).</summary>
+    public static long LargestTensor(ArchitectureSpec spec)
+    {
+        long d = spec.InputDim, w = spec.Width, c = spec.Classes;
+        return Math.Max(MemoryBudget.Product(d, w), Math.Max(MemoryBudget.Product(w, w), MemoryBudget.Product(w, c)));
+    }
+
+    /// <summary>Throws <see cref="ResourceLimitException"/> when the network would not fit in memory, or when one of its
+    /// weight matrices would not fit in one array (<see cref="Array.MaxLength"/> values) whatever the memory.</summary>
     public static void Require(ArchitectureSpec spec, int parameterCopies, long batch) =>
-        MemoryBudget.Require(Bytes(spec, parameterCopies, batch),
-            $"{spec.Name} depth {spec.LinearLayers} width {spec.Width} with {spec.InputDim} inputs and {spec.Classes} classes " +
-            $"({ParameterCount(spec):N0} parameters, batch {batch:N0})");
+        Require(spec, parameterCopies, batch, MemoryBudget.AvailableBytes);
+
+    /// <summary>The check with the available memory passed in, so tests need not depend on the machine.</summary>
+    internal static void Require(ArchitectureSpec spec, int parameterCopies, long batch, long availableBytes)
+    {
+        string what = $"{spec.Name} depth {spec.LinearLayers} width {spec.Width} with {spec.InputDim} inputs and {spec.Classes} classes " +
+                      $"({ParameterCount(spec):N0} parameters, batch {batch:N0})";
+        MemoryBudget.Require(Bytes(spec, parameterCopies, batch), what, availableBytes);
+        long largest = LargestTensor(spec);
+        if (largest > Array.MaxLength)
+            throw new ResourceLimitException($"{what} has a weight matrix of {largest:N0} values; one array holds at most " +
+                                             $"{Array.MaxLength:N0}.");
+    }
 }

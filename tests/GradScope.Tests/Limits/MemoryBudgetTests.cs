@@ -44,4 +44,18 @@ public class MemoryBudgetTests
         Assert.Equal(784L * 100_000 + 49L * 100_000 * 100_000 + 100_000L * 10 + 50L * 100_000 * 5 + 10,
             NetworkFootprint.ParameterCount(huge));
     }
+
+    [Fact]
+    public void A_weight_matrix_larger_than_an_array_is_refused_whatever_the_memory()
+    {
+        var spec = ArchitectureSpec.Create("relu", new DataShape(784, 10), new NetworkSizes { LinearLayers = 2, Width = 50_000 });
+        Assert.Equal(2_500_000_000L, NetworkFootprint.LargestTensor(spec));
+        // Memory first (the usual reason), then the array: with the machine's memory lifted, the matrix alone is refused.
+        var e = Assert.Throws<ResourceLimitException>(() => NetworkFootprint.Require(spec, parameterCopies: 1, batch: 1));
+        Assert.Contains("would need", e.Message);
+        e = Assert.Throws<ResourceLimitException>(() => NetworkFootprint.Require(spec, parameterCopies: 1, batch: 1, 1L << 50));
+        Assert.Contains("has a weight matrix of 2,500,000,000 values", e.Message);
+        NetworkFootprint.Require(spec with { Width = 40_000 }, parameterCopies: 1, batch: 1, 1L << 50);
+        Assert.Equal(1_600_000_000L, NetworkFootprint.LargestTensor(spec with { Width = 40_000 }));
+    }
 }

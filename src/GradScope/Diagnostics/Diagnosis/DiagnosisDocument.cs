@@ -122,6 +122,8 @@ public static class DiagnosisDocument
                 TableCell.Number(r.PredictedRate, 5));
         }
         table.WithCaption("Depth × width in linear layers × units; growth r^L is green when neither exploding nor vanishing.");
+        foreach (var r in rows.Where(r => r.NotMeasured is not null))
+            section.AddNote(NoteKind.Warning, $"{r.Label}: not measured. {r.NotMeasured}");
     }
 
     private static void AddPlots(ReportDocument document, IReadOnlyList<DiagnosisResult> results)

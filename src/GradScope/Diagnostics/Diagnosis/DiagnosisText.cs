@@ -95,6 +95,7 @@ public static class DiagnosisText
                           $"{(r.EffectiveDepth is int d ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "—"),5} " +
                           $"{(r.PredictedRate is double p ? p.ToString("0.0000",
                               System.Globalization.CultureInfo.InvariantCulture) : "—"),8}");
+        foreach (var r in rows.Where(r => r.NotMeasured is not null)) sb.AppendLine($"  {r.Label}: not measured. {r.NotMeasured}");
         sb.AppendLine();
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GradScope.Limits;
 using GradScope.Networks;
 using GradScope.Tensors;
 
@@ -15,7 +16,7 @@ public sealed record WhatIfRow(
     string Label, string Architecture, long Parameters, int Depth, int Width, double? ResidualWeight,
     double Rate, double R2, double Growth, double OutputSignDiversity, double PseudoLinearFraction, double? MeanDilution,
         int? EffectiveDepth,
-    double? PredictedRate, bool IsOriginal);
+    double? PredictedRate, bool IsOriginal, string? NotMeasured = null);
 
 /// <summary>
 /// Builds the recommended alternatives (same input dimension, classes and parameter budget) from their initial state
@@ -47,6 +48,14 @@ public static class WhatIf
         foreach (var alternative in alternatives)
         {
             if (!seen.Add(alternative.Spec)) continue;
+            // An alternative too large to build here (looks-linear needs a width of at least twice the classes) is listed with
+            // the reason instead of measured.
+            try { NetworkFootprint.Require(alternative.Spec, parameterCopies: 4, batch: x.Rows); }
+            catch (ResourceLimitException e)
+            {
+                rows.Add(NotMeasuredRow(alternative.Label, alternative.Spec, e.Message));
+                continue;
+            }
             var (spec, report) = Measure(alternative, x, y, seed, measureOptions);
             rows.Add(Row(alternative.Label, spec, report, inputMeanSquare, isOriginal: false));
         }
@@ -80,6 +89,11 @@ public static class WhatIf
         var theta = Initializer.Initialize(network, seed);
         return DiagnosticsRunner.Analyze(network, theta, null, x, y, options);
     }
+
+    private static WhatIfRow NotMeasuredRow(string label, ArchitectureSpec spec, string reason) =>
+        new(label, spec.Name, NetworkFootprint.ParameterCount(spec), spec.LinearLayers, spec.Width,
+            spec.IsResidual ? spec.EffectiveResidualWeight : null, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null,
+            null, IsOriginal: false, NotMeasured: reason);
 
     private static double PseudoLinearFraction(Measurements m)
     {

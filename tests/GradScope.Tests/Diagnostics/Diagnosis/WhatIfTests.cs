@@ -46,4 +46,22 @@ public class WhatIfTests
                 $"{wider.Width}, budget {budget}");
         }
     }
+
+    [Fact]
+    public void An_alternative_too_large_to_build_is_listed_with_the_reason_not_measured()
+    {
+        // Looks-linear needs a width of at least twice the classes: 200,000 units for 100,000 classes, a 4·10¹⁰-value matrix.
+        var spec = ArchitectureSpec.Create("relu", new DataShape(12, 100_000), new NetworkSizes { LinearLayers = 2, Width = 3 });
+        var noise = GaussianNoise.Create(4, 12, 3, 100_000);
+        var theta = Initializer.Initialize(Network<float>.Build(spec), 3);
+        var options = new DiagnosticsOptions { Seed = 3, ResidualTrick = false };
+        var result = DiagnosisRunner.Run("relu", spec, theta, null, noise.Inputs, noise.Labels, options, whatIf: true);
+
+        var looksLinear = result.WhatIf!.Single(r => r.Architecture == "relu-ll");
+        Assert.Equal(200_000, looksLinear.Width);
+        Assert.Contains("would need", looksLinear.NotMeasured);
+        Assert.True(double.IsNaN(looksLinear.Rate));
+        Assert.All(result.WhatIf!.Where(r => r != looksLinear), r => Assert.Null(r.NotMeasured));
+        Assert.Contains("looks-linear init: not measured.", DiagnosisText.Render(result, table: false));
+    }
 }
