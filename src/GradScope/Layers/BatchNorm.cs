@@ -168,8 +168,10 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     /// <param name="z">This layer's output = the activation's input, B × d.</param>
     /// <param name="y">The activation's output, B × d.</param>
     /// <param name="g">Receives dy ⊙ f′ (C·B × d scratch).</param>
+    /// <param name="addend">Added to dx as it is stored (a residual unit's skip cotangent, C·B × d), the rounding of a separate
+    /// addition afterwards; null adds nothing.</param>
     internal void BackwardWithActivation(ParameterSet<T> theta, LayerCache<T> layerCache, Layer<T> activation, Matrix<T> z, Matrix<T> y,
-        Matrix<T> dy, Matrix<T> g, Matrix<T> dx)
+        Matrix<T> dy, Matrix<T> g, Matrix<T> dx, Matrix<T>? addend = null)
     {
         var cache = (Cache)layerCache;
         if (cache.Mode == ForwardMode.Eval) throw new InvalidOperationException("The fused backward needs batch statistics.");
@@ -190,18 +192,23 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             sumG.Clear(); sumGH.Clear();
             var gc = g.Span.Slice(c * block, block);
             activation.BackwardWithColumnSums(z.Span, y.Span, dy.Span.Slice(c * block, block), gc, batch, xhat, sumG, sumGH);
-            InputGradientRows(gc, xhat, sumG, sumGH, scale, invBatch, dx.Span.Slice(c * block, block), batch);
+            InputGradientRows(gc, xhat, sumG, sumGH, scale, invBatch, dx.Span.Slice(c * block, block), batch,
+                addend is null ? default : addend.Span.Slice(c * block, block));
         }
     }
 
     /// <summary>dx = (γ·s) ⊙ (g − (Σg + x̂ ⊙ Σg⊙x̂)/B) row by row in one loop: the arithmetic of the two element-wise
-    /// operators of <see cref="Backward"/> (unfused, t first), whose scalar twins are the reference of the tail.</summary>
+    /// operators of <see cref="Backward"/> (unfused, t first), whose scalar twins are the reference of the tail. With an
+    /// <paramref name="addend"/>, dx = that value + addend (two roundings, as a separate addition).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InputGradientRows(ReadOnlySpan<T> g, ReadOnlySpan<T> xhat, ReadOnlySpan<T> sumG, ReadOnlySpan<T> sumGH,
-        ReadOnlySpan<T> scale, T invBatch, Span<T> dx, int rows)
+        ReadOnlySpan<T> scale, T invBatch, Span<T> dx, int rows, ReadOnlySpan<T> addend = default)
     {
         int cols = InputDim;
+        bool add = !addend.IsEmpty;
+        if (add && addend.Length < rows * cols) throw new ArgumentException("The addend does not match the input gradient.");
         VectorTier tier = ElementWise.TierFor<T>();
+        ref T ad = ref MemoryMarshal.GetReference(addend);
         ref T gs = ref MemoryMarshal.GetReference(g);
         ref T hs = ref MemoryMarshal.GetReference(xhat);
         ref T ds = ref MemoryMarshal.GetReference(dx);
@@ -217,16 +224,16 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                 {
                     nuint i = o + (nuint)j, k = (nuint)j;
                     var t = Vector512.LoadUnsafe(ref sg, k) + Vector512.LoadUnsafe(ref hs, i) * Vector512.LoadUnsafe(ref sgh, k);
-                    (Vector512.LoadUnsafe(ref sc, k) * (Vector512.LoadUnsafe(ref gs, i) - Vector512.Create(invBatch) * t))
-                        .StoreUnsafe(ref ds, i);
+                    var v = Vector512.LoadUnsafe(ref sc, k) * (Vector512.LoadUnsafe(ref gs, i) - Vector512.Create(invBatch) * t);
+                    (add ? v + Vector512.LoadUnsafe(ref ad, i) : v).StoreUnsafe(ref ds, i);
                 }
             if (tier >= VectorTier.Vector256)
                 for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
                 {
                     nuint i = o + (nuint)j, k = (nuint)j;
                     var t = Vector256.LoadUnsafe(ref sg, k) + Vector256.LoadUnsafe(ref hs, i) * Vector256.LoadUnsafe(ref sgh, k);
-                    (Vector256.LoadUnsafe(ref sc, k) * (Vector256.LoadUnsafe(ref gs, i) - Vector256.Create(invBatch) * t))
-                        .StoreUnsafe(ref ds, i);
+                    var v = Vector256.LoadUnsafe(ref sc, k) * (Vector256.LoadUnsafe(ref gs, i) - Vector256.Create(invBatch) * t);
+                    (add ? v + Vector256.LoadUnsafe(ref ad, i) : v).StoreUnsafe(ref ds, i);
                 }
             var multiplyAdd = default(MultiplyAddOperator<T>);
             var inputGradient = new BatchNormInputGradient<T>(invBatch);
@@ -234,7 +241,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
             {
                 nuint i = o + (nuint)j;
                 T t = multiplyAdd.Invoke(Unsafe.Add(ref hs, i), Unsafe.Add(ref sgh, j), Unsafe.Add(ref sg, j));
-                Unsafe.Add(ref ds, i) = inputGradient.Invoke(Unsafe.Add(ref gs, i), t, Unsafe.Add(ref sc, j));
+                T v = inputGradient.Invoke(Unsafe.Add(ref gs, i), t, Unsafe.Add(ref sc, j));
+                Unsafe.Add(ref ds, i) = add ? v + Unsafe.Add(ref ad, i) : v;
             }
         }
     }

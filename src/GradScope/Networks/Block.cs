@@ -166,8 +166,10 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <paramref name="firstLayer"/>, whose input cotangent goes to <paramref name="dx"/>. Without parameter gradients a batch
     /// norm (batch statistics) followed by an activation goes back in two passes per cotangent instead of five
     /// (<see cref="BatchNorm{T}.BackwardWithActivation"/>, the same arithmetic).</summary>
+    /// <param name="addToInput">Added to <paramref name="dx"/> (a residual unit's skip cotangent): inside the last pass when that
+    /// is a fused batch norm's, else after it; the same rounding either way.</param>
     protected void BackwardLayers(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache,
-        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads, int firstLayer = 0)
+        Matrix<T> dy, Matrix<T>? dx, ParameterSet<T>? grads, int firstLayer = 0, Matrix<T>? addToInput = null)
     {
         var current = dy;
         for (int i = Layers.Count - 1; i >= firstLayer; i--)
@@ -179,8 +181,11 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (grads is null && i - 1 >= firstLayer && Layers[i].HasColumnSumBackward && Layers[i - 1] is BatchNorm<T> norm
                 && cache.LayerCaches[i - 1].Mode != ForwardMode.Eval && (i - 1 > firstLayer || dx is not null))
             {
-                var normTarget = i - 1 == firstLayer ? dx! : (ReferenceEquals(target, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
-                norm.BackwardWithActivation(theta, cache.LayerCaches[i - 1], Layers[i], input, output, current, target!, normTarget);
+                bool reachesInput = i - 1 == firstLayer;
+                var normTarget = reachesInput ? dx! : (ReferenceEquals(target, cache.ScratchA) ? cache.ScratchB : cache.ScratchA);
+                norm.BackwardWithActivation(theta, cache.LayerCaches[i - 1], Layers[i], input, output, current, target!, normTarget,
+                    reachesInput ? addToInput : null);
+                if (reachesInput) return;
                 current = normTarget;
                 i--;
                 continue;
@@ -189,6 +194,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (target is null) return;
             current = target;
         }
+        if (addToInput is not null && dx is not null) ElementWise.Map(dx.Span, addToInput.Span, dx.Span, default(AddOperator<T>));
     }
 }
 
@@ -299,9 +305,7 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         var weighted = cache.WeightedCotangent.Resize(dy.Rows, dy.Cols);
         T w = T.CreateChecked(ResidualWeight);
         ElementWise.Map(dy.Span, weighted.Span, new ScaleOperator<T>(w));
-        BackwardLayers(theta, x, cache.Outputs[^1], cache, weighted, dx, grads);
-        if (dx is null) return;
-        ElementWise.Map(dx.Span, dy.Span, dx.Span, default(AddOperator<T>));
+        BackwardLayers(theta, x, cache.Outputs[^1], cache, weighted, dx, grads, addToInput: dy);
     }
 
     internal override void PrepareRows(BlockCache<T> cache, Matrix<T> y, int batch, ForwardMode mode)
