@@ -53,11 +53,13 @@ public static class DiagMath
     internal static int AddSquarePairs(ReadOnlySpan<double> x, ref Vector<double> a0, ref Vector<double> a1)
     {
         int w = Vector<double>.Count, i = 0;
+        var s0 = a0; var s1 = a1; // in registers: the loop would otherwise go through the references every iteration
         for (; i <= x.Length - 2 * w; i += 2 * w)
         {
             var v0 = new Vector<double>(x.Slice(i, w)); var v1 = new Vector<double>(x.Slice(i + w, w));
-            a0 += v0 * v0; a1 += v1 * v1;
+            s0 += v0 * v0; s1 += v1 * v1;
         }
+        a0 = s0; a1 = s1;
         return i;
     }
 
