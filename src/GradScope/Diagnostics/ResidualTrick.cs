@@ -117,8 +117,8 @@ public static class ResidualTrick
             }
             // Both VJPs run on caches shared by all blocks of one structure (see StructureCaches), not on the tape's.
             var (thetaCache, initCache) = caches.For(block);
-            block.Forward(theta, x, thetaOutput, thetaCache, mode);
-            block.Forward(theta0, x, initOutput, initCache, mode);
+            // The two forwards are independent: one per thread (the pool's other thread would otherwise wait for both).
+            pool.For(2, new TwoForwards<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, mode));
             int newCount = Math.Min(count + 1, blocks + 1);
             if (position == blocks && options.StreamInputBlock && LambdaInputBlock.Applies(block))
             {
@@ -161,6 +161,18 @@ public static class ResidualTrick
         var truncation = streamed ?? GradientTruncation.Of(g, batch, blocks, options.Tau);
         int depth = ResidualTrickResult.EffectiveDepthOf(final.Weights, options.Tau);
         return new ResidualTrickResult(final, depth, options.Tau, perBlock, truncation);
+    }
+
+    /// <summary>Item 0 runs the block with θ, item 1 with θ⁰, each on its own cache and output.</summary>
+    private readonly struct TwoForwards<T>(Block<T> block, ParameterSet<T> theta, ParameterSet<T> theta0, Matrix<T> x,
+        Matrix<T> thetaOutput, Matrix<T> initOutput, BlockCache<T> thetaCache, BlockCache<T> initCache, ForwardMode mode) : IWorkItem
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Invoke(int index)
+        {
+            if (index == 0) block.Forward(theta, x, thetaOutput, thetaCache, mode);
+            else block.Forward(theta0, x, initOutput, initCache, mode);
+        }
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
