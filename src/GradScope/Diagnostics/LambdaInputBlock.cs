@@ -98,7 +98,7 @@ internal static class LambdaInputBlock
     }
 
     /// <summary>One thread's buffers for a row block: the gathered rows of U and V, A (with room for the top group) and F.</summary>
-    private sealed class RowScratch<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private sealed class RowBlockScratch<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public Matrix<T> U { get; } = new(0, 0);
         public Matrix<T> V { get; } = new(0, 0);
@@ -113,7 +113,7 @@ internal static class LambdaInputBlock
         int newCount, int batch, int blocks, int rowsPerBlock, int dimIn, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private readonly ScratchBag<RowScratch<T>> _bag = new(() => new RowScratch<T>());
+        private readonly ScratchBag<RowBlockScratch<T>> _bag = new(() => new RowBlockScratch<T>());
         private int _turn; // the row block whose sums go next
 
         /// <summary>‖g'_λ‖², λ = 0 … newCount − 1 (groups past the last nonzero one are exactly zero, as the unstreamed program
@@ -140,7 +140,7 @@ internal static class LambdaInputBlock
         }
 
         /// <summary>g'_λ for rows [r0, r0 + rows) into A: the first layer's products with θ⁰ and θ, combined.</summary>
-        private void Products(RowScratch<T> scratch, int r0, int rows)
+        private void Products(RowBlockScratch<T> scratch, int r0, int rows)
         {
             cancellation.ThrowIfCancellationRequested();
             int width = u.Cols, segMid = rows * width, seg = rows * dimIn;
@@ -167,7 +167,7 @@ internal static class LambdaInputBlock
 
         /// <summary>The row block's groups, their total and the tails into the accumulators, as <see cref="GradientTruncation.Of{T}"/>
         /// and the λ-profile sum them over whole groups.</summary>
-        private void Accumulate(RowScratch<T> scratch, int rows)
+        private void Accumulate(RowBlockScratch<T> scratch, int rows)
         {
             int seg = rows * dimIn;
             var groups = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(scratch.A.Span);

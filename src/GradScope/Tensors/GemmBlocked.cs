@@ -469,21 +469,12 @@ internal static unsafe class GemmPack
     }
 
     /// <summary>
-    /// <see cref="TransposeFloat8x8"/> for double, on 4×4 blocks: dst[p·NR + j] = B[jq+j, pc+p] for p below the largest
-    /// multiple of 4 ≤ kc (returned; the caller packs the rest). The column tail of a double product packs its op(A) this
-    /// way, every call: with the scalar scatter that pack took more time than the tail's arithmetic (10 % of the exact GSC
-    /// profile of batch-norm nets, whose products are 100 wide: 6 panels of 16 and a 4-column tail).
+    /// <see cref="TransposeFloat8x8"/> for double, on 4×4 blocks: four stored rows jq … jq+3 of B into four columns of a
+    /// panel whose rows are <paramref name="dstStride"/> apart, dst[p·dstStride + j] = B[jq+j, pc+p] for j &lt; 4 and
+    /// p0 ≤ p &lt; p1 (p1 − p0 a multiple of 4). The column tail of a double product packs its op(A) this way, every call:
+    /// with the scalar scatter that pack took more time than the tail's arithmetic (10 % of the exact GSC profile of
+    /// batch-norm nets, whose products are 100 wide: 6 panels of 16 and a 4-column tail).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int TransposeDouble4x4(double* dst, int nrPanel, double* b, nint ldb, int pc, int kc, int jq)
-    {
-        int kc4 = kc & ~3;
-        for (int jj = 0; jj < nrPanel; jj += 4) TransposeDouble4x4Block(dst + jj, nrPanel, b, ldb, pc, 0, kc4, jq + jj);
-        return kc4;
-    }
-
-    /// <summary>Four stored rows jq … jq+3 of B into four columns of a panel whose rows are <paramref name="dstStride"/> apart:
-    /// dst[p·dstStride + j] = B[jq+j, pc+p] for j &lt; 4 and p0 ≤ p &lt; p1 (p1 − p0 a multiple of 4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeDouble4x4Block(double* dst, nint dstStride, double* b, nint ldb, int pc, int p0, int p1, int jq)
     {

@@ -202,13 +202,13 @@ public class GemmTests
     [Fact]
     public unsafe void Double_transposed_panel_pack_is_an_exact_copy()
     {
-        const int rows = 40, ldb = 37, nr = 16, jq = 8, pc = 5, kc = 30; // kc = 30: 7 blocks of 4 and 2 left to the caller
+        // kc = 30: 7 blocks of 4 k values, the 2 left are the caller's; the panel's 16 columns are four 4-row blocks.
+        const int rows = 40, ldb = 37, nr = 16, jq = 8, pc = 5, kc = 30, packed = 28;
         var rng = new Rng(17);
         double[] b = Random<double>(rows * ldb, rng);
         var dst = new double[kc * nr];
-        int packed;
-        fixed (double* d = dst, src = b) packed = GemmPack.TransposeDouble4x4(d, nr, src, ldb, pc, kc, jq);
-        Assert.Equal(28, packed);
+        fixed (double* d = dst, src = b)
+            for (int jj = 0; jj < nr; jj += 4) GemmPack.TransposeDouble4x4Block(d + jj, nr, src, ldb, pc, 0, packed, jq + jj);
         for (int p = 0; p < packed; p++)
             for (int j = 0; j < nr; j++)
                 Assert.Equal(b[(jq + j) * ldb + pc + p], dst[p * nr + j]);
