@@ -51,6 +51,79 @@ public sealed partial class LayerNorm<T>
         }
     }
 
+    /// <summary>x += bias, row by row (the linear layer's bias, left out of its product): <see cref="AddOperator{T}"/>'s
+    /// arithmetic, without an element-wise call and a tier lookup per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddBias(Span<T> x, ReadOnlySpan<T> bias, int rows, VectorTier tier)
+    {
+        int n = bias.Length;
+        if (x.Length < rows * n) throw new ArgumentException("Layer-norm operands do not match.");
+        ref T bs = ref MemoryMarshal.GetReference(bias);
+        for (int r = 0; r < rows; r++)
+        {
+            ref T xs = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * n);
+            int j = 0;
+            if (tier == VectorTier.Vector512)
+                for (; j <= n - Vector512<T>.Count; j += Vector512<T>.Count)
+                    (Vector512.LoadUnsafe(ref xs, (nuint)j) + Vector512.LoadUnsafe(ref bs, (nuint)j)).StoreUnsafe(ref xs, (nuint)j);
+            if (tier >= VectorTier.Vector256)
+                for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
+                    (Vector256.LoadUnsafe(ref xs, (nuint)j) + Vector256.LoadUnsafe(ref bs, (nuint)j)).StoreUnsafe(ref xs, (nuint)j);
+            for (; j < n; j++) Unsafe.Add(ref xs, j) += Unsafe.Add(ref bs, j); // scalar remainder
+        }
+    }
+
+    /// <summary>
+    /// dx = s·(γ ⊙ dy − (Σ dx̂ + x̂ ⊙ Σ dx̂ ⊙ x̂)/d) for each row (dx̂ = γ ⊙ dy, s = 1/σ of the row): the row sums of
+    /// <see cref="RowReductions.ProductSumsRows{T}"/> and per element the arithmetic of <see cref="LayerNormInputGradient{T}"/>,
+    /// whose scalar twin takes each row's tail; the tier is looked up once, not twice per row.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void InputGradientRows(ReadOnlySpan<T> gamma, ReadOnlySpan<T> dy, ReadOnlySpan<T> xhat, ReadOnlySpan<T> invStd, Span<T> dx,
+        int rows)
+    {
+        int dim = InputDim;
+        if (dy.Length < rows * dim || xhat.Length < rows * dim || dx.Length < rows * dim || invStd.Length < rows)
+            throw new ArgumentException("Layer-norm operands do not match.");
+        VectorTier tier = ElementWise.TierFor<T>();
+        T invDim = T.One / T.CreateChecked(dim);
+        Span<T> sums = stackalloc T[RowReductions.RowGroup];
+        Span<T> dots = stackalloc T[RowReductions.RowGroup];
+        ref T ga = ref MemoryMarshal.GetReference(gamma);
+        for (int r0 = 0; r0 < rows; r0 += RowReductions.RowGroup)
+        {
+            int group = Math.Min(RowReductions.RowGroup, rows - r0);
+            RowReductions.ProductSumsRows(gamma, dy.Slice(r0 * dim, group * dim), xhat.Slice(r0 * dim, group * dim), dim, sums[..group],
+                dots[..group]);
+            for (int i = 0; i < group; i++)
+            {
+                int o = (r0 + i) * dim;
+                var op = new LayerNormInputGradient<T>(invStd[r0 + i], invDim, sums[i], dots[i]);
+                ref T gs = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), o);
+                ref T hs = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), o);
+                ref T ds = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), o);
+                int j = 0;
+                if (tier == VectorTier.Vector512)
+                    for (; j <= dim - Vector512<T>.Count; j += Vector512<T>.Count)
+                    {
+                        nuint k = (nuint)j;
+                        op.Invoke(Vector512.LoadUnsafe(ref ga, k), Vector512.LoadUnsafe(ref gs, k), Vector512.LoadUnsafe(ref hs, k))
+                            .StoreUnsafe(ref ds, k);
+                    }
+                if (tier >= VectorTier.Vector256)
+                    for (; j <= dim - Vector256<T>.Count; j += Vector256<T>.Count)
+                    {
+                        nuint k = (nuint)j;
+                        op.Invoke(Vector256.LoadUnsafe(ref ga, k), Vector256.LoadUnsafe(ref gs, k), Vector256.LoadUnsafe(ref hs, k))
+                            .StoreUnsafe(ref ds, k);
+                    }
+                for (; j < dim; j++) // scalar remainder
+                    Unsafe.Add(ref ds, j) = op.Invoke(Unsafe.Add(ref ga, j), Unsafe.Add(ref gs, j), Unsafe.Add(ref hs, j));
+            }
+        }
+    }
+
     /// <summary>
     /// dγ += Σ_rows dy ⊙ x̂ and dβ += Σ_rows dy (written over when <paramref name="overwrite"/>), rows added in order: per element
     /// the arithmetic of <see cref="MultiplyAddOperator{T}"/> and <see cref="AddOperator{T}"/> row after row, in one pass over

@@ -59,11 +59,10 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         dx.Resize(dy.Rows, dim);
         var gamma = theta[GainIndex].Span;
         var invStd = cache.InverseStd.Span;
-        for (int row = 0; row < dy.Rows; row++)
-        {
-            int example = row % batch;
-            InputGradientRow(gamma, dy.Row(row), cache.Normalized.Row(example), invStd[example], dx.Row(row));
-        }
+        int block = batch * dim;
+        for (int c = 0; c < cotangents; c++) // each stacked cotangent against the batch's x̂ and 1/σ
+            InputGradientRows(gamma, dy.Span.Slice(c * block, block), cache.Normalized.Span, invStd, dx.Span.Slice(c * block, block),
+                batch);
     }
 
     internal override bool RowLocal => true;
@@ -112,9 +111,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         AddParameterGradients(dy, xhat, rows, grads, overwrite);
         if (dx.IsEmpty) return;
         var gamma = theta[GainIndex].Span;
-        var invStd = cache.InverseStd.Span.Slice(r0, rows);
-        for (int r = 0; r < rows; r++)
-            InputGradientRow(gamma, dy.Slice(r * dim, dim), xhat.Slice(r * dim, dim), invStd[r], dx.Slice(r * dim, dim));
+        InputGradientRows(gamma, dy, xhat, cache.InverseStd.Span.Slice(r0, rows), dx, rows);
     }
 
     /// <summary>Normalises rows [r0, r0 + rows) of the batch (x, y are those rows) and records x̂ and 1/σ in the cache; with a
@@ -137,12 +134,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         {
             int group = Math.Min(RowReductions.RowGroup, rows - g0);
             var xg = x.Slice(g0 * dim, group * dim);
-            if (!bias.IsEmpty)
-                for (int i = 0; i < group; i++)
-                {
-                    var row = biased.Slice((g0 + i) * dim, dim);
-                    ElementWise.Map(row, bias, row, default(AddOperator<T>));
-                }
+            if (!bias.IsEmpty) AddBias(biased.Slice(g0 * dim, group * dim), bias, group, tier);
             RowReductions.SumsWidened(xg, dim, means[..group]);
             for (int i = 0; i < group; i++) means[i] /= dim;
             RowReductions.SumSquaredDeviationsWidened(xg, dim, means[..group], variances[..group]);
@@ -157,13 +149,6 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
             }
             next?.ForwardRows(theta, groupY[..(group * dim)], y.Slice(g0 * dim, group * dim), group);
         }
-    }
-
-    private static void InputGradientRow(ReadOnlySpan<T> gamma, ReadOnlySpan<T> gr, ReadOnlySpan<T> hr, T s, Span<T> dr)
-    {
-        var (sumG, sumGH) = RowReductions.ProductSums(gamma, gr, hr);
-        var op = new LayerNormInputGradient<T>(s, T.One / T.CreateChecked(gr.Length), sumG, sumGH);
-        ElementWise.Map(gamma, gr, hr, dr, op);
     }
 
     public override string Describe() => $"LayerNorm({InputDim})";

@@ -177,11 +177,69 @@ internal static class RowReductions
         VectorTier tier = ElementWise.TierFor<T>();
         if (tier == VectorTier.Scalar) return RowReductionsReference.ProductSums(a, b, h);
         int n = a.Length, blocks = n - n % Lanes;
+        Span<T> sums = stackalloc T[Lanes];
+        Span<T> dots = stackalloc T[Lanes];
+        ProductLanes(a, b, h, blocks, sums, dots, tier);
+        T sum = T.Zero, dot = T.Zero;
+        for (int k = 0; k < Lanes; k++) { sum += sums[k]; dot += dots[k]; }
+        return AddProductTail(a, b, h, blocks, sum, dot);
+    }
+
+    /// <summary>
+    /// <see cref="ProductSums{T}"/> of each of the <c>sums.Length</c> rows of width <paramref name="dim"/> in <paramref name="b"/>
+    /// and <paramref name="h"/>, with the one row <paramref name="a"/> (γ) for all of them: the same bits row by row, the lane
+    /// additions of <see cref="RowGroup"/> rows interleaved, and the element-wise tier looked up once.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ProductSumsRows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h, int dim, Span<T> sums, Span<T> dots)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = sums.Length;
+        if (a.Length != dim || b.Length < rows * dim || h.Length < rows * dim || dots.Length != rows)
+            throw new ArgumentException("Row operands do not match.");
+        VectorTier tier = ElementWise.TierFor<T>();
+        if (tier == VectorTier.Scalar)
+        {
+            for (int r = 0; r < rows; r++)
+                (sums[r], dots[r]) = RowReductionsReference.ProductSums(a, b.Slice(r * dim, dim), h.Slice(r * dim, dim));
+            return;
+        }
+        int blocks = dim - dim % Lanes;
+        Span<T> sumLanes = stackalloc T[RowGroup * Lanes];
+        Span<T> dotLanes = stackalloc T[RowGroup * Lanes];
+        Span<T> sumTotals = stackalloc T[RowGroup];
+        Span<T> dotTotals = stackalloc T[RowGroup];
+        for (int r0 = 0; r0 < rows; r0 += RowGroup)
+        {
+            int group = Math.Min(RowGroup, rows - r0);
+            for (int i = 0; i < group; i++)
+                ProductLanes(a, b.Slice((r0 + i) * dim, dim), h.Slice((r0 + i) * dim, dim), blocks, sumLanes.Slice(i * Lanes, Lanes),
+                    dotLanes.Slice(i * Lanes, Lanes), tier);
+            if (group < RowGroup)
+            {
+                sumLanes[(group * Lanes)..].Clear();
+                dotLanes[(group * Lanes)..].Clear();
+            }
+            AddLanesInOrder<T>(sumLanes, sumTotals);
+            AddLanesInOrder<T>(dotLanes, dotTotals);
+            for (int i = 0; i < group; i++) // then the remaining elements in order
+                (sums[r0 + i], dots[r0 + i]) = AddProductTail(a, b.Slice((r0 + i) * dim, dim), h.Slice((r0 + i) * dim, dim), blocks,
+                    sumTotals[i], dotTotals[i]);
+        }
+    }
+
+    /// <summary>The 16 lane sums of g = a ⊙ b and of g ⊙ h over the first <paramref name="blocks"/> elements (whole blocks of
+    /// 16) at a vector tier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ProductLanes<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h, int blocks, Span<T> sums,
+        Span<T> dots, VectorTier tier) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length < blocks || b.Length < blocks || h.Length < blocks || sums.Length < Lanes || dots.Length < Lanes)
+            throw new ArgumentException("Row operands do not match.");
         ref T ap = ref MemoryMarshal.GetReference(a);
         ref T bp = ref MemoryMarshal.GetReference(b);
         ref T hp = ref MemoryMarshal.GetReference(h);
-        Span<T> sums = stackalloc T[Lanes];
-        Span<T> dots = stackalloc T[Lanes];
         if (tier == VectorTier.Vector512)
         {
             int w = Vector512<T>.Count; // 16 (float) or 8 (double): one or two registers hold the 16 lanes
@@ -221,9 +279,14 @@ internal static class RowReductions
             s0.CopyTo(sums); d0.CopyTo(dots); s1.CopyTo(sums[w..]); d1.CopyTo(dots[w..]);
             if (w == 4) { s2.CopyTo(sums[8..]); d2.CopyTo(dots[8..]); s3.CopyTo(sums[12..]); d3.CopyTo(dots[12..]); }
         }
-        T sum = T.Zero, dot = T.Zero;
-        for (int k = 0; k < Lanes; k++) { sum += sums[k]; dot += dots[k]; }
-        for (int j = blocks; j < n; j++)
+    }
+
+    /// <summary>Adds the elements from <paramref name="blocks"/> on to the lane totals, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // inside optimised callers, never a first-compiled call per row
+    private static (T Sum, T Dot) AddProductTail<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h, int blocks, T sum, T dot)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = blocks; j < b.Length; j++)
         {
             T g = a[j] * b[j];
             sum += g;

@@ -64,6 +64,7 @@ public class RowReductionsTests
         foreach (int rows in new[] { 1, 3, RowReductions.RowGroup - 1, RowReductions.RowGroup, RowReductions.RowGroup + 1, 21 })
         {
             T[] x = Random<T>(rows * dim, (ulong)(rows * 1000 + dim));
+            T[] gamma = Random<T>(dim, 7), h = Random<T>(rows * dim, (ulong)(rows * 1000 + dim + 1));
             var means = new double[rows];
             var expectedSums = new double[rows];
             var expectedSquares = new double[rows];
@@ -81,8 +82,14 @@ public class RowReductionsTests
                 var squares = new double[rows];
                 RowReductions.SumsWidened<T>(x, dim, sums);
                 RowReductions.SumSquaredDeviationsWidened<T>(x, dim, means, squares);
+                var productSums = new T[rows];
+                var productDots = new T[rows];
+                RowReductions.ProductSumsRows<T>(gamma, x, h, dim, productSums, productDots);
                 for (int r = 0; r < rows; r++)
                 {
+                    var (g, gh) = RowReductionsReference.ProductSums<T>(gamma, x.AsSpan(r * dim, dim), h.AsSpan(r * dim, dim));
+                    Assert.True(productSums[r].Equals(g) && productDots[r].Equals(gh),
+                        $"{typeof(T).Name} {rows}×{dim} {tier} row {r}: products ({productSums[r]}, {productDots[r]}) vs ({g}, {gh})");
                     Assert.True(BitConverter.DoubleToInt64Bits(sums[r]) == BitConverter.DoubleToInt64Bits(expectedSums[r]),
                         $"{typeof(T).Name} {rows}×{dim} {tier} row {r}: sum {sums[r]:R} vs {expectedSums[r]:R}");
                     Assert.True(BitConverter.DoubleToInt64Bits(squares[r]) == BitConverter.DoubleToInt64Bits(expectedSquares[r]),
