@@ -167,28 +167,11 @@ internal static class RowReductions
         }
     }
 
-    /// <summary>(Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂,
-    /// dx̂ = γ ⊙ dy).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (T Sum, T Dot) ProductSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> h)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (a.Length != b.Length || h.Length != b.Length) throw new ArgumentException("Row operands differ in length.");
-        VectorTier tier = ElementWise.TierFor<T>();
-        if (tier == VectorTier.Scalar) return RowReductionsReference.ProductSums(a, b, h);
-        int n = a.Length, blocks = n - n % Lanes;
-        Span<T> sums = stackalloc T[Lanes];
-        Span<T> dots = stackalloc T[Lanes];
-        ProductLanes(a, b, h, blocks, sums, dots, tier);
-        T sum = T.Zero, dot = T.Zero;
-        for (int k = 0; k < Lanes; k++) { sum += sums[k]; dot += dots[k]; }
-        return AddProductTail(a, b, h, blocks, sum, dot);
-    }
-
     /// <summary>
-    /// <see cref="ProductSums{T}"/> of each of the <c>sums.Length</c> rows of width <paramref name="dim"/> in <paramref name="b"/>
-    /// and <paramref name="h"/>, with the one row <paramref name="a"/> (γ) for all of them: the same bits row by row, the lane
-    /// additions of <see cref="RowGroup"/> rows interleaved, and the element-wise tier looked up once.
+    /// (Σ g[j], Σ g[j]·h[j]) with g[j] = a[j]·b[j], in T (layer norm's Σ dx̂ and Σ dx̂ ⊙ x̂, dx̂ = γ ⊙ dy), for each of the
+    /// <c>sums.Length</c> rows of width <paramref name="dim"/> in <paramref name="b"/> and <paramref name="h"/>, with the one row
+    /// <paramref name="a"/> (γ) for all of them: the bits of <see cref="RowReductionsReference.ProductSums{T}"/> row by row,
+    /// the lane additions of <see cref="RowGroup"/> rows interleaved.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

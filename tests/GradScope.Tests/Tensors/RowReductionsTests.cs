@@ -46,8 +46,9 @@ public class RowReductionsTests
             RowReductions.SumSquaredDeviationsWidened<T>(x, n, [mean], tierSquares);
             Assert.Equal(BitConverter.DoubleToInt64Bits(sum), BitConverter.DoubleToInt64Bits(tierSum[0]));
             Assert.Equal(BitConverter.DoubleToInt64Bits(squares), BitConverter.DoubleToInt64Bits(tierSquares[0]));
-            var (tg, tgh) = RowReductions.ProductSums<T>(x, b, h);
-            Assert.True(tg.Equals(g) && tgh.Equals(gh), $"{typeof(T).Name} n={n} {tier}: ({tg}, {tgh}) vs ({g}, {gh})");
+            T[] tg = new T[1], tgh = new T[1];
+            RowReductions.ProductSumsRows<T>(x, b, h, n, tg, tgh);
+            Assert.True(tg[0].Equals(g) && tgh[0].Equals(gh), $"{typeof(T).Name} n={n} {tier}: ({tg[0]}, {tgh[0]}) vs ({g}, {gh})");
         }
     }
 
