@@ -31,16 +31,17 @@ internal static class LambdaInputBlock
 
     /// <summary>The λ-profile at the network input (<paramref name="position"/>) and the truncation view of its groups, from the
     /// <paramref name="count"/> groups <paramref name="g"/> at the block's output; the θ and θ⁰ forwards of the block are
-    /// in <paramref name="thetaCache"/> and <paramref name="initCache"/>.</summary>
+    /// in <paramref name="thetaCache"/> and <paramref name="initCache"/>; <paramref name="spare"/> (the program's free stacked
+    /// buffer) holds the θ⁰ groups at the first layer's output.</summary>
     public static (LambdaProfile Profile, GradientTruncation Truncation) Compute<T>(PlainBlock<T> block, ParameterSet<T> theta,
         ParameterSet<T> theta0, Matrix<T> x, Matrix<T> thetaOutput, Matrix<T> initOutput, BlockCache<T> thetaCache,
-        BlockCache<T> initCache, Matrix<T> g, int count, int newCount, int batch, int blocks, int position,
+        BlockCache<T> initCache, Matrix<T> g, Matrix<T> spare, int count, int newCount, int batch, int blocks, int position,
         ResidualTrickOptions options, WorkerPool pool, ScratchBag<ChunkScratch<T>> chunkScratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var linear = (Linear<T>)block.Layers[0];
         int width = linear.OutputDim;
-        var u = new Matrix<T>(count * batch, width);
+        var u = spare.Resize(count * batch, width);
         var v = new Matrix<T>(count * batch, width);
         int maxChunk = Math.Max(1, options.MaxRows / batch);
         int parts = Math.Min(count, (count + maxChunk - 1) / maxChunk);

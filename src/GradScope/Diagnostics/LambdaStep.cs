@@ -16,6 +16,14 @@ internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754
     public Matrix<T> ScratchB { get; } = new(0, 0);
     public Matrix<T> Weighted { get; } = new(0, 0);
 
+    /// <summary>Grows every matrix to <paramref name="rows"/> × <paramref name="cols"/> once: the chunks grow from one group
+    /// to their largest as λ grows, and a matrix that grew at each size would take fresh pages (page faults) every time.</summary>
+    public ChunkScratch<T> Reserve(int rows, int cols)
+    {
+        foreach (var m in new[] { Input, WithTheta, WithInit, ScratchA, ScratchB, Weighted }) m.Resize(rows, cols);
+        return this;
+    }
+
     /// <summary>A view of <paramref name="forward"/>'s forward data that writes this scratch.</summary>
     public BlockCache<T> View(BlockCache<T> forward) => new(forward, ScratchA, ScratchB, Weighted);
 }

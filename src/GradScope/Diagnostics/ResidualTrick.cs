@@ -92,9 +92,10 @@ public static class ResidualTrick
         var thetaOutput = new Matrix<T>(0, 0);
         var caches = new StructureCaches<T>();
         var pool = options.Pool ?? WorkerPool.Shared;
-        var scratch = new ScratchBag<ChunkScratch<T>>(() => new ChunkScratch<T>());
-        var carries = new Matrix<T>(0, 0); // each chunk's last residual term, added into the next chunk's first group
         int maxChunk = Math.Max(1, options.MaxRows / batch);
+        var scratch = new ScratchBag<ChunkScratch<T>>(() => new ChunkScratch<T>().Reserve(maxChunk * batch, widest));
+        // Each chunk's last residual term, added into the next chunk's first group; sized for the most chunks at once.
+        var carries = new Matrix<T>(Math.Max(ChunkCount(blocks + 1, maxChunk, pool.Concurrency) - 1, 0) * batch, widest);
         GradientTruncation? streamed = null; // the last block's truncation when LambdaInputBlock measured it
         for (int position = 1; position <= blocks; position++)
         {
@@ -124,7 +125,7 @@ public static class ResidualTrick
             {
                 // The last block: its groups at the network input are only measured, never carried on.
                 var (profile, truncationOfInput) = LambdaInputBlock.Compute((PlainBlock<T>)block, theta, theta0, x, thetaOutput,
-                    initOutput, thetaCache, initCache, g, count, newCount, batch, blocks, position + 1, options, pool, scratch);
+                    initOutput, thetaCache, initCache, g, next, count, newCount, batch, blocks, position + 1, options, pool, scratch);
                 perBlock.Add(profile);
                 streamed = truncationOfInput;
                 break;
@@ -135,8 +136,7 @@ public static class ResidualTrick
             // independent, so they run on the worker pool, at least one per thread; the arithmetic per element is the same
             // whatever the chunk and whichever thread runs it, so the result depends on neither. Chunks of equal size (±1
             // group), a multiple of the thread count when there are enough groups, so that the threads finish together.
-            int threads = pool.Concurrency;
-            int parts = Math.Min(count, RoundUp((count + maxChunk - 1) / maxChunk, threads));
+            int parts = ChunkCount(count, maxChunk, pool.Concurrency);
             carries.Resize(Math.Max(parts - 1, 0) * batch, dimIn);
             var step = new LambdaStep<T>(block, theta, theta0, x, thetaOutput, initOutput, thetaCache, initCache, g, next, carries, count,
                 newCount, parts, batch, scratch);
@@ -174,6 +174,11 @@ public static class ResidualTrick
             else block.Forward(theta0, x, initOutput, initCache, mode);
         }
     }
+
+    /// <summary>Chunks of the λ step for <paramref name="count"/> groups: at most <paramref name="maxChunk"/> groups each, at
+    /// least one per thread, and a multiple of the thread count when there are enough groups.</summary>
+    private static int ChunkCount(int count, int maxChunk, int threads) =>
+        Math.Min(count, RoundUp((count + maxChunk - 1) / maxChunk, threads));
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
