@@ -17,7 +17,7 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"Matrix shape {rows}×{cols} is negative.");
         Rows = rows;
         Cols = cols;
-        _data = new T[(long)rows * cols];
+        _data = HugePages.Allocate<T>((long)rows * cols);
     }
 
     public Matrix(int rows, int cols, T[] data)
@@ -50,7 +50,7 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Matrix<T> Resize(int rows, int cols)
     {
         long needed = (long)rows * cols;
-        if (needed > _data.Length) _data = new T[needed];
+        if (needed > _data.Length) _data = HugePages.Allocate<T>(needed);
         Rows = rows;
         Cols = cols;
         return this;
