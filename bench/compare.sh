@@ -201,13 +201,25 @@ def cpu_identity():
             "vector_flags": sorted(f for f in flags if f.startswith("avx") or f in ("fma", "f16c"))}
 
 
+def huge_pages():
+    """Whether GradScope's large buffers could get transparent huge pages (HugePages: Linux in "madvise" or "always"
+    mode, unless GRADSCOPE_HUGE_PAGES=0): first-touch page faults weigh on the diagnostics' timings."""
+    mode = None
+    path = "/sys/kernel/mm/transparent_hugepage/enabled"
+    if os.path.exists(path):
+        text = open(path).read()
+        mode = text[text.find("[") + 1:text.find("]")] if "[" in text else text.strip()
+    return {"transparent_hugepage": mode, "advised": mode in ("madvise", "always")
+            and os.environ.get("GRADSCOPE_HUGE_PAGES", "").strip() != "0"}
+
+
 run = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
        "cpu_model": cpu, "cpu": cpu_identity(), "threads": os.cpu_count(), "runs": int(repeat), "tiers_timed": tiers, "tier_selected": selected,
        "gemm_tier": selected_doc["gemm_tier"] if selected_doc else None,
        "openblas_coretype": peer_setup[tiers[0]].get("openblas_coretype"), "sgemm_peak_gflops": peaks[tiers[0]],
        "peer_per_tier": {t: dict(peer_setup[t], sgemm_peak_gflops=peaks[t], sgemm_peak_per_arch=peak_per_arch[t])
                          for t in tiers},
-       "load_before": load_before, "load_after": load_after,
+       "load_before": load_before, "load_after": load_after, "huge_pages": huge_pages(),
        "parts": [{"part": p[0], "status": p[1], "seconds": float(p[2])} for p in parts]}
 json.dump({"tool": "gradscope", "training": ours}, open(os.path.join(out, "gradscope.json"), "w"), indent=2)
 json.dump({"tool": "pytorch", "training": peer_rows, "sgemm_peak_gflops_per_tier": peaks},
