@@ -67,6 +67,22 @@ public sealed partial class Activation<T, TOp>
                     a.StoreUnsafe(ref yr, i);
                     if (residual) (Vector256.LoadUnsafe(ref xr, i) + Vector256.Create(weight) * a).StoreUnsafe(ref sr, i);
                 }
+            if (tier >= VectorTier.Vector256 && TOp.ExactVectorApply && cols - j >= Vector128<T>.Count)
+            {
+                // A 4-float tail (width 100) in the lower half of a 256-bit vector: the scalar f of relu is a branch that
+                // the random signs of z mispredict, two or three times a row. Only where the vector f has the scalar's bits.
+                nuint i = (nuint)j;
+                var v = Vector128.LoadUnsafe(ref zr, i).ToVector256();
+                if (hasBias)
+                {
+                    v += Vector128.LoadUnsafe(ref br, i).ToVector256();
+                    v.GetLower().StoreUnsafe(ref zr, i);
+                }
+                var a = TOp.Apply(v);
+                a.GetLower().StoreUnsafe(ref yr, i);
+                if (residual) (Vector128.LoadUnsafe(ref xr, i) + Vector128.Create(weight) * a.GetLower()).StoreUnsafe(ref sr, i);
+                j += Vector128<T>.Count;
+            }
             for (; j < cols; j++) // scalar remainder, and the whole row at the scalar tier
             {
                 T v = Unsafe.Add(ref zr, j);

@@ -102,6 +102,17 @@ public sealed partial class Activation<T, TOp> : Layer<T>
                     (Vector256.LoadUnsafe(ref sg, (nuint)j) + d).StoreUnsafe(ref sg, (nuint)j);
                     (Vector256.LoadUnsafe(ref sgh, (nuint)j) + d * Vector256.LoadUnsafe(ref hs, i)).StoreUnsafe(ref sgh, (nuint)j);
                 }
+            if (tier >= VectorTier.Vector256 && cols - j >= Vector128<T>.Count)
+            {
+                // A 4-float tail (width 100) in the lower half of a 256-bit vector: relu's scalar f′ is a mispredicted branch.
+                nuint i = o + (nuint)j;
+                var f = TOp.Derivative(Vector128.LoadUnsafe(ref zs, i).ToVector256(), Vector128.LoadUnsafe(ref ys, i).ToVector256());
+                var d = Vector128.LoadUnsafe(ref gs, i) * f.GetLower();
+                d.StoreUnsafe(ref ds, i);
+                (Vector128.LoadUnsafe(ref sg, (nuint)j) + d).StoreUnsafe(ref sg, (nuint)j);
+                (Vector128.LoadUnsafe(ref sgh, (nuint)j) + d * Vector128.LoadUnsafe(ref hs, i)).StoreUnsafe(ref sgh, (nuint)j);
+                j += Vector128<T>.Count;
+            }
             for (; j < cols; j++) // scalar remainder
             {
                 nuint i = o + (nuint)j;

@@ -422,6 +422,19 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
                     a.StoreUnsafe(ref yr, i);
                     if (residual) (Vector256.LoadUnsafe(ref kr, i) + Vector256.Create(weight) * a).StoreUnsafe(ref sr, i);
                 }
+            if (tier >= VectorTier.Vector256 && cols - j >= Vector128<T>.Count)
+            {
+                // A 4-float tail (width 100) in the lower half of a 256-bit vector: relu's scalar f is a mispredicted branch.
+                nuint i = (nuint)j;
+                var h = normalize.Invoke(Vector128.LoadUnsafe(ref xr, i).ToVector256(), Vector128.LoadUnsafe(ref mu, i).ToVector256(),
+                    Vector128.LoadUnsafe(ref sc, i).ToVector256());
+                h.GetLower().StoreUnsafe(ref hr, i);
+                var a = TOp.Apply(affine.Invoke(h, Vector128.LoadUnsafe(ref ga, i).ToVector256(),
+                    Vector128.LoadUnsafe(ref be, i).ToVector256())).GetLower();
+                a.StoreUnsafe(ref yr, i);
+                if (residual) (Vector128.LoadUnsafe(ref kr, i) + Vector128.Create(weight) * a).StoreUnsafe(ref sr, i);
+                j += Vector128<T>.Count;
+            }
             for (; j < cols; j++) // scalar remainder, and the whole row at the scalar tier
             {
                 T h = Unsafe.Add(ref hr, j) = normalize.Invoke(Unsafe.Add(ref xr, j), Unsafe.Add(ref mu, j), Unsafe.Add(ref sc, j));
