@@ -144,8 +144,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
                 T s = T.CreateTruncating(1.0 / Math.Sqrt(variances[i] / dim + Eps));
                 invStd[r] = s;
                 var yr = next is null ? y.Slice(r * dim, dim) : groupY.Slice(i * dim, dim);
-                var normalize = new NormalizeScalarOperator<T>(T.CreateTruncating(means[i]), s);
-                NormalizeRow(x.Slice(r * dim, dim), xhat.Slice(r * dim, dim), yr, normalize, gamma, beta, tier);
+                NormalizeRow(x.Slice(r * dim, dim), xhat.Slice(r * dim, dim), yr, T.CreateTruncating(means[i]), s, gamma, beta, tier);
             }
             next?.ForwardRows(theta, groupY[..(group * dim)], y.Slice(g0 * dim, group * dim), group);
         }
