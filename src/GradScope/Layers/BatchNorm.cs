@@ -168,6 +168,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     /// <param name="z">This layer's output = the activation's input, B × d.</param>
     /// <param name="y">The activation's output, B × d.</param>
     /// <param name="g">Receives dy ⊙ f′ (C·B × d scratch).</param>
+    /// <param name="dx">Receives the input gradient; it may be <paramref name="g"/> itself, as in a block's backward (the second
+    /// pass reads each element of g before it writes that element of dx).</param>
     /// <param name="addend">Added to dx as it is stored (a residual unit's skip cotangent, C·B × d), the rounding of a separate
     /// addition afterwards; null adds nothing.</param>
     internal void BackwardWithActivation(ParameterSet<T> theta, LayerCache<T> layerCache, Layer<T> activation, Matrix<T> z, Matrix<T> y,

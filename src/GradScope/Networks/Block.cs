@@ -182,7 +182,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
                 && cache.LayerCaches[i - 1].Mode != ForwardMode.Eval && (i - 1 > firstLayer || dx is not null))
             {
                 bool reachesInput = i - 1 == firstLayer;
-                var normTarget = reachesInput ? dx! : target!; // dx in place over g: one buffer fewer in cache
+                var normTarget = reachesInput ? dx! : target!; // dx over g in place (BackwardWithActivation allows it): one buffer less
                 norm.BackwardWithActivation(theta, cache.LayerCaches[i - 1], Layers[i], input, output, current, target!, normTarget,
                     reachesInput ? addToInput : null);
                 if (reachesInput) return;
