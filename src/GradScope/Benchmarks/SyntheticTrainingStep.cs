@@ -44,14 +44,12 @@ public sealed class SyntheticTrainingStep
     public double FlopsPerStep => 6.0 * Batch * LinearWeights;
 
     public void Forward() => Network.Forward(Theta, Inputs, Labels, Tape, ForwardMode.Train);
-    public void ZeroGradients() => Gradients.Clear();
-    public void Backward() => Network.Backward(Theta, Tape, Gradients);
+    public void Backward() => Network.Gradient(Theta, Tape, Gradients);
     public void Update() => Optimizer.Step(Theta, Gradients);
 
     public void Step()
     {
         Forward();
-        ZeroGradients();
         Backward();
         Update();
     }

@@ -106,7 +106,15 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Gradient of the mean loss of the last forward pass; grads are accumulated (zero them first).</summary>
-    public void Backward(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    public void Backward(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads) => Backward(theta, tape, grads, overwrite: false);
+
+    /// <summary>Gradient of the mean loss of the last forward pass written into grads, whatever they held: a training step's
+    /// gradient without zeroing grads first. The same values as <see cref="ParameterSet{T}.Clear"/> then
+    /// <see cref="Backward(ParameterSet{T}, Tape{T}, ParameterSet{T})"/>; the row-parallel passes write their first slice's
+    /// gradients instead of adding them to zeros, which spares a serial clear of every gradient and a read of it per step.</summary>
+    public void Gradient(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads) => Backward(theta, tape, grads, overwrite: true);
+
+    private void Backward(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, bool overwrite)
     {
         int batch = tape.BatchSize;
         var current = tape.CotangentA.Resize(batch, 1);
@@ -114,15 +122,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (UsesRowPath)
         {
             Loss.Backward(tape.Probabilities, tape.Labels, current, tape.LogitsCotangent);
-            RowParallel.Backward(this, theta, tape, grads);
+            RowParallel.Backward(this, theta, tape, grads, overwrite);
             return;
         }
         if (UsesBatchNormRowPath && tape.Mode != ForwardMode.Eval)
         {
             Loss.Backward(tape.Probabilities, tape.Labels, current, tape.LogitsCotangent);
-            RowParallel.BackwardBatchNorm(this, theta, tape, grads);
+            RowParallel.BackwardBatchNorm(this, theta, tape, grads, overwrite);
             return;
         }
+        if (overwrite) grads.Clear();
         for (int position = 0; position <= BlockCount; position++)
         {
             var next = position == BlockCount ? null : (ReferenceEquals(current, tape.CotangentA) ? tape.CotangentB : tape.CotangentA);

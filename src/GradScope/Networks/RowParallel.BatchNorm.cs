@@ -113,28 +113,29 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     /// <summary>Backward counterpart of <see cref="ForwardBatchNorm"/>, the program in reverse: phase k finishes the batch
     /// norm at cut k − 1 from the end (input gradient from the combined sums), runs the steps back to the next cut and
     /// leaves that batch norm's partial Σdy, Σdy⊙x̂ (which are also the slice's dβ, dγ).</summary>
-    public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    public void BackwardBatchNorm(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, bool overwrite)
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
         PrepareSliceBuffers(network, tape, batch, slices);
+        if (overwrite) ClearUnwritten(grads);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
         bool packed = PackWeights(theta, tape, backward: true, slices);
         try
         {
-            RunBackwardPhases(theta, tape, grads, parts, batch, slices);
+            RunBackwardPhases(theta, tape, grads, parts, batch, slices, overwrite);
         }
         finally { if (packed) ReleaseWeights(tape); }
         ReduceSliceGradients(tape, grads, slices);
     }
 
     private void RunBackwardPhases(ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, BatchNormPartials<T> parts, int batch,
-        int slices)
+        int slices, bool overwrite)
     {
         for (int k = 0; k <= _cuts.Length; k++)
         {
-            Run(slices, new PhasedBackwardWork(this, parts, theta, tape, grads, batch, slices, k));
+            Run(slices, new PhasedBackwardWork(this, parts, theta, tape, grads, batch, slices, k, overwrite));
             if (k < _cuts.Length)
             {
                 int dim = NormAt(_cuts[^(k + 1)]).InputDim;
@@ -273,7 +274,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     }
 
     private readonly struct PhasedBackwardWork(RowParallel<T> owner, BatchNormPartials<T> parts, ParameterSet<T> theta, Tape<T> tape,
-        ParameterSet<T> grads, int batch, int slices, int phase) : IWorkItem
+        ParameterSet<T> grads, int batch, int slices, int phase, bool overwriteGrads) : IWorkItem
     {
         // The slice's cotangent lives in LayerA or LayerB (scratch.Current says which) across phases; a residual unit's
         // output cotangent waits in Skip until its branch has been walked back to the unit's input.
@@ -281,7 +282,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             var g = s == 0 ? grads : tape.RowGradients[s]!;
-            bool overwrite = s != 0;
+            bool overwrite = s != 0 || overwriteGrads;
             var scratch = tape.RowScratch[s];
             var steps = owner._steps!;
             var cuts = owner._cuts;

@@ -21,6 +21,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     private readonly Network<T> _network;
     private readonly int _maxWidth;
     private readonly (int Index, int Offset, int Length)[] _reduceChunks;
+    private readonly int[] _unwritten;
 
     public RowParallel(Network<T> network)
     {
@@ -36,6 +37,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 for (int o = 0; o < length; o += ReduceChunk) chunks.Add((index, o, Math.Min(ReduceChunk, length - o)));
             }
         _reduceChunks = chunks.ToArray();
+        _unwritten = Enumerable.Range(0, network.Layout.Count).Except(chunks.Select(c => c.Item1)).ToArray();
         var linears = new List<(int, int)>();
         for (int b = 0; b < network.BlockCount; b++)
             for (int i = 0; i < network.Blocks[b].Layers.Count; i++)
@@ -126,13 +128,25 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         RunWithPackedWeights(theta, tape, backward: false, slices, new ForwardWork(network, theta, tape, batch, slices));
     }
 
-    public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads)
+    /// <summary>The backward pass by row slices: grads += the gradient, or with <paramref name="overwrite"/> grads = the
+    /// gradient (slice 0 then writes its gradients instead of adding them, and <see cref="ClearUnwritten"/> zeroes the rest).
+    /// </summary>
+    public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, bool overwrite)
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
         PrepareSliceBuffers(network, tape, batch, slices);
-        RunWithPackedWeights(theta, tape, backward: true, slices, new BackwardWork(network, theta, tape, grads, batch, slices));
+        if (overwrite) ClearUnwritten(grads);
+        RunWithPackedWeights(theta, tape, backward: true, slices,
+            new BackwardWork(network, theta, tape, grads, batch, slices, overwrite));
         ReduceSliceGradients(tape, grads, slices);
+    }
+
+    /// <summary>Zeroes the gradient entries that no layer's row backward writes (batch-norm running statistics), so that a
+    /// pass that overwrites grads leaves no stale value anywhere.</summary>
+    private void ClearUnwritten(ParameterSet<T> grads)
+    {
+        foreach (int index in _unwritten) grads[index].Clear();
     }
 
     /// <summary>Per-slice scratch and (for slices after the first) gradient buffers, grown on demand.</summary>
@@ -174,13 +188,13 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     }
 
     private readonly struct BackwardWork(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads,
-        int batch, int slices) : IWorkItem
+        int batch, int slices, bool overwriteGrads) : IWorkItem
     {
         public void Invoke(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
             var g = s == 0 ? grads : tape.RowGradients[s]!;
-            bool overwrite = s != 0;
+            bool overwrite = s != 0 || overwriteGrads;
             var scratch = tape.RowScratch[s];
             var blocks = network.Blocks;
             var output = network.Output;

@@ -28,6 +28,7 @@ public sealed class ParameterLayout
         if (_byName.ContainsKey(name)) throw new InvalidOperationException($"Parameter '{name}' is declared twice.");
         _byName[name] = _entries.Count;
         _entries.Add(new ParameterInfo(name, rows, cols, trainable));
+        _trainableCount = null;
         return _entries.Count - 1;
     }
 
@@ -36,7 +37,10 @@ public sealed class ParameterLayout
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 
-    public long TrainableCount => _entries.Where(e => e.Trainable).Sum(e => (long)e.Length);
+    private long? _trainableCount;
+
+    /// <summary>Entries of all trainable tensors (counted once: every optimizer step asks).</summary>
+    public long TrainableCount => _trainableCount ??= _entries.Where(e => e.Trainable).Sum(e => (long)e.Length);
 }
 
 /// <summary>One set of values for a <see cref="ParameterLayout"/> (parameters, or their gradients).</summary>

@@ -125,8 +125,7 @@ public sealed class Trainer
                 cancel.ThrowIfCancellationRequested();
                 double loss = network.Forward(theta, batch.Inputs, batch.Labels, tape, ForwardMode.Train);
                 if (!double.IsFinite(loss) || loss > _config.DivergenceLoss) { diverged = true; break; }
-                grads.Clear();
-                network.Backward(theta, tape, grads);
+                network.Gradient(theta, tape, grads);
                 optimizer.Step(theta, grads);
                 lossSum += loss * batch.Count;
                 errorCount += SoftmaxCrossEntropy<float>.CountErrors(tape.Logits, batch.Labels);

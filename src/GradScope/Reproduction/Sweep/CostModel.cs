@@ -24,8 +24,7 @@ public static class CostModel
         void Step()
         {
             network.Forward(theta, batch.Inputs, batch.Labels, tape, ForwardMode.Train);
-            grads.Clear();
-            network.Backward(theta, tape, grads);
+            network.Gradient(theta, tape, grads);
             optimizer.Step(theta, grads);
         }
         // Warm up past tiered JIT compilation: the first steps run unoptimised code and would inflate the ETA several-fold.

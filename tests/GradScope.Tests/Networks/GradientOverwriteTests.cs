@@ -1,0 +1,59 @@
+using GradScope.Layers;
+using GradScope.Networks;
+using GradScope.Tensors;
+
+namespace GradScope.Tests.Networks;
+
+/// <summary><see cref="Network{T}.Gradient"/> writes the gradient over whatever grads held, with the values of a clear followed
+/// by the accumulating <see cref="Network{T}.Backward(ParameterSet{T}, Tape{T}, ParameterSet{T})"/>, on every backward path.
+/// </summary>
+public class GradientOverwriteTests
+{
+    [Theory]
+    [InlineData("relu", 128, false)] // row slices
+    [InlineData("layer-relu", 128, false)]
+    [InlineData("resnet-tanh", 1000, false)]
+    [InlineData("batch-relu", 128, false)] // row slices with batch-norm phases (running statistics are not gradients)
+    [InlineData("resnet-batch-relu", 1000, false)]
+    [InlineData("batch-relu", 128, true)] // layer by layer
+    [InlineData("relu", 5, false)] // one slice
+    public void Gradient_overwrites_stale_values_and_equals_clear_then_backward(string arch, int batch, bool layerPath)
+    {
+        var network = Network<float>.Build(
+            ArchitectureSpec.Create(arch, new DataShape(20, 10), new NetworkSizes { LinearLayers = 6, Width = 32 }));
+        var theta = Initializer.Initialize(network, 4);
+        var rng = new Rng(8);
+        var x = new Matrix<float>(batch, 20);
+        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
+        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
+        var saved = KernelSettings.Current;
+        KernelSettings.Current = saved with { DisableRowParallel = layerPath };
+        try
+        {
+            var tape = network.CreateTape();
+            network.Forward(theta, x, labels, tape, ForwardMode.Train);
+            var expected = network.CreateParameters();
+            network.Backward(theta, tape, expected);
+
+            var grads = network.CreateParameters();
+            for (int i = 0; i < grads.Count; i++) grads[i].Span.Fill(float.NaN);
+            network.Gradient(theta, tape, grads);
+            Assert.Contains(grads.Layout.Entries, e => e.Trainable);
+            for (int i = 0; i < grads.Count; i++)
+            {
+                string name = grads.Layout.Entries[i].Name;
+                var got = grads[i].Span;
+                var want = expected[i].Span;
+                for (int j = 0; j < got.Length; j++)
+                    Assert.True(got[j] == want[j], $"{name}[{j}]: {got[j]} against {want[j]}"); // +0 and −0 alike
+            }
+            Assert.Contains(Enumerable.Range(0, grads.Count), i => grads[i].Span.IndexOfAnyExcept(0f) >= 0);
+
+            // A second step over the same (now non-zero) gradients gives the same values again.
+            network.Gradient(theta, tape, grads);
+            for (int i = 0; i < grads.Count; i++)
+                for (int j = 0; j < grads[i].Span.Length; j++) Assert.True(grads[i].Span[j] == expected[i].Span[j]);
+        }
+        finally { KernelSettings.Current = saved; }
+    }
+}
