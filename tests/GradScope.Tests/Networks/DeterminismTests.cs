@@ -37,13 +37,7 @@ public class DeterminismTests
     [InlineData("batch-tanh", 1000)]
     public void Gradients_do_not_depend_on_whether_the_pool_is_busy(string arch, int batch)
     {
-        var network = Network<float>.Build(
-            ArchitectureSpec.Create(arch, new DataShape(20, 10), new NetworkSizes { LinearLayers = 6, Width = 32 }));
-        var theta = Initializer.Initialize(network, 4);
-        var rng = new Rng(8);
-        var x = new Matrix<float>(batch, 20);
-        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
+        var (network, theta, x, labels) = SmallTrainingBatch.Create(arch, batch);
         var step = new Step(network, theta, x, labels);
 
         var free = step.Gradients();

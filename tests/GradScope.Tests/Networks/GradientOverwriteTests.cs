@@ -19,13 +19,7 @@ public class GradientOverwriteTests
     [InlineData("relu", 5, false)] // one slice
     public void Gradient_overwrites_stale_values_and_equals_clear_then_backward(string arch, int batch, bool layerPath)
     {
-        var network = Network<float>.Build(
-            ArchitectureSpec.Create(arch, new DataShape(20, 10), new NetworkSizes { LinearLayers = 6, Width = 32 }));
-        var theta = Initializer.Initialize(network, 4);
-        var rng = new Rng(8);
-        var x = new Matrix<float>(batch, 20);
-        foreach (ref var v in x.Span) v = (float)rng.NextGaussian();
-        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
+        var (network, theta, x, labels) = SmallTrainingBatch.Create(arch, batch);
         var saved = KernelSettings.Current;
         KernelSettings.Current = saved with { DisableRowParallel = layerPath };
         try
