@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace GradScope.Tests.Slurm;
 
 /// <summary>Bad input to <c>reproduce --slurm</c>: one line on stderr, a non-zero exit, nothing submitted.</summary>
+[Collection(SlurmClusterCollection.Name)]
 public sealed class SlurmBadInputTests(ITestOutputHelper output)
 {
     private static void AssertOneLine(CliHarness.Outcome outcome, int code, string expected)
@@ -66,7 +67,7 @@ public sealed class SlurmBadInputTests(ITestOutputHelper output)
         var before = SlurmCluster.AllJobs();
         AssertOneLine(CliHarness.Run("reproduce", "--preset", "tiny", "--out", root, "--slurm", "--partition", "no-such-partition"),
             ExitCodes.InvalidArguments, "unknown Slurm partition 'no-such-partition'");
-        Assert.Equal(before, SlurmCluster.AllJobs());
+        SlurmCluster.AssertNothingSubmittedSince(before);
         Assert.False(File.Exists(SlurmSubmission.PathIn(root)));
     }
 
@@ -86,6 +87,6 @@ public sealed class SlurmBadInputTests(ITestOutputHelper output)
         Assert.NotEqual(ExitCodes.Success, outcome.ExitCode);
         Assert.DoesNotContain('\n', outcome.Error.Trim());
         Assert.Contains(blocker, outcome.Error);
-        if (slurm) Assert.Equal(before, SlurmCluster.AllJobs());
+        if (slurm) SlurmCluster.AssertNothingSubmittedSince(before);
     }
 }

@@ -36,6 +36,11 @@ internal static class SlurmCluster
         [.. ProcessRunner.Run("squeue", ["-h", "-o", "%i"], TimeSpan.FromSeconds(30)).StdOut
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
+    /// <summary>Asserts that squeue lists no job that was not in <paramref name="before"/>: a job of an earlier test that
+    /// finished in between (and left the list) is not one this command submitted.</summary>
+    public static void AssertNothingSubmittedSince(IReadOnlyList<string> before) =>
+        Assert.Empty(AllJobs().Except(before));
+
     /// <summary>Waits until none of the jobs is queued or running any more.</summary>
     public static void WaitFor(TimeSpan timeout, params string[] jobIds)
     {
@@ -47,4 +52,12 @@ internal static class SlurmCluster
             Thread.Sleep(500);
         }
     }
+}
+
+/// <summary>The test classes that submit to, or count the jobs of, the one Slurm cluster: xUnit runs them one after the
+/// other, so that one class's submissions never appear in another's before/after comparison of the queue.</summary>
+[CollectionDefinition(Name)]
+public sealed class SlurmClusterCollection
+{
+    public const string Name = "Slurm cluster";
 }

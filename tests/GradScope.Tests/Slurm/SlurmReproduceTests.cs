@@ -12,6 +12,7 @@ namespace GradScope.Tests.Slurm;
 /// <c>gradscope reproduce --slurm</c> against the real Slurm daemons: a tiny sweep as a 3-task array gives the same study
 /// JSON as a local unsharded run, and a task killed mid-cell loses nothing and recomputes nothing when resubmitted.
 /// </summary>
+[Collection(SlurmClusterCollection.Name)]
 public sealed class SlurmReproduceTests(SlurmFixture fixture, ITestOutputHelper output) : IClassFixture<SlurmFixture>
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
