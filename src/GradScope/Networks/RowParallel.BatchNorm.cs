@@ -281,8 +281,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         public void Invoke(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
-            var g = s == 0 ? grads : tape.RowGradients[s]!;
-            bool overwrite = s != 0 || overwriteGrads;
+            var (g, overwrite) = SliceGradients(tape, grads, s, overwriteGrads);
             var scratch = tape.RowScratch[s];
             var steps = owner._steps!;
             var cuts = owner._cuts;

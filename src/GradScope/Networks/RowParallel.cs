@@ -142,6 +142,13 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         ReduceSliceGradients(tape, grads, slices);
     }
 
+    /// <summary>Where slice <paramref name="s"/> puts its gradients: slice 0 into <paramref name="grads"/> (added to them, or
+    /// written over them with <paramref name="overwriteGrads"/>), every other slice over its own buffer, which
+    /// <see cref="ReduceSliceGradients"/> adds afterwards.</summary>
+    private static (ParameterSet<T> Target, bool Overwrite) SliceGradients(Tape<T> tape, ParameterSet<T> grads, int s,
+        bool overwriteGrads) =>
+        s == 0 ? (grads, overwriteGrads) : (tape.RowGradients[s]!, true);
+
     /// <summary>Zeroes the gradient entries that no layer's row backward writes (batch-norm running statistics), so that a
     /// pass that overwrites grads leaves no stale value anywhere.</summary>
     private void ClearUnwritten(ParameterSet<T> grads)
@@ -193,8 +200,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         public void Invoke(int s)
         {
             var (r0, rows) = SliceRows(batch, slices, s);
-            var g = s == 0 ? grads : tape.RowGradients[s]!;
-            bool overwrite = s != 0 || overwriteGrads;
+            var (g, overwrite) = SliceGradients(tape, grads, s, overwriteGrads);
             var scratch = tape.RowScratch[s];
             var blocks = network.Blocks;
             var output = network.Output;

@@ -33,21 +33,25 @@ public class GradientOverwriteTests
             for (int i = 0; i < grads.Count; i++) grads[i].Span.Fill(float.NaN);
             network.Gradient(theta, tape, grads);
             Assert.Contains(grads.Layout.Entries, e => e.Trainable);
-            for (int i = 0; i < grads.Count; i++)
-            {
-                string name = grads.Layout.Entries[i].Name;
-                var got = grads[i].Span;
-                var want = expected[i].Span;
-                for (int j = 0; j < got.Length; j++)
-                    Assert.True(got[j] == want[j], $"{name}[{j}]: {got[j]} against {want[j]}"); // +0 and −0 alike
-            }
+            AssertSameValues(expected, grads);
             Assert.Contains(Enumerable.Range(0, grads.Count), i => grads[i].Span.IndexOfAnyExcept(0f) >= 0);
 
             // A second step over the same (now non-zero) gradients gives the same values again.
             network.Gradient(theta, tape, grads);
-            for (int i = 0; i < grads.Count; i++)
-                for (int j = 0; j < grads[i].Span.Length; j++) Assert.True(grads[i].Span[j] == expected[i].Span[j]);
+            AssertSameValues(expected, grads);
         }
         finally { KernelSettings.Current = saved; }
+    }
+
+    private static void AssertSameValues(ParameterSet<float> expected, ParameterSet<float> actual)
+    {
+        for (int i = 0; i < actual.Count; i++)
+        {
+            string name = actual.Layout.Entries[i].Name;
+            var got = actual[i].Span;
+            var want = expected[i].Span;
+            for (int j = 0; j < got.Length; j++)
+                Assert.True(got[j] == want[j], $"{name}[{j}]: {got[j]} against {want[j]}"); // +0 and −0 alike
+        }
     }
 }
