@@ -117,8 +117,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
-        PrepareSliceBuffers(network, tape, batch, slices);
-        if (overwrite) ClearUnwritten(grads);
+        PrepareBackward(network, tape, grads, batch, slices, overwrite);
         var parts = tape.RowBatchNorm ??= new BatchNormPartials<T>();
         parts.Ensure(batch, slices, _maxWidth);
         bool packed = PackWeights(theta, tape, backward: true, slices);

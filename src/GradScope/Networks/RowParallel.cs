@@ -129,14 +129,13 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>The backward pass by row slices: grads += the gradient, or with <paramref name="overwrite"/> grads = the
-    /// gradient (slice 0 then writes its gradients instead of adding them, and <see cref="ClearUnwritten"/> zeroes the rest).
+    /// gradient (slice 0 then writes its gradients instead of adding them, and <see cref="PrepareBackward"/> zeroes the rest).
     /// </summary>
     public void Backward(Network<T> network, ParameterSet<T> theta, Tape<T> tape, ParameterSet<T> grads, bool overwrite)
     {
         int batch = tape.BatchSize;
         int slices = Slices(batch);
-        PrepareSliceBuffers(network, tape, batch, slices);
-        if (overwrite) ClearUnwritten(grads);
+        PrepareBackward(network, tape, grads, batch, slices, overwrite);
         RunWithPackedWeights(theta, tape, backward: true, slices,
             new BackwardWork(network, theta, tape, grads, batch, slices, overwrite));
         ReduceSliceGradients(tape, grads, slices);
@@ -149,16 +148,13 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
         bool overwriteGrads) =>
         s == 0 ? (grads, overwriteGrads) : (tape.RowGradients[s]!, true);
 
-    /// <summary>Zeroes the gradient entries that no layer's row backward writes (batch-norm running statistics), so that a
-    /// pass that overwrites grads leaves no stale value anywhere.</summary>
-    private void ClearUnwritten(ParameterSet<T> grads)
+    /// <summary>Before a row-sliced backward: per-slice scratch and (for slices after the first) gradient buffers, grown on
+    /// demand; and, when the pass overwrites grads, the entries no layer's row backward writes (batch-norm running
+    /// statistics) zeroed, so that no stale value is left anywhere.</summary>
+    private void PrepareBackward(Network<T> network, Tape<T> tape, ParameterSet<T> grads, int batch, int slices, bool overwrite)
     {
-        foreach (int index in _unwritten) grads[index].Clear();
-    }
-
-    /// <summary>Per-slice scratch and (for slices after the first) gradient buffers, grown on demand.</summary>
-    private void PrepareSliceBuffers(Network<T> network, Tape<T> tape, int batch, int slices)
-    {
+        if (overwrite)
+            foreach (int index in _unwritten) grads[index].Clear();
         if (tape.RowScratch.Length < slices)
         {
             Array.Resize(ref tape.RowScratch, slices);
