@@ -25,11 +25,16 @@ public static class CollapseMetrics
     /// <summary>Statistics of the pre-activations <paramref name="z"/> of the element-wise <paramref name="activation"/>.</summary>
     public static UnitStatistics Compute<T>(Layer<T> activation, ParameterSet<T> theta, Matrix<T> z)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Compute(activation, theta, z, new Matrix<T>(z.Rows, z.Cols));
+
+    /// <summary>As <see cref="Compute{T}(Layer{T}, ParameterSet{T}, Matrix{T})"/>, with act(z) formed in
+    /// <paramref name="scratch"/> (resized as needed).</summary>
+    private static UnitStatistics Compute<T>(Layer<T> activation, ParameterSet<T> theta, Matrix<T> z, Matrix<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!activation.IsNonlinearity) throw new ArgumentException($"{activation.Describe()} is not an element-wise nonlinearity.");
-        var a = new Matrix<T>(z.Rows, z.Cols);
-        activation.Forward(theta, z, a, activation.CreateCache(), ForwardMode.Analyze);
-        return Compute(z, a);
+        activation.Forward(theta, z, scratch, activation.CreateCache(), ForwardMode.Analyze);
+        return Compute(z, scratch);
     }
 
     /// <summary>Statistics from pre-activations <paramref name="z"/> and the activations a = act(z) (both B × d), in double.</summary>
@@ -92,18 +97,25 @@ public static class CollapseMetrics
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var perPosition = new List<CollapseEntry>[network.BlockCount];
-        pool.For(network.BlockCount, new PositionWork<T>(network, theta, tape, perPosition));
+        // act(z) of every nonlinearity goes to one scratch matrix per thread: a fresh B × d matrix per layer cost more in
+        // first-touch page faults than its statistics cost in arithmetic.
+        var scratch = new ScratchBag<Matrix<T>>(() => new Matrix<T>(0, 0));
+        pool.For(network.BlockCount, new PositionWork<T>(network, theta, tape, perPosition, scratch));
         return perPosition.SelectMany(entries => entries).ToList();
     }
 
-    private readonly struct PositionWork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, List<CollapseEntry>[] perPosition)
-        : IWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct PositionWork<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, List<CollapseEntry>[] perPosition,
+        ScratchBag<Matrix<T>> scratch) : IWorkItem where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Invoke(int index) => perPosition[index] = ForPosition(network, theta, tape, index + 1);
+        public void Invoke(int index)
+        {
+            using var lease = scratch.Take();
+            perPosition[index] = ForPosition(network, theta, tape, index + 1, lease.Scratch);
+        }
     }
 
-    private static List<CollapseEntry> ForPosition<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int position)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static List<CollapseEntry> ForPosition<T>(Network<T> network, ParameterSet<T> theta, Tape<T> tape, int position,
+        Matrix<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new List<CollapseEntry>();
         int b = network.BlockIndexOfPosition(position);
@@ -116,7 +128,7 @@ public static class CollapseMetrics
             int linearAfter = 0;
             for (int i = index + 1; i < layers.Count; i++) if (layers[i] is Linear<T>) linearAfter++;
             result.Add(new CollapseEntry(position, block.Name, layer.Name, layer.Describe(), blockLinear + linearAfter,
-                Compute(layer, theta, z)));
+                Compute(layer, theta, z, scratch)));
         }
         return result;
     }

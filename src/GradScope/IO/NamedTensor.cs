@@ -50,7 +50,7 @@ public sealed class NamedTensor
 
     /// <summary>A rows × cols tensor from a matrix: F32 for float, F64 for double.</summary>
     public static NamedTensor FromMatrix<T>(string name, Matrix<T> matrix) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(name, DTypeOf<T>(), [matrix.Rows, matrix.Cols], matrix.Buffer, matrix.Length);
+        new(name, DTypeOf<T>(), [matrix.Rows, matrix.Cols], matrix.Span.ToArray(), matrix.Length);
 
     /// <summary>A 1-D tensor (e.g. a bias or batch-norm gain) of F32 or F64.</summary>
     public static NamedTensor FromVector<T>(string name, T[] vector) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -263,7 +263,7 @@ public sealed partial class BatchNorm<T> : Layer<T> where T : unmanaged, IFloati
         var gamma = theta[GainIndex].Span;
         var beta = theta[BiasIndex].Span;
         var invStd = cache.InverseStd.Span;
-        NormalizeRows(x, cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim), y, rows, meanT, invStd, gamma, beta);
+        NormalizeRows(x, cache.Normalized.RowBlock(r0, rows), y, rows, meanT, invStd, gamma, beta);
     }
 
     /// <summary>x̂ for rows [r0, r0 + rows) and, in the same pass, the output of the element-wise <paramref name="next"/> layer
@@ -273,14 +273,14 @@ public sealed partial class BatchNorm<T> : Layer<T> where T : unmanaged, IFloati
     {
         int dim = InputDim;
         var args = new NormalizeRowArgs<T>(meanT, cache.InverseStd.Span, theta[GainIndex].Span, theta[BiasIndex].Span);
-        next.ForwardRowsAfterNormalize(x, cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim), y, rows, args, skip, weight, sum);
+        next.ForwardRowsAfterNormalize(x, cache.Normalized.RowBlock(r0, rows), y, rows, args, skip, weight, sum);
     }
 
     /// <summary>Σ dy and Σ dy ⊙ x̂ over the rows of a slice (= its dβ and dγ).</summary>
     internal void PartialCotangentSums(ReadOnlySpan<T> dy, int rows, Cache cache, int r0, Span<T> sumG, Span<T> sumGH)
     {
         int dim = InputDim;
-        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        var xhat = cache.Normalized.RowBlock(r0, rows);
         sumG.Clear(); sumGH.Clear();
         ElementWise.AddColumnSums<T>(dy, rows, dim, sumG);
         for (int r = 0; r < rows; r++)
@@ -294,7 +294,7 @@ public sealed partial class BatchNorm<T> : Layer<T> where T : unmanaged, IFloati
         int dim = InputDim;
         var gamma = theta[GainIndex].Span;
         var invStd = cache.InverseStd.Span;
-        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        var xhat = cache.Normalized.RowBlock(r0, rows);
         Span<T> scale = dim <= 1024 ? stackalloc T[dim] : new T[dim];
         for (int j = 0; j < dim; j++) scale[j] = gamma[j] * invStd[j];
         InputGradientRows(dy, xhat, sumG, sumGH, scale, T.One / T.CreateChecked(batch), dx, rows);
@@ -302,7 +302,7 @@ public sealed partial class BatchNorm<T> : Layer<T> where T : unmanaged, IFloati
 
     /// <summary>The normalised input x̂ of rows [r0, r0 + rows) after a row-sliced forward (what the cotangent sums weight).</summary>
     internal ReadOnlySpan<T> NormalizedRows(Cache cache, int r0, int rows) =>
-        cache.Normalized.Buffer.AsSpan(r0 * InputDim, rows * InputDim);
+        cache.Normalized.RowBlock(r0, rows);
 
     internal override IEnumerable<int> RowGradientIndices => [GainIndex, BiasIndex];
 

@@ -107,7 +107,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
     {
         var cache = (Cache)layerCache;
         int dim = InputDim;
-        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        var xhat = cache.Normalized.RowBlock(r0, rows);
         AddParameterGradients(dy, xhat, rows, grads, overwrite);
         if (dx.IsEmpty) return;
         var gamma = theta[GainIndex].Span;
@@ -124,7 +124,7 @@ public sealed partial class LayerNorm<T> : Layer<T> where T : unmanaged, IFloati
         int dim = InputDim;
         var gamma = theta[GainIndex].Span;
         var beta = theta[BiasIndex].Span;
-        var xhat = cache.Normalized.Buffer.AsSpan(r0 * dim, rows * dim);
+        var xhat = cache.Normalized.RowBlock(r0, rows);
         var invStd = cache.InverseStd.Span.Slice(r0, rows);
         VectorTier tier = ElementWise.TierFor<T>();
         Span<double> means = stackalloc double[RowReductions.RowGroup];

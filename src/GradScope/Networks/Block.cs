@@ -77,9 +77,6 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal abstract void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,
         ReadOnlySpan<T> dy, Span<T> dx, int r0, int rows, RowScratch<T> scratch, ParameterSet<T> grads, bool overwrite);
 
-    /// <summary>The dense rows [r0, r0 + rows) of a full-batch matrix.</summary>
-    internal static Span<T> RowsOf(Matrix<T> m, int r0, int rows) => m.Buffer.AsSpan(r0 * m.Cols, rows * m.Cols);
-
     private protected void ForwardLayersRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> last, BlockCache<T> cache, int r0, int rows)
     {
         for (int i = 0; i < Layers.Count; i++)
@@ -91,9 +88,9 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
                 // linear → activation in two passes instead of three: the product (β = 0), then bias and f together. In a
                 // training pass whose activation's backward reads only its output, the product goes into the output's rows
                 // and f replaces it there: the tape keeps no pre-activation (one stream per layer less to memory).
-                var y = RowsOf(i + 1 == Layers.Count - 1 ? last : cache.Outputs[i + 1], r0, rows);
-                var z = Layers[i + 1].KeepsInput(cache.LayerCaches[i + 1].Mode) ? RowsOf(output, r0, rows) : y;
-                var bias = linear.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
+                var y = (i + 1 == Layers.Count - 1 ? last : cache.Outputs[i + 1]).RowBlock(r0, rows);
+                var z = Layers[i + 1].KeepsInput(cache.LayerCaches[i + 1].Mode) ? output.RowBlock(r0, rows) : y;
+                var bias = linear.ForwardRowsWithoutBias(theta, input.RowBlock(r0, rows), z, rows, cache.LayerCaches[i]);
                 i++;
                 Layers[i].ForwardRowsWithBias(bias, z, y, rows, default, default, default);
                 continue;
@@ -103,17 +100,17 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // linear → layer norm [→ f]: the product (β = 0), then bias, statistics, normalisation [and f, in a training pass,
                 // when f's backward reads only its output] over groups of rows while they are in L1.
-                var z = RowsOf(output, r0, rows);
-                var bias = product.ForwardRowsWithoutBias(theta, RowsOf(input, r0, rows), z, rows, cache.LayerCaches[i]);
+                var z = output.RowBlock(r0, rows);
+                var bias = product.ForwardRowsWithoutBias(theta, input.RowBlock(r0, rows), z, rows, cache.LayerCaches[i]);
                 int n = i + 1;
                 var next = cache.LayerCaches[n].Mode == ForwardMode.Train && n + 1 < Layers.Count && norm.CanFuse(Layers[n + 1])
                     ? Layers[n + 1] : null;
                 i = next is null ? n : n + 1;
                 var y = i == Layers.Count - 1 ? last : cache.Outputs[i];
-                norm.ForwardRowsFused(theta, z, bias, RowsOf(y, r0, rows), rows, cache.LayerCaches[n], r0, next);
+                norm.ForwardRowsFused(theta, z, bias, y.RowBlock(r0, rows), rows, cache.LayerCaches[n], r0, next);
                 continue;
             }
-            Layers[i].ForwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), rows, cache.LayerCaches[i], r0);
+            Layers[i].ForwardRows(theta, input.RowBlock(r0, rows), output.RowBlock(r0, rows), rows, cache.LayerCaches[i], r0);
         }
     }
 
@@ -128,7 +125,7 @@ public abstract class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
             var output = i == Layers.Count - 1 ? last : cache.Outputs[i];
             Span<T> target = i == 0 ? dx : (useA ? scratch.LayerA : scratch.LayerB).AsSpan(0, rows * Layers[i].InputDim);
             useA = !useA;
-            Layers[i].BackwardRows(theta, RowsOf(input, r0, rows), RowsOf(output, r0, rows), current, target, rows, grads, overwrite,
+            Layers[i].BackwardRows(theta, input.RowBlock(r0, rows), output.RowBlock(r0, rows), current, target, rows, grads, overwrite,
                 cache.LayerCaches[i], r0);
             current = target;
         }
@@ -322,7 +319,7 @@ public sealed class ResidualUnit<T> : Block<T> where T : unmanaged, IFloatingPoi
         var branch = Layers[^1].KeepsOutput(cache.LayerCaches[^1].Mode) ? cache.Outputs[^1] : y;
         ForwardLayersRows(theta, x, branch, cache, r0, rows);
         T w = T.CreateChecked(ResidualWeight);
-        ElementWise.Map(RowsOf(x, r0, rows), RowsOf(branch, r0, rows), RowsOf(y, r0, rows), new AddScaledOperator<T>(w));
+        ElementWise.Map(x.RowBlock(r0, rows), branch.RowBlock(r0, rows), y.RowBlock(r0, rows), new AddScaledOperator<T>(w));
     }
 
     internal override void BackwardRows(ParameterSet<T> theta, Matrix<T> x, Matrix<T> y, BlockCache<T> cache,

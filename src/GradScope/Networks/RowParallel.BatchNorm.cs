@@ -183,20 +183,20 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             {
                 var step = steps[start];
                 var norm = owner.NormAt(start);
-                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                var x = (StepInput(tape, step)).RowBlock(r0, rows);
                 var mean = parts.Mean.AsSpan(0, norm.InputDim);
                 if (owner.FusesAfterNorm(step, start + 1, end, mode))
                 {
                     var next = network.Blocks[step.Block].Layers[step.Layer + 1];
                     var nextStep = steps[start + 1];
-                    var y = Block<T>.RowsOf(owner.StepOutput(tape, nextStep), r0, rows);
+                    var y = (owner.StepOutput(tape, nextStep)).RowBlock(r0, rows);
                     if (start + 2 < end && steps[start + 2].Layer == Step.Combine)
                     {
                         // The activation ends a residual branch: the unit's output x + w·f(…) comes from the same pass.
                         var unit = (ResidualUnit<T>)network.Blocks[step.Block];
                         norm.NormalizeSliceInto(next, theta, x, y, rows, NormCache(tape, step), r0, mean,
-                            Block<T>.RowsOf(tape.Activations[step.Block], r0, rows), T.CreateChecked(unit.ResidualWeight),
-                            Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows));
+                            tape.Activations[step.Block].RowBlock(r0, rows), T.CreateChecked(unit.ResidualWeight),
+                            (tape.Activations[step.Block + 1]).RowBlock(r0, rows));
                         start += 3;
                     }
                     else
@@ -207,7 +207,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 }
                 else
                 {
-                    norm.NormalizeSlice(theta, x, Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), rows, NormCache(tape, step), r0,
+                    norm.NormalizeSlice(theta, x, (owner.StepOutput(tape, step)).RowBlock(r0, rows), rows, NormCache(tape, step), r0,
                         mean);
                     start++;
                 }
@@ -216,34 +216,34 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             for (int i = start; i < end; i++)
             {
                 var step = steps[i];
-                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
+                var x = (StepInput(tape, step)).RowBlock(r0, rows);
                 if (i == end - 1 && phase < cuts.Length && !step.IsOutput && step.Layer != Step.Combine
                     && network.Blocks[step.Block].Layers[step.Layer] is Linear<T> linear)
                 {
                     // The linear layer that feeds the batch norm: its bias is added in the statistics pass below.
-                    pendingBias = linear.ForwardRowsWithoutBias(theta, x, Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), rows,
+                    pendingBias = linear.ForwardRowsWithoutBias(theta, x, (owner.StepOutput(tape, step)).RowBlock(r0, rows), rows,
                         tape.BlockCaches[step.Block].LayerCaches[step.Layer]);
                     continue;
                 }
                 if (step.IsOutput)
-                    network.Output.ForwardRows(theta, x, Block<T>.RowsOf(tape.Logits, r0, rows), rows, tape.OutputCache, r0);
+                    network.Output.ForwardRows(theta, x, tape.Logits.RowBlock(r0, rows), rows, tape.OutputCache, r0);
                 else if (step.Layer == Step.Combine)
                 {
                     var unit = (ResidualUnit<T>)network.Blocks[step.Block];
-                    var branch = Block<T>.RowsOf(unit.BranchOutput(tape.BlockCaches[step.Block]), r0, rows);
-                    ElementWise.Map(x, branch, Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows),
+                    var branch = unit.BranchOutput(tape.BlockCaches[step.Block]).RowBlock(r0, rows);
+                    ElementWise.Map(x, branch, (tape.Activations[step.Block + 1]).RowBlock(r0, rows),
                         new AddScaledOperator<T>(T.CreateChecked(unit.ResidualWeight)));
                 }
                 else
                 {
-                    var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
+                    var y = (owner.StepOutput(tape, step)).RowBlock(r0, rows);
                     var layer = network.Blocks[step.Block].Layers[step.Layer];
                     if (i + 1 < end && steps[i + 1].Layer == Step.Combine && layer.FusesBias)
                     {
                         // The activation that ends a residual branch also forms the unit's output x + w·f(z) in its pass.
                         var unit = (ResidualUnit<T>)network.Blocks[step.Block];
-                        layer.ForwardRowsWithBias(default, x, y, rows, Block<T>.RowsOf(tape.Activations[step.Block], r0, rows),
-                            T.CreateChecked(unit.ResidualWeight), Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows));
+                        layer.ForwardRowsWithBias(default, x, y, rows, tape.Activations[step.Block].RowBlock(r0, rows),
+                            T.CreateChecked(unit.ResidualWeight), (tape.Activations[step.Block + 1]).RowBlock(r0, rows));
                         i++;
                         continue;
                     }
@@ -252,9 +252,9 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                         // A branch that ends in a product (pre-activation) is formed in the unit's output rows and summed
                         // there in training: the tape keeps no branch output (see ResidualUnit.ForwardRows).
                         var unit = (ResidualUnit<T>)network.Blocks[step.Block];
-                        var sum = Block<T>.RowsOf(tape.Activations[step.Block + 1], r0, rows);
+                        var sum = (tape.Activations[step.Block + 1]).RowBlock(r0, rows);
                         layer.ForwardRows(theta, x, sum, rows, tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
-                        ElementWise.Map(Block<T>.RowsOf(tape.Activations[step.Block], r0, rows), sum, sum,
+                        ElementWise.Map(tape.Activations[step.Block].RowBlock(r0, rows), sum, sum,
                             new AddScaledOperator<T>(T.CreateChecked(unit.ResidualWeight)));
                         i++;
                         continue;
@@ -266,7 +266,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             {
                 var norm = owner.NormAt(end);
                 int dim = norm.InputDim;
-                norm.PartialStatistics(Block<T>.RowsOf(StepInput(tape, steps[end]), r0, rows), rows, parts.Means[s].AsSpan(0, dim),
+                norm.PartialStatistics((StepInput(tape, steps[end])).RowBlock(r0, rows), rows, parts.Means[s].AsSpan(0, dim),
                     parts.M2s[s].AsSpan(0, dim), pendingBias);
             }
         }
@@ -316,8 +316,8 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                     var sumGH = parts.SumGH[s].AsSpan(0, act.InputDim);
                     sumG.Clear();
                     sumGH.Clear();
-                    act.BackwardWithColumnSums(Block<T>.RowsOf(StepInput(tape, step), r0, rows),
-                        Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows), Current(scratch, n), Other(scratch, n), rows,
+                    act.BackwardWithColumnSums((StepInput(tape, step)).RowBlock(r0, rows),
+                        (owner.StepOutput(tape, step)).RowBlock(r0, rows), Current(scratch, n), Other(scratch, n), rows,
                         owner.NormAt(end).NormalizedRows(NormCache(tape, cut), r0, rows), sumG, sumGH);
                     Advance(scratch, step);
                     summed = true;
@@ -326,8 +326,8 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 if (step.IsOutput)
                 {
                     var output = network.Output;
-                    output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                        Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), scratch.LayerA.AsSpan(0, rows * output.InputDim), rows, g,
+                    output.BackwardRows(theta, tape.Activations[^1].RowBlock(r0, rows), tape.Logits.RowBlock(r0, rows),
+                        tape.LogitsCotangent.RowBlock(r0, rows), scratch.LayerA.AsSpan(0, rows * output.InputDim), rows, g,
                         overwrite, tape.OutputCache, r0);
                     scratch.Current = 0;
                     continue;
@@ -347,8 +347,8 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
                 var layer = block.Layers[step.Layer];
                 bool needDx = NeedsInputGradient(step);
                 Span<T> target = needDx ? Other(scratch, rows * layer.InputDim) : default;
-                var x = Block<T>.RowsOf(StepInput(tape, step), r0, rows);
-                var y = Block<T>.RowsOf(owner.StepOutput(tape, step), r0, rows);
+                var x = (StepInput(tape, step)).RowBlock(r0, rows);
+                var y = (owner.StepOutput(tape, step)).RowBlock(r0, rows);
                 layer.BackwardRows(theta, x, y, Current(scratch, rows * layer.OutputDim), target, rows, g, overwrite,
                     tape.BlockCaches[step.Block].LayerCaches[step.Layer], r0);
                 if (needDx) Advance(scratch, step);

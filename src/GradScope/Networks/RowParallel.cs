@@ -185,7 +185,7 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             var blocks = network.Blocks;
             for (int b = 0; b < blocks.Count; b++)
                 blocks[b].ForwardRows(theta, tape.Activations[b], tape.Activations[b + 1], tape.BlockCaches[b], r0, rows);
-            network.Output.ForwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
+            network.Output.ForwardRows(theta, tape.Activations[^1].RowBlock(r0, rows), tape.Logits.RowBlock(r0, rows),
                 rows, tape.OutputCache, r0);
         }
     }
@@ -201,8 +201,8 @@ internal sealed partial class RowParallel<T> where T : unmanaged, IFloatingPoint
             var blocks = network.Blocks;
             var output = network.Output;
             Span<T> current = scratch.NetA.AsSpan(0, rows * output.InputDim);
-            output.BackwardRows(theta, Block<T>.RowsOf(tape.Activations[^1], r0, rows), Block<T>.RowsOf(tape.Logits, r0, rows),
-                Block<T>.RowsOf(tape.LogitsCotangent, r0, rows), current, rows, g, overwrite, tape.OutputCache, r0);
+            output.BackwardRows(theta, tape.Activations[^1].RowBlock(r0, rows), tape.Logits.RowBlock(r0, rows),
+                tape.LogitsCotangent.RowBlock(r0, rows), current, rows, g, overwrite, tape.OutputCache, r0);
             for (int b = blocks.Count - 1; b >= 0; b--)
             {
                 Span<T> next = b == 0 ? default

@@ -6,18 +6,22 @@ namespace GradScope.Tensors;
 /// <summary>
 /// A dense row-major matrix over a reusable buffer. Rows are examples (batch), columns are features.
 /// The buffer may be larger than Rows × Cols so that one allocation serves batches of every size
-/// (the last mini-batch of an epoch is smaller): <see cref="Resize"/> never shrinks the buffer.
+/// (the last mini-batch of an epoch is smaller): <see cref="Resize"/> never shrinks the buffer. The elements start at an
+/// offset in their array (<see cref="MatrixMemory"/> carves many matrices from one array backed by 2 MiB pages).
 /// </summary>
 public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _data;
+    private int _offset;
+    private long _capacity; // elements from _offset on that belong to this matrix (a carved array holds others after them)
 
     public Matrix(int rows, int cols)
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"Matrix shape {rows}×{cols} is negative.");
         Rows = rows;
         Cols = cols;
-        _data = HugePages.Allocate<T>((long)rows * cols);
+        _capacity = (long)rows * cols;
+        (_data, _offset) = MatrixMemory.Allocate<T>(_capacity);
     }
 
     public Matrix(int rows, int cols, T[] data)
@@ -27,30 +31,41 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         Rows = rows;
         Cols = cols;
         _data = data;
+        _capacity = data.Length;
     }
 
     public int Rows { get; private set; }
     public int Cols { get; private set; }
     public int Length => Rows * Cols;
 
-    /// <summary>The underlying buffer; only the first <see cref="Length"/> elements are meaningful.</summary>
-    public T[] Buffer => _data;
+    public Span<T> Span => _data.AsSpan(_offset, Rows * Cols);
 
-    public Span<T> Span => _data.AsSpan(0, Rows * Cols);
+    public Span<T> Row(int r) => _data.AsSpan(_offset + r * Cols, Cols);
 
-    public Span<T> Row(int r) => _data.AsSpan(r * Cols, Cols);
+    /// <summary>Rows [r0, r0 + rows) of the buffer, which may lie past <see cref="Rows"/> within the buffer's capacity (a
+    /// row-sliced pass fills a batch's rows slice by slice).</summary>
+    public Span<T> RowBlock(int r0, int rows)
+    {
+        if (r0 < 0 || rows < 0 || (long)(r0 + rows) * Cols > _capacity)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Rows [{r0}, {r0 + rows}) lie outside the buffer of {this}.");
+        return _data.AsSpan(_offset + r0 * Cols, rows * Cols);
+    }
 
     public ref T this[int r, int c]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _data[r * Cols + c];
+        get => ref _data[_offset + r * Cols + c];
     }
 
     /// <summary>Reshape in place, growing the buffer only when needed. Contents are unspecified afterwards.</summary>
     public Matrix<T> Resize(int rows, int cols)
     {
         long needed = (long)rows * cols;
-        if (needed > _data.Length) _data = HugePages.Allocate<T>(needed);
+        if (needed > _capacity)
+        {
+            (_data, _offset) = MatrixMemory.Allocate<T>(needed);
+            _capacity = needed;
+        }
         Rows = rows;
         Cols = cols;
         return this;

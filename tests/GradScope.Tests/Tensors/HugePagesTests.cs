@@ -1,20 +1,20 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using GradScope.Tensors;
 
 namespace GradScope.Tests.Tensors;
 
-/// <summary>Large arrays come back zeroed and, on Linux with transparent huge pages on request, with their interior in a
-/// mapping marked for huge pages (<c>hg</c> in /proc/self/smaps); small arrays are left alone.</summary>
+/// <summary>Aligned arrays come back zeroed, long enough, their elements on a 2 MiB boundary and, on Linux with transparent
+/// huge pages on request, in a mapping marked for huge pages (<c>hg</c> in /proc/self/smaps).</summary>
 public class HugePagesTests
 {
     [Fact]
-    public void Arrays_are_zeroed_at_every_size()
+    public void Aligned_arrays_are_zeroed_and_hold_what_was_asked_at_every_size()
     {
-        foreach (long length in new long[] { 0, 1, 1000, HugePages.MinBytes / sizeof(double) - 1, 3 * HugePages.MinBytes / sizeof(double) })
+        const long page = HugePages.PageBytes / sizeof(double);
+        foreach (long length in new long[] { 0, 1, 1000, page + 1, 3 * page })
         {
-            var array = HugePages.Allocate<double>(length);
-            Assert.Equal(length, array.LongLength);
+            var (array, offset) = HugePages.AllocateAligned<double>(length);
+            Assert.True(array.LongLength - offset >= length);
             Assert.All(array, v => Assert.Equal(0.0, v));
         }
     }
@@ -29,19 +29,16 @@ public class HugePagesTests
     }
 
     [Fact]
-    public void A_large_array_lies_in_a_mapping_marked_for_huge_pages()
+    public void An_aligned_array_starts_on_a_boundary_in_a_mapping_marked_for_huge_pages()
     {
         if (!OperatingSystem.IsLinux() || !HugePagesOnRequest() || Environment.GetEnvironmentVariable("GRADSCOPE_HUGE_PAGES") == "0")
             return; // nothing to check where the kernel does not offer them on request
-        var array = HugePages.Allocate<float>(4 * HugePages.MinBytes / sizeof(float));
-        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
-        ulong interior = ((ulong)handle.AddrOfPinnedObject() + (4UL << 20)) & ~((2UL << 20) - 1);
-        var flags = VmFlagsOf(interior);
-        handle.Free();
-        Assert.Contains("hg", flags); // MADV_HUGEPAGE
-        var small = HugePages.Allocate<float>(1000);
+        var (array, offset) = HugePages.AllocateAligned<float>(3 * HugePages.PageBytes / sizeof(float));
+        ulong start = (ulong)MatrixMemory.AddressOf(array, offset);
+        Assert.Equal(0UL, start % HugePages.PageBytes);
+        Assert.Contains("hg", VmFlagsOf(start)); // MADV_HUGEPAGE
+        Assert.Contains("hg", VmFlagsOf(start + 2UL * HugePages.PageBytes));
         GC.KeepAlive(array);
-        GC.KeepAlive(small);
     }
 
     private static bool HugePagesOnRequest()
