@@ -22,7 +22,7 @@ internal static class MatrixMemory
     public const long MinCarvedBytes = 32L << 10;
 
     /// <summary>Size of one slab; matrices larger than a quarter of it get their own array.</summary>
-    public const long SlabBytes = 16L << 20;
+    public const long SlabBytes = 8L << 20;
 
     /// <summary>Carved regions start on cache-line boundaries (no vector load splits a line at a row start).</summary>
     private const int AlignmentBytes = 64;
