@@ -50,8 +50,10 @@ internal static class MatrixMemory
             if (_array is null || _end - _next < length)
             {
                 (_array, int start) = HugePages.AllocateAligned<T>(SlabBytes / size);
-                _next = start;
-                _end = start + (int)(SlabBytes / size);
+                // On a 2 MiB boundary with huge pages; without them the array's own alignment, rounded up to a line here.
+                int misaligned = (int)(AddressOf(_array, start) % AlignmentBytes);
+                _next = misaligned == 0 ? start : start + (AlignmentBytes - misaligned) / size;
+                _end = Math.Min(_array.Length, start + (int)(SlabBytes / size));
             }
             int offset = _next;
             _next = (int)Math.Min(_end, offset + (length + step - 1) / step * step);
