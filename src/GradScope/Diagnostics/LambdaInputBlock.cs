@@ -83,13 +83,11 @@ internal static class LambdaInputBlock
             int s = (int)((long)index * count / parts), e = (int)((long)(index + 1) * count / parts);
             using var lease = bag.Take();
             var scratch = lease.Scratch;
-            int segOut = batch * g.Cols, segMid = batch * u.Cols;
-            var input = scratch.Input.Resize((e - s) * batch, g.Cols);
-            g.Span.Slice(s * segOut, (e - s) * segOut).CopyTo(input.Span);
-            block.BackwardToFirstLayerOutput(theta, x, thetaOutput, scratch.View(thetaCache), input, scratch.WithTheta);
-            scratch.WithTheta.Span.CopyTo(v.Span.Slice(s * segMid, (e - s) * segMid));
-            block.BackwardToFirstLayerOutput(theta0, x, initOutput, scratch.View(initCache), input, scratch.WithInit);
-            scratch.WithInit.Span.CopyTo(u.Span.Slice(s * segMid, (e - s) * segMid));
+            // The chunk's groups are read, and its results written, in place (views of g, v and u: no copies).
+            int r0 = s * batch, rows = (e - s) * batch;
+            var input = g.RowsView(r0, rows);
+            block.BackwardToFirstLayerOutput(theta, x, thetaOutput, scratch.View(thetaCache), input, v.RowsView(r0, rows));
+            block.BackwardToFirstLayerOutput(theta0, x, initOutput, scratch.View(initCache), input, u.RowsView(r0, rows));
         }
     }
 

@@ -5,11 +5,10 @@ using GradScope.Tensors;
 
 namespace GradScope.Diagnostics;
 
-/// <summary>The matrices one thread of the λ dynamic program works in: the chunk's input groups, the two VJPs, and the
+/// <summary>The matrices one thread of the λ dynamic program works in: the two VJPs of the chunk's groups, and the
 /// block scratch that its views of the shared θ and θ⁰ caches write (one set, used by one backward at a time).</summary>
 internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Input { get; } = new(0, 0);
     public Matrix<T> WithTheta { get; } = new(0, 0);
     public Matrix<T> WithInit { get; } = new(0, 0);
     public Matrix<T> ScratchA { get; } = new(0, 0);
@@ -20,7 +19,7 @@ internal sealed class ChunkScratch<T> where T : unmanaged, IFloatingPointIeee754
     /// to their largest as λ grows, and a matrix that grew at each size would take fresh pages (page faults) every time.</summary>
     public ChunkScratch<T> Reserve(int rows, int cols)
     {
-        foreach (var m in new[] { Input, WithTheta, WithInit, ScratchA, ScratchB, Weighted }) m.Resize(rows, cols);
+        foreach (var m in new[] { WithTheta, WithInit, ScratchA, ScratchB, Weighted }) m.Resize(rows, cols);
         return this;
     }
 
@@ -65,9 +64,9 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
     private void Chunk(int index, int s, int e, ChunkScratch<T> scratch)
     {
         int dimIn = x.Cols, dimOut = thetaOutput.Cols;
-        int segIn = batch * dimIn, segOut = batch * dimOut;
-        var input = scratch.Input.Resize((e - s) * batch, dimOut);
-        g.Span.Slice(s * segOut, (e - s) * segOut).CopyTo(input.Span);
+        int segIn = batch * dimIn;
+        // The chunk's groups read in place (both backward calls only read their cotangent).
+        var input = g.RowsView(s * batch, (e - s) * batch);
         block.Backward(theta, x, thetaOutput, scratch.View(thetaCache), input, scratch.WithTheta, null);
         block.Backward(theta0, x, initOutput, scratch.View(initCache), input, scratch.WithInit, null);
         var a = scratch.WithInit.Span; var full = scratch.WithTheta.Span; var dst = next.Span;

@@ -51,6 +51,23 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         return _data.AsSpan(_offset + r0 * Cols, rows * Cols);
     }
 
+    /// <summary>A matrix over rows [r0, r0 + rows) of this one's elements, without a copy: writes through either show in the
+    /// other. Growing the view past those rows gives it storage of its own (a fresh array), as for any matrix.</summary>
+    public Matrix<T> RowsView(int r0, int rows)
+    {
+        RowBlock(r0, rows); // bounds check
+        return new Matrix<T>(this, r0, rows);
+    }
+
+    private Matrix(Matrix<T> source, int r0, int rows)
+    {
+        Rows = rows;
+        Cols = source.Cols;
+        _data = source._data;
+        _offset = source._offset + r0 * source.Cols;
+        _capacity = (long)rows * source.Cols;
+    }
+
     public ref T this[int r, int c]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

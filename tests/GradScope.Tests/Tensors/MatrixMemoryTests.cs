@@ -81,4 +81,25 @@ public class MatrixMemoryTests
         m.Resize(10, 100); // shrinking keeps the buffer
         Assert.Equal(3.0, m[9, 99]);
     }
+
+    [Fact]
+    public void A_rows_view_shares_the_elements_of_its_rows_until_it_grows()
+    {
+        var m = new Matrix<double>(256, 100);
+        for (int r = 0; r < m.Rows; r++)
+            for (int c = 0; c < m.Cols; c++) m[r, c] = r * 1000 + c;
+        var view = m.RowsView(10, 3);
+        Assert.Equal((3, 100), (view.Rows, view.Cols));
+        Assert.Equal(10 * 1000 + 4, view[0, 4]);
+        Assert.Equal(12 * 1000 + 99, view.Span[^1]);
+        view[1, 2] = -1;
+        Assert.Equal(-1, m[11, 2]);
+        view.Resize(3, 100).Span.Fill(7); // same shape: still the same elements
+        Assert.Equal(7, m[12, 99]);
+        Assert.Equal(13 * 1000, m[13, 0]); // the row after the view is untouched
+        view.Resize(4, 100).Span.Fill(9); // grown past its rows: storage of its own
+        Assert.Equal(13 * 1000, m[13, 0]);
+        Assert.Equal(7, m[10, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.RowsView(250, 7));
+    }
 }
