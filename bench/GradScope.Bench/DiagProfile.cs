@@ -10,7 +10,8 @@ namespace GradScope.Bench;
 /// <summary>
 /// `-- diag [arch] [repeats] [part]`: the diagnostics of the reference problem (50 × 100, 256 inputs, θ = θ⁰ + 0.01 noise)
 /// split into parts, each the best of a few repeats (and its first call, which pays for fresh buffers), plus the block
-/// backward the λ dynamic program is made of, alone. One part only: trick, change, dilution, profile-only, matrix-only,
+/// backward the λ dynamic program is made of, alone. One part only: trick, change, dilution, profile-only, matrix-only, float
+/// (the profile and the λ program in float, and the profile's largest difference from double),
 /// gauss (the probes' Gaussian draws); rows=N and maxrows=N set the chunk rows of the loss sweep and of the λ program.
 /// </summary>
 public static class DiagProfile
@@ -62,6 +63,24 @@ public static class DiagProfile
         if (args.Contains("matrix-only"))
         {
             Time("gsc matrix", 1, () => GradientScale.Matrix(tools));
+            return;
+        }
+        if (args.Contains("float"))
+        {
+            // The same profile and λ program in float: what the SPEC's double costs (its §2 keeps every metric in double).
+            var (spec, _, _, _, _, _) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
+            var floatNetwork = Network<float>.Build(spec);
+            var floatTheta = theta.Convert<float>();
+            var floatTheta0 = theta0.Convert<float>();
+            var floatTape = floatNetwork.CreateTape();
+            floatNetwork.Forward(floatTheta, x.Convert<float>(), labels, floatTape, ForwardMode.Analyze);
+            var floatTools = new JacobianTools<float>(floatNetwork, floatTheta, floatTape, options);
+            Time("gsc profile, float", repeats, () => GradientScale.Profile(floatTools, JacobianMode.Auto, new VerdictOptions()));
+            Time("residual trick, float", repeats, () => ResidualTrick.Compute(floatNetwork, floatTheta, floatTheta0, floatTape));
+            var d = GradientScale.Profile(tools, JacobianMode.Auto, new VerdictOptions());
+            var f = GradientScale.Profile(floatTools, JacobianMode.Auto, new VerdictOptions());
+            double worst = d.Values.Zip(f.Values, (a, b) => Math.Abs(b.Log - a.Log)).Max();
+            Console.WriteLine($"  largest |log GSC(k, 0) float − double| {worst:E2}");
             return;
         }
         if (args.Contains("profile-only"))
