@@ -20,7 +20,7 @@ public static class DiagProfile
     {
         string arch = args.ElementAtOrDefault(0) ?? "relu";
         int repeats = int.TryParse(args.ElementAtOrDefault(1), out int r) ? r : 3;
-        var (_, network, theta0, theta, x, labels) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
+        var (spec, network, theta0, theta, x, labels) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
         var rng = new Rng(3);
         var tape = network.CreateTape();
         network.Forward(theta, x, labels, tape, ForwardMode.Analyze);
@@ -68,7 +68,6 @@ public static class DiagProfile
         if (args.Contains("float"))
         {
             // The same profile and λ program in float: what the SPEC's double costs (its §2 keeps every metric in double).
-            var (spec, _, _, _, _, _) = DiagnosticsBenchmark.Problem.Create(arch, NetworkSizes.Default, 256);
             var floatNetwork = Network<float>.Build(spec);
             var floatTheta = theta.Convert<float>();
             var floatTheta0 = theta0.Convert<float>();

@@ -15,10 +15,10 @@ namespace GradScope.Diagnostics;
 /// Here the block runs back only to its first layer's output (U = the cotangents through θ⁰'s block, V through θ's), all
 /// groups at once at the block's width; the first layer's product then goes a few batch rows at a time: for rows R,
 /// A_λ = U_λ[R]·W⁰ and F_λ = V_λ[R]·W, combined as <see cref="LambdaStep{T}"/> combines them (g'_0 = A_0,
-/// g'_λ = A_λ + (F_{λ−1} − A_{λ−1}), g'_count = F_{count−1} − A_{count−1}), and measured at once: the sums of squares of each
-/// group, of their total and of every tail Σ_{λ&gt;d} g'_λ are fed row block after row block, in row order, to accumulators
-/// (<see cref="SquareSums"/>) that add exactly as <see cref="DiagMath.SumSquares{T}"/> adds a whole group. Row blocks run
-/// on the worker pool; each takes its turn at the accumulators in row order. Every product element is the same chain as in
+/// g'_λ = A_λ + (F_{λ−1} − A_{λ−1}), g'_count = F_{count−1} − A_{count−1}), and measured at once: the sums of squares of
+/// each group, of their total and of every tail Σ_{λ&gt;d} g'_λ are fed row block after row block, in row order, to
+/// accumulators (<see cref="SquareSums"/>) that add exactly as <see cref="DiagMath.SumSquares{T}"/> adds a whole group.
+/// Row blocks run on the worker pool; each takes its turn at the accumulators in row order. Every product element is the same chain as in
 /// the block's own backward, so the profile and the truncation carry the bits of the unstreamed program (tested).
 /// </para>
 /// </summary>

@@ -63,8 +63,7 @@ internal sealed class LambdaStep<T>(Block<T> block, ParameterSet<T> theta, Param
 
     private void Chunk(int index, int s, int e, ChunkScratch<T> scratch)
     {
-        int dimIn = x.Cols, dimOut = thetaOutput.Cols;
-        int segIn = batch * dimIn;
+        int segIn = batch * x.Cols;
         // The chunk's groups read in place (both backward calls only read their cotangent).
         var input = g.RowsView(s * batch, (e - s) * batch);
         block.Backward(theta, x, thetaOutput, scratch.View(thetaCache), input, scratch.WithTheta, null);
